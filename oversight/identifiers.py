@@ -92,7 +92,7 @@ def _luhn_ok(digits: str) -> bool:
     return _luhn_sum(digits) % 10 == 0
 
 
-def _luhn_digit(payload: str) -> str:
+def luhn_check_digit(payload: str) -> str:
     """Check digit that makes ``payload + digit`` pass Luhn (mod 10)."""
     return str(-_luhn_sum(payload + "0") % 10)
 
@@ -445,7 +445,7 @@ def _split_swedbank(text: str, digits: str) -> tuple[str | None, str]:
     rest = digits[5:]
     if head is None:
         # Digits only: the fifth digit is the clearing check digit if that reading fits.
-        if digits[4] == _luhn_digit(digits[:4]) and rest and _luhn_ok(rest):
+        if digits[4] == luhn_check_digit(digits[:4]) and rest and _luhn_ok(rest):
             return digits[4], rest
     # An account has at most 10 digits, so an eleventh must be the clearing check digit.
     if len(digits) > 14:
@@ -492,7 +492,7 @@ def _parse_bank_account(text: str) -> tuple[str, dict]:
     written_clearing = clearing
     if row.comment == 3 and clearing.startswith("8"):
         given_check, account = _split_swedbank(text, digits)
-        check = _luhn_digit(clearing)
+        check = luhn_check_digit(clearing)
         if given_check is not None and given_check != check:
             raise InvalidIdentifier(f"Clearingnumrets kontrollsiffra stämmer inte (ska vara {clearing}-{check})")
         written_clearing = clearing + check

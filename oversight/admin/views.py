@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from oversight.audit import AuditEntry, verify_chain
+from oversight.auth import services
+from oversight.auth.forms import UserForm
+from oversight.auth.models import Department, User
+from oversight.exports import export_response
+from oversight.extensions import db
+from oversight.permissions import require
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _department_choices():
+    depts = db.session.scalars(select(Department).order_by(Department.name))
+    return [(d.id, d.name + ("" if d.valid_to is None else " (upphörd)")) for d in depts]
+
+
+@bp.get("/users")
+@require("users.manage")
+def users():
+    rows = db.session.scalars(select(User).order_by(User.username))
+    return render_template("admin/users.html", users=list(rows))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require("users.manage")
+def edit_user(user_id: int | None = None):
+    user = db.session.get(User, user_id) if user_id else None
+    if user_id and user is None:
+        abort(404)
+    form = UserForm(obj=user)
+    form.department_id.choices = _department_choices()
+    if form.validate_on_submit():
+        department = db.session.get(Department, form.department_id.data)
+        try:
+            if user is None:
+                if not form.password.data:
+                    raise services.AuthError("Ange ett lösenord för den nya användaren.")
+                user = services.create_user(
+                    db.session, username=form.username.data, name=form.name.data,
+                    password=form.password.data, role=form.role.data,
+                    department=department, email=form.email.data or None)
+            else:
+                services.update_user(db.session, user, name=form.name.data, role=form.role.data,
+                                     department=department, active=form.active.data,
+                                     email=form.email.data or None)
+                if form.password.data:
+                    services.reset_password(db.session, user, form.password.data)
+        except services.AuthError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Användaren {user.username} är sparad.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _audit_query(args):
+    stmt = select(AuditEntry)
+    if args.get("actor"):
+        stmt = stmt.where(AuditEntry.actor == args["actor"].strip().lower())
+    if args.get("action"):
+        stmt = stmt.where(AuditEntry.action == args["action"])
+    if args.get("entity"):
+        stmt = stmt.where(AuditEntry.entity_type == args["entity"])
+    if args.get("entity_id"):
+        stmt = stmt.where(AuditEntry.entity_id == args["entity_id"].strip())
+    for key, op in (("from", "ge"), ("to", "lt")):
+        try:
+            day = date.fromisoformat(args.get(key, ""))
+        except ValueError:
+            continue
+        if key == "to":
+            day += timedelta(days=1)
+        bound = datetime.combine(day, time(), tzinfo=timezone.utc)
+        stmt = stmt.where(AuditEntry.at >= bound if op == "ge" else AuditEntry.at < bound)
+    return stmt.order_by(AuditEntry.id.desc())
+
+
+@bp.get("/audit")
+@require("audit.view")
+def audit():
+    stmt = _audit_query(request.args)
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = ((e.id, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.summary,
+                 e.before, e.after, e.hash) for e in db.session.scalars(stmt.limit(100_000)))
+        return export_response(request.args["format"], "granskningslogg",
+                               ["id", "tid", "användare", "händelse", "typ", "objekt-id",
+                                "sammanfattning", "före", "efter", "hash"], rows)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    entity_types = db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type))
+    return render_template("admin/audit.html", page=page, entity_types=list(entity_types),
+                           args=request.args)
+
+
+@bp.post("/audit/verify")
+@require("audit.view")
+def audit_verify():
+    report = verify_chain(db.session)
+    if report.ok:
+        flash(f"Kedjan är hel: {report.checked} poster kontrollerade.", "success")
+    else:
+        flash(f"Kedjan är bruten vid post {report.broken_at}: {report.reason}.", "error")
+    return redirect(url_for("admin.audit"))

@@ -1,0 +1,76 @@
+"""Application factory. Creating the app has no side effects: no migrations, network or file
+writes (the database is set up by ``flask db upgrade``, see the Makefile)."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("OVERSIGHT_INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    from oversight.config import load_config
+
+    load_config(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from oversight import web
+
+    web.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from oversight import audit, i18n
+    from oversight.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    # Batch mode: SQLite cannot ALTER most things in place.
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Logga in för att se sidan."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    i18n.init_app(app)
+    audit.init_audit()
+    _import_models()
+
+
+def _import_models() -> None:
+    """Every model module, so metadata (and Alembic autogenerate) sees all tables."""
+    import oversight.audit  # noqa: F401
+    import oversight.auth.models  # noqa: F401
+    import oversight.jobs  # noqa: F401
+    import oversight.organisations.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from oversight.admin.views import bp as admin_bp
+    from oversight.auth.views import bp as auth_bp
+    from oversight.jobs_views import bp as jobs_bp
+    from oversight.main import bp as main_bp
+    from oversight.organisations.views import bp as org_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, org_bp, jobs_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from oversight.cli import audit_cli, demo_cli, users_cli
+    from oversight.identifiers_cli import ids_cli
+
+    for group in (users_cli, audit_cli, demo_cli, ids_cli):
+        app.cli.add_command(group)

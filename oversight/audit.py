@@ -1,0 +1,211 @@
+"""Append-only, hash-chained audit trail.
+
+Every create/update/delete of a model marked ``__audited__ = True`` is recorded automatically
+by an ``after_flush`` hook, on the flush's own connection, so the entry commits or rolls back
+with the change itself. Views of a person's full identity are recorded with ``record_view``.
+Each entry's hash covers its content and the previous entry's hash; ``verify_chain`` finds the
+first entry that was altered, removed or inserted out of order.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any, Iterable
+
+from flask import g, has_app_context
+from sqlalchemy import JSON, DateTime, Integer, String, Text, event, insert, inspect, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from oversight.db import utcnow
+from oversight.extensions import db
+
+GENESIS = "0" * 64
+_IGNORED_COLUMNS = {"created_at", "updated_at"}
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10), index=True)  # create|update|delete|view
+    entity_type: Mapped[str] = mapped_column(String(60), index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(60), index=True)
+    summary: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    # Unique: an entry can have only one successor, so concurrent writers cannot fork the chain.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None
+    name: str
+    department_id: int | None
+
+
+SYSTEM = Actor(None, "system", None)
+
+
+def set_actor(user) -> None:
+    """Who the following changes are attributed to (request hook, login, CLI)."""
+    if has_app_context():
+        g._audit_actor = (
+            Actor(user.id, user.username, user.department_id) if user is not None else SYSTEM
+        )
+
+
+def current_actor() -> Actor:
+    if has_app_context():
+        return g.get("_audit_actor", SYSTEM)
+    return SYSTEM
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _canonical_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def _canonical_time(value: datetime) -> str:
+    # SQLite returns naive UTC, PostgreSQL aware in the session zone: hash one canonical form.
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds")
+
+
+def entry_hash(row: dict) -> str:
+    payload = {k: row[k] for k in (
+        "at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
+        "summary", "before", "after", "prev_hash")}
+    payload["at"] = _canonical_time(payload["at"])
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _append(connection, rows: list[dict]) -> None:
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(727274)"))  # serialise writers
+    table = AuditEntry.__table__
+    prev = connection.execute(
+        select(table.c.hash).order_by(table.c.id.desc()).limit(1)
+    ).scalar() or GENESIS
+    for row in rows:
+        row["prev_hash"] = prev
+        row["hash"] = prev = entry_hash(row)
+    connection.execute(insert(table), rows)
+
+
+def _base_row(action: str, entity_type: str, entity_id: Any, summary: str | None) -> dict:
+    actor = current_actor()
+    return {
+        "at": utcnow(), "actor_id": actor.id, "actor": actor.name,
+        "department_id": actor.department_id, "action": action, "entity_type": entity_type,
+        "entity_id": None if entity_id is None else str(entity_id), "summary": summary,
+        "before": None, "after": None,
+    }
+
+
+def _columns(obj) -> Iterable[str]:
+    excluded = getattr(obj, "__audit_exclude__", set())
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key not in _IGNORED_COLUMNS:
+            yield attr.key, attr.key in excluded
+
+
+def _snapshot(obj) -> dict:
+    return {k: ("***" if hidden else _jsonable(getattr(obj, k))) for k, hidden in _columns(obj)}
+
+
+def _changes(obj) -> tuple[dict, dict]:
+    state = inspect(obj)
+    before, after = {}, {}
+    for key, hidden in _columns(obj):
+        hist = state.attrs[key].history
+        if hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old != new:
+                before[key] = "***" if hidden else _jsonable(old)
+                after[key] = "***" if hidden else _jsonable(new)
+    return before, after
+
+
+def _entity_id(obj) -> Any:
+    ident = inspect(obj).identity
+    return ident[0] if ident and len(ident) == 1 else ident
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    rows = []
+    for obj in session.new:
+        if getattr(obj, "__audited__", False):
+            row = _base_row("create", obj.__tablename__, _entity_id(obj), str(obj)[:500])
+            row["after"] = _snapshot(obj)
+            rows.append(row)
+    for obj in session.dirty:
+        if getattr(obj, "__audited__", False) and session.is_modified(obj):
+            before, after = _changes(obj)
+            if after:
+                row = _base_row("update", obj.__tablename__, _entity_id(obj), str(obj)[:500])
+                row["before"], row["after"] = before, after
+                rows.append(row)
+    for obj in session.deleted:
+        if getattr(obj, "__audited__", False):
+            row = _base_row("delete", obj.__tablename__, _entity_id(obj), str(obj)[:500])
+            row["before"] = _snapshot(obj)
+            rows.append(row)
+    _append(session.connection(), rows)
+
+
+def init_audit() -> None:
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+
+
+def record_view(session: Session, entity_type: str, entity_id: Any, summary: str) -> None:
+    """Log that the acting user saw personal data in full (e.g. an unmasked personnummer)."""
+    _append(session.connection(), [_base_row("view", entity_type, entity_id, summary)])
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_at: int | None = None
+    reason: str | None = None
+
+
+def verify_chain(session: Session) -> ChainReport:
+    prev, checked = GENESIS, 0
+    stmt = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000)
+    for entry in session.scalars(stmt):
+        row = {c: getattr(entry, c) for c in (
+            "at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
+            "summary", "before", "after", "prev_hash")}
+        if entry.prev_hash != prev:
+            return ChainReport(False, checked, entry.id, "föregående hash stämmer inte (post saknas eller flyttad)")
+        if entry_hash(row) != entry.hash:
+            return ChainReport(False, checked, entry.id, "innehållet har ändrats")
+        prev, checked = entry.hash, checked + 1
+    return ChainReport(True, checked)

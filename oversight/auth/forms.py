@@ -1,0 +1,41 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from oversight.auth.roles import ROLE_LABELS
+from oversight.auth.services import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Användarnamn", validators=[DataRequired("Ange användarnamn.")],
+                           render_kw={"autocomplete": "username"})
+    password = PasswordField("Lösenord", validators=[DataRequired("Ange lösenord.")],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Nuvarande lösenord", validators=[DataRequired("Ange nuvarande lösenord.")],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField(
+        "Nytt lösenord",
+        validators=[DataRequired("Ange ett nytt lösenord."),
+                    Length(min=MIN_PASSWORD_LENGTH,
+                           message=f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")],
+        render_kw={"autocomplete": "new-password"})
+    repeat = PasswordField(
+        "Upprepa nytt lösenord",
+        validators=[DataRequired("Upprepa lösenordet."), EqualTo("new", "Lösenorden är inte lika.")],
+        render_kw={"autocomplete": "new-password"})
+
+
+class UserForm(FlaskForm):
+    username = StringField("Användarnamn", validators=[DataRequired("Ange användarnamn."), Length(max=80)])
+    name = StringField("Namn", validators=[DataRequired("Ange namn."), Length(max=200)])
+    email = EmailField("E-post", validators=[Optional(), Length(max=200)])
+    role = SelectField("Roll", choices=list(ROLE_LABELS.items()))
+    department_id = SelectField("Förvaltning", coerce=int)
+    active = BooleanField("Aktiv", default=True)
+    password = PasswordField("Lösenord (lämna tomt för att behålla)",
+                             validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH,
+                                         message=f"Minst {MIN_PASSWORD_LENGTH} tecken.")],
+                             render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,35 @@
+"""Roles and what each may do. Permissions = role x department scope (see scoping.py)."""
+from __future__ import annotations
+
+ADMIN = "admin"
+PROCUREMENT = "procurement"
+GRANTS = "grants"
+LSS = "lss"
+INVESTIGATOR = "investigator"
+AUDITOR = "auditor"
+
+ROLE_LABELS = {
+    ADMIN: "Administratör",
+    PROCUREMENT: "Upphandlare",
+    GRANTS: "Föreningshandläggare",
+    LSS: "LSS-handläggare",
+    INVESTIGATOR: "Utredare",
+    AUDITOR: "Revisor (läsbehörighet)",
+}
+
+_WRITERS = {ADMIN, PROCUREMENT, GRANTS, LSS, INVESTIGATOR}
+
+PERMISSIONS: dict[str, set[str]] = {
+    "org.view": set(ROLE_LABELS),
+    "org.edit": _WRITERS,
+    "warning.create": _WRITERS,
+    "note.write": _WRITERS,
+    "personal.reveal": _WRITERS - {ADMIN} | {AUDITOR},
+    "audit.view": {ADMIN, AUDITOR},
+    "users.manage": {ADMIN},
+    "jobs.run": _WRITERS,
+}
+
+
+def can(role: str, permission: str) -> bool:
+    return role in PERMISSIONS.get(permission, set())

@@ -1,0 +1,72 @@
+"""CSV and XLSX exports that are safe to open in Excel.
+
+A cell starting with = + - @ (or tab/CR) is read by Excel as a formula: an org name such as
+"=HYPERLINK(...)" from an imported ledger would run on the officer's machine. Such cells get a
+leading apostrophe, which Excel shows as text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from flask import Response
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """Semicolon-separated UTF-8 with BOM: what Swedish Excel opens correctly by double-click."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([safe_cell(_text(v)) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], sheet: str = "Export") -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet[:31])
+    ws.append([safe_cell(h) for h in headers])
+    for row in rows:
+        ws.append([_xlsx_value(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (int, float, date, datetime)) or value is None:
+        return value
+    return safe_cell(str(value))
+
+
+def export_response(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
+    if fmt == "xlsx":
+        body = xlsx_bytes(headers, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        fmt, body, mimetype = "csv", csv_bytes(headers, rows), "text/csv; charset=utf-8"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})

@@ -1,0 +1,33 @@
+"""The main navigation, filtered by what the user's role may do. Domain modules add their
+entries with ``register``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    permission: str
+    order: int
+
+
+_ITEMS: dict[str, NavItem] = {}
+
+
+def register(endpoint: str, label: str, permission: str, order: int = 50) -> None:
+    _ITEMS[endpoint] = NavItem(endpoint, label, permission, order)
+
+
+register("main.index", "Start", "org.view", 0)
+register("organisations.index", "Organisationer", "org.view", 10)
+register("jobs.index", "Jobb", "jobs.run", 80)
+register("admin.users", "Användare", "users.manage", 90)
+register("admin.audit", "Granskningslogg", "audit.view", 95)
+
+
+def navigation_for(user) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return sorted((i for i in _ITEMS.values() if user.can(i.permission)), key=lambda i: i.order)

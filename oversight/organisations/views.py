@@ -1,0 +1,201 @@
+"""Thin views over the organisation register: parse, call a service, commit, redirect."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from oversight.exports import export_response
+from oversight.extensions import db
+from oversight.organisations import forms, sections, services
+from oversight.organisations.models import (
+    BankAccount, KeyPerson, Organisation, OrganisationNote, OrganisationWarning,
+)
+from oversight.permissions import require
+from oversight.scoping import get_scoped_or_404
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+def _org_or_404(org_id: int) -> Organisation:
+    return db.get_or_404(Organisation, org_id)
+
+
+def _child_or_404(model, child_id: int, org: Organisation):
+    child = db.session.get(model, child_id)
+    if child is None or child.organisation_id != org.id:
+        abort(404)
+    return child
+
+
+def _commit_or_flash(action, success: str) -> bool:
+    try:
+        action()
+    except services.RegisterError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
+def _flash_form_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "error")
+
+
+@bp.get("/")
+@require("org.view")
+def index():
+    q = request.args.get("q", "").strip()
+    if q:
+        hits = services.search_organisations(db.session, q)
+        return render_template("organisations/index.html", q=q, hits=hits, page=None)
+    stmt = services.organisations_page(
+        db.session, sort=request.args.get("sort", "name"), direction=request.args.get("dir", "asc"),
+        flagged_only=request.args.get("flagged") == "1")
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = ((o.display_orgnr, o.name, o.legal_form, len(o.active_warnings()), o.created_at)
+                for o in db.session.scalars(stmt))
+        return export_response(request.args["format"], "organisationer",
+                               ["organisationsnummer", "namn", "organisationsform",
+                                "aktiva varningar", "registrerad i plattformen"], rows)
+    page = db.paginate(stmt, per_page=25, error_out=False)
+    return render_template("organisations/index.html", q=q, hits=None, page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("org.edit")
+def create():
+    form = forms.OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            org = services.register_organisation(
+                db.session, orgnr=form.orgnr.data, name=form.name.data,
+                legal_form=form.legal_form.data or None,
+                registration_date=form.registration_date.data)
+        except services.RegisterError as exc:
+            form.orgnr.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{org.name} finns i registret.", "success")
+            return redirect(url_for(".show", org_id=org.id))
+    return render_template("organisations/form.html", form=form)
+
+
+@bp.get("/<int:org_id>")
+@require("org.view")
+def show(org_id: int):
+    org = _org_or_404(org_id)
+    return render_template(
+        "organisations/show.html", org=org,
+        notes=services.notes_for(db.session, current_user, org),
+        extra_sections=sections.render_all(db.session, current_user, org),
+        warning_form=forms.WarningForm(), account_form=forms.AccountForm(),
+        person_form=forms.KeyPersonForm(), note_form=forms.NoteForm(),
+        withdraw_form=forms.WithdrawForm(), close_form=forms.CloseAccountForm())
+
+
+@bp.post("/<int:org_id>/warnings")
+@require("warning.create")
+def add_warning(org_id: int):
+    org = _org_or_404(org_id)
+    form = forms.WarningForm()
+    if form.validate_on_submit():
+        _commit_or_flash(lambda: services.raise_warning(
+            db.session, current_user, org, category=form.category.data, reason=form.reason.data,
+            evidence=form.evidence.data, issued_on=form.issued_on.data,
+            expires_on=form.expires_on.data), "Varningen är registrerad och syns för alla förvaltningar.")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for(".show", org_id=org.id, _anchor="varningar"))
+
+
+@bp.post("/<int:org_id>/warnings/<int:warning_id>/withdraw")
+@require("warning.create")
+def withdraw_warning(org_id: int, warning_id: int):
+    org = _org_or_404(org_id)
+    warning = _child_or_404(OrganisationWarning, warning_id, org)
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        _commit_or_flash(lambda: services.withdraw_warning(
+            db.session, current_user, warning, form.reason.data), "Varningen är återkallad.")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for(".show", org_id=org.id, _anchor="varningar"))
+
+
+@bp.post("/<int:org_id>/accounts")
+@require("org.edit")
+def add_account(org_id: int):
+    org = _org_or_404(org_id)
+    form = forms.AccountForm()
+    if form.validate_on_submit():
+        _commit_or_flash(lambda: services.add_bank_account(
+            db.session, current_user, org, kind=form.kind.data, number=form.number.data,
+            source=form.source.data or None), "Kontot är registrerat.")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for(".show", org_id=org.id, _anchor="konton"))
+
+
+@bp.post("/<int:org_id>/accounts/<int:account_id>/close")
+@require("org.edit")
+def close_account(org_id: int, account_id: int):
+    org = _org_or_404(org_id)
+    account = _child_or_404(BankAccount, account_id, org)
+    form = forms.CloseAccountForm()
+    if form.validate_on_submit():
+        _commit_or_flash(lambda: services.close_bank_account(db.session, account, form.reason.data),
+                         "Kontot är avslutat; historiken finns kvar.")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for(".show", org_id=org.id, _anchor="konton"))
+
+
+@bp.post("/<int:org_id>/key-persons")
+@require("org.edit")
+def add_key_person(org_id: int):
+    org = _org_or_404(org_id)
+    form = forms.KeyPersonForm()
+    if form.validate_on_submit():
+        _commit_or_flash(lambda: services.add_key_person(
+            db.session, org, role=form.role.data, name=form.name.data,
+            personnummer=form.personnummer.data, from_date=form.from_date.data,
+            source=form.source.data or None), "Nyckelpersonen är registrerad.")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for(".show", org_id=org.id, _anchor="personer"))
+
+
+@bp.post("/<int:org_id>/key-persons/<int:person_id>/reveal")
+@require("personal.reveal")
+def reveal_person(org_id: int, person_id: int):
+    org = _org_or_404(org_id)
+    person = _child_or_404(KeyPerson, person_id, org)
+    full = services.reveal_personnummer(db.session, person)
+    db.session.commit()
+    return render_template("organisations/reveal.html", org=org, person=person, full=full)
+
+
+@bp.post("/<int:org_id>/notes")
+@require("note.write")
+def add_note(org_id: int):
+    org = _org_or_404(org_id)
+    form = forms.NoteForm()
+    if form.validate_on_submit():
+        _commit_or_flash(lambda: services.add_note(db.session, current_user, org, form.body.data),
+                         "Anteckningen är sparad (syns bara för din förvaltning).")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for(".show", org_id=org.id, _anchor="anteckningar"))
+
+
+@bp.get("/<int:org_id>/notes/<int:note_id>")
+@require("org.view")
+def show_note(org_id: int, note_id: int):
+    note = get_scoped_or_404(db.session, OrganisationNote, note_id, current_user)
+    if note.organisation_id != org_id:
+        abort(404)
+    return render_template("organisations/note.html", org=_org_or_404(org_id), note=note)

@@ -1,0 +1,117 @@
+"""Request hooks, security headers, error pages, template filters and globals."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from oversight import formatting
+from oversight.audit import set_actor
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def init_app(app: Flask) -> None:
+    _hooks(app)
+    _errors(app)
+    _templates(app)
+
+
+def _hooks(app: Flask) -> None:
+    from oversight.auth.models import User
+    from oversight.extensions import db, login_manager
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    @app.before_request
+    def attribute_changes_to_user():
+        set_actor(current_user if current_user.is_authenticated else None)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config["ENV_NAME"] == "production":
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+        if current_user.is_authenticated:  # pages with personal data must not be cached
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _errors(app: Flask) -> None:
+    # Generic pages: they never say whether a resource exists elsewhere or why access failed.
+    messages = {
+        400: ("Felaktig begäran", "Begäran kunde inte tolkas."),
+        403: ("Åtkomst nekad", "Du har inte behörighet till den här sidan."),
+        404: ("Sidan finns inte", "Sidan finns inte eller så saknar du behörighet till den."),
+        413: ("Filen är för stor", "Filen är större än vad som tillåts."),
+        500: ("Något gick fel", "Ett oväntat fel inträffade. Försök igen eller kontakta support."),
+    }
+
+    def make_handler(code):
+        def handler(error):
+            title, text = messages[code]
+            if code == 413:
+                text = f"Filen är större än {app.config['MAX_UPLOAD_MB']} MB."
+            return render_template("errors/error.html", code=code, title=title, text=text), code
+        return handler
+
+    for code in messages:
+        app.register_error_handler(code, make_handler(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template(
+            "errors/error.html", code=400, title="Sidan har gått ut",
+            text="Formuläret var för gammalt eller saknade säkerhetstoken. Ladda om sidan och försök igen.",
+        ), 400
+
+
+def _templates(app: Flask) -> None:
+    from oversight.navigation import navigation_for
+
+    app.jinja_env.filters.update(
+        sek=formatting.sek, number=formatting.number, isodate=formatting.iso_date,
+        datetime=formatting.local_datetime, age=formatting.age_text,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    app.jinja_env.globals["sort_url"] = sort_url  # a global, so imported macros see it
+
+    @app.context_processor
+    def globals_():
+        from oversight.i18n import LOCALES, select_locale
+
+        return {
+            "nav": navigation_for(current_user),
+            "locales": LOCALES,
+            "current_locale": select_locale(),
+        }
+
+
+def sort_url(column: str) -> str:
+    """The current listing sorted by ``column``; a second click reverses the order."""
+    args = request.args.to_dict()
+    same = args.get("sort") == column
+    args["dir"] = "desc" if same and args.get("dir") != "desc" else "asc"
+    args["sort"] = column
+    args.pop("page", None)
+    return request.path + "?" + urlencode(args)

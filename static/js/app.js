@@ -1,0 +1,34 @@
+// Progressive enhancement only: every page works without JavaScript.
+// Job progress bars poll their JSON status until the job is done or failed.
+(function () {
+  "use strict";
+  function poll(box) {
+    var url = box.getAttribute("data-job-url");
+    var bar = box.querySelector("progress");
+    var status = box.querySelector(".job-status");
+    var message = box.querySelector(".job-message");
+    var result = box.querySelector(".job-result");
+    function tick() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (job) {
+          bar.value = job.percent;
+          bar.textContent = job.percent + " %";
+          status.textContent = job.status_label;
+          message.textContent = job.error || job.message || "";
+          if (job.result_url) {
+            result.querySelector("a").href = job.result_url;
+            result.hidden = false;
+          }
+          if (job.status === "queued" || job.status === "running") {
+            setTimeout(tick, 1000);
+          }
+        })
+        .catch(function () { setTimeout(tick, 3000); });
+    }
+    tick();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".job-progress[data-job-url]").forEach(poll);
+  });
+})();
