@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 
+import importlib
+
 from flask import Flask
+
+# Domain packages: each may define ``init_app(app)`` that imports its models and registers its
+# blueprints, CLI groups, job handlers, navigation entries and organisation-page sections.
+DOMAINS = ("registries", "oversight.accounts", "suppliers", "associations", "assistance")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _init_domains(app)
 
     from oversight import web
 
@@ -66,6 +73,13 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, org_bp, jobs_bp):
         app.register_blueprint(bp)
+
+
+def _init_domains(app: Flask) -> None:
+    for name in DOMAINS:
+        init = getattr(importlib.import_module(name), "init_app", None)
+        if init is not None:
+            init(app)
 
 
 def _register_cli(app: Flask) -> None:
