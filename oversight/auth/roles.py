@@ -28,6 +28,18 @@ PERMISSIONS: dict[str, set[str]] = {
     "audit.view": {ADMIN, AUDITOR},
     "users.manage": {ADMIN},
     "jobs.run": _WRITERS,
+    # domain modules
+    "registry.lookup": _WRITERS,
+    "registry.manual": _WRITERS,  # manual entry / file import of registry answers
+    "accounts.verify": _WRITERS | {AUDITOR},
+    "payments.check": {ADMIN, PROCUREMENT, GRANTS, LSS, INVESTIGATOR},
+    "supplier.view": set(ROLE_LABELS),
+    "supplier.manage": {ADMIN, PROCUREMENT},
+    "supplier.decide": {PROCUREMENT},
+    "complaint.create": _WRITERS,
+    "grants.view": set(ROLE_LABELS),
+    "grants.manage": {ADMIN, GRANTS},
+    "ledger.import": {ADMIN, GRANTS, INVESTIGATOR},
 }
 
 
