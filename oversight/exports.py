@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Iterable, Sequence
 
 from flask import Response
+
+from oversight.formatting import STOCKHOLM, local_datetime
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,9 +28,18 @@ def safe_cell(value):
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _local_naive(value: datetime) -> datetime:
+    """Excel has no time zones: write Stockholm wall-clock time (naive values are UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(STOCKHOLM).replace(tzinfo=None)
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -57,7 +68,9 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], sheet: str = "E
 def _xlsx_value(value):
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, (int, float, date, datetime)) or value is None:
+    if isinstance(value, datetime):
+        return _local_naive(value)
+    if isinstance(value, (int, float, date)) or value is None:
         return value
     return safe_cell(str(value))
 

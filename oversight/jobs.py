@@ -54,7 +54,8 @@ class Job(db.Model):
             return 100
         if not self.total:
             return 0
-        return min(100, int(100 * self.done / self.total))
+        # Only a finished job shows a full bar: a failed one must not read as complete.
+        return min(99, int(100 * self.done / self.total))
 
     @property
     def status_label(self) -> str:
