@@ -25,7 +25,7 @@ install: $(VENV)/.installed translations
 
 # Compiled catalogues are build output (.gitignore); the .po files are the source.
 translations: | $(BIN)/python
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations
 
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

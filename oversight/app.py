@@ -26,6 +26,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from oversight.config import load_config
 
     load_config(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Client address and scheme from the proxy: login throttling and secure cookies need them.
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
