@@ -22,12 +22,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 MATCH_THRESHOLD = 95.0
 CLOSE_THRESHOLD = 85.0
@@ -52,10 +51,15 @@ _LEGAL_PHRASES = [  # (tokens, family); longest first
     (("ideell", "förening"), "ideell"), (("ideella", "föreningen"), "ideell"),
     (("ideell", "för"), "ideell"),
 ]
+_PHRASES_BY_FIRST: dict[str, list] = {}
+for _phrase in _LEGAL_PHRASES:
+    _PHRASES_BY_FIRST.setdefault(_phrase[0][0], []).append(_phrase)
 # Dropped only as the first or last word: inside a name they carry meaning.
 _EDGE_WORDS = {"förening": "ideell", "föreningen": "ideell", "stiftelse": "stiftelse",
                "stiftelsen": "stiftelse", "ek": "ekonomisk", "ekon": "ekonomisk",
                "ideell": "ideell"}
+_LEAD_DROP = frozenset(_EDGE_WORDS) | {"och"}
+_TAIL_DROP = _LEAD_DROP | {"i"}
 # Sport-club words written out or abbreviated: unify to the abbreviation, which is kept
 # (IFK, IF, IK are distinguishing, never dropped).
 _CLUB_WORDS = {
@@ -108,21 +112,38 @@ def _finance_system_quirks(text: str) -> str:
 
 
 def _tokens(name: str) -> list[str]:
-    text = html.unescape(html.unescape(name or ""))
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _fold_diacritics(_finance_system_quirks(text))
-    text = _INITIALS.sub(lambda m: m.group().replace(".", ""), text)
+    text = name or ""
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    if ";" in text or "c/o" in text:
+        text = _finance_system_quirks(text)
+    text = _fold_diacritics(text)
+    if "." in text:
+        text = _INITIALS.sub(lambda m: m.group().replace(".", ""), text)
     text = _APOSTROPHES.sub("", text).replace("&", " & ")
     words = _NON_WORD.sub(" ", text).split()
     return ["och" if w in _AND_WORDS else _CLUB_WORDS.get(w, w) for w in words]
 
 
 def _drop_legal_forms(words: list[str]) -> tuple[list[str], frozenset[str]]:
+    """Drop legal-form words until none is left (removing one can expose another:
+    "ideell AB för"); a name made only of them is kept whole."""
     families: set[str] = set()
+    while True:
+        out = _drop_legal_once(words, families)
+        if not out or out == words:
+            return words, frozenset(families)
+        words = out
+
+
+def _drop_legal_once(words: list[str], families: set[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
-        for phrase, family in _LEGAL_PHRASES:
+        for phrase, family in _PHRASES_BY_FIRST.get(words[i], ()):
             if tuple(words[i:i + len(phrase)]) == phrase:
                 families.add(family)
                 i += len(phrase)
@@ -135,12 +156,12 @@ def _drop_legal_forms(words: list[str]) -> tuple[list[str], frozenset[str]]:
                 out.append(words[i])
             i += 1
     # "och"/"i" left dangling at an edge once a legal form is gone ("X i" from a cut name).
-    while len(out) > 1 and out[0] in _EDGE_WORDS.keys() | {"och"}:
+    while len(out) > 1 and out[0] in _LEAD_DROP:
         families.add(_EDGE_WORDS.get(out.pop(0), ""))
-    while len(out) > 1 and out[-1] in _EDGE_WORDS.keys() | {"och", "i"}:
+    while len(out) > 1 and out[-1] in _TAIL_DROP:
         families.add(_EDGE_WORDS.get(out.pop(), ""))
     families.discard("")
-    return (out or words), frozenset(families)
+    return out
 
 
 @lru_cache(maxsize=200_000)
@@ -173,29 +194,41 @@ def _place_words(words: list[str]) -> set[str]:
 
 
 def _equivalence(x: str, y: str, places: set[str]) -> str | None:
-    """How two differing words may still be the same word: diacritic, genitive, typo, or None."""
+    """How two differing words may still be the same word, or None (a conflict).
+
+    "typo" (a letter missing, added or two letters swapped) and "genitive" allow "match".
+    "diacritic" (Goteborg/Göteborg) and "substitution" (one letter for another: Jansson/Jonsson,
+    Svartvik/Smartvik — often another real name) allow only "close". A different first letter
+    is never a typo (Backa/Nacka), nor is any change in numbers or in a place after "i".
+    """
     if _ascii_fold(x) == _ascii_fold(y):
         return "diacritic"
     if any(c.isdigit() for c in x + y):
         return None
     if len(x) >= 3 and len(y) >= 3 and (x + "s" == y or y + "s" == x):
         return "genitive"
-    if x in places or y in places:
-        return None
     shortest = min(len(x), len(y))
-    if shortest >= 5:
-        allowed = 2 if shortest >= 9 else 1
-        if OSA.distance(x, y, score_cutoff=allowed) <= allowed:
-            return "typo"
-    return None
+    if x in places or y in places or shortest < 5 or x[0] != y[0]:
+        return None
+    allowed = 2 if shortest >= 12 else 1
+    if OSA.distance(x, y, score_cutoff=allowed) > allowed:
+        return None
+    if len(x) == len(y):
+        diff = [i for i, (p, q) in enumerate(zip(x, y)) if p != q]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]]
+        return "typo" if swapped else "substitution"
+    return "typo" if Indel.distance(x, y) <= allowed else "substitution"
 
 
 def _token_diff(wa: list[str], wb: list[str]):
     """Pair the words that differ; return (equivalent pairs, conflicting pairs, extra words)."""
-    left = list((Counter(wa) - Counter(wb)).elements())
-    right = list((Counter(wb) - Counter(wa)).elements())
-    left = [w for w in left if w != "och"]
-    right = [w for w in right if w != "och"]
+    right = [w for w in wb if w != "och"]
+    left = []
+    for w in wa:  # multiset difference; names are short, so lists beat Counter
+        if w in right:
+            right.remove(w)
+        elif w != "och":
+            left.append(w)
     places = _place_words(wa) | _place_words(wb)
     # Most similar pairs first; ties broken by the words themselves so that a/b order
     # cannot change the outcome (compare_names is symmetric).
@@ -239,11 +272,18 @@ def compare_names(a: str, b: str, *, match_threshold: float = MATCH_THRESHOLD,
             (98.0, ["lika bortsett från mellanslag"])
         hard, soft = False, False
     else:
-        score = round(max(fuzz.ratio(na, nb), fuzz.token_sort_ratio(na, nb)), 1)
+        score = round(fuzz.ratio(na, nb), 1)
         reasons = [f"likhet {score:g}"]
+        # Same words in another order: likely the same payee, but a person should look.
+        reordered = round(fuzz.token_sort_ratio(na, nb), 1)
+        was_reordered = reordered > score + 5
+        if was_reordered:
+            score = reordered
+            reasons.append(f"samma ord i annan ordning ({reordered:g}, blockerar matchning)")
         equivalent, conflicts, extras = _token_diff(na.split(), nb.split())
         hard = bool(conflicts)
-        soft = bool(extras) or any(kind == "diacritic" for *_, kind in equivalent)
+        soft = bool(extras) or was_reordered or \
+            any(kind in ("diacritic", "substitution") for *_, kind in equivalent)
         reasons += _describe(equivalent, conflicts, extras)
         if not (hard or soft) and all(kind == "genitive" for *_, kind in equivalent):
             score = max(score, GENITIVE_SCORE)  # "Axbergs IF" is "Axberg IF"
@@ -269,7 +309,8 @@ def _compare_empty(a: str, b: str, na: str, nb: str) -> NameComparison:
 
 
 _VERDICT_SV = {"match": "matchar", "close": "nästan lika (kontrollera)", "no_match": "matchar inte"}
-_KIND_SV = {"diacritic": "skiljer bara i å/ä/ö", "genitive": "genitiv-s", "typo": "stavfel"}
+_KIND_SV = {"diacritic": "skiljer bara i å/ä/ö", "genitive": "genitiv-s", "typo": "stavfel",
+            "substitution": "en bokstav utbytt: kan vara ett annat namn"}
 
 
 def _describe(equivalent, conflicts, extras) -> list[str]:
