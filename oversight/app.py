@@ -89,8 +89,8 @@ def _init_domains(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from oversight.cli import audit_cli, demo_cli, users_cli
+    from oversight.cli import audit_cli, demo_cli, departments_cli, users_cli
     from oversight.identifiers_cli import ids_cli
 
-    for group in (users_cli, audit_cli, demo_cli, ids_cli):
+    for group in (users_cli, departments_cli, audit_cli, demo_cli, ids_cli):
         app.cli.add_command(group)

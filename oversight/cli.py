@@ -11,13 +11,44 @@ from sqlalchemy import select
 
 from oversight.audit import verify_chain
 from oversight.auth import services
-from oversight.auth.models import Department, User
+from oversight.auth.models import DEPARTMENT_KINDS, Department, User
 from oversight.auth.roles import ROLE_LABELS
 from oversight.extensions import db
 
 users_cli = AppGroup("users", help="Användare: skapa och lista.")
 audit_cli = AppGroup("audit", help="Granskningsloggen.")
 demo_cli = AppGroup("demo", help="Demodata (syntetisk, inga verkliga personer).")
+departments_cli = AppGroup("departments", help="Förvaltningar och nämnder.")
+
+
+@departments_cli.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(sorted(DEPARTMENT_KINDS)), default="other")
+@click.option("--valid-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--valid-to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--successor", "successor_code", default=None,
+              help="Kod för förvaltningen som tog över (vid sammanslagning).")
+def add_department(code, name, kind, valid_from, valid_to, successor_code):
+    """Lägg till eller uppdatera en förvaltning (idempotent per kod)."""
+    try:
+        dept = services.upsert_department(
+            db.session, code=code, name=name, kind=kind,
+            valid_from=valid_from.date() if valid_from else None,
+            valid_to=valid_to.date() if valid_to else None, successor_code=successor_code)
+    except services.AuthError as exc:
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    click.echo(f"{dept.code}: {dept.name} ({dept.kind_label})")
+
+
+@departments_cli.command("list")
+def list_departments():
+    """Lista förvaltningar med giltighet och efterträdare."""
+    for d in db.session.scalars(select(Department).order_by(Department.code)):
+        validity = f"{d.valid_from or ''}–{d.valid_to or ''}"
+        successor = f" → {d.successor.code}" if d.successor else ""
+        click.echo(f"{d.code}\t{d.name}\t{d.kind}\t{validity}{successor}")
 
 
 @users_cli.command("create")

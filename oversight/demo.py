@@ -108,22 +108,14 @@ def load(session: Session) -> str:
 
 
 def _departments(session: Session) -> dict[str, Department]:
-    by_code = {d.code: d for d in session.scalars(select(Department))}
-
-    def ensure(code, name, kind, **extra):
-        if code not in by_code:
-            by_code[code] = Department(code=code, name=name, kind=kind, **extra)
-            session.add(by_code[code])
-        return by_code[code]
-
     for code, name in DISTRICTS:
-        ensure(code, name, "district")
+        auth.upsert_department(session, code=code, name=name, kind="district")
     for code, name, kind in OTHERS:
-        ensure(code, name, kind)
+        auth.upsert_department(session, code=code, name=name, kind=kind)
     for code, name, successor, last_day in PREDECESSORS:
-        ensure(code, name, "district", valid_to=last_day, successor=by_code[successor])
-    session.flush()
-    return by_code
+        auth.upsert_department(session, code=code, name=name, kind="district",
+                               valid_to=last_day, successor_code=successor)
+    return {d.code: d for d in session.scalars(select(Department))}
 
 
 def _users(session: Session, departments: dict[str, Department]) -> dict[str, User]:

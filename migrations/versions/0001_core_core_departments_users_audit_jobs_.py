@@ -2,7 +2,7 @@
 
 Revision ID: 0001_core
 Revises: 
-Create Date: 2026-11-22 22:09:29.890583
+Create Date: 2026-11-22 22:22:53.566951
 
 """
 from alembic import op
@@ -49,11 +49,9 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=True),
     sa.Column('valid_to', sa.Date(), nullable=True),
-    sa.Column('predecessor_id', sa.Integer(), nullable=True),
     sa.Column('successor_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['predecessor_id'], ['department.id'], name=op.f('fk_department_predecessor_id_department')),
     sa.ForeignKeyConstraint(['successor_id'], ['department.id'], name=op.f('fk_department_successor_id_department')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_department')),
     sa.UniqueConstraint('code', name=op.f('uq_department_code'))

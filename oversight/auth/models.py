@@ -28,8 +28,7 @@ class Department(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="other")
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
-    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
-    # A merger has several predecessors; each points to its successor.
+    # A merger has several predecessors; each points to its successor (Rinkeby-Kista -> Järva).
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
 
     successor: Mapped[Department | None] = relationship(

@@ -125,6 +125,26 @@ def update_user(session: Session, user: User, *, name: str, role: str,
     return user
 
 
+def upsert_department(session: Session, *, code: str, name: str, kind: str,
+                      valid_from=None, valid_to=None, successor_code: str | None = None) -> Department:
+    """Create or update a department by its code; a successor link expresses a merger."""
+    if valid_from and valid_to and valid_to < valid_from:
+        raise AuthError("Slutdatum kan inte ligga före startdatum.")
+    successor = None
+    if successor_code:
+        successor = session.scalar(select(Department).where(Department.code == successor_code))
+        if successor is None:
+            raise AuthError(f"Okänd efterträdare: {successor_code}.")
+    dept = session.scalar(select(Department).where(Department.code == code))
+    if dept is None:
+        dept = Department(code=code)
+        session.add(dept)
+    dept.name, dept.kind, dept.valid_from, dept.valid_to = name, kind, valid_from, valid_to
+    dept.successor = successor
+    session.flush()
+    return dept
+
+
 def reset_password(session: Session, user: User, new: str) -> None:
     validate_new_password(new)
     user.password_hash = hash_password(new)

@@ -108,3 +108,22 @@ def test_cli_creates_user(runner, make, db):
     short = runner.invoke(args=["users", "create", "x", "--name", "X", "--role", "lss",
                                 "--department", "sdf-test", "--password", "kort"])
     assert short.exit_code != 0 and "minst 12 tecken" in short.output
+
+
+def test_departments_cli_expresses_a_merger(runner, db):
+    from oversight.auth.models import Department
+    assert runner.invoke(args=["departments", "add", "sdf-jarva", "Järva stadsdelsförvaltning",
+                               "--kind", "district", "--valid-from", "2020-01-01"]).exit_code == 0
+    result = runner.invoke(args=["departments", "add", "sdf-rinkeby-kista", "Rinkeby-Kista",
+                                 "--kind", "district", "--valid-to", "2019-12-31",
+                                 "--successor", "sdf-jarva"])
+    assert result.exit_code == 0, result.output
+    jarva = db.session.scalar(select(Department).where(Department.code == "sdf-jarva"))
+    assert [d.code for d in jarva.predecessors] == ["sdf-rinkeby-kista"]
+    from datetime import date
+    old = jarva.predecessors[0]
+    assert old.is_valid_on(date(2019, 6, 1)) and not old.is_valid_on(date(2020, 6, 1))
+    bad = runner.invoke(args=["departments", "add", "x", "X", "--successor", "finns-inte"])
+    assert bad.exit_code != 0 and "Okänd efterträdare" in bad.output
+    listing = runner.invoke(args=["departments", "list"]).output
+    assert "sdf-rinkeby-kista" in listing and "→ sdf-jarva" in listing
