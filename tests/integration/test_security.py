@@ -101,3 +101,23 @@ def test_failed_job_is_failed_never_done(make, db):
     job = db.session.get(Job, job.id)
     db.session.refresh(job)
     assert job.status == "failed" and "registret svarade inte" in job.error and job.percent < 100
+
+
+def test_job_goes_through_the_real_sqlite_queue(tmp_path, make, db):
+    """Not immediate: dispatch enqueues in huey's SQLite storage; a worker executes it."""
+    from huey import SqliteHuey
+    from oversight.jobs import get_huey
+
+    worker_app = create_app(test_config(JOBS_IMMEDIATE=False))
+    worker_app.instance_path = str(tmp_path)
+    huey = get_huey(worker_app)
+    assert isinstance(huey, SqliteHuey)
+    user = make.user()
+    job = create_job(db.session, user, "test.count", "Räkna", {"n": 2})
+    db.session.commit()
+    with worker_app.app_context():
+        dispatch(job)
+    assert huey.pending_count() == 1
+    huey.execute(huey.dequeue())  # what huey_consumer does
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "done"
