@@ -97,19 +97,24 @@ def show(org_id: int):
         withdraw_form=forms.WithdrawForm(), close_form=forms.CloseAccountForm())
 
 
+def _handle_post(org: Organisation, form, action, success: str, anchor: str):
+    """The shape of every form on the organisation page: validate, run the service, commit
+    (or roll back and flash the Swedish error), and return to the page's section."""
+    if form.validate_on_submit():
+        _commit_or_flash(lambda: action(form), success)
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for(".show", org_id=org.id, _anchor=anchor))
+
+
 @bp.post("/<int:org_id>/warnings")
 @require("warning.create")
 def add_warning(org_id: int):
     org = _org_or_404(org_id)
-    form = forms.WarningForm()
-    if form.validate_on_submit():
-        _commit_or_flash(lambda: services.raise_warning(
-            db.session, current_user, org, category=form.category.data, reason=form.reason.data,
-            evidence=form.evidence.data, issued_on=form.issued_on.data,
-            expires_on=form.expires_on.data), "Varningen är registrerad och syns för alla förvaltningar.")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for(".show", org_id=org.id, _anchor="varningar"))
+    return _handle_post(org, forms.WarningForm(), lambda f: services.raise_warning(
+        db.session, current_user, org, category=f.category.data, reason=f.reason.data,
+        evidence=f.evidence.data, issued_on=f.issued_on.data, expires_on=f.expires_on.data),
+        "Varningen är registrerad och syns för alla förvaltningar.", "varningar")
 
 
 @bp.post("/<int:org_id>/warnings/<int:warning_id>/withdraw")
@@ -117,27 +122,17 @@ def add_warning(org_id: int):
 def withdraw_warning(org_id: int, warning_id: int):
     org = _org_or_404(org_id)
     warning = _child_or_404(OrganisationWarning, warning_id, org)
-    form = forms.WithdrawForm()
-    if form.validate_on_submit():
-        _commit_or_flash(lambda: services.withdraw_warning(
-            db.session, current_user, warning, form.reason.data), "Varningen är återkallad.")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for(".show", org_id=org.id, _anchor="varningar"))
+    return _handle_post(org, forms.WithdrawForm(), lambda f: services.withdraw_warning(
+        db.session, current_user, warning, f.reason.data), "Varningen är återkallad.", "varningar")
 
 
 @bp.post("/<int:org_id>/accounts")
 @require("org.edit")
 def add_account(org_id: int):
     org = _org_or_404(org_id)
-    form = forms.AccountForm()
-    if form.validate_on_submit():
-        _commit_or_flash(lambda: services.add_bank_account(
-            db.session, current_user, org, kind=form.kind.data, number=form.number.data,
-            source=form.source.data or None), "Kontot är registrerat.")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for(".show", org_id=org.id, _anchor="konton"))
+    return _handle_post(org, forms.AccountForm(), lambda f: services.add_bank_account(
+        db.session, current_user, org, kind=f.kind.data, number=f.number.data,
+        source=f.source.data or None), "Kontot är registrerat.", "konton")
 
 
 @bp.post("/<int:org_id>/accounts/<int:account_id>/close")
@@ -145,28 +140,18 @@ def add_account(org_id: int):
 def close_account(org_id: int, account_id: int):
     org = _org_or_404(org_id)
     account = _child_or_404(BankAccount, account_id, org)
-    form = forms.CloseAccountForm()
-    if form.validate_on_submit():
-        _commit_or_flash(lambda: services.close_bank_account(db.session, account, form.reason.data),
-                         "Kontot är avslutat; historiken finns kvar.")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for(".show", org_id=org.id, _anchor="konton"))
+    return _handle_post(org, forms.CloseAccountForm(), lambda f: services.close_bank_account(
+        db.session, account, f.reason.data), "Kontot är avslutat; historiken finns kvar.", "konton")
 
 
 @bp.post("/<int:org_id>/key-persons")
 @require("org.edit")
 def add_key_person(org_id: int):
     org = _org_or_404(org_id)
-    form = forms.KeyPersonForm()
-    if form.validate_on_submit():
-        _commit_or_flash(lambda: services.add_key_person(
-            db.session, org, role=form.role.data, name=form.name.data,
-            personnummer=form.personnummer.data, from_date=form.from_date.data,
-            source=form.source.data or None), "Nyckelpersonen är registrerad.")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for(".show", org_id=org.id, _anchor="personer"))
+    return _handle_post(org, forms.KeyPersonForm(), lambda f: services.add_key_person(
+        db.session, org, role=f.role.data, name=f.name.data, personnummer=f.personnummer.data,
+        from_date=f.from_date.data, source=f.source.data or None),
+        "Nyckelpersonen är registrerad.", "personer")
 
 
 @bp.post("/<int:org_id>/key-persons/<int:person_id>/reveal")
@@ -183,13 +168,9 @@ def reveal_person(org_id: int, person_id: int):
 @require("note.write")
 def add_note(org_id: int):
     org = _org_or_404(org_id)
-    form = forms.NoteForm()
-    if form.validate_on_submit():
-        _commit_or_flash(lambda: services.add_note(db.session, current_user, org, form.body.data),
-                         "Anteckningen är sparad (syns bara för din förvaltning).")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for(".show", org_id=org.id, _anchor="anteckningar"))
+    return _handle_post(org, forms.NoteForm(), lambda f: services.add_note(
+        db.session, current_user, org, f.body.data),
+        "Anteckningen är sparad (syns bara för din förvaltning).", "anteckningar")
 
 
 @bp.get("/<int:org_id>/notes/<int:note_id>")

@@ -153,3 +153,26 @@ def test_auditor_is_read_only(login_as, make, db):
     assert c.get(f"/organisations/{org.id}").status_code == 200
     assert c.post(f"/organisations/{org.id}/warnings", data={"category": "other", "reason": "x"}).status_code == 403
     assert c.post("/organisations/new", data={"orgnr": orgnr(5), "name": "X"}).status_code == 403
+
+
+def test_page_forms_save_and_report_errors_in_swedish(login_as, make, db):
+    user, org = make.user(role="grants"), make.organisation(group=8)
+    db.session.commit()
+    c = login_as(user)
+    number = bankgiro()
+    c.post(f"/organisations/{org.id}/accounts", data={"kind": "bankgiro", "number": number, "source": "Ansökan"})
+    bad = c.post(f"/organisations/{org.id}/accounts", data={"kind": "bankgiro", "number": "123"},
+                 follow_redirects=True).get_data(as_text=True)
+    assert "bankgiro" in bad.lower() and "siffror" in bad  # the identifier's own message
+    c.post(f"/organisations/{org.id}/key-persons", data={"role": "kassor", "name": "Kim Kassör",
+                                                        "personnummer": "7701104569"})
+    c.post(f"/organisations/{org.id}/notes", data={"body": "Ringde föreningen 12/11."})
+    db.session.expire_all()
+    assert [a.digits for a in org.current_accounts] == [number]
+    assert org.key_persons[0].personnummer == "19770110-4569"
+    account = org.current_accounts[0]
+    c.post(f"/organisations/{org.id}/accounts/{account.id}/close", data={"reason": "Byte av bank"})
+    db.session.expire_all()
+    assert org.current_accounts == [] and org.bank_accounts[0].removed_reason == "Byte av bank"
+    page = c.get(f"/organisations/{org.id}").get_data(as_text=True)
+    assert "Ringde föreningen 12/11." in page and "Avslutat" in page
