@@ -64,6 +64,13 @@ def edit_user(user_id: int | None = None):
     return render_template("admin/user_form.html", form=form, user=user)
 
 
+@bp.get("/departments")
+@require("users.manage")
+def departments():
+    rows = db.session.scalars(select(Department).order_by(Department.valid_to.is_not(None), Department.name))
+    return render_template("admin/departments.html", departments=list(rows))
+
+
 def _audit_query(args):
     stmt = select(AuditEntry)
     if args.get("actor"):

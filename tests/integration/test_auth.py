@@ -127,3 +127,12 @@ def test_departments_cli_expresses_a_merger(runner, db):
     assert bad.exit_code != 0 and "Okänd efterträdare" in bad.output
     listing = runner.invoke(args=["departments", "list"]).output
     assert "sdf-rinkeby-kista" in listing and "→ sdf-jarva" in listing
+
+
+def test_admin_departments_page_shows_succession(login_as, make, db):
+    jarva = make.department(code="sdf-jarva", name="Järva stadsdelsförvaltning")
+    make.department(code="sdf-rk", name="Rinkeby-Kista stadsdelsförvaltning", successor=jarva)
+    c = login_as(make.user(role="admin"))
+    page = c.get("/admin/departments").get_data(as_text=True)
+    assert "Rinkeby-Kista stadsdelsförvaltning" in page and page.count("Järva stadsdelsförvaltning") >= 2
+    assert login_as(make.user(role="lss")).get("/admin/departments").status_code == 403
