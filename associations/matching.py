@@ -187,52 +187,51 @@ def cluster_ledger(rows: Iterable[LedgerRow], *, use_orgnr: bool = True,
         for x in (a, c):
             if kind > method[x] or (kind == method[x] == FUZZY and score > conf[x]):
                 method[x], conf[x] = kind, score * 0.009  # 0.9 at a score of 100
-    _link_groups(b, 1, ORGNR, link, "samma organisationsnummer {}")
-    _link_groups(b, 2, ACCOUNT, link, "samma bankkonto/giro {}")
-    ambiguous = _link_exact_names(b, uf, link)
+    _link_shared(b, uf, link, 1, ORGNR, "samma organisationsnummer {}")
+    _link_shared(b, uf, link, 2, ACCOUNT, "samma bankkonto/giro {}")
+    ambiguous = _link_shared(b, uf, link, 0, EXACT, "samma namn efter normalisering '{}'")
     _link_fuzzy_names(b, uf, link, ambiguous, match_threshold)
     return _finish(b, uf, method, conf, edges)
 
 
-def _link_groups(b: _Builder, part: int, kind: int, link, why: str) -> None:
+def _link_shared(b: _Builder, uf: _UnionFind, link, part: int, kind: int,
+                 label: str) -> set[str]:
+    """Join atoms that share key ``part`` (org.nr, account or normalized name).
+
+    A value claimed by several org numbers (one account or name used by two organisations) is
+    ambiguous: only its atoms without an org.nr are joined, to each other. Returns those values.
+    """
     groups: dict[str, list[int]] = defaultdict(list)
     for atom, key in enumerate(b.keys):
         if key[part]:
             groups[key[part]].append(atom)
-    for value, atoms in groups.items():
-        for other in atoms[1:]:
-            link(atoms[0], other, kind, why.format(value) +
-                 f": '{b.raw_name[atoms[0]]}' och '{b.raw_name[other]}'")
-
-
-def _link_exact_names(b: _Builder, uf: _UnionFind, link) -> set[str]:
-    """Join atoms with the same normalized name; return names that are ambiguous."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for atom, key in enumerate(b.keys):
-        groups[key[0]].append(atom)
     ambiguous: set[str] = set()
-    for name, atoms in groups.items():
+    for value, atoms in groups.items():
         if len(atoms) < 2:
             continue
-        orgs = {uf.org[uf.find(a)] for a in atoms} - {None}
-        if len(orgs) > 1:  # the name belongs to several org numbers: join only the org-less
-            ambiguous.add(name)
+        if len({uf.org[uf.find(a)] for a in atoms} - {None}) > 1:
+            ambiguous.add(value)
             atoms = [a for a in atoms if uf.org[uf.find(a)] is None]
         for other in atoms[1:]:
-            link(atoms[0], other, EXACT, f"samma namn efter normalisering '{name}': "
-                 f"'{b.raw_name[atoms[0]]}' och '{b.raw_name[other]}'")
+            link(atoms[0], other, kind, label.format(value) +
+                 f": '{b.raw_name[atoms[0]]}' och '{b.raw_name[other]}'")
     return ambiguous
 
 
 def _link_fuzzy_names(b: _Builder, uf: _UnionFind, link, ambiguous: set[str],
                       threshold: float) -> None:
     first_atom: dict[str, int] = {}
+    weight: Counter = Counter()
     for atom, key in enumerate(b.keys):
         first_atom.setdefault(key[0], atom)
+        weight[key[0]] += b.count[atom]
     names = [n for n in first_atom if n and n not in ambiguous]
     canon_ok: dict[tuple[str, str], bool] = {}
-    # Most similar pairs first, so the best evidence claims a payee before a weaker one.
-    for _, x, y in sorted((-r, x, y) for (x, y), r in candidate_pairs(names, threshold).items()):
+    # Pairs with the most used name first, then the most similar: variants attach to the
+    # main spelling before they can gather round one another.
+    order = sorted((-max(weight[x], weight[y]), -r, x, y)
+                   for (x, y), r in candidate_pairs(names, threshold).items())
+    for _, _, x, y in order:
         ra, rb = uf.find(first_atom[x]), uf.find(first_atom[y])
         if ra == rb:
             continue  # already together (same account, or through another variant)

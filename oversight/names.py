@@ -13,9 +13,14 @@ associations are merged), so the comparison is built to be precise:
 * å, ä and ö are separate letters in Swedish (Hovsta and Hövsta are different places). A word
   that differs only by them ("Goteborg" from a system without å/ä/ö) is accepted as "close",
   never "match".
-* A one-letter typo is tolerated only in words of 5+ letters (two in words of 9+) and never in
-  numbers, place names after "i" or short words (IF, IK, BK ...); even then the whole-name score
-  has to reach the match threshold, which for one typo needs a name of about 20 letters.
+* A typo (a letter missing, added, or two letters swapped) is tolerated only in words of 5+
+  letters (two typos in words of 12+) with the same first letter, and never in numbers, place
+  names after "i" or short words (IF, IK, BK ...); even then the whole name has to reach the
+  match threshold, which one typo does only in names of about 10-20 letters or more. One letter
+  *replaced* by another (Jansson/Jonsson, Lindström/Lundström) is at most "close": in Swedish
+  names it too often makes another real name.
+* Words in another order, and a genitive -s (Axbergs IF / Axberg IF): the first is "close", the
+  second a match.
 """
 from __future__ import annotations
 

@@ -347,3 +347,13 @@ def test_orebro_names_alone_recover_the_org_numbers(orebro_rows):
     orgs_per_cluster = Counter(cid for _, cid in set(truth))
     assert max(orgs_per_cluster.values()) == 1           # precision: never two org numbers
     assert sum(n - 1 for n in clusters_per_org.values()) == 23  # names that differ too much
+
+
+def test_an_account_used_by_two_organisations_attaches_no_one(tmp_path):
+    path = write(tmp_path, STANDARD + "A;Alfa AB;556811-9357;BG 5050-1055;1;;;\n"
+                 "B;Beta AB;556016-0680;BG 5050-1055;1;;;\nC;Gamma;;BG 5050-1055;1;;;\n"
+                 "D;Delta;;BG 5050-1055;1;;;\n")
+    by_row = {a.row: a for a in cluster_ledger(list(read_ledger(path)))}
+    assert len({by_row[1].cluster_id, by_row[2].cluster_id, by_row[3].cluster_id}) == 3
+    assert by_row[3].cluster_id == by_row[4].cluster_id and by_row[3].method == "account"
+    assert by_row[3].resolved_org_nr is None
