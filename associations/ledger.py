@@ -79,7 +79,10 @@ def read_ledger(source: str | Path | IO[bytes], preset: str = "standard") -> Ite
     """
     if preset not in PRESETS:
         raise LedgerError(f"Okänd förinställning '{preset}' (välj {', '.join(PRESETS)})")
-    stream = open(source, "rb") if isinstance(source, (str, Path)) else source
+    try:
+        stream = open(source, "rb") if isinstance(source, (str, Path)) else source
+    except OSError as exc:
+        raise LedgerError(f"Filen kunde inte öppnas: {exc}") from exc
     try:
         if stream.read(4) == b"PK\x03\x04":  # zip container: XLSX whatever the name says
             stream.seek(0)
@@ -235,6 +238,8 @@ def _text(record, idx, intern: dict[str, str]) -> str | None:
     value = _cell(record, idx)
     if value is None:
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an Excel number cell (org.nr 5560160680.0) means the digits
     value = str(value)
     return intern.setdefault(value, value)
 
@@ -250,6 +255,8 @@ def _make_row(number, record, get, intern, has_org) -> LedgerRow | None:
         raise LedgerError("förvaltning saknas", row=number)
     if payee is None:
         raise LedgerError("leverantör/mottagare saknas", row=number)
+    if raw_amount is None:
+        raise LedgerError("belopp saknas", row=number)
     try:
         amount = parse_amount(raw_amount)
     except ValueError:

@@ -357,3 +357,12 @@ def test_an_account_used_by_two_organisations_attaches_no_one(tmp_path):
     assert len({by_row[1].cluster_id, by_row[2].cluster_id, by_row[3].cluster_id}) == 3
     assert by_row[3].cluster_id == by_row[4].cluster_id and by_row[3].method == "account"
     assert by_row[3].resolved_org_nr is None
+
+
+def test_xlsx_number_cells_and_missing_amount(tmp_path):
+    path = write_xlsx(tmp_path, [["department", "payee_name", "org_nr", "amount"],
+                                 ["A", "Alfa AB", 5568119357.0, 10], ["B", "Beta AB", None, None]])
+    rows = read_ledger(path)
+    assert next(rows).org_nr == "556811-9357"
+    with pytest.raises(LedgerError, match="Rad 2: belopp saknas"):
+        next(rows)
