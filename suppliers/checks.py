@@ -1,0 +1,227 @@
+"""Running exclusion checks: one supplier, the tenderers of a procurement, or every supplier
+with an active contract (monitoring). Gathers the evidence (registries through
+``registry_adapter``, the platform's own data through ``sources``), lets ``rules`` decide, and
+stores the check with a copy of every piece of evidence. Flushes, never commits (except
+through the job's progress callback, which the job runner owns)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from oversight.organisations.models import Organisation
+from suppliers import evidence as ev
+from suppliers import registry_adapter, rules, sources
+from suppliers.evidence_store import row_values
+from suppliers.models import CheckEvidence, CheckGround, Contract, Procurement, Supplier, \
+    SupplierCheck
+from suppliers.registry_adapter import LookupRequest
+from suppliers.rule_values import values_on
+
+Progress = Callable[[int, int | None, str | None], None]
+
+
+@dataclass
+class Target:
+    """What to check, for whom, under which rules."""
+
+    supplier: Supplier
+    department_id: int
+    regime: str
+    permit_required: bool = False
+    permit_activity: str | None = None
+    procurement_id: int | None = None
+    contract_id: int | None = None
+    people: list = field(default_factory=list)  # [(Person, KeyPerson)] filled in by run
+
+
+def target_for_tender(procurement: Procurement, supplier: Supplier) -> Target:
+    return Target(supplier, procurement.department_id, procurement.regime,
+                  procurement.permit_bound, procurement.permit_activity,
+                  procurement_id=procurement.id)
+
+
+def target_for_contract(contract: Contract) -> Target:
+    return Target(contract.supplier, contract.department_id, contract.regime,
+                  contract.permit_bound, contract.permit_activity, contract_id=contract.id)
+
+
+def target_standalone(supplier: Supplier, department_id: int, regime: str = rules.LOU,
+                      permit_activity: str | None = None) -> Target:
+    return Target(supplier, department_id, regime, bool(permit_activity), permit_activity)
+
+
+def registry_requests(target: Target) -> list[LookupRequest]:
+    org: Organisation = target.supplier.organisation
+    company = dict(identifier=org.orgnr, subject="org", subject_label=org.name, name=org.name)
+    wanted = [ev.BOLAGSVERKET, ev.SKATTEVERKET, ev.KRONOFOGDEN, ev.SANCTIONS]
+    if target.permit_required:
+        wanted.append(ev.IVO)
+    requests = [LookupRequest(registry=r, **company) for r in wanted]
+    for person, key_person in target.people:
+        requests.append(LookupRequest(
+            registry=ev.SANCTIONS, identifier=key_person.personnummer or key_person.name,
+            subject=person.key, subject_label=person.label, name=key_person.name,
+            schema="Person", birth_date=_birth_date(key_person.personnummer)))
+    return requests
+
+
+def _birth_date(pnr: str | None) -> date | None:
+    """YYYYMMDD-NNNN (normalized personnummer) -> date; samordningsnummer day - 60."""
+    if not pnr or len(pnr) < 8 or not pnr[:8].isdigit():
+        return None
+    day = int(pnr[6:8])
+    try:
+        return date(int(pnr[:4]), int(pnr[4:6]), day - 60 if day > 60 else day)
+    except ValueError:
+        return None
+
+
+def _chunk_size() -> int:
+    return max(1, int(current_app.config.get("SUPPLIERS_BATCH_CHUNK", 50)))
+
+
+def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
+               job_id: int | None = None, progress: Progress | None = None,
+               on_date: date | None = None) -> list[SupplierCheck]:
+    """Check every target; returns the stored checks in the order of ``targets``.
+
+    Registry questions are asked in chunks of ``SUPPLIERS_BATCH_CHUNK`` suppliers (each chunk
+    concurrently, see ``registry_adapter``), so a progress bar moves while a long batch runs."""
+    on_date = on_date or date.today()
+    values = values_on(on_date)
+    total = len(targets)
+    checks: list[SupplierCheck] = []
+    if progress:
+        progress(0, total, "Frågar registren…")
+    size = _chunk_size()
+    for start in range(0, total, size):
+        chunk = targets[start:start + size]
+        for t in chunk:
+            t.people = sources.representatives(t.supplier.organisation, on_date)
+        answers = registry_adapter.fetch(session, user,
+                                         [r for t in chunk for r in registry_requests(t)])
+        for t in chunk:
+            checks.append(_check_one(session, user, t, answers, values, on_date, trigger,
+                                     job_id))
+        session.flush()
+        if progress:
+            done = start + len(chunk)
+            progress(done, total, f"{done} av {total} leverantörer kontrollerade.")
+    return checks
+
+
+def _check_one(session: Session, user, target: Target, answers: dict, values: dict,
+               on_date: date, trigger: str, job_id: int | None) -> SupplierCheck:
+    supplier = target.supplier
+    org = supplier.organisation
+    people = [p for p, _ in target.people]
+    bundle = ev.EvidenceBundle()
+    for req in registry_requests(target):
+        bundle.add(answers[(req.registry, req.subject, req.identifier)])
+    bundle.add(sources.warnings_evidence(session, supplier, target.department_id, on_date))
+    bundle.add(sources.complaints_evidence(session, supplier))
+    bundle.add(sources.decisions_evidence(session, supplier, target.department_id))
+    for item in sources.criminal_record_evidence(session, supplier, target.department_id, people):
+        bundle.add(item)
+    ctx = rules.CheckContext(
+        regime=target.regime, on_date=on_date, supplier_name=org.name, orgnr=org.orgnr,
+        values=values, representatives=tuple(people), permit_required=target.permit_required,
+        permit_activity=target.permit_activity,
+        in_company_register=(org.org_group or 5) not in (8, 2))
+    bundle = bundle.mark_stale(on_date, rules.max_ages(values))
+    outcomes = rules.evaluate(ctx, bundle)
+    return persist(session, user, target, ctx, bundle, outcomes, trigger=trigger, job_id=job_id)
+
+
+def persist(session: Session, user, target: Target, ctx: rules.CheckContext,
+            bundle: ev.EvidenceBundle, outcomes: list[rules.GroundOutcome], *, trigger: str,
+            job_id: int | None = None) -> SupplierCheck:
+    check = SupplierCheck(
+        supplier_id=target.supplier.id, department_id=target.department_id,
+        procurement_id=target.procurement_id, contract_id=target.contract_id, job_id=job_id,
+        regime=ctx.regime, on_date=ctx.on_date, trigger=trigger,
+        overall=rules.overall(outcomes), permit_required=ctx.permit_required,
+        permit_activity=ctx.permit_activity, rule_values=dict(ctx.values),
+        representatives=[p.label for p in ctx.representatives],
+        run_by_id=getattr(user, "id", None))
+    session.add(check)
+    session.flush()
+    session.add_all([CheckEvidence(check_id=check.id, department_id=check.department_id,
+                                   **row_values(item)) for item in bundle.items])
+    session.add_all([CheckGround(
+        check_id=check.id, department_id=check.department_id, position=i, code=o.code,
+        label=o.label, law=o.law, kind=o.kind, outcome=o.outcome, mandatory=o.mandatory,
+        hearing_required=o.hearing_required, reasons=list(o.reasons), problems=list(o.problems),
+        actions=list(o.actions), evidence_keys=list(o.evidence))
+        for i, o in enumerate(outcomes)])
+    return check
+
+
+# --- convenience entry points ----------------------------------------------------------------
+
+def check_supplier(session: Session, user, supplier: Supplier, *, regime: str | None = None,
+                   procurement: Procurement | None = None, contract: Contract | None = None,
+                   permit_activity: str | None = None, trigger: str = "manual",
+                   on_date: date | None = None) -> SupplierCheck:
+    if procurement is not None:
+        target = target_for_tender(procurement, supplier)
+    elif contract is not None:
+        target = target_for_contract(contract)
+    else:
+        target = target_standalone(supplier, user.department_id, regime or rules.LOU,
+                                   permit_activity)
+    return run_checks(session, user, [target], trigger=trigger, on_date=on_date)[0]
+
+
+def screen_procurement(session: Session, user, procurement: Procurement, *,
+                       job_id: int | None = None, progress: Progress | None = None,
+                       on_date: date | None = None) -> list[SupplierCheck]:
+    targets = [target_for_tender(procurement, t.supplier) for t in procurement.tenders]
+    return run_checks(session, user, targets, trigger="screening", job_id=job_id,
+                      progress=progress, on_date=on_date)
+
+
+def active_contract_targets(session: Session, on_date: date | None = None) -> list[Target]:
+    """One target per supplier and owning department with at least one active contract: the
+    strictest rules among those contracts (LOU before LOV before LOU 19), permit if any."""
+    on_date = on_date or date.today()
+    contracts = session.scalars(
+        select(Contract).where(Contract.status == "active")
+        .options(selectinload(Contract.supplier).selectinload(Supplier.organisation)
+                 .selectinload(Organisation.key_persons))
+        .order_by(Contract.supplier_id, Contract.department_id, Contract.value.desc())).all()
+    priority = {rules.LOU: 0, rules.LOV: 1, rules.LOU19: 2}
+    grouped: dict[tuple[int, int], list[Contract]] = {}
+    for c in contracts:
+        if c.is_active(on_date):
+            grouped.setdefault((c.supplier_id, c.department_id), []).append(c)
+    targets = []
+    for group in grouped.values():
+        main = min(group, key=lambda c: priority[c.regime])
+        permits = [c for c in group if c.permit_bound]
+        target = target_for_contract(main)
+        if permits:
+            target.permit_required = True
+            target.permit_activity = permits[0].permit_activity
+        targets.append(target)
+    return targets
+
+
+def latest_checks(session: Session, supplier_ids: Iterable[int],
+                  department_id: int) -> dict[int, SupplierCheck]:
+    """The department's newest check per supplier."""
+    ids = list(supplier_ids)
+    if not ids:
+        return {}
+    rows = session.scalars(select(SupplierCheck).where(
+        SupplierCheck.supplier_id.in_(ids), SupplierCheck.department_id == department_id)
+        .order_by(SupplierCheck.supplier_id, SupplierCheck.id.desc()))
+    out: dict[int, SupplierCheck] = {}
+    for row in rows:
+        out.setdefault(row.supplier_id, row)
+    return out

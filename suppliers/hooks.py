@@ -1,0 +1,63 @@
+"""What the suppliers module adds to shared pages: navigation, the start page's "Att
+uppmärksamma" and the organisation page."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from oversight import navigation
+from oversight.attention import AttentionItem, provider
+from oversight.organisations.sections import register
+from oversight.scoping import scoped_select
+from suppliers import services
+from suppliers.checks import latest_checks
+from suppliers.models import Hearing, MonitoringFinding, Supplier
+
+navigation.register("suppliers.index", "Leverantörer", "supplier.view", 20)
+
+
+@provider
+def supplier_attention(session: Session, user) -> list[AttentionItem]:
+    if not user.can("supplier.view"):
+        return []
+    items = []
+    findings = session.scalars(
+        scoped_select(MonitoringFinding, user)
+        .where(MonitoringFinding.acknowledged_at.is_(None))
+        .options(selectinload(MonitoringFinding.supplier).selectinload(Supplier.organisation))
+        .order_by(MonitoringFinding.detected_on.desc()).limit(20))
+    for f in findings:
+        verb = "Ny grund" if f.outcome == "found" else "Kan inte kontrolleras"
+        items.append(AttentionItem(
+            title=f"{verb}: {f.supplier.name} – {f.label}", detail=f.summary[:240],
+            url=url_for("suppliers.check", check_id=f.check_id), severity=f.severity,
+            on=f.detected_on))
+    overdue = session.scalars(
+        scoped_select(Hearing, user).where(Hearing.status == "sent",
+                                           Hearing.deadline < date.today())
+        .options(selectinload(Hearing.supplier).selectinload(Supplier.organisation)).limit(20))
+    for h in overdue:
+        items.append(AttentionItem(
+            title=f"Svarsfristen har gått ut: {h.supplier.name}",
+            detail=f"Kommunicering {h.reference}, frist {h.deadline}. Registrera yttrandet eller "
+                   "besluta på befintligt underlag.",
+            url=url_for("suppliers.hearing", hearing_id=h.id), severity="warning",
+            on=h.deadline))
+    items += services.open_complaints_for(session, user)
+    return items
+
+
+@register("suppliers", "Leverantör", order=30)
+def organisation_section(session: Session, user, org) -> Markup | None:
+    if not user.can("supplier.view"):
+        return None
+    supplier = session.scalar(select(Supplier).where(Supplier.organisation_id == org.id))
+    if supplier is None:
+        return None
+    check = latest_checks(session, [supplier.id], user.department_id).get(supplier.id)
+    return Markup(render_template("suppliers/_org_section.html", supplier=supplier,
+                                  check=check, today=date.today()))

@@ -1,0 +1,356 @@
+"""Thin views: the supplier list, supplier page, procurements with their tenderers and the
+"Kontrollera" batch, contracts, complaints and the monitoring feed. Checks, extracts,
+hearings and decisions are in ``views_cases.py`` on the same blueprint."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from oversight.auth.models import Department
+from oversight.exports import export_response
+from oversight.extensions import db
+from oversight.jobs import Job, create_job, dispatch
+from oversight.permissions import require
+from oversight.scoping import get_scoped, get_scoped_or_404, scoped_select
+from suppliers import checks, forms, monitoring, rules, services
+from suppliers.models import (
+    Complaint, Contract, CriminalRecordExtract, Decision, Hearing, MonitoringFinding,
+    MonitorRun, Procurement, Supplier, SupplierCheck, Tender,
+)
+from suppliers.services import RISK_BADGES, RISK_LABELS, SupplierError
+
+bp = Blueprint("suppliers", __name__, url_prefix="/suppliers")
+
+
+@bp.context_processor
+def labels():
+    from oversight.db import utcnow
+    from oversight.formatting import local_datetime
+    from suppliers import evidence as ev
+
+    return {"source_labels": ev.SOURCE_LABELS, "status_labels": ev.STATUS_LABELS,
+            "now_text": local_datetime(utcnow())}
+
+
+def flash_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "error")
+
+
+def attempt(action, success: str | None = None) -> bool:
+    """Run a service call; on a SupplierError roll back (nothing half-saved) and flash."""
+    try:
+        action()
+    except SupplierError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return True
+
+
+def supplier_or_404(supplier_id: int) -> Supplier:
+    return db.get_or_404(Supplier, supplier_id)
+
+
+# --- supplier list and page ----------------------------------------------------------------------
+
+@bp.get("/")
+@require("supplier.view")
+def index():
+    args = request.args
+    stmt = services.supplier_listing(db.session, current_user, q=args.get("q", ""),
+                                     risk=args.get("risk", ""), sort=args.get("sort", "name"),
+                                     direction=args.get("dir", "asc"))
+    if args.get("format") in ("csv", "xlsx"):
+        suppliers = db.session.scalars(stmt).all()
+        extras = services.listing_extras(db.session, current_user, suppliers)
+        rows = []
+        for s in suppliers:
+            check, warnings = extras[s.id]
+            rows.append((s.organisation.display_orgnr, s.name,
+                         RISK_LABELS[services.risk_of(check, warnings)], warnings,
+                         check.created_at if check else None,
+                         check.overall_label if check else "", len(s.active_contracts())))
+        return export_response(args["format"], "leverantorer",
+                               ["organisationsnummer", "namn", "riskstatus", "aktiva varningar",
+                                "senast kontrollerad", "senaste kontroll", "aktiva avtal"], rows)
+    page = db.paginate(stmt, per_page=25, error_out=False)
+    return render_template("suppliers/index.html", page=page,
+                           extras=services.listing_extras(db.session, current_user, page.items),
+                           risk_of=services.risk_of, risk_labels=RISK_LABELS,
+                           risk_badges=RISK_BADGES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("supplier.manage")
+def create():
+    form = forms.SupplierForm()
+    if form.validate_on_submit():
+        try:
+            supplier = services.ensure_supplier(db.session, current_user, orgnr=form.orgnr.data,
+                                                name=form.name.data)
+        except SupplierError as exc:
+            db.session.rollback()
+            form.orgnr.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{supplier.name} finns i leverantörsregistret.", "success")
+            return redirect(url_for(".show", supplier_id=supplier.id))
+    return render_template("suppliers/form.html", form=form, title="Ny leverantör",
+                           submit="Spara leverantör", action=url_for(".create"),
+                           crumbs=[("Leverantörer", url_for(".index"))])
+
+
+@bp.get("/<int:supplier_id>")
+@require("supplier.view")
+def show(supplier_id: int):
+    supplier = supplier_or_404(supplier_id)
+    user = current_user
+    mine = lambda model: db.session.scalars(  # noqa: E731
+        scoped_select(model, user).where(model.supplier_id == supplier.id)
+        .order_by(model.id.desc())).all()
+    complaints = db.session.scalars(select(Complaint).where(
+        Complaint.supplier_id == supplier.id).order_by(Complaint.occurred_on.desc())).all()
+    extracts = db.session.scalars(scoped_select(CriminalRecordExtract, user).where(
+        CriminalRecordExtract.organisation_id == supplier.organisation_id)
+        .order_by(CriminalRecordExtract.document_date.desc())).all()
+    return render_template(
+        "suppliers/show.html", supplier=supplier, org=supplier.organisation,
+        checks=mine(SupplierCheck)[:20], hearings=mine(Hearing), decisions=mine(Decision),
+        complaints=complaints, extracts=extracts, check_form=forms.CheckForm(),
+        assess_form=forms.AssessComplaintForm(), empty_form=forms.EmptyForm())
+
+
+@bp.post("/<int:supplier_id>/check")
+@require("supplier.manage")
+def check_now(supplier_id: int):
+    supplier = supplier_or_404(supplier_id)
+    form = forms.CheckForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for(".show", supplier_id=supplier.id))
+    check = checks.check_supplier(db.session, current_user, supplier, regime=form.regime.data,
+                                  permit_activity=form.permit_activity.data or None)
+    db.session.commit()
+    flash(f"Kontrollen är klar: {check.overall_label}.", "success")
+    return redirect(url_for(".check", check_id=check.id))
+
+
+# --- contracts and complaints ------------------------------------------------------------------
+
+def _department_choices() -> list[tuple[int, str]]:
+    rows = db.session.scalars(select(Department).order_by(Department.name))
+    return [(0, "– ingen –")] + [(d.id, d.name) for d in rows]
+
+
+@bp.route("/<int:supplier_id>/contracts/new", methods=["GET", "POST"])
+@require("supplier.manage")
+def new_contract(supplier_id: int):
+    supplier = supplier_or_404(supplier_id)
+    form = forms.ContractForm()
+    form.calling_department_id.choices = _department_choices()
+    if form.validate_on_submit():
+        data = dict(form.data, calling_department_id=form.calling_department_id.data or None)
+        if attempt(lambda: services.create_contract(db.session, current_user, supplier, data),
+                   "Avtalet är registrerat."):
+            return redirect(url_for(".show", supplier_id=supplier.id, _anchor="avtal"))
+    elif request.method == "POST":
+        flash_errors(form)
+    return render_template("suppliers/form.html", form=form, title=f"Nytt avtal med {supplier.name}",
+                           submit="Spara avtal", action=request.path,
+                           crumbs=[("Leverantörer", url_for(".index")),
+                                   (supplier.name, url_for(".show", supplier_id=supplier.id))])
+
+
+@bp.route("/contracts/<int:contract_id>/complaints/new", methods=["GET", "POST"])
+@require("complaint.create")
+def new_complaint(contract_id: int):
+    contract = db.get_or_404(Contract, contract_id)
+    form = forms.ComplaintForm()
+    if form.validate_on_submit():
+        if attempt(lambda: services.file_complaint(
+                db.session, current_user, contract, occurred_on=form.occurred_on.data,
+                category=form.category.data, severity=form.severity.data,
+                description=form.description.data),
+                f"Klagomålet är registrerat och skickat till {contract.department.name}."):
+            return redirect(url_for(".show", supplier_id=contract.supplier_id,
+                                    _anchor="klagomal"))
+    elif request.method == "POST":
+        flash_errors(form)
+    return render_template("suppliers/form.html", form=form,
+                           title=f"Klagomål på avtal {contract.reference}",
+                           intro=(f"{contract.supplier.name}, {contract.title}. Klagomålet går "
+                                  f"till {contract.department.name} som äger avtalet och räknas "
+                                  "som en möjlig brist i tre år."),
+                           submit="Registrera klagomål", action=request.path,
+                           crumbs=[("Leverantörer", url_for(".index")),
+                                   (contract.supplier.name,
+                                    url_for(".show", supplier_id=contract.supplier_id))])
+
+
+@bp.post("/complaints/<int:complaint_id>/assess")
+@require("supplier.manage")
+def assess_complaint(complaint_id: int):
+    complaint = db.get_or_404(Complaint, complaint_id)
+    form = forms.AssessComplaintForm()
+    if form.validate_on_submit():
+        attempt(lambda: services.assess_complaint(db.session, current_user, complaint,
+                                                  status=form.status.data,
+                                                  assessment=form.assessment.data),
+                "Klagomålet är bedömt.")
+    else:
+        flash_errors(form)
+    return redirect(url_for(".show", supplier_id=complaint.supplier_id, _anchor="klagomal"))
+
+
+# --- procurements --------------------------------------------------------------------------------
+
+@bp.get("/procurements/")
+@require("supplier.view")
+def procurements():
+    stmt = select(Procurement).order_by(Procurement.created_at.desc())
+    page = db.paginate(stmt, per_page=25, error_out=False)
+    return render_template("suppliers/procurements.html", page=page)
+
+
+@bp.route("/procurements/new", methods=["GET", "POST"])
+@require("supplier.manage")
+def new_procurement():
+    form = forms.ProcurementForm()
+    if form.validate_on_submit():
+        holder = {}
+
+        def create():
+            holder["p"] = services.create_procurement(db.session, current_user, form.data)
+
+        if attempt(create, "Upphandlingen är registrerad. Lägg till anbudsgivarna."):
+            return redirect(url_for(".procurement", procurement_id=holder["p"].id))
+    elif request.method == "POST":
+        flash_errors(form)
+    return render_template("suppliers/form.html", form=form, title="Ny upphandling",
+                           submit="Spara upphandling", action=request.path,
+                           crumbs=[("Upphandlingar", url_for(".procurements"))])
+
+
+def _results_for(procurement: Procurement) -> list[tuple[Tender, SupplierCheck | None]]:
+    latest = {}
+    rows = db.session.scalars(scoped_select(SupplierCheck, current_user).where(
+        SupplierCheck.procurement_id == procurement.id).order_by(SupplierCheck.id.desc())
+        .options(selectinload(SupplierCheck.grounds)))
+    for check in rows:
+        latest.setdefault(check.supplier_id, check)
+    return [(t, latest.get(t.supplier_id)) for t in procurement.tenders]
+
+
+@bp.get("/procurements/<int:procurement_id>")
+@require("supplier.view")
+def procurement(procurement_id: int):
+    procurement = db.get_or_404(Procurement, procurement_id)
+    results = _results_for(procurement)
+    show = request.args.get("show", "")
+    counts = {k: sum(1 for _, c in results if c and c.overall == k)
+              for k in (rules.FOUND, rules.UNKNOWN, rules.CLEAR)}
+    counts["unchecked"] = sum(1 for _, c in results if c is None)
+    if show in counts:
+        results = [(t, c) for t, c in results
+                   if (c.overall if c else "unchecked") == show]
+    job = (get_scoped(db.session, Job, procurement.last_job_id, current_user)
+           if procurement.last_job_id else None)
+    return render_template("suppliers/procurement.html", procurement=procurement,
+                           results=results, counts=counts, show=show, job=job,
+                           tender_form=forms.TendererForm(), empty_form=forms.EmptyForm(),
+                           own=procurement.department_id == current_user.department_id)
+
+
+@bp.post("/procurements/<int:procurement_id>/tenderers")
+@require("supplier.manage")
+def add_tenderer(procurement_id: int):
+    procurement = db.get_or_404(Procurement, procurement_id)
+    form = forms.TendererForm()
+    if form.validate_on_submit():
+        attempt(lambda: services.add_tenderer(db.session, current_user, procurement,
+                                              orgnr=form.orgnr.data, name=form.name.data,
+                                              submitted_on=form.submitted_on.data),
+                "Anbudsgivaren är tillagd.")
+    else:
+        flash_errors(form)
+    return redirect(url_for(".procurement", procurement_id=procurement.id))
+
+
+@bp.post("/procurements/<int:procurement_id>/tenderers/<int:tender_id>/remove")
+@require("supplier.manage")
+def remove_tenderer(procurement_id: int, tender_id: int):
+    procurement = db.get_or_404(Procurement, procurement_id)
+    tender = db.get_or_404(Tender, tender_id)
+    if tender.procurement_id != procurement.id:
+        abort(404)
+    attempt(lambda: services.remove_tenderer(db.session, current_user, procurement, tender),
+            "Anbudsgivaren är borttagen.")
+    return redirect(url_for(".procurement", procurement_id=procurement.id))
+
+
+@bp.post("/procurements/<int:procurement_id>/screen")
+@require("supplier.manage")
+def screen(procurement_id: int):
+    """Kontrollera: a background job checks every tenderer; the page shows its progress."""
+    procurement = db.get_or_404(Procurement, procurement_id)
+    if not procurement.tenders:
+        flash("Lägg till anbudsgivare innan kontrollen.", "error")
+        return redirect(url_for(".procurement", procurement_id=procurement.id))
+    job = create_job(db.session, current_user, "suppliers.screen",
+                     f"Kontroll av anbudsgivare i {procurement.reference}",
+                     {"procurement_id": procurement.id}, total=len(procurement.tenders))
+    procurement.last_job_id = job.id
+    db.session.commit()
+    dispatch(job)
+    return redirect(url_for(".procurement", procurement_id=procurement.id, _anchor="kontroll"))
+
+
+@bp.get("/procurements/<int:procurement_id>/underlag")
+@require("supplier.view")
+def procurement_underlag(procurement_id: int):
+    procurement = db.get_or_404(Procurement, procurement_id)
+    return render_template("suppliers/procurement_underlag.html", procurement=procurement,
+                           results=_results_for(procurement))
+
+
+# --- monitoring -----------------------------------------------------------------------------------
+
+@bp.get("/monitoring")
+@require("supplier.view")
+def monitoring_feed():
+    findings = db.session.scalars(
+        scoped_select(MonitoringFinding, current_user)
+        .options(selectinload(MonitoringFinding.supplier).selectinload(Supplier.organisation))
+        .order_by(MonitoringFinding.acknowledged_at.is_not(None),
+                  MonitoringFinding.detected_on.desc(), MonitoringFinding.id.desc())
+        .limit(200)).all()
+    runs = db.session.scalars(select(MonitorRun).order_by(MonitorRun.id.desc()).limit(5)).all()
+    return render_template("suppliers/monitoring.html", findings=findings, runs=runs,
+                           empty_form=forms.EmptyForm())
+
+
+@bp.post("/monitoring/run")
+@require("supplier.manage")
+def monitoring_run():
+    job = create_job(db.session, current_user, "suppliers.monitor",
+                     "Bevakning av leverantörer med aktiva avtal", {})
+    db.session.commit()
+    dispatch(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.post("/monitoring/findings/<int:finding_id>/ack")
+@require("supplier.view")
+def acknowledge(finding_id: int):
+    finding = get_scoped_or_404(db.session, MonitoringFinding, finding_id, current_user)
+    monitoring.acknowledge(db.session, current_user, finding)
+    db.session.commit()
+    flash("Markerad som hanterad.", "success")
+    return redirect(url_for(".monitoring_feed"))
