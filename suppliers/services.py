@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from oversight import identifiers
 from oversight.attention import AttentionItem
 from oversight.db import utcnow
 from oversight.organisations import services as orgs
@@ -31,7 +32,10 @@ class SupplierError(ValueError):
 def ensure_supplier(session: Session, user, *, orgnr: str, name: str | None = None) -> Supplier:
     """The supplier for ``orgnr``: registers the organisation in the shared register if it
     is new (a name is then required). Idempotent."""
-    org = orgs.get_by_orgnr(session, orgnr)
+    checked = identifiers.validate("orgnr", orgnr or "")
+    if not checked.valid:
+        raise SupplierError(f"Organisationsnummer {orgnr!r}: {checked.error}")
+    org = orgs.get_by_orgnr(session, checked.normalized)
     if org is None:
         if not (name or "").strip():
             raise SupplierError("Organisationen finns inte i registret: ange namn.")
