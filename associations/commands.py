@@ -1,0 +1,137 @@
+"""Database commands of ``flask associations`` (the group and the database-free match-ledger
+live in associations/cli.py). Each wraps the same services as the views and owns the commit."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from associations.cli import associations_cli
+from associations.ledger import PRESETS
+from oversight.extensions import db
+
+
+def _department(code: str):
+    from oversight.auth.models import Department
+
+    dept = db.session.scalar(select(Department).where(Department.code == code))
+    if dept is None:
+        raise click.ClickException(f"Okänd förvaltning: {code} (se 'flask users list' eller "
+                                   f"administrationen för koderna).")
+    return dept
+
+
+@associations_cli.command("import-ledger")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--department", "department_code", required=True,
+              help="Koden för förvaltningen som lämnar exporten, t.ex. kulturforvaltningen.")
+@click.option("--preset", type=click.Choice(sorted(p for p in PRESETS if not p.startswith("_"))),
+              default="standard", show_default=True, help="Kolumnrubriker i filen.")
+@click.option("--period", default=None, help="Månad raderna gäller, ÅÅÅÅ-MM (om filen saknar "
+                                             "datum per rad).")
+@click.option("--detect", is_flag=True, help="Kör flerförvaltningskontrollen för perioden efteråt.")
+@click.option("--show-problems", default=20, show_default=True,
+              help="Antal rader med problem att skriva ut.")
+def import_ledger_command(path, department_code, preset, period, detect, show_problems):
+    """Importera en leverantörsreskontra (CSV/TXT/XLSX) i en transaktion."""
+    from associations import imports
+    from oversight.audit import set_actor
+
+    set_actor(None)
+    department = _department(department_code)
+    try:
+        start, end = imports.month_period(period)
+        report = imports.import_ledger(
+            db.session, None, data=Path(path).read_bytes(), filename=Path(path).name,
+            department=department, preset=preset, period_start=start, period_end=end,
+            source="cli")
+    except imports.LedgerImportError as exc:
+        db.session.rollback()
+        message = str(exc)
+        if "Inget importerades" not in message:
+            message += " Inget importerades."
+        raise click.ClickException(message) from exc
+    db.session.commit()
+    li = report.ledger_import
+    click.echo(report.summary)
+    if report.created:
+        click.echo(f"Import {li.id}: summa {li.total_amount} kr, varav bidragskonton "
+                   f"{li.grant_amount} kr; period {li.period_start or '?'} – "
+                   f"{li.period_end or '?'}.")
+    for warning in report.warnings:
+        click.echo(f"Obs: {warning}", err=True)
+    for row, payee, raw, problem in report.problems[:show_problems]:
+        click.echo(f"  Rad {row}: {payee}: {problem}", err=True)
+    if len(report.problems) > show_problems:
+        click.echo(f"  ... och {li.flagged_row_count - show_problems} rader till.", err=True)
+    if detect:
+        _run_detection(li.period_start, li.period_end, False)
+
+
+def _run_detection(start, end, grants_only):
+    from associations.detection import DetectionError, run_detection
+
+    try:
+        run = run_detection(db.session, None, period_start=start, period_end=end,
+                            grants_only=grants_only)
+    except DetectionError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Körning {run.id} ({run.label}): {run.row_count} rader, {run.payee_count} "
+               f"mottagare, {run.cluster_count} med betalningar från flera förvaltningar "
+               f"(varav {run.association_count} föreningar); {run.new_count} nya eller med "
+               f"nya uppgifter.")
+
+
+@associations_cli.command("detect")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Periodens första dag, ÅÅÅÅ-MM-DD.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Periodens sista dag, ÅÅÅÅ-MM-DD.")
+@click.option("--grants-only", is_flag=True, help="Bara rader på bidragskonton.")
+def detect_command(start, end, grants_only):
+    """Hitta mottagare som fått betalt av två eller fler förvaltningar."""
+    from oversight.audit import set_actor
+
+    set_actor(None)
+    _run_detection(start.date() if start else None, end.date() if end else None, grants_only)
+
+
+@associations_cli.command("overdue-reports")
+def overdue_command():
+    """Lista redovisningar av föreningsbidrag som inte kommit in i tid."""
+    from associations.followup import overdue_reports
+
+    reports = overdue_reports(db.session)
+    for r in reports:
+        g = r.grant
+        click.echo(f"{r.due_on}\t{g.organisation.orgnr}\t{g.organisation.name}\t"
+                   f"{r.kind_label}\t{r.period_start}–{r.period_end}\t{g.grantor}")
+    click.echo(f"{len(reports)} försenade redovisningar.", err=True)
+
+
+@associations_cli.command("rules")
+@click.option("--set", "assignment", default=None, metavar="KOD=VÄRDE",
+              help="Lägg till ett värde, t.ex. min_org_age_years=3.")
+@click.option("--from", "valid_from", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Gäller från (standard: i dag).")
+@click.option("--source", default=None, help="Beslut eller riktlinje som värdet kommer från.")
+def rules_command(assignment, valid_from, source):
+    """Visa eller ändra regelvärden (med giltighetsdatum) för bidragsprövningen."""
+    from associations.grants import DEFAULT_RULES, RULE_LABELS, GrantError, rule_value, \
+        set_rule_value
+
+    if assignment:
+        code, _, value = assignment.partition("=")
+        try:
+            set_rule_value(db.session, code.strip(), value.strip(),
+                           (valid_from.date() if valid_from else date.today()), source=source)
+        except (GrantError, ArithmeticError, ValueError) as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc) or "Ogiltigt värde.") from exc
+        db.session.commit()
+    for code in DEFAULT_RULES:
+        click.echo(f"{code}\t{rule_value(db.session, code)}\t{RULE_LABELS[code]}")

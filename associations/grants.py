@@ -1,0 +1,380 @@
+"""Grants: registration with eligibility warnings, the association profile, rule values.
+
+Rule values (2 years etc.) are data with validity dates: built-in defaults below, overridden by
+rows in ``grant_rule_value`` for the dates they cover. Eligibility is checked when a grant is
+registered (the result is stored on the grant) and shown again, up to date, on the association
+page. A check that could not be performed (bankgiro holder) is a warning, never a pass.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from associations.models import (
+    FUNDED_STATUSES, GRANT_FORMS, GRANT_STATUSES, AssociationProfile, Grant, GrantRuleValue,
+)
+from oversight.organisations.models import BankAccount, KeyPerson, Organisation
+
+log = logging.getLogger(__name__)
+
+
+class GrantError(ValueError):
+    """A user-facing validation error (Swedish message)."""
+
+
+# --- rules as data ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleDefault:
+    value: Decimal
+    valid_from: date
+    valid_to: date | None
+    source: str
+
+
+_SOCIAL = "Stockholms stad, socialnämndens riktlinjer för föreningsbidrag"
+DEFAULT_RULES: dict[str, list[RuleDefault]] = {
+    # Registered with Skatteverket for at least this many years before applying.
+    "min_org_age_years": [RuleDefault(Decimal(2), date(2000, 1, 1), None, _SOCIAL)],
+    # Verksamhetsbidrag only after this many consecutive years of tidsbegränsat bidrag.
+    "verksamhetsbidrag_prior_years": [RuleDefault(Decimal(2), date(2000, 1, 1), None, _SOCIAL)],
+    # Tidsbegränsat bidrag at most this many consecutive years from the same grantor.
+    "tidsbegransat_max_years": [RuleDefault(Decimal(2), date(2000, 1, 1), None, _SOCIAL)],
+    # Months after a grant year / half-year in which the report is due (local practice:
+    # not in the seed documents; set the municipality's own value as a rule row).
+    "report_due_months": [RuleDefault(Decimal(3), date(2000, 1, 1), None, "Antagande")],
+    "halfyear_report_due_months": [RuleDefault(Decimal(1), date(2000, 1, 1), None, "Antagande")],
+}
+RULE_LABELS = {
+    "min_org_age_years": "Minsta ålder på organisationsnumret (år)",
+    "verksamhetsbidrag_prior_years": "År i följd med tidsbegränsat bidrag före verksamhetsbidrag",
+    "tidsbegransat_max_years": "Högst antal år i följd med tidsbegränsat bidrag",
+    "report_due_months": "Månader efter bidragsår till redovisning",
+    "halfyear_report_due_months": "Månader efter halvår till halvårsredovisning",
+}
+
+
+def rule_value(session: Session, code: str, on: date | None = None) -> Decimal:
+    on = on or date.today()
+    row = session.scalar(
+        select(GrantRuleValue).where(
+            GrantRuleValue.code == code, GrantRuleValue.valid_from <= on,
+            (GrantRuleValue.valid_to.is_(None)) | (GrantRuleValue.valid_to >= on))
+        .order_by(GrantRuleValue.valid_from.desc()).limit(1))
+    if row is not None:
+        return Decimal(row.value)
+    for d in sorted(DEFAULT_RULES[code], key=lambda r: r.valid_from, reverse=True):
+        if d.valid_from <= on and (d.valid_to is None or on <= d.valid_to):
+            return d.value
+    raise KeyError(f"no value for rule {code} on {on}")
+
+
+def set_rule_value(session: Session, code: str, value, valid_from: date,
+                   valid_to: date | None = None, source: str | None = None) -> GrantRuleValue:
+    if code not in DEFAULT_RULES:
+        raise GrantError(f"Okänd regel: {code}.")
+    row = GrantRuleValue(code=code, value=Decimal(str(value)), valid_from=valid_from,
+                         valid_to=valid_to, source=source)
+    session.add(row)
+    session.flush()
+    return row
+
+
+# --- profile ----------------------------------------------------------------------------------
+
+def get_profile(session: Session, org: Organisation) -> AssociationProfile | None:
+    return session.scalar(select(AssociationProfile).where(
+        AssociationProfile.organisation_id == org.id))
+
+
+def save_profile(session: Session, org: Organisation, **fields) -> AssociationProfile:
+    profile = get_profile(session, org)
+    if profile is None:
+        profile = AssociationProfile(organisation_id=org.id)
+        session.add(profile)
+    for key, value in fields.items():
+        if not hasattr(AssociationProfile, key):
+            raise GrantError(f"Okänt fält: {key}.")
+        setattr(profile, key, value)
+    session.flush()
+    return profile
+
+
+# --- eligibility --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # danger | warning
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _years(start: date, end: date) -> set[int]:
+    return set(range(start.year, end.year + 1))
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _run_containing(years: set[int], year: int) -> int:
+    """Length of the run of consecutive years in ``years`` that contains ``year``."""
+    if year not in years:
+        return 0
+    lo = hi = year
+    while lo - 1 in years:
+        lo -= 1
+    while hi + 1 in years:
+        hi += 1
+    return hi - lo + 1
+
+
+def _longest_run_before(years: set[int], before: int) -> int:
+    best = 0
+    for y in years:
+        if y < before:
+            best = max(best, _run_containing({x for x in years if x < before}, y))
+    return best
+
+
+def check_age(session: Session, org: Organisation, on: date) -> list[Finding]:
+    years = int(rule_value(session, "min_org_age_years", on))
+    if org.registration_date is None:
+        return [Finding("org_age_unknown", "warning",
+                        f"Registreringsdatum för organisationsnumret är okänt: det går inte att "
+                        f"visa att föreningen varit registrerad i minst {years} år.")]
+    if _add_years(org.registration_date, years) > on:
+        return [Finding("org_too_young", "danger",
+                        f"Organisationsnumret registrerades {org.registration_date.isoformat()}: "
+                        f"mindre än {years} år före {on.isoformat()} (krav: minst {years} år).")]
+    return []
+
+
+def _same_grantor_years(session: Session, grant: Grant, form: str) -> set[int]:
+    stmt = select(Grant).where(Grant.organisation_id == grant.organisation_id,
+                               Grant.form == form, Grant.status.in_(FUNDED_STATUSES))
+    if grant.department_id:
+        stmt = stmt.where(Grant.department_id == grant.department_id)
+    else:
+        stmt = stmt.where(Grant.funder_name == grant.funder_name)
+    years: set[int] = set()
+    for other in session.scalars(stmt):
+        if other is not grant and other.id != grant.id:
+            years |= _years(other.period_start, other.period_end)
+    return years
+
+
+def check_form_history(session: Session, grant: Grant, on: date) -> list[Finding]:
+    if grant.form == "verksamhetsbidrag":
+        need = int(rule_value(session, "verksamhetsbidrag_prior_years", on))
+        years = _same_grantor_years(session, grant, "tidsbegransat")
+        run = _longest_run_before(years, grant.period_start.year)
+        if run < need:
+            return [Finding("verksamhetsbidrag_without_prior", "danger",
+                            f"Verksamhetsbidrag kräver minst {need} år i följd med tidsbegränsat "
+                            f"bidrag från {grant.grantor}; registrerat: {run} år i följd.")]
+    if grant.form == "tidsbegransat":
+        most = int(rule_value(session, "tidsbegransat_max_years", on))
+        years = _same_grantor_years(session, grant, "tidsbegransat")
+        mine = _years(grant.period_start, grant.period_end)
+        run = max(_run_containing(years | mine, y) for y in mine)
+        if run > most:
+            return [Finding("tidsbegransat_too_long", "danger",
+                            f"Tidsbegränsat bidrag från {grant.grantor} blir {run} år i följd "
+                            f"(högst {most} år; därefter verksamhetsbidrag).")]
+    return []
+
+
+def _verification_service():
+    """oversight.accounts.services.verify_organisation_accounts(session, org) -> a list of
+    AccountVerification (status MTCH / CMTC / NMTC / NOAP, explanation, alerts), if the
+    bank-account module is installed; None otherwise."""
+    try:
+        module = importlib.import_module("oversight.accounts.services")
+    except ImportError:
+        return None
+    fn = getattr(module, "verify_organisation_accounts", None)
+    return fn if callable(fn) else None
+
+
+def _shared_giro_findings(session: Session, org: Organisation, giros) -> list[Finding]:
+    findings = []
+    for account in giros:
+        others = session.scalars(select(BankAccount).where(
+            BankAccount.digits == account.digits, BankAccount.kind == account.kind,
+            BankAccount.removed_at.is_(None), BankAccount.organisation_id != org.id)).all()
+        for other in others:
+            findings.append(Finding("giro_shared", "danger",
+                                    f"{account} är också registrerat för "
+                                    f"{other.organisation.name} ({other.organisation.orgnr}): "
+                                    f"kontot kan inte vara enbart föreningens eget."))
+    return findings
+
+
+def check_accounts(session: Session, org: Organisation) -> list[Finding]:
+    """A bankgiro or plusgiro registered in the association's name. Only a verified holder
+    (MTCH) passes; no answer, an error or a missing verification module is 'could not be
+    verified', never a pass."""
+    giros = [a for a in org.current_accounts if a.kind in ("bankgiro", "plusgiro")]
+    if not giros:
+        return [Finding("no_giro", "danger", "Inget bankgiro eller plusgiro är registrerat för "
+                        "föreningen (kravet är ett bankgiro/plusgiro i föreningens namn).")]
+    unverified = Finding(
+        "giro_unverified", "warning",
+        "Kontohavaren för " + ", ".join(str(a) for a in giros) + " kunde inte verifieras: "
+        "räknas inte som godkänt.")
+    service = _verification_service()
+    if service is None:
+        return _shared_giro_findings(session, org, giros) + [unverified]
+    try:
+        results = [v for v in service(session, org) if v.kind in ("bankgiro", "plusgiro")]
+    except Exception as exc:  # fail closed: an error is "could not be verified"
+        log.warning("account verification failed for %s: %s", org.orgnr, exc)
+        return _shared_giro_findings(session, org, giros) + [unverified]
+    findings = []
+    for v in results:
+        label = f"{v.kind_label} {v.normalized or v.number}"
+        if v.status in ("NMTC", "CMTC"):
+            findings.append(Finding("giro_not_own", "danger",
+                                    f"{label}: {v.status_label.lower()}. {v.explanation}"))
+        elif v.status != "MTCH":
+            findings.append(Finding("giro_unverified", "warning",
+                                    f"Kontohavaren för {label} kunde inte verifieras: "
+                                    f"{v.explanation} Räknas inte som godkänt."))
+        for alert in v.alerts:
+            findings.append(Finding("giro_" + alert.code.lower(), alert.severity,
+                                    alert.text))
+    if not results:
+        findings.append(unverified)
+    return findings
+
+
+def check_warnings(org: Organisation, on: date) -> list[Finding]:
+    active = org.active_warnings(on)
+    if not active:
+        return []
+    parts = "; ".join(f"{w.category_label} ({w.department.name}, {w.issued_on.isoformat()})"
+                      for w in active)
+    return [Finding("org_warning", "danger", f"Organisationen har {len(active)} aktiv(a) "
+                    f"varning(ar): {parts}.")]
+
+
+def same_person_filter(person: KeyPerson):
+    """Same personnummer; or the same name where one side has no personnummer."""
+    same_name = func.lower(KeyPerson.name) == person.name.strip().lower()
+    if person.personnummer:
+        return or_(KeyPerson.personnummer == person.personnummer,
+                   and_(KeyPerson.personnummer.is_(None), same_name))
+    return same_name
+
+
+def check_key_persons(session: Session, org: Organisation, on: date) -> list[Finding]:
+    findings = []
+    for person in org.key_persons:
+        if person.to_date and person.to_date < on:
+            continue
+        others = session.scalars(select(KeyPerson).where(
+            same_person_filter(person), KeyPerson.organisation_id != org.id)).all()
+        for other in others:
+            warned = other.organisation.active_warnings(on)
+            if warned:
+                how = ("samma personnummer" if person.personnummer and other.personnummer
+                       else "samma namn")
+                findings.append(Finding(
+                    "key_person_flagged", "danger",
+                    f"{person.role_label} {person.name} är också {other.role_label.lower()} i "
+                    f"{other.organisation.name} ({how}), som har en aktiv varning: "
+                    f"{warned[0].category_label}."))
+    return findings
+
+
+def eligibility(session: Session, org: Organisation, grant: Grant | None = None,
+                on: date | None = None) -> list[Finding]:
+    """All warnings for a grant (or, without one, for the association as it stands)."""
+    on = on or (grant.applied_on if grant and grant.applied_on else None) or date.today()
+    findings = check_age(session, org, on)
+    if grant is not None:
+        findings += check_form_history(session, grant, on)
+    findings += check_accounts(session, org)
+    findings += check_warnings(org, on)
+    findings += check_key_persons(session, org, on)
+    return findings
+
+
+# --- registration --------------------------------------------------------------------------
+
+def external_funders() -> list[str]:
+    return list(current_app.config["GRANT_EXTERNAL_FUNDERS"])
+
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise GrantError("Beloppet måste vara ett tal.") from None
+    if amount < 0:
+        raise GrantError("Beloppet kan inte vara negativt.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def register_grant(session: Session, user, org: Organisation, *, form: str, purpose: str,
+                   period_start: date, period_end: date, amount, department=None,
+                   funder_name: str | None = None, activity: str | None = None,
+                   applied_on: date | None = None, decision_date: date | None = None,
+                   conditions: str | None = None, status: str = "granted",
+                   reference: str | None = None) -> Grant:
+    """Register an application or decision; eligibility warnings are stored on the grant.
+    Granted grants get their report schedule (associations.followup)."""
+    from associations.followup import schedule_reports
+
+    if form not in GRANT_FORMS:
+        raise GrantError(f"Okänd bidragsform: {form}.")
+    if status not in ("applied", "granted", "rejected"):
+        raise GrantError("En ny post kan bara vara ansökt, beviljad eller avslagen; innehåll, "
+                         "stopp och återkrav registreras som beslut.")
+    funder_name = (funder_name or "").strip() or None
+    if (department is None) == (funder_name is None):
+        raise GrantError("Ange antingen en förvaltning eller en extern finansiär.")
+    if not (purpose or "").strip():
+        raise GrantError("Ange bidragets syfte.")
+    if period_end < period_start:
+        raise GrantError("Periodens slut ligger före dess början.")
+    grant = Grant(
+        organisation_id=org.id, department_id=getattr(department, "id", None),
+        funder_name=funder_name, form=form, purpose=purpose.strip(),
+        activity=(activity or "").strip() or None, period_start=period_start,
+        period_end=period_end, amount=_amount(amount), applied_on=applied_on,
+        decision_date=decision_date, conditions=(conditions or "").strip() or None,
+        status=status, reference=(reference or "").strip() or None,
+        created_by_id=getattr(user, "id", None))
+    if department is not None:
+        grant.department = department
+    session.add(grant)
+    session.flush()
+    grant.eligibility = [f.as_dict() for f in eligibility(session, org, grant)]
+    if status == "granted":
+        schedule_reports(session, grant)
+    session.flush()
+    return grant
+
+
+def grants_for(session: Session, org: Organisation) -> list[Grant]:
+    return list(session.scalars(select(Grant).where(Grant.organisation_id == org.id)
+                                .order_by(Grant.period_start.desc(), Grant.id.desc())))
+
+
+def status_label(status: str) -> str:
+    return GRANT_STATUSES.get(status, status)

@@ -1,0 +1,151 @@
+"""Where the module plugs into the core: the detection job, start-page attention items, the
+section on the organisation page and the navigation entry."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask import current_app, render_template, url_for
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from associations.models import DetectionCluster, Grant, LedgerEntry
+from oversight import navigation
+from oversight.attention import AttentionItem, provider
+from oversight.jobs import job_handler
+from oversight.organisations.sections import register
+
+DETECT_JOB = "associations.detect"
+
+navigation.register("associations.index", "Föreningsbidrag", "grants.view", 30)
+
+
+def _url(endpoint: str, **values) -> str:
+    """url_for, also in a background worker (no request): a path on the app's URL map."""
+    try:
+        return url_for(endpoint, **values)
+    except RuntimeError:
+        adapter = current_app.url_map.bind("localhost")
+        return adapter.build(endpoint, values)
+
+
+@job_handler(DETECT_JOB)
+def detect_job(session, job, progress):
+    from datetime import date as _date
+
+    from associations.detection import run_detection
+    from oversight.audit import set_actor
+    from oversight.auth.models import User
+
+    user = session.get(User, job.created_by_id) if job.created_by_id else None
+    set_actor(user)
+    p = job.params or {}
+    run = run_detection(
+        session, user,
+        period_start=_date.fromisoformat(p["period_start"]) if p.get("period_start") else None,
+        period_end=_date.fromisoformat(p["period_end"]) if p.get("period_end") else None,
+        grants_only=bool(p.get("grants_only")), job=job, progress=progress)
+    job.result_url = _url("associations.report", run=run.id)
+    return {"run_id": run.id, "clusters": run.cluster_count,
+            "associations": run.association_count, "new": run.new_count}
+
+
+# --- attention ----------------------------------------------------------------------------------
+
+def _handles_grants(user) -> bool:
+    return user.can("grants.manage") or user.can("ledger.import")
+
+
+@provider
+def grants_attention(session, user) -> list[AttentionItem]:
+    if not _handles_grants(user):
+        return []
+    from associations.detection import latest_run
+    from associations.followup import overdue_reports
+
+    items = []
+    mine = None if user.role == "admin" else user.department_id
+    overdue = overdue_reports(session, department_id=mine)
+    if overdue:
+        first = overdue[0]
+        items.append(AttentionItem(
+            title=f"{len(overdue)} försenad(e) redovisning(ar) av föreningsbidrag",
+            detail=f"Äldst: {first.grant.organisation.name}, {first.kind_label.lower()} "
+                   f"{first.period_start.isoformat()}–{first.period_end.isoformat()}, skulle "
+                   f"ha kommit in {first.due_on.isoformat()}.",
+            url=_url("associations.followup"), severity="warning", on=first.due_on))
+    run = latest_run(session)
+    if run is not None:
+        open_ = session.scalar(select(func.count()).select_from(DetectionCluster).where(
+            DetectionCluster.run_id == run.id, DetectionCluster.is_association.is_(True),
+            DetectionCluster.status.in_(("new", "reraised"))))
+        double = session.scalar(select(func.count()).select_from(DetectionCluster).where(
+            DetectionCluster.run_id == run.id, DetectionCluster.double_funding.is_(True),
+            DetectionCluster.status.in_(("new", "reraised"))))
+        if open_:
+            items.append(AttentionItem(
+                title=f"{open_} förening(ar) får betalt av flera förvaltningar",
+                detail=f"Körning {run.label}: ej bedömda eller med nya uppgifter"
+                       + (f"; {double} med möjlig dubbelfinansiering." if double else "."),
+                url=_url("associations.report", run=run.id),
+                severity="danger" if double else "warning",
+                on=run.created_at.date() if run.created_at else None))
+    since = date.today() - timedelta(days=30)
+    stmt = select(Grant).where(Grant.created_at >= since, Grant.eligibility.is_not(None))
+    if mine is not None:
+        stmt = stmt.where(Grant.department_id == mine)
+    for grant in session.scalars(stmt.order_by(Grant.id.desc()).limit(50)):
+        danger = [f for f in grant.eligibility or [] if f.get("severity") == "danger"]
+        if danger:
+            items.append(AttentionItem(
+                title=f"Bidragsvarning: {grant.organisation.name}",
+                detail=f"{grant.form_label} {grant.period_start.year}: {danger[0]['message']}"
+                       + (f" (+{len(danger) - 1} till)" if len(danger) > 1 else ""),
+                url=_url("associations.show_grant", grant_id=grant.id), severity="warning",
+                on=grant.created_at.date() if grant.created_at else None))
+    return items
+
+
+# --- organisation page section ------------------------------------------------------------------
+
+@register("foreningsbidrag", "Föreningsbidrag", order=40)
+def organisation_section(session, user, org):
+    if not user.can("grants.view"):
+        return None
+    from associations.grants import grants_for
+
+    grants = grants_for(session, org)
+    paid = session.execute(select(
+        func.coalesce(LedgerEntry.department_id, 0), LedgerEntry.department_raw,
+        func.sum(LedgerEntry.amount), func.count()).where(LedgerEntry.org_nr == org.orgnr)
+        .group_by(LedgerEntry.department_id, LedgerEntry.department_raw)).all()
+    if not grants and not paid and org.org_group != 8:
+        return None
+    total = sum((Decimal(r[2] or 0) for r in paid), Decimal(0))
+    departments = len({r[0] or r[1] for r in paid})
+    return Markup(render_template("associations/_org_section.html", org=org, grants=grants[:5],
+                                  grant_count=len(grants), paid_total=total,
+                                  paid_departments=departments))
+
+
+_PERSON_LIKE = re.compile(r"(?:\d{2})?\d{2}(\d{2})\d{2}[-+]?\d{4}")
+
+
+def mask_pnr(value) -> str:
+    """A raw ledger value that looks like a personnummer (a sole trader) is shown masked:
+    month 01-12 where an organisation number has 20 or more."""
+    text = "" if value is None else str(value).strip()
+    m = _PERSON_LIKE.fullmatch(text.replace(" ", ""))
+    if m and 1 <= int(m.group(1)) <= 12:
+        return text[:-4] + "****"
+    return text
+
+
+_PERSON_IN_TEXT = re.compile(r"(?<!\d)(?:\d{2})?\d{2}(?:0[1-9]|1[0-2])\d{2}[-+]?\d{4}(?!\d)")
+
+
+def mask_pnrs(text) -> str:
+    """Every personnummer-like number inside a text (a problem message) masked."""
+    return _PERSON_IN_TEXT.sub(lambda m: m.group(0)[:-4] + "****", "" if text is None
+                               else str(text))

@@ -1,0 +1,387 @@
+"""Import of payment ledgers into the database (parsing is associations.ledger).
+
+One file = one transaction: the service only flushes, the view or CLI commits, and any error
+(LedgerError with its row number) leaves nothing behind once the caller rolls back. The file's
+SHA-256 is recorded and unique: importing the same file again adds nothing. Invalid
+organisation numbers are kept raw and flagged, never dropped.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Iterator
+
+from flask import current_app
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from associations.ledger import (
+    FIELDS, PRESETS, REQUIRED, LedgerError, LedgerRow, Preset, read_ledger, resolve_columns,
+)
+from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
+from oversight.auth.models import Department
+from oversight.organisations.models import Organisation
+
+ALLOWED_EXTENSIONS = ("csv", "txt", "xlsx")
+FIELD_LABELS = {
+    "department": "Förvaltning/nämnd", "payee_name": "Leverantör/mottagare",
+    "org_nr": "Organisationsnummer", "bank_account": "Bankgiro/plusgiro/konto",
+    "amount": "Belopp", "date": "Datum", "account_text": "Konto (kontoplan)",
+    "purpose": "Syfte/ändamål",
+}
+PRESET_LABELS = {"orebro": "Örebro (RN1/FÖRVALTNING, LEVERANTÖR, ORGANISATIO, KONTO, UTFALL)",
+                 "goteborg": "Göteborg (Förvaltning, Leverantör, Organisationsnummer, Belopp ...)",
+                 "standard": "Standard (department, payee_name, org_nr, amount ...)"}
+BATCH = 5000
+PREVIEW_ROWS = 20
+
+
+class LedgerImportError(ValueError):
+    """The file cannot be imported; the message is Swedish and names the row when one is to
+    blame. Nothing has been written that the caller's rollback does not remove."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def grant_prefixes() -> list[str]:
+    value = current_app.config["GRANT_ACCOUNT_PREFIXES"]
+    if isinstance(value, str):  # OVERSIGHT_GRANT_ACCOUNT_PREFIXES=451,452,453
+        value = value.split(",")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+_ACCOUNT_CODE = re.compile(r"\s*(\d{3,})")
+
+
+def account_code(text: str | None) -> str | None:
+    m = _ACCOUNT_CODE.match(text or "")
+    return m.group(1) if m else None
+
+
+def check_upload(filename: str, data: bytes) -> None:
+    """File type and size: a clear Swedish message before anything is parsed."""
+    ext = os.path.splitext(filename or "")[1].lower().lstrip(".")
+    if ext not in ALLOWED_EXTENSIONS:
+        raise LedgerImportError(f"Filtypen '.{ext or '?'}' stöds inte: ladda upp en CSV-, TXT- "
+                                f"eller XLSX-fil (export från ekonomisystemet).")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and len(data) > limit:
+        raise LedgerImportError(f"Filen är för stor ({len(data) // 1_048_576} MB; högst "
+                                f"{limit // 1_048_576} MB).")
+    if not data.strip():
+        raise LedgerImportError("Filen är tom.")
+    is_zip = data[:4] == b"PK\x03\x04"
+    if ext == "xlsx" and not is_zip:
+        raise LedgerImportError("Filen heter .xlsx men är ingen Excel-fil (XLSX). Spara om den "
+                                "från Excel eller exportera som CSV.")
+    if ext != "xlsx" and is_zip:
+        raise LedgerImportError(f"Filen heter .{ext} men är en komprimerad fil (troligen "
+                                f"Excel): byt ändelse till .xlsx eller exportera som CSV.")
+
+
+def _preset(preset: str, columns: dict | None) -> Preset:
+    if columns:
+        missing = [FIELD_LABELS[f] for f in REQUIRED if not columns.get(f)]
+        if missing:
+            raise LedgerImportError("Välj vilken kolumn i filen som innehåller: "
+                                    + ", ".join(missing) + ".")
+        return Preset("egen kolumnmappning", {f: (h,) for f, h in columns.items() if h})
+    if preset not in PRESETS:
+        raise LedgerImportError(f"Okänd förinställning '{preset}' (välj {', '.join(PRESETS)}).")
+    return PRESETS[preset]
+
+
+def open_rows(data: bytes, preset: str = "standard",
+              columns: dict | None = None) -> Iterator[LedgerRow]:
+    """read_ledger over bytes, with a saved or chosen column mapping (field -> header text).
+
+    read_ledger takes a preset *name*; a custom mapping is registered under a unique name
+    for the moment the header is resolved (read_ledger resolves it before returning)."""
+    chosen = _preset(preset, columns)
+    key = preset if not columns else f"_mapping_{uuid.uuid4().hex}"
+    if columns:
+        PRESETS[key] = chosen
+    try:
+        return read_ledger(io.BytesIO(data), key)
+    except LedgerError as exc:
+        raise LedgerImportError(str(exc), exc.row) from exc
+    finally:
+        if columns:
+            PRESETS.pop(key, None)
+
+
+# --- preview --------------------------------------------------------------------------------
+
+@dataclass
+class Preview:
+    header: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header (resolved)
+    rows: list[LedgerRow] = field(default_factory=list)
+    error: str | None = None
+
+
+def read_header(data: bytes) -> list[str]:
+    """The file's header cells, for the column-mapping form."""
+    if data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                if any(v not in (None, "") for v in row):
+                    book.close()
+                    return [str(v).strip() for v in row if v not in (None, "")]
+            book.close()
+        except Exception:  # the real reading reports the exact problem
+            return []
+        return []
+    raw = next((line for line in io.BytesIO(data) if line.strip()), b"").rstrip(b"\r\n")
+    try:
+        first = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        first = raw.decode("cp1252", errors="replace")
+    delim = max((";", "\t", ","), key=first.count)
+    cells = next(csv.reader([first], delimiter=delim), [])
+    return [c.replace("\ufeff", "").strip() for c in cells if c.strip()]
+
+
+def preview(data: bytes, preset: str = "standard", columns: dict | None = None,
+            limit: int = PREVIEW_ROWS) -> Preview:
+    out = Preview(header=read_header(data))
+    try:
+        rows = open_rows(data, preset, columns)
+        out.columns = resolved_columns(out.header, preset, columns)
+        for row in rows:
+            out.rows.append(row)
+            if len(out.rows) >= limit:
+                break
+        rows.close()
+    except LedgerImportError as exc:
+        out.error = str(exc)
+    except LedgerError as exc:
+        out.error = str(exc)
+    return out
+
+
+def resolved_columns(header: list[str], preset: str, columns: dict | None) -> dict[str, str]:
+    if columns:
+        return {f: h for f, h in columns.items() if h}
+    try:
+        found = resolve_columns(header, _preset(preset, None))
+    except LedgerError:
+        return {}
+    return {f: header[i] for f, i in found.items() if i < len(header)}
+
+
+# --- pending uploads -------------------------------------------------------------------------
+
+def store_upload(session: Session, user, *, filename: str, data: bytes, department,
+                 preset: str, period_start: date | None = None,
+                 period_end: date | None = None) -> LedgerUpload:
+    check_upload(filename, data)
+    # Uploads never confirmed are removed after a day.
+    session.execute(delete(LedgerUpload).where(LedgerUpload.created_at < _day_ago()))
+    upload = LedgerUpload(filename=os.path.basename(filename)[:255], sha256=sha256(data),
+                          size=len(data), content=data, department_id=department.id,
+                          preset=preset, period_start=period_start, period_end=period_end,
+                          uploaded_by_id=getattr(user, "id", None))
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def _day_ago():
+    from oversight.db import utcnow
+    return utcnow() - timedelta(days=1)
+
+
+def save_mapping(session: Session, department, name: str, columns: dict) -> LedgerMapping:
+    name = (name or "").strip()
+    if not name:
+        raise LedgerImportError("Ange ett namn på kolumnmappningen.")
+    columns = {f: h for f, h in columns.items() if f in FIELDS and h}
+    mapping = session.scalar(select(LedgerMapping).where(
+        LedgerMapping.department_id == department.id, LedgerMapping.name == name))
+    if mapping is None:
+        mapping = LedgerMapping(department_id=department.id, name=name, columns=columns)
+        session.add(mapping)
+    else:
+        mapping.columns = columns
+    session.flush()
+    return mapping
+
+
+def mappings_for(session: Session, department_id: int) -> list[LedgerMapping]:
+    return list(session.scalars(select(LedgerMapping).where(
+        LedgerMapping.department_id == department_id).order_by(LedgerMapping.name)))
+
+
+# --- import ---------------------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    ledger_import: LedgerImport
+    created: bool
+    problems: list[tuple[int, str, str | None, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        li = self.ledger_import
+        if not self.created:
+            return (f"Filen är redan importerad ({li.created_at:%Y-%m-%d}, import {li.id}, "
+                    f"{li.row_count} rader): inget nytt importerades.")
+        return (f"{li.row_count} rader importerade från {li.department_count} förvaltningar, "
+                f"{li.grant_row_count} på bidragskonton, {li.flagged_row_count} rader med "
+                f"problem i organisationsnumret (behållna och flaggade).")
+
+
+class _Resolver:
+    """Department texts and org numbers -> ids, cached for the whole file."""
+
+    def __init__(self, session: Session):
+        self.depts: dict[str, int | None] = {}
+        self.by_text = {}
+        for d in session.scalars(select(Department)):
+            self.by_text[d.code.casefold()] = d.id
+            self.by_text[d.name.casefold()] = d.id
+        self.orgs = dict(session.execute(select(Organisation.orgnr, Organisation.id)).all())
+
+    def department(self, text: str) -> int | None:
+        if text not in self.depts:
+            self.depts[text] = self.by_text.get(" ".join(text.split()).casefold())
+        return self.depts[text]
+
+
+def import_ledger(session: Session, user, *, data: bytes, filename: str, department,
+                  preset: str = "standard", columns: dict | None = None,
+                  period_start: date | None = None, period_end: date | None = None,
+                  source: str = "web", max_problems: int = 500) -> ImportReport:
+    """Import one file. Returns the existing import (created=False) for a file seen before.
+    Raises LedgerImportError; the caller must then roll back (nothing is committed here)."""
+    check_upload(filename, data)
+    if period_start and period_end and period_end < period_start:
+        raise LedgerImportError("Periodens slut ligger före dess början.")
+    digest = sha256(data)
+    existing = session.scalar(select(LedgerImport).where(LedgerImport.sha256 == digest))
+    if existing is not None:
+        return ImportReport(existing, created=False)
+    rows = open_rows(data, preset, columns)
+    prefixes = tuple(grant_prefixes())
+    header = read_header(data)
+    li = LedgerImport(sha256=digest, filename=os.path.basename(filename)[:255], size=len(data),
+                      department_id=department.id, preset="egen" if columns else preset,
+                      columns=columns or resolved_columns(header, preset, None),
+                      period_start=period_start, period_end=period_end,
+                      grant_prefixes=list(prefixes), source=source,
+                      imported_by_id=getattr(user, "id", None))
+    session.add(li)
+    session.flush()
+    report = ImportReport(li, created=True)
+    stats = _Stats()
+    resolver = _Resolver(session)
+    batch: list[dict] = []
+    try:
+        for row in rows:
+            batch.append(_entry(li, row, resolver, prefixes, stats, report, max_problems))
+            if len(batch) >= BATCH:
+                session.execute(insert(LedgerEntry), batch)
+                batch.clear()
+    except LedgerError as exc:
+        raise LedgerImportError(f"{exc} Inget importerades.", exc.row) from exc
+    if batch:
+        session.execute(insert(LedgerEntry), batch)
+    if stats.rows == 0:
+        raise LedgerImportError("Filen innehåller inga rader under rubrikraden. Inget "
+                                "importerades.")
+    _finish(session, li, stats)
+    if li.period_start is None:
+        report.warnings.append("Raderna saknar datum och ingen period angavs: de tas bara med "
+                               "i flerförvaltningskörningar utan periodfilter.")
+    return report
+
+
+@dataclass
+class _Stats:
+    rows: int = 0
+    grant_rows: int = 0
+    flagged: int = 0
+    total: Decimal = Decimal(0)
+    grant_total: Decimal = Decimal(0)
+    departments: set = field(default_factory=set)
+    first: date | None = None
+    last: date | None = None
+
+
+def _entry(li: LedgerImport, row: LedgerRow, resolver: _Resolver, prefixes: tuple,
+           stats: _Stats, report: ImportReport, max_problems: int) -> dict:
+    code = account_code(row.account_text)
+    is_grant = bool(code and prefixes and code.startswith(prefixes))
+    stats.rows += 1
+    stats.total += row.amount
+    stats.departments.add(row.department)
+    if is_grant:
+        stats.grant_rows += 1
+        stats.grant_total += row.amount
+    if row.org_nr_problem:
+        stats.flagged += 1
+        if len(report.problems) < max_problems:
+            report.problems.append((row.row, row.payee_name, row.org_nr_raw, row.org_nr_problem))
+    if row.date:
+        stats.first = min(stats.first or row.date, row.date)
+        stats.last = max(stats.last or row.date, row.date)
+    return {
+        "import_id": li.id, "row_number": row.row, "department_raw": row.department[:300],
+        "department_id": resolver.department(row.department), "payee_name": row.payee_name[:500],
+        "org_nr_raw": row.org_nr_raw[:100] if row.org_nr_raw else None, "org_nr": row.org_nr,
+        "org_nr_problem": row.org_nr_problem[:300] if row.org_nr_problem else None,
+        "organisation_id": resolver.orgs.get(row.org_nr) if row.org_nr else None,
+        "bank_account": row.bank_account[:100] if row.bank_account else None,
+        "amount": row.amount, "booked_on": row.date,
+        "effective_on": row.date or li.period_start,
+        "account_text": row.account_text[:300] if row.account_text else None,
+        "account_code": code, "purpose": row.purpose, "is_grant": is_grant,
+    }
+
+
+def _finish(session: Session, li: LedgerImport, stats: _Stats) -> None:
+    li.row_count, li.grant_row_count, li.flagged_row_count = \
+        stats.rows, stats.grant_rows, stats.flagged
+    li.total_amount, li.grant_amount = stats.total, stats.grant_total
+    li.department_count = len(stats.departments)
+    if li.period_start is None and li.period_end is None and stats.first:
+        li.period_start, li.period_end = stats.first, stats.last
+    session.flush()
+
+
+def link_entries_to_organisation(session: Session, org: Organisation) -> int:
+    """Rows imported before the organisation was registered: link them by org.nr."""
+    result = session.execute(update(LedgerEntry).where(
+        LedgerEntry.org_nr == org.orgnr, LedgerEntry.organisation_id.is_(None))
+        .values(organisation_id=org.id))
+    return result.rowcount or 0
+
+
+def month_period(text: str | None) -> tuple[date | None, date | None]:
+    """'2016-03' -> (2016-03-01, 2016-03-31); '' -> (None, None)."""
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise LedgerImportError(f"Perioden '{text}' ska skrivas ÅÅÅÅ-MM, t.ex. 2016-03.")
+    start = date(int(m.group(1)), int(m.group(2)), 1)
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return start, end

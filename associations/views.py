@@ -1,0 +1,183 @@
+"""Association pages, grants, decisions and follow-up. Thin: parse, call a service, commit.
+Ledger import, the multi-department report and judgements are in views_ledger.py."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from associations import forms, grants as grant_services
+from associations.followup import (
+    ACTION_LABELS, allowed_actions, decide, overdue_reports, reclaimed_total, record_report,
+    shared_key_persons,
+)
+from associations.grants import GrantError
+from associations.models import Grant, GrantReport
+from associations.overview import association_overview, associations_page, totals_for
+from oversight.auth.models import Department
+from oversight.extensions import db
+from oversight.organisations.models import Organisation
+from oversight.permissions import require
+
+bp = Blueprint("associations", __name__, url_prefix="/associations")
+
+
+def flash_form_errors(form) -> None:
+    for f in form:
+        for error in f.errors:
+            flash(f"{f.label.text}: {error}", "error")
+
+
+def departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.name)))
+
+
+@bp.get("/")
+@require("grants.view")
+def index():
+    q = request.args.get("q", "").strip()
+    page = db.paginate(associations_page(db.session, q), per_page=25, error_out=False)
+    return render_template("associations/index.html", page=page, q=q,
+                           totals=totals_for(db.session, page.items))
+
+
+@bp.get("/org/<int:org_id>")
+@require("grants.view")
+def show(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    return render_template("associations/show.html", o=association_overview(db.session, org))
+
+
+@bp.route("/org/<int:org_id>/profile", methods=["GET", "POST"])
+@require("grants.manage")
+def edit_profile(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    profile = grant_services.get_profile(db.session, org)
+    form = forms.ProfileForm(obj=profile)
+    if form.validate_on_submit():
+        grant_services.save_profile(
+            db.session, org, statutes_date=form.statutes_date.data,
+            activity_since=form.activity_since.data, members=form.members.data,
+            activity_description=form.activity_description.data or None,
+            democracy_conditions_confirmed=form.democracy_conditions_confirmed.data)
+        db.session.commit()
+        flash("Föreningsuppgifterna är sparade.", "success")
+        return redirect(url_for(".show", org_id=org.id))
+    return render_template("associations/profile_form.html", org=org, form=form)
+
+
+def _grantor_choices() -> list[tuple[str, str]]:
+    choices = [(f"dept:{d.id}", d.name) for d in departments()]
+    choices += [(f"funder:{name}", f"{name} (extern finansiär)")
+                for name in grant_services.external_funders()]
+    return choices + [("funder:", "Annan extern finansiär (ange nedan)")]
+
+
+@bp.route("/org/<int:org_id>/grants/new", methods=["GET", "POST"])
+@require("grants.manage")
+def new_grant(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    form = forms.GrantForm()
+    form.grantor.choices = _grantor_choices()
+    if request.method == "GET":
+        form.grantor.data = f"dept:{current_user.department_id}"
+    if form.validate_on_submit():
+        kind, _, value = form.grantor.data.partition(":")
+        department = db.session.get(Department, int(value)) if kind == "dept" else None
+        funder = None if kind == "dept" else (value or form.funder_other.data)
+        try:
+            grant = grant_services.register_grant(
+                db.session, current_user, org, form=form.form.data, purpose=form.purpose.data,
+                activity=form.activity.data, period_start=form.period_start.data,
+                period_end=form.period_end.data, amount=form.amount.data,
+                department=department, funder_name=funder, applied_on=form.applied_on.data,
+                decision_date=form.decision_date.data, conditions=form.conditions.data,
+                status=form.status.data, reference=form.reference.data)
+        except GrantError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            warnings = len(grant.eligibility or [])
+            flash("Bidraget är registrerat" + (f" med {warnings} varning(ar) om behörighet: "
+                                               "läs dem nedan." if warnings else "."),
+                  "error" if warnings else "success")
+            return redirect(url_for(".show_grant", grant_id=grant.id))
+    elif request.method == "POST":
+        flash_form_errors(form)
+    return render_template("associations/grant_form.html", org=org, form=form)
+
+
+@bp.get("/grants/<int:grant_id>")
+@require("grants.view")
+def show_grant(grant_id: int):
+    grant = db.get_or_404(Grant, grant_id)
+    form = forms.DecisionForm()
+    form.action.choices = [(a, ACTION_LABELS[a]) for a in allowed_actions(grant)]
+    return render_template("associations/grant.html", grant=grant, form=form,
+                           report_form=forms.ReportReceivedForm(), today=date.today(),
+                           reclaimed=reclaimed_total(grant))
+
+
+@bp.post("/grants/<int:grant_id>/decisions")
+@require("grants.manage")
+def add_decision(grant_id: int):
+    grant = db.get_or_404(Grant, grant_id)
+    form = forms.DecisionForm()
+    form.action.choices = [(a, ACTION_LABELS[a]) for a in allowed_actions(grant)]
+    if form.validate_on_submit():
+        try:
+            decision = decide(db.session, current_user, grant, action=form.action.data,
+                              reason=form.reason.data, decided_on=form.decided_on.data,
+                              amount=form.amount.data, reference=form.reference.data)
+        except GrantError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Beslutet '{decision.action_label}' är registrerat.", "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".show_grant", grant_id=grant.id))
+
+
+@bp.post("/reports/<int:report_id>/received")
+@require("grants.manage")
+def report_received(report_id: int):
+    report = db.get_or_404(GrantReport, report_id)
+    form = forms.ReportReceivedForm()
+    if form.validate_on_submit():
+        try:
+            record_report(db.session, report, received_on=form.received_on.data,
+                          status=form.status.data, note=form.note.data)
+        except GrantError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Redovisningen är registrerad.", "success")
+    else:
+        flash_form_errors(form)
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
+                    and not request.form.get("next", "").startswith("//")
+                    else url_for(".show_grant", grant_id=report.grant_id))
+
+
+@bp.get("/follow-up")
+@require("grants.view")
+def followup():
+    dept = request.args.get("department", type=int)
+    if dept is not None and db.session.get(Department, dept) is None:
+        abort(404)
+    overdue = overdue_reports(db.session, department_id=dept)
+    upcoming = [r for r in overdue_reports(db.session, department_id=dept, upcoming_days=60)
+                if not r.is_overdue()]
+    return render_template("associations/followup.html", overdue=overdue, upcoming=upcoming,
+                           persons=shared_key_persons(db.session), departments=departments(),
+                           department=dept, report_form=forms.ReportReceivedForm(),
+                           today=date.today())
+
+
+from associations import views_ledger  # noqa: E402,F401  (routes on the same blueprint)

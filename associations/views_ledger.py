@@ -1,0 +1,266 @@
+"""Ledger upload (preview, column mapping, import), import history, the multi-department
+report with export, cluster pages and judgements."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from associations import forms, imports
+from associations.detection import (
+    DetectionError, ReportFilters, judgements_for_key, latest_run, record_judgement,
+    report_clusters, run_departments,
+)
+from associations.hooks import DETECT_JOB, mask_pnr
+from associations.models import (
+    CLUSTER_STATUSES, VERDICTS, DetectionCluster, DetectionClusterEntry, DetectionRun, Grant,
+    LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,
+)
+from associations.views import bp, departments, flash_form_errors
+from oversight.auth.models import Department
+from oversight.exports import export_response
+from oversight.extensions import db
+from oversight.jobs import create_job, dispatch
+from oversight.permissions import require
+
+
+# --- upload and import ------------------------------------------------------------------------
+
+def _preset_choices() -> list[tuple[str, str]]:
+    choices = list(imports.PRESET_LABELS.items())
+    for m in db.session.scalars(select(LedgerMapping).order_by(LedgerMapping.name)):
+        dept = db.session.get(Department, m.department_id)
+        choices.append((f"mapping:{m.id}", f"Sparad: {m.name} ({dept.name if dept else ''})"))
+    return choices
+
+
+@bp.route("/imports/new", methods=["GET", "POST"])
+@require("ledger.import")
+def upload():
+    form = forms.UploadForm()
+    form.department.choices = [(d.id, d.name) for d in departments()]
+    form.preset.choices = _preset_choices()
+    if request.method == "GET":
+        form.department.data = current_user.department_id
+        form.preset.data = "standard"
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        department = db.session.get(Department, form.department.data)
+        try:
+            start, end = imports.month_period(form.period.data)
+            up = imports.store_upload(db.session, current_user, filename=form.file.data.filename,
+                                      data=data, department=department,
+                                      preset=form.preset.data, period_start=start,
+                                      period_end=end)
+        except imports.LedgerImportError as exc:
+            db.session.rollback()
+            form.file.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return redirect(url_for(".preview_upload", upload_id=up.id))
+    return render_template("associations/upload.html", form=form)
+
+
+def _upload_or_404(upload_id: int) -> LedgerUpload:
+    up = db.session.get(LedgerUpload, upload_id)
+    if up is None or up.uploaded_by_id != current_user.id:
+        abort(404)
+    return up
+
+
+def _mapping_of(up: LedgerUpload) -> tuple[str, dict | None]:
+    if up.preset.startswith("mapping:"):
+        mapping = db.session.get(LedgerMapping, int(up.preset.split(":", 1)[1]))
+        return "standard", (mapping.columns if mapping else None)
+    return up.preset, None
+
+
+@bp.route("/imports/uploads/<int:upload_id>", methods=["GET", "POST"])
+@require("ledger.import")
+def preview_upload(upload_id: int):
+    up = _upload_or_404(upload_id)
+    preset, columns = _mapping_of(up)
+    pv = imports.preview(up.content, preset, columns)
+    form = forms.ConfirmImportForm()
+    choices = [("", "— finns inte i filen —")] + [(h, h) for h in pv.header]
+    for name in form.FIELDS:
+        form[name].choices = choices
+    if request.method == "GET":
+        for name in form.FIELDS:
+            form[name].data = pv.columns.get(name, "")
+        if up.period_start:
+            form.period.data = up.period_start.strftime("%Y-%m")
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = {name: form[name].data for name in form.FIELDS if form[name].data}
+        return _confirm(up, form, preset, columns, pv, chosen)
+    if request.method == "POST":
+        flash_form_errors(form)
+    return render_template("associations/preview.html", up=up, pv=pv, form=form,
+                           labels=imports.FIELD_LABELS)
+
+
+def _confirm(up, form, preset, columns, pv, chosen):
+    unchanged = columns is None and chosen == pv.columns
+    try:
+        start, end = imports.month_period(form.period.data)
+        if form.save_as.data:
+            imports.save_mapping(db.session, up.department, form.save_as.data, chosen)
+        report = imports.import_ledger(
+            db.session, current_user, data=up.content, filename=up.filename,
+            department=up.department, preset=preset, columns=None if unchanged else chosen,
+            period_start=start or up.period_start, period_end=end or up.period_end)
+    except imports.LedgerImportError as exc:
+        db.session.rollback()
+        flash(f"Filen kunde inte importeras: {exc}", "error")
+        return render_template("associations/preview.html", up=up, pv=pv, form=form,
+                               labels=imports.FIELD_LABELS, import_error=str(exc)), 422
+    db.session.delete(up)
+    db.session.commit()
+    flash(report.summary, "success" if report.created else "info")
+    for warning in report.warnings:
+        flash(warning, "info")
+    return redirect(url_for(".show_import", import_id=report.ledger_import.id))
+
+
+@bp.get("/imports")
+@require("grants.view")
+def imports_index():
+    stmt = select(LedgerImport).order_by(LedgerImport.id.desc())
+    return render_template("associations/imports.html",
+                           page=db.paginate(stmt, per_page=25, error_out=False))
+
+
+@bp.get("/imports/<int:import_id>")
+@require("grants.view")
+def show_import(import_id: int):
+    li = db.get_or_404(LedgerImport, import_id)
+    problems = db.paginate(select(LedgerEntry).where(
+        LedgerEntry.import_id == li.id, LedgerEntry.org_nr_problem.is_not(None))
+        .order_by(LedgerEntry.row_number), per_page=50, error_out=False)
+    return render_template("associations/import.html", li=li, problems=problems,
+                           detect_form=forms.DetectionForm(period_start=li.period_start,
+                                                           period_end=li.period_end))
+
+
+# --- detection and report ---------------------------------------------------------------------
+
+@bp.post("/report/run")
+@require("ledger.import")
+def start_detection():
+    form = forms.DetectionForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for(".report"))
+    start, end = form.period_start.data, form.period_end.data
+    if start and end and end < start:
+        flash("Periodens slut ligger före dess början.", "error")
+        return redirect(url_for(".report"))
+    label = f"{start or '…'} – {end or '…'}" if start or end else "alla perioder"
+    job = create_job(db.session, current_user, DETECT_JOB,
+                     f"Föreningar med betalningar från flera förvaltningar ({label})",
+                     {"period_start": start.isoformat() if start else None,
+                      "period_end": end.isoformat() if end else None,
+                      "grants_only": bool(form.grants_only.data)}, total=4)
+    db.session.commit()
+    dispatch(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+def _filters() -> ReportFilters:
+    try:
+        min_amount = Decimal(request.args["min_amount"].replace(" ", "").replace(",", ".")) \
+            if request.args.get("min_amount") else None
+    except InvalidOperation:
+        flash("Minsta belopp måste vara ett tal; filtret används inte.", "error")
+        min_amount = None
+    status = request.args.get("status", "open")
+    if status not in ("open", "all", *CLUSTER_STATUSES, *VERDICTS):
+        status = "open"
+    return ReportFilters(department=request.args.get("department") or None,
+                         min_amount=min_amount, status=status,
+                         scope="all" if request.args.get("scope") == "all" else "associations",
+                         double_only=request.args.get("double") == "1")
+
+
+EXPORT_HEADERS = ["klusternyckel", "namn", "organisationsnummer", "förening", "förvaltningar",
+                  "totalt (kr)", "varav bidragskonton (kr)", "belopp per förvaltning",
+                  "konton", "syften", "möjlig dubbelfinansiering", "status", "bedömning",
+                  "kommentar"]
+
+
+def _export_rows(rows):
+    for c, j in rows:
+        per_dept = "; ".join(f"{d['department']}: {d['amount']} kr ({d['share'] * 100:.0f} %)"
+                             for d in c.departments)
+        key = f"orgnr:{mask_pnr(c.resolved_org_nr)}" if c.resolved_org_nr else c.cluster_key
+        yield (key, c.canonical_name, mask_pnr(c.resolved_org_nr),
+               "ja" if c.is_association else "nej", c.department_count, Decimal(c.total),
+               Decimal(c.grant_total), per_dept, "; ".join(c.accounts), "; ".join(c.purposes),
+               " ".join(c.funding_reasons) if c.double_funding else "nej", c.status_label,
+               j.verdict_label if j else "", j.comment if j and j.comment else "")
+
+
+@bp.get("/report")
+@require("grants.view")
+def report():
+    run_id = request.args.get("run", type=int)
+    run = db.session.get(DetectionRun, run_id) if run_id else latest_run(db.session)
+    if run_id and run is None:
+        abort(404)
+    f = _filters()
+    rows = report_clusters(db.session, run, f) if run else []
+    fmt = request.args.get("format")
+    if fmt in ("csv", "xlsx") and run:
+        return export_response(fmt, f"flera-forvaltningar-{run.id}", EXPORT_HEADERS,
+                               _export_rows(rows))
+    runs = list(db.session.scalars(select(DetectionRun).order_by(DetectionRun.id.desc())
+                                   .limit(50)))
+    return render_template("associations/report.html", run=run, runs=runs, rows=rows, f=f,
+                           departments=run_departments(db.session, run) if run else [],
+                           statuses=CLUSTER_STATUSES, verdicts=VERDICTS,
+                           detect_form=forms.DetectionForm(
+                               period_start=run.period_start if run else None,
+                               period_end=run.period_end if run else None))
+
+
+@bp.get("/clusters/<int:cluster_id>")
+@require("grants.view")
+def show_cluster(cluster_id: int):
+    cluster = db.get_or_404(DetectionCluster, cluster_id)
+    entries = list(db.session.scalars(
+        select(LedgerEntry).join(DetectionClusterEntry,
+                                 DetectionClusterEntry.entry_id == LedgerEntry.id)
+        .where(DetectionClusterEntry.cluster_id == cluster.id)
+        .order_by(LedgerEntry.department_raw, LedgerEntry.id).limit(500)))
+    grants = []
+    if cluster.organisation_id:
+        grants = list(db.session.scalars(select(Grant).where(
+            Grant.organisation_id == cluster.organisation_id).order_by(Grant.period_start)))
+    return render_template("associations/cluster.html", c=cluster, entries=entries,
+                           grants=grants, judgements=judgements_for_key(db.session,
+                                                                        cluster.cluster_key),
+                           form=forms.JudgementForm())
+
+
+@bp.post("/clusters/<int:cluster_id>/judgement")
+@require("grants.manage")
+def judge_cluster(cluster_id: int):
+    cluster = db.get_or_404(DetectionCluster, cluster_id)
+    form = forms.JudgementForm()
+    if form.validate_on_submit():
+        try:
+            j = record_judgement(db.session, current_user, cluster, verdict=form.verdict.data,
+                                 comment=form.comment.data)
+        except DetectionError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Bedömningen '{j.verdict_label}' är sparad och gäller tills något nytt "
+                  f"dyker upp (ny förvaltning, nytt konto eller kraftigt ökat belopp).",
+                  "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".show_cluster", cluster_id=cluster.id))

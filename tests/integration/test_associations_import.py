@@ -1,0 +1,265 @@
+"""Ledger import into the database: the real Örebro file, malformed files, idempotency,
+the grant-account filter, the upload with preview and column mapping."""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from associations import imports
+from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
+from tests.factories import orgnr
+
+OREBRO = Path(__file__).resolve().parents[3] / "shared" / "data" / \
+    "orebro-2016-03-leverantorsfakturor.xlsx"
+HEADER = "department;payee_name;org_nr;amount;date;account_text\n"
+
+
+def count(db, model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
+    return (header + "".join(r + "\n" for r in rows)).encode(encoding)
+
+
+def run_import(db, make, data: bytes, filename: str = "reskontra.csv", **kw):
+    dept = kw.pop("department", None) or make.department(code="kultur", name="Kulturförvaltningen")
+    return imports.import_ledger(db.session, None, data=data, filename=filename,
+                                 department=dept, **kw)
+
+
+@pytest.mark.skipif(not OREBRO.exists(), reason=f"Örebros reskontra saknas ({OREBRO}): "
+                    "lägg filen i ../shared/data/ för att köra importtestet mot verklig data.")
+def test_real_orebro_file_imports_with_exact_counts(db, make, runner):
+    make.department(code="orebro", name="Örebro kommun")
+    db.session.commit()
+    result = runner.invoke(args=["associations", "import-ledger", str(OREBRO), "--department",
+                                 "orebro", "--preset", "orebro", "--period", "2016-03"])
+    assert result.exit_code == 0, result.output
+    li = db.session.scalar(select(LedgerImport))
+    assert (li.row_count, li.department_count, li.flagged_row_count, li.grant_row_count) == \
+        (67_755, 31, 58, 239)
+    assert li.total_amount == Decimal("448256766.57")
+    assert count(db, LedgerEntry) == 67_755
+    assert db.session.scalar(select(func.sum(LedgerEntry.amount))) == Decimal("448256766.57")
+    # Invalid organisation numbers are kept raw and flagged, never dropped.
+    saknas = db.session.scalars(select(LedgerEntry).where(LedgerEntry.org_nr_raw == "SAKNAS"))
+    assert all(e.org_nr is None and "SAKNAS" in e.org_nr_problem for e in saknas)
+    multi = db.session.scalar(select(LedgerEntry).where(
+        LedgerEntry.org_nr_raw == "556811-9357/556168-8523"))
+    assert multi.org_nr is None and "Flera organisationsnummer" in multi.org_nr_problem
+    assert li.period_start.isoformat() == "2016-03-01"
+    # Every row of the month carries the period, so a run for March sees all of them.
+    assert db.session.scalar(select(func.count()).select_from(LedgerEntry).where(
+        LedgerEntry.effective_on == li.period_start)) == 67_755
+
+    again = runner.invoke(args=["associations", "import-ledger", str(OREBRO), "--department",
+                                "orebro", "--preset", "orebro", "--period", "2016-03"])
+    assert again.exit_code == 0 and "redan importerad" in again.output
+    assert count(db, LedgerEntry) == 67_755 and count(db, LedgerImport) == 1
+
+    detect = runner.invoke(args=["associations", "detect", "--from", "2016-03-01",
+                                 "--to", "2016-03-31"])
+    assert detect.exit_code == 0, detect.output
+    from associations.models import DetectionCluster
+    found = set(db.session.scalars(select(DetectionCluster.resolved_org_nr).where(
+        DetectionCluster.is_association.is_(True))))
+    # Ground truth from the org numbers themselves: group-8 numbers paid by 2+ departments.
+    truth = set(db.session.scalars(
+        select(LedgerEntry.org_nr).where(LedgerEntry.org_nr.like("8%"))
+        .group_by(LedgerEntry.org_nr)
+        .having(func.count(func.distinct(LedgerEntry.department_raw)) >= 2)))
+    assert len(truth) >= 15 and truth <= found
+
+
+def test_idempotent_reimport_records_the_hash(db, make):
+    org = orgnr(8)
+    data = csv_bytes(f"Kultur;Förening A;{org};1000,50;2026-03-01;45300 Bidrag",
+                     f"Idrott;Förening A;{org};2000;2026-03-02;45300 Bidrag")
+    first = run_import(db, make, data)
+    assert first.created and first.ledger_import.row_count == 2
+    assert first.ledger_import.sha256 == imports.sha256(data)
+    second = run_import(db, make, data, department=first.ledger_import.department)
+    assert not second.created and second.ledger_import.id == first.ledger_import.id
+    assert "redan importerad" in second.summary
+    assert count(db, LedgerEntry) == 2 and count(db, LedgerImport) == 1
+
+
+def test_grant_account_filter_and_links(db, make, app):
+    org = make.organisation(name="Förening B", group=8)
+    data = csv_bytes(f"Kultur;Förening B;{org.orgnr};1000;2026-03-01;45300 Bidrag förening",
+                     f"Kultur;Förening B;{org.orgnr};500;2026-03-01;45190 Övriga bidrag",
+                     f"Kultur;Förening B;{org.orgnr};700;2026-03-01;64110 Städtjänster",
+                     f"Kultur;Förening B;{org.orgnr};900;2026-03-01;")
+    report = run_import(db, make, data)
+    li = report.ledger_import
+    assert (li.grant_row_count, li.grant_amount) == (2, Decimal(1500))
+    codes = dict(db.session.execute(select(LedgerEntry.row_number, LedgerEntry.is_grant)).all())
+    assert codes == {1: True, 2: True, 3: False, 4: False}
+    assert all(e.organisation_id == org.id for e in db.session.scalars(select(LedgerEntry)))
+    app.config["GRANT_ACCOUNT_PREFIXES"] = "641"  # env style: comma-separated text
+    try:
+        other = run_import(db, make, data + b"\n", department=li.department)
+        assert other.ledger_import.grant_row_count == 1
+    finally:
+        app.config["GRANT_ACCOUNT_PREFIXES"] = ["451", "452", "453"]
+
+
+def test_latin1_file_with_decimal_comma_keeps_swedish_letters(db, make):
+    data = csv_bytes("Kulturförvaltningen;Föreningen Åkerö;SAKNAS;1 234,50;2026-03-01;45300",
+                     encoding="cp1252")
+    report = run_import(db, make, data)
+    entry = db.session.scalar(select(LedgerEntry))
+    assert entry.payee_name == "Föreningen Åkerö" and entry.amount == Decimal("1234.50")
+    assert entry.org_nr is None and entry.org_nr_raw == "SAKNAS"
+    assert report.problems == [(1, "Föreningen Åkerö", "SAKNAS",
+                                "Inget organisationsnummer, bara texten 'SAKNAS'")]
+    # A department text that names a platform department is linked to it.
+    assert entry.department_id == report.ledger_import.department_id
+
+
+@pytest.mark.parametrize("filename,data,message", [
+    ("utf16.csv", HEADER.encode("utf-16") + "Kultur;A;;1;;\n".encode("utf-16"), "NUL"),
+    ("saknar.csv", b"department;payee_name;org_nr\nKultur;A;\n", "Kolumnen 'amount' saknas"),
+    ("trasig.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50, "Excel-filen kunde inte läsas"),
+    ("fel.xlsx", b"department;payee_name;amount\n", "ingen Excel-fil"),
+    ("rapport.pdf", b"%PDF-1.4", "stöds inte"),
+    ("tom.csv", b"  \n", "tom"),
+    ("bara-rubrik.csv", HEADER.encode(), "inga rader"),
+])
+def test_malformed_files_give_a_clear_error_and_import_nothing(db, make, runner, filename,
+                                                               data, message, tmp_path):
+    make.department(code="kultur", name="Kulturförvaltningen")
+    db.session.commit()
+    path = tmp_path / filename
+    path.write_bytes(data)
+    result = runner.invoke(args=["associations", "import-ledger", str(path), "--department",
+                                 "kultur"])
+    assert result.exit_code == 1
+    assert message in result.output and "Inget importerades" in result.output
+    assert count(db, LedgerImport) == 0 and count(db, LedgerEntry) == 0
+
+
+def test_bad_value_late_in_a_big_file_rolls_back_every_batch(db, make, runner, tmp_path):
+    make.department(code="kultur", name="Kulturförvaltningen")
+    db.session.commit()
+    rows = [f"Kultur;Leverantör {i};;{i},00;2026-03-01;45300" for i in range(1, 12_001)]
+    rows[11_499] = "Kultur;Leverantör X;;tolv kronor;2026-03-01;45300"
+    path = tmp_path / "stor.csv"
+    path.write_bytes(csv_bytes(*rows))
+    result = runner.invoke(args=["associations", "import-ledger", str(path), "--department",
+                                 "kultur"])
+    assert result.exit_code == 1
+    assert "Rad 11500: beloppet 'tolv kronor' kan inte tolkas" in result.output
+    assert count(db, LedgerImport) == 0 and count(db, LedgerEntry) == 0
+
+
+def test_unknown_department_code_is_refused(runner, db, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes("Kultur;A;;1;;"))
+    result = runner.invoke(args=["associations", "import-ledger", str(path), "--department",
+                                 "finns-inte"])
+    assert result.exit_code == 1 and "Okänd förvaltning" in result.output
+
+
+def test_period_option_must_be_a_month(runner, make, db, tmp_path):
+    make.department(code="kultur")
+    db.session.commit()
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes("Kultur;A;;1;;"))
+    result = runner.invoke(args=["associations", "import-ledger", str(path), "--department",
+                                 "kultur", "--period", "mars"])
+    assert result.exit_code == 1 and "ÅÅÅÅ-MM" in result.output
+
+
+# --- web upload ------------------------------------------------------------------------------
+
+def upload(client, data: bytes, filename: str, department, preset="standard", period=""):
+    return client.post("/associations/imports/new", data={
+        "file": (io.BytesIO(data), filename), "department": department.id, "preset": preset,
+        "period": period}, content_type="multipart/form-data")
+
+
+def test_upload_preview_mapping_and_import(db, make, login_as):
+    dept = make.department(code="kultur", name="Kulturförvaltningen")
+    user = make.user(role="grants", department=dept)
+    client = login_as(user)
+    org = orgnr(8)
+    data = ("Nämnd;Mottagare;Orgnr;Summa;Kontotext\n"
+            f"Kultur;Förening C;{org};1 500,00;45300 Bidrag\n"
+            f"Idrott;Förening C;{org};2 500,00;45300 Bidrag\n").encode()
+    response = upload(client, data, "export.csv", dept, period="2026-03")
+    assert response.status_code == 302
+    preview_url = response.headers["Location"]
+    page = client.get(preview_url)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Kolumnerna" in html and "saknas" in html  # standard headers do not fit this file
+    assert count(db, LedgerImport) == 0
+    response = client.post(preview_url, data={
+        "department": "Nämnd", "payee_name": "Mottagare", "org_nr": "Orgnr", "amount": "Summa",
+        "account_text": "Kontotext", "bank_account": "", "date": "", "purpose": "",
+        "period": "2026-03", "save_as": "Kulturs ekonomisystem"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    li = db.session.scalar(select(LedgerImport))
+    assert li.row_count == 2 and li.grant_row_count == 2 and li.preset == "egen"
+    assert li.columns["payee_name"] == "Mottagare"
+    assert li.period_start.isoformat() == "2026-03-01"
+    assert count(db, LedgerUpload) == 0
+    mapping = db.session.scalar(select(LedgerMapping))
+    assert mapping.department_id == dept.id and mapping.columns["amount"] == "Summa"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 rader importerade" in page and li.sha256 in page
+
+    # The saved mapping is offered next time and needs no changes.
+    data2 = data + f"Social;Förening C;{org};10,00;45300 Bidrag\n".encode()
+    response = upload(client, data2, "export2.csv", dept, preset=f"mapping:{mapping.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Förening C" in page and "Social" in page and "saknas" not in page
+
+
+def test_upload_of_a_bad_file_shows_the_row_and_imports_nothing(db, make, login_as):
+    dept = make.department(code="kultur", name="Kulturförvaltningen")
+    client = login_as(make.user(role="grants", department=dept))
+    data = csv_bytes("Kultur;A;;10;2026-03-01;45300", "Kultur;B;;tio;2026-03-01;45300")
+    response = upload(client, data, "fel.csv", dept)
+    preview_url = response.headers["Location"]
+    fields = {"department": "department", "payee_name": "payee_name", "org_nr": "org_nr",
+              "amount": "amount", "date": "date", "account_text": "account_text",
+              "bank_account": "", "purpose": "", "period": "", "save_as": ""}
+    response = client.post(preview_url, data=fields)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Inget importerades" in html and "Rad 2: beloppet" in html
+    assert count(db, LedgerImport) == 0 and count(db, LedgerEntry) == 0
+
+
+def test_upload_checks_type_and_permission(db, make, login_as, app):
+    dept = make.department(code="kultur")
+    client = login_as(make.user(role="grants", department=dept))
+    response = upload(client, b"%PDF-1.4", "rapport.pdf", dept)
+    assert response.status_code == 200 and "stöds inte" in response.get_data(as_text=True)
+    assert count(db, LedgerUpload) == 0
+    lss = login_as(make.user(role="lss", department=dept))
+    assert lss.get("/associations/imports/new").status_code == 403
+    # Another user cannot open someone else's pending upload.
+    response = upload(client, csv_bytes("Kultur;A;;1;;"), "a.csv", dept)
+    other = login_as(make.user(role="grants", department=dept))
+    assert other.get(response.headers["Location"]).status_code == 404
+
+
+def test_upload_larger_than_the_limit_is_refused(db, make, login_as, app):
+    dept = make.department(code="kultur")
+    client = login_as(make.user(role="grants", department=dept))
+    old = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    try:
+        response = upload(client, csv_bytes(*["Kultur;A;;1;;"] * 200), "stor.csv", dept)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = old
+    assert response.status_code == 413
+    assert count(db, LedgerUpload) == 0
