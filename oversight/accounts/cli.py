@@ -1,0 +1,166 @@
+"""``flask accounts ...``: the same services as the web pages."""
+from __future__ import annotations
+
+import json
+import sys
+from types import SimpleNamespace
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from oversight.accounts import services
+from oversight.accounts.paymentfile import account_kind, parse_payment_file
+from oversight.accounts.payments import create_payment_check, run_payment_check, summarize, \
+    verify_payments
+from oversight.accounts.textfile import FileFormatError
+from oversight.accounts.verification import STATUS_LABELS, STATUSES
+from oversight.extensions import db
+from oversight.organisations.services import get_by_orgnr
+
+accounts_cli = AppGroup("accounts", help="Kontokontroll: konton, betalfiler och kontohavare.")
+
+
+def _user(username: str | None):
+    if not username:
+        return None
+    from oversight.auth.models import User
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"Användaren {username!r} finns inte.")
+    from oversight.audit import set_actor
+
+    set_actor(user)
+    return user
+
+
+def _kind(value: str) -> str:
+    kind = account_kind(value)
+    if kind is None:
+        raise click.BadParameter("bankgiro, plusgiro, bankkonto eller iban", param_hint="KIND")
+    return kind
+
+
+@accounts_cli.command("verify")
+@click.argument("orgnr")
+@click.argument("kind")
+@click.argument("number")
+@click.option("--name", help="Mottagarens namn, om organisationen inte finns i registret.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--record/--no-record", default=True,
+              help="Spara kontrollen i organisationens historik (standard: ja).")
+@click.option("--user", "username", help="Användare som kontrollen registreras på.")
+def verify_command(orgnr, kind, number, name, as_json, record, username):
+    """Verifiera att kontot NUMBER av typen KIND tillhör organisationen ORGNR."""
+    kind = _kind(kind)
+    user = _user(username)
+    org = get_by_orgnr(db.session, orgnr)
+    if org is None and not name:
+        raise click.ClickException("Organisationen finns inte i registret: ange --name.")
+    v = services.verify_account(db.session, org, kind, number,
+                                payee_name=None if org else name,
+                                payee_id=None if org else orgnr)
+    if org is not None and record:
+        services.record_verification(db.session, user, org, v, "cli")
+    db.session.commit()
+    if as_json:
+        click.echo(json.dumps(v.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{v.status} – {v.status_label}")
+    click.echo(f"Konto: {v.kind_label} {v.normalized or v.number}")
+    click.echo(f"Mottagare: {org.name if org else name} ({v.payee_id or orgnr})")
+    if v.holder_name or v.holder_id:
+        click.echo(f"Kontohavare: {v.holder_name or ''} {v.holder_display or ''}".rstrip())
+    click.echo(f"Förklaring: {v.explanation}")
+    for f in v.findings:
+        click.echo(f"[{f.severity}] {f.code}: {f.text}")
+
+
+@accounts_cli.command("check-payments")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["pain001", "csv"]),
+              help="Filens format (annars känns det igen).")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--department", "department_code",
+              help="Spara resultatet hos förvaltningen med denna kod (syns i webben).")
+@click.option("--user", "username", help="Användare som kontrollen registreras på.")
+def check_payments_command(path, fmt, as_json, department_code, username):
+    """Kontrollera en betalfil (pain.001 eller CSV) innan den skickas. Filen ändras inte."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        parsed = parse_payment_file(data, fmt)
+    except FileFormatError as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        sys.exit(1)
+    user = _user(username)
+    results = verify_payments(db.session, parsed.payments)
+    summary = summarize(results)
+    saved = None
+    if department_code:
+        saved = _save(data, path, fmt, department_code, user)
+    db.session.commit()
+    if as_json:
+        click.echo(json.dumps({
+            "file": {"name": path, "format": parsed.format, "sha256": parsed.sha256,
+                     "size": parsed.size, "message_id": parsed.message_id,
+                     "warnings": [w.to_json() for w in parsed.warnings]},
+            "summary": summary, "saved_check_id": saved,
+            "payments": [{"position": r.payment.position, "where": r.payment.where,
+                          "amount": str(r.payment.amount), "currency": r.payment.currency,
+                          "date": r.payment.pay_date.isoformat() if r.payment.pay_date else None,
+                          "reference": r.payment.reference, "matched_by": r.matched_by,
+                          "organisation": r.organisation_name, **r.verification.to_json()}
+                         for r in results]}, ensure_ascii=False, indent=1))
+        return
+    for r in results:
+        v = r.verification
+        click.echo(f"{r.payment.position:>6} {v.status} {v.kind_label} {v.normalized or v.number}"
+                   f" {r.payment.amount} {r.payment.currency} {r.payment.payee_name}"
+                   + (f" -> {v.holder_name}" if v.holder_name else ""))
+        for f in v.findings:
+            if f.severity != "info":
+                click.echo(f"       [{f.severity}] {f.code}: {f.text}")
+    for w in parsed.warnings:
+        click.echo(f"Varning: {w}")
+    click.echo(f"Fil: {path} ({parsed.format}), SHA-256 {parsed.sha256}")
+    for s in STATUSES:
+        click.echo(f"{s} {STATUS_LABELS[s]}: {summary['counts'][s]} betalningar, "
+                   f"{summary['amounts'][s]} kr")
+    click.echo(f"Att kontrollera: {summary['attention']}; utan träff i registret: "
+               f"{summary['unmatched']}" + (f"; sparad som kontroll {saved}" if saved else ""))
+
+
+def _save(data: bytes, path: str, fmt, department_code: str, user) -> int:
+    from oversight.auth.models import Department
+
+    dept = db.session.scalar(select(Department).where(Department.code == department_code))
+    if dept is None:
+        raise click.ClickException(f"Förvaltningen {department_code!r} finns inte.")
+    actor = SimpleNamespace(id=getattr(user, "id", None), department_id=dept.id)
+    check = create_payment_check(db.session, actor, filename=path, data=data, fmt=fmt)
+    run_payment_check(db.session, check)
+    return check.id
+
+
+@accounts_cli.command("import-holders")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "username", help="Användare som importen registreras på.")
+def import_holders_command(path, username):
+    """Importera besked om kontohavare från en CSV-fil (alla rader eller ingen)."""
+    user = _user(username)
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        result = services.import_holder_file(db.session, user, data)
+    except FileFormatError as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        click.echo("Inget importerades.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{result.created} besked importerade, {result.duplicates} fanns redan "
+               f"(SHA-256 {result.sha256}).")

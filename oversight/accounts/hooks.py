@@ -1,0 +1,96 @@
+"""Where account verification shows outside its own pages: the organisation page section and
+the start page's "what needs attention"."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from oversight.accounts.models import AccountVerificationRecord, PaymentCheck
+from oversight.accounts.services import latest_records, verify_organisation_accounts
+from oversight.accounts.verification import CMTC, NMTC
+from oversight.attention import AttentionItem, provider
+from oversight.db import utcnow
+from oversight.formatting import local_datetime
+from oversight.organisations.sections import register
+from oversight.scoping import scoped_select
+
+
+@register("kontokontroll", "Kontokontroll", order=20)
+def organisation_section(session: Session, user, org) -> Markup | None:
+    """Each current account with its result now and its last saved verification."""
+    if not user.can("accounts.verify") or not org.current_accounts:
+        return None
+    accounts = org.current_accounts
+    verifications = verify_organisation_accounts(session, org)
+    records = latest_records(session, org)
+    rows = [(a, v, records.get((a.kind, a.digits))) for a, v in zip(accounts, verifications)]
+    return Markup(render_template("accounts/_org_section.html", org=org, rows=rows))
+
+
+def _days() -> int:
+    return int(current_app.config.get("ACCOUNT_ATTENTION_DAYS", 30))
+
+
+@provider
+def account_attention(session: Session, user) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    if user.can("accounts.verify"):
+        items += _verification_items(session)
+    if user.can("payments.check"):
+        items += _payment_check_items(session, user)
+    return items
+
+
+def _verification_items(session: Session) -> list[AttentionItem]:
+    since = utcnow() - timedelta(days=_days())
+    stmt = (select(AccountVerificationRecord)
+            .where(AccountVerificationRecord.verified_at >= since)
+            .options(selectinload(AccountVerificationRecord.organisation))
+            .order_by(AccountVerificationRecord.verified_at.desc(),
+                      AccountVerificationRecord.id.desc()).limit(500))
+    seen, items = set(), []
+    for r in session.scalars(stmt):
+        key = (r.organisation_id, r.kind, r.digits or r.number)
+        if key in seen:
+            continue
+        seen.add(key)  # only the latest verification of an account counts
+        alerts = r.alerts
+        if r.status not in (NMTC, CMTC) and not alerts:
+            continue
+        detail = r.explanation if r.status in (NMTC, CMTC) else alerts[0].text
+        items.append(AttentionItem(
+            title=f"Konto att kontrollera: {r.organisation.name} – {r.kind_label} {r.number} "
+                  f"({r.status})",
+            detail=detail[:240],
+            url=url_for("organisations.show", org_id=r.organisation_id, _anchor="kontokontroll"),
+            severity="danger" if r.status == NMTC or any(a.severity == "danger" for a in alerts)
+            else "warning",
+            on=r.verified_at.date() if r.verified_at else None))
+        if len(items) >= 20:
+            break
+    return items
+
+
+def _payment_check_items(session: Session, user) -> list[AttentionItem]:
+    since = utcnow() - timedelta(days=_days())
+    stmt = (scoped_select(PaymentCheck, user)
+            .where(PaymentCheck.created_at >= since, PaymentCheck.status == "done")
+            .order_by(PaymentCheck.id.desc()).limit(20))
+    items = []
+    for check in session.scalars(stmt):
+        if not check.attention_count:
+            continue
+        counts = (check.summary or {}).get("counts", {})
+        items.append(AttentionItem(
+            title=f"Betalfil med avvikelser: {check.filename}",
+            detail=(f"{check.attention_count} av {check.n_payments} betalningar behöver "
+                    f"kontrolleras (NMTC {counts.get(NMTC, 0)}, CMTC {counts.get(CMTC, 0)}); "
+                    f"kontrollerad {local_datetime(check.created_at)}."),
+            url=url_for("accounts.payment_check", check_id=check.id, attention=1),
+            severity="danger" if counts.get(NMTC) else "warning",
+            on=check.created_at.date() if check.created_at else None))
+    return items

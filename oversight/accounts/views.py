@@ -1,0 +1,247 @@
+"""Thin views: account verification, the holder registry and the shared-account allow list.
+Payment-file checks are in views_payments.py (same blueprint)."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from oversight import identifiers
+from oversight.accounts import forms, services
+from oversight.accounts.models import AccountHolderEvidence, SharedAccountAllowance
+from oversight.accounts.services import AccountsError
+from oversight.accounts.textfile import FileFormatError
+from oversight.accounts.verification import validate_account
+from oversight.exports import export_response
+from oversight.extensions import db
+from oversight.organisations import services as org_services
+from oversight.organisations.forms import WarningForm
+from oversight.organisations.models import Organisation
+from oversight.permissions import require
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+def _flash_form_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "error")
+
+
+# --- verification ------------------------------------------------------------------------------
+
+@bp.route("/verify", methods=["GET", "POST"])
+@require("accounts.verify")
+def verify():
+    form = forms.VerifyForm()
+    if request.method == "GET":
+        _prefill(form, ("orgnr", "kind", "number"))
+    verification = org = None
+    if form.validate_on_submit():
+        org = org_services.get_by_orgnr(db.session, form.orgnr.data)
+        orgnr_check = identifiers.validate("orgnr", form.orgnr.data)
+        if not orgnr_check.valid:
+            form.orgnr.errors.append(orgnr_check.error)
+        elif org is None and not (form.payee_name.data or "").strip():
+            form.payee_name.errors.append(
+                "Organisationen finns inte i registret: ange mottagarens namn.")
+        else:
+            verification = services.verify_account(
+                db.session, org, form.kind.data, form.number.data,
+                payee_name=None if org else form.payee_name.data,
+                payee_id=None if org else form.orgnr.data)
+            if org is not None:
+                services.record_verification(db.session, current_user, org, verification, "web")
+                db.session.commit()
+    return render_template("accounts/verify.html", form=form, verification=verification,
+                           org=org)
+
+
+@bp.post("/organisations/<int:org_id>/verify")
+@require("accounts.verify")
+def verify_organisation(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    records = services.verify_and_record_organisation(db.session, current_user, org)
+    db.session.commit()
+    flash(f"{len(records)} konto(n) kontrollerade och sparade." if records
+          else "Organisationen har inga aktuella konton att kontrollera.", "success")
+    return redirect(url_for("organisations.show", org_id=org.id, _anchor="kontokontroll"))
+
+
+@bp.get("/organisations/<int:org_id>/warning")
+@require("warning.create")
+def warning_form(org_id: int):
+    """The organisation's warning form, pre-filled from an account finding."""
+    org = db.get_or_404(Organisation, org_id)
+    kind, number = request.args.get("kind", ""), request.args.get("number", "")
+    if validate_account(kind, number) is None:
+        abort(404)
+    v = services.verify_account(db.session, org, kind, number)
+    lines = [f"{v.kind_label} {v.normalized or v.number}: {v.status_label} ({v.status})."]
+    lines += [f"{f.label}: {f.text}" for f in v.alerts]
+    form = WarningForm(formdata=None, data={
+        "category": "account", "reason": " ".join(lines),
+        "evidence": v.explanation + (f" Besked nr {v.evidence.id}." if v.evidence else "")})
+    return render_template("accounts/warning.html", org=org, form=form, verification=v)
+
+
+# --- holder registry ---------------------------------------------------------------------------
+
+def _holder_query(q: str):
+    stmt = select(AccountHolderEvidence).order_by(AccountHolderEvidence.answered_on.desc(),
+                                                  AccountHolderEvidence.id.desc())
+    q = (q or "").strip()
+    if not q:
+        return stmt
+    digits = re.sub(r"\D", "", q)
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    conditions = [AccountHolderEvidence.holder_name.ilike(f"%{escaped}%", escape="\\")]
+    if len(digits) >= 5:
+        conditions += [AccountHolderEvidence.digits == digits,
+                       AccountHolderEvidence.holder_orgnr == f"{digits[-10:-4]}-{digits[-4:]}"]
+    return stmt.where(or_(*conditions))
+
+
+@bp.get("/holders")
+@require("accounts.verify")
+def holders():
+    q = request.args.get("q", "")
+    stmt = _holder_query(q)
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = ((e.kind_label, e.number, e.holder_name, e.holder_id_display, e.status_label,
+                 e.source_label, e.answered_on, e.entry_label, e.reference)
+                for e in db.session.scalars(stmt))
+        return export_response(request.args["format"], "kontohavare",
+                               ["kontotyp", "kontonummer", "kontohavare", "organisationsnummer",
+                                "status", "källa", "datum", "registrering", "referens"], rows)
+    page = db.paginate(stmt, per_page=25, error_out=False)
+    return render_template("accounts/holders.html", page=page, q=q)
+
+
+@bp.route("/holders/new", methods=["GET", "POST"])
+@require("registry.manual")
+def new_holder():
+    form = forms.HolderForm()
+    if request.method == "GET":
+        _prefill(form, ("kind", "number"))
+    if form.validate_on_submit():
+        upload = form.document.data
+        try:
+            evidence = services.add_holder_answer(
+                db.session, current_user, kind=form.kind.data, number=form.number.data,
+                holder_name=form.holder_name.data, holder_id=form.holder_id.data,
+                source=form.source.data, status=form.status.data,
+                answered_on=form.answered_on.data, reference=form.reference.data,
+                note=form.note.data, document=(upload.filename, upload.read()))
+        except AccountsError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Beskedet om kontohavaren är sparat.", "success")
+            return redirect(url_for(".holder", evidence_id=evidence.id))
+    return render_template("accounts/holder_form.html", form=form)
+
+
+def _prefill(form, names) -> None:
+    """Fill fields from the query string (links from the organisation page)."""
+    for name in names:
+        value = request.args.get(name)
+        if value:
+            getattr(form, name).data = value[:60]
+
+
+@bp.get("/holders/<int:evidence_id>")
+@require("accounts.verify")
+def holder(evidence_id: int):
+    evidence = db.get_or_404(AccountHolderEvidence, evidence_id)
+    return render_template("accounts/holder.html", e=evidence, full=None)
+
+
+@bp.post("/holders/<int:evidence_id>/reveal")
+@require("personal.reveal")
+def reveal_holder(evidence_id: int):
+    evidence = db.get_or_404(AccountHolderEvidence, evidence_id)
+    full = services.reveal_holder_personnummer(db.session, evidence)
+    db.session.commit()
+    return render_template("accounts/holder.html", e=evidence, full=full)
+
+
+@bp.get("/holders/<int:evidence_id>/document")
+@require("accounts.verify")
+def holder_document(evidence_id: int):
+    evidence = db.get_or_404(AccountHolderEvidence, evidence_id)
+    doc = evidence.document
+    if doc is None:
+        abort(404)
+    safe_name = re.sub(r"[^\w.\-]+", "_", doc.filename)[:120] or "underlag"
+    return Response(doc.data, mimetype=doc.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{safe_name}"'})
+
+
+@bp.route("/holders/import", methods=["GET", "POST"])
+@require("registry.manual")
+def import_holders():
+    form = forms.ImportForm()
+    errors = None
+    if form.validate_on_submit():
+        try:
+            result = services.import_holder_file(db.session, current_user,
+                                                 form.file.data.read())
+        except FileFormatError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(f"{result.created} besked importerade, {result.duplicates} fanns redan.",
+                  "success")
+            return redirect(url_for(".holders"))
+    return render_template("accounts/holder_import.html", form=form, errors=errors)
+
+
+# --- allow list --------------------------------------------------------------------------------
+
+@bp.route("/allowances", methods=["GET", "POST"])
+@require("accounts.verify")
+def allowances():
+    form = forms.AllowanceForm()
+    if request.method == "POST":
+        if not current_user.can("org.edit"):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.add_allowance(db.session, current_user, kind=form.kind.data,
+                                       number=form.number.data, category=form.category.data,
+                                       reason=form.reason.data)
+            except AccountsError as exc:
+                db.session.rollback()
+                form.number.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash("Kontot är godkänt som delat konto.", "success")
+                return redirect(url_for(".allowances"))
+    rows = db.session.scalars(select(SharedAccountAllowance).order_by(
+        SharedAccountAllowance.withdrawn_at.is_not(None), SharedAccountAllowance.created_at.desc()))
+    return render_template("accounts/allowances.html", form=form, rows=list(rows),
+                           withdraw_form=forms.WithdrawForm())
+
+
+@bp.post("/allowances/<int:allowance_id>/withdraw")
+@require("org.edit")
+def withdraw_allowance(allowance_id: int):
+    allowance = db.get_or_404(SharedAccountAllowance, allowance_id)
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_allowance(db.session, current_user, allowance, form.reason.data)
+        except AccountsError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Undantaget är borttaget.", "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for(".allowances"))
