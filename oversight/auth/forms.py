@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
@@ -7,14 +8,14 @@ from oversight.auth.services import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Användarnamn", validators=[DataRequired("Ange användarnamn.")],
+    username = StringField(_l("Användarnamn"), validators=[DataRequired("Ange användarnamn.")],
                            render_kw={"autocomplete": "username"})
-    password = PasswordField("Lösenord", validators=[DataRequired("Ange lösenord.")],
+    password = PasswordField(_l("Lösenord"), validators=[DataRequired("Ange lösenord.")],
                              render_kw={"autocomplete": "current-password"})
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField("Nuvarande lösenord", validators=[DataRequired("Ange nuvarande lösenord.")],
+    current = PasswordField(_l("Nuvarande lösenord"), validators=[DataRequired("Ange nuvarande lösenord.")],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(
         "Nytt lösenord",
@@ -29,13 +30,13 @@ class PasswordChangeForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField("Användarnamn", validators=[DataRequired("Ange användarnamn."), Length(max=80)])
-    name = StringField("Namn", validators=[DataRequired("Ange namn."), Length(max=200)])
-    email = EmailField("E-post", validators=[Optional(), Length(max=200)])
-    role = SelectField("Roll", choices=list(ROLE_LABELS.items()))
-    department_id = SelectField("Förvaltning", coerce=int)
-    active = BooleanField("Aktiv", default=True)
-    password = PasswordField("Lösenord (lämna tomt för att behålla)",
+    username = StringField(_l("Användarnamn"), validators=[DataRequired("Ange användarnamn."), Length(max=80)])
+    name = StringField(_l("Namn"), validators=[DataRequired("Ange namn."), Length(max=200)])
+    email = EmailField(_l("E-post"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Roll"), choices=list(ROLE_LABELS.items()))
+    department_id = SelectField(_l("Förvaltning"), coerce=int)
+    active = BooleanField(_l("Aktiv"), default=True)
+    password = PasswordField(_l("Lösenord (lämna tomt för att behålla)"),
                              validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH,
                                          message=f"Minst {MIN_PASSWORD_LENGTH} tecken.")],
                              render_kw={"autocomplete": "new-password"})
