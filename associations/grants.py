@@ -317,7 +317,10 @@ def eligibility(session: Session, org: Organisation, grant: Grant | None = None,
 # --- registration --------------------------------------------------------------------------
 
 def external_funders() -> list[str]:
-    return list(current_app.config["GRANT_EXTERNAL_FUNDERS"])
+    value = current_app.config["GRANT_EXTERNAL_FUNDERS"]
+    if isinstance(value, str):  # OVERSIGHT_GRANT_EXTERNAL_FUNDERS="Regionen,MUCF"
+        value = value.split(",")
+    return [str(v).strip() for v in value if str(v).strip()]
 
 
 def _amount(value) -> Decimal:

@@ -84,3 +84,38 @@ def test_upload_report_and_judgement(page, live_server, make, db, sign_in, asser
                  f"/organisations/{org.id}"):
         page.goto(live_server + path)
         assert_accessible()
+
+
+def test_demo_story_pages_are_accessible(page, live_server, db, sign_in, assert_accessible):
+    from sqlalchemy import select
+
+    from associations.demo import load
+    from associations.models import DetectionCluster, Grant
+    from oversight.demo import DEMO_PASSWORD, load as load_core
+    from oversight.organisations.models import Organisation
+
+    load_core(db.session)
+    load(db.session)
+    db.session.commit()
+    sign_in("bidrag.kultur", password=DEMO_PASSWORD)
+    expect(page.get_by_role("link", name=re.compile("får betalt av flera förvaltningar")))\
+        .to_be_visible()
+    assert_accessible()
+    gemenskap = db.session.scalar(select(Organisation).where(
+        Organisation.orgnr == "802412-3450"))
+    page.goto(f"{live_server}/associations/org/{gemenskap.id}")
+    expect(page.get_by_role("heading", name="Möjlig dubbelfinansiering")).to_be_visible()
+    assert_accessible()
+    withheld = db.session.scalar(select(Grant).where(Grant.status == "withheld"))
+    page.goto(f"{live_server}/associations/grants/{withheld.id}")
+    expect(page.get_by_text("Innehåll utbetalning")).to_be_visible()
+    page.get_by_text("Registrera inkommen").first.click()
+    assert_accessible()
+    cluster = db.session.scalar(select(DetectionCluster).where(
+        DetectionCluster.resolved_org_nr == "802412-3450"))
+    page.goto(f"{live_server}/associations/clusters/{cluster.id}")
+    expect(page.get_by_role("alert")).to_contain_text("Möjlig dubbelfinansiering")
+    assert_accessible()
+    page.goto(f"{live_server}/associations/follow-up")
+    expect(page.get_by_role("cell", name=re.compile("Bertil Testsson"))).to_be_visible()
+    assert_accessible()

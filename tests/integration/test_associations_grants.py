@@ -342,3 +342,24 @@ def test_approving_an_application_schedules_reports(db, make, dept, handler):
     decide(db.session, handler, g, action="approve", reason="Uppfyller villkoren.")
     assert g.status == "granted" and len(g.reports) == 2 and g.decision_date == TODAY
     assert db.session.get(Grant, g.id).reports
+
+
+def test_cli_rules_overdue_and_detect(runner, db, make, dept):
+    result = runner.invoke(args=["associations", "rules"])
+    assert result.exit_code == 0 and "min_org_age_years\t2" in result.output
+    result = runner.invoke(args=["associations", "rules", "--set", "min_org_age_years=3",
+                                 "--from", "2020-01-01", "--source", "Nämndbeslut"])
+    assert result.exit_code == 0 and "min_org_age_years\t3" in result.output
+    bad = runner.invoke(args=["associations", "rules", "--set", "min_org_age_years=tre"])
+    assert bad.exit_code == 1
+    org = association(make, name="Föreningen Sen")
+    grant(db, org, dept, form="verksamhetsbidrag", year=Y - 3)
+    db.session.commit()
+    result = runner.invoke(args=["associations", "overdue-reports"])
+    assert result.exit_code == 0 and "Föreningen Sen" in result.output
+    assert "1 försenade redovisningar" in result.output
+    result = runner.invoke(args=["associations", "detect", "--from", "2026-03-31",
+                                 "--to", "2026-03-01"])
+    assert result.exit_code == 1 and "före dess början" in result.output
+    result = runner.invoke(args=["associations", "detect"])
+    assert result.exit_code == 0 and "0 rader" in result.output
