@@ -1,0 +1,129 @@
+"""What a stored answer means for an officer: ok, warning, not checked, or stale, with the
+sentences that say why. Fail closed: an answer that is not conclusive is "not checked" unless
+what did arrive already shows a finding; an old answer is "stale", never "ok"."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from oversight.formatting import sek
+from registries.base import NOT_FOUND
+from registries.bolagsverket_codes import DISTRESS
+
+OK, WARNING, NOT_CHECKED, STALE, READ = "ok", "warning", "not_checked", "stale", "read"
+LEVEL_LABELS = {OK: "Inga anmärkningar", WARNING: "Anmärkning", NOT_CHECKED: "Kunde inte kontrolleras",
+                STALE: "Inaktuellt svar", READ: "Läs svaret"}
+BADGES = {OK: "badge-ok", WARNING: "badge-danger", NOT_CHECKED: "badge-warn", STALE: "badge-warn",
+          READ: "badge-warn"}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str
+    findings: tuple[str, ...] = ()  # reasons for a warning
+    notes: tuple[str, ...] = ()  # worth knowing, not a warning
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.level]
+
+
+def rule(registry: str):
+    """Register the rules for another registry: ``fn(stored) -> (findings, notes)``."""
+    def decorator(fn):
+        _RULES[registry] = fn
+        return fn
+    return decorator
+
+
+def assess(stored, stale_after_days: int | None = None, today: date | None = None) -> Assessment:
+    """Without rules for the registry, a conclusive answer is "read it", never "ok"."""
+    known = stored.registry in _RULES
+    findings, notes = _RULES[stored.registry](stored) if known else ((), ())
+    stale = stored.is_stale(stale_after_days, today)
+    if stale:
+        notes = notes + (f"Svaret är från {stored.evidence_date} och äldre än {stale_after_days} dagar.",)
+    if not stored.conclusive:
+        reason = stored.message or stored.status_label
+        if stored.missing:
+            reason = "Saknas i svaret: " + ", ".join(stored.missing) + "."
+        notes = (reason,) + notes
+    if findings:
+        return Assessment(WARNING, findings, notes)
+    if not stored.conclusive:
+        return Assessment(NOT_CHECKED, (), notes)
+    return Assessment(STALE if stale else OK if known else READ, (), notes)
+
+
+def _d(value) -> str:
+    return value.isoformat() if value else "okänt datum"
+
+
+def _bolagsverket(stored):
+    if stored.status == NOT_FOUND:
+        return ("Organisationen finns inte registrerad hos Bolagsverket eller SCB.",), ()
+    findings, notes = [], []
+    for record in stored.records:
+        if record.deregistration_date:
+            reason = f" ({record.deregistration_reason})" if record.deregistration_reason else ""
+            findings.append(f"Avregistrerad {_d(record.deregistration_date)}{reason}.")
+        for proceeding in record.proceedings:
+            text = f"{proceeding.label or proceeding.code} sedan {_d(proceeding.from_date)}."
+            (findings if proceeding.code in DISTRESS else notes).append(text)
+        if record.active is False and not record.deregistration_date:
+            findings.append("Inte verksam enligt SCB.")
+        if record.registration_date and (date.today() - record.registration_date).days < 365:
+            notes.append(f"Nyregistrerad {_d(record.registration_date)}.")
+    return tuple(findings), tuple(notes)
+
+
+def _sanctions(stored):
+    findings, notes = [], []
+    for hit in stored.records:
+        where = ", ".join(hit.datasets) or ("lokal lista" if hit.source == "local-list" else "okänd lista")
+        if hit.category:
+            where += f", {hit.category}"
+        text = f"{hit.caption} ({where}, poäng {hit.score:.2f})"
+        # A near name on the municipality's own list is worth a look; yente's candidates below
+        # the threshold are many and weak, so they are only noted.
+        flag = hit.match or hit.source == "local-list"
+        (findings if flag else notes).append(("Träff: " if hit.match else "Möjlig träff att granska: ") + text)
+    return tuple(findings), tuple(notes)
+
+
+def _skatteverket(stored):
+    findings, notes = [], []
+    for r in stored.records:
+        for value, missing, label in ((r.f_tax, "Saknar F-skatt.", "F-skatt"), (r.vat, "Inte momsregistrerad.", "moms"),
+                                      (r.employer, "Inte registrerad som arbetsgivare.", "arbetsgivare")):
+            if value is False:
+                findings.append(missing)
+            elif value is None:
+                notes.append(f"Besked om {label} saknas.")
+    return tuple(findings), tuple(notes)
+
+
+def _kronofogden(stored):
+    findings = []
+    for r in stored.records:
+        if r.has_debt:
+            kinds = f" ({', '.join(r.case_types)})" if r.case_types else ""
+            findings.append(f"Skulder hos Kronofogden: {sek(r.amount)}{kinds}.")
+    return tuple(findings), ()
+
+
+def _ivo(stored):
+    findings, notes = [], []
+    for r in stored.records:
+        dnr = f", dnr {r.diarienummer}" if r.diarienummer else ""
+        text = f"{r.activity}: {r.status_label.lower()} (beslut {_d(r.decision_date)}{dnr})."
+        (notes if r.status == "gällande" else findings).append(text[:1].upper() + text[1:])
+    return tuple(findings), tuple(notes)
+
+
+_RULES = {"bolagsverket": _bolagsverket, "sanctions": _sanctions, "skatteverket": _skatteverket,
+          "kronofogden": _kronofogden, "ivo": _ivo}

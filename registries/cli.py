@@ -1,0 +1,179 @@
+"""``flask registries ...``: lookups, file imports, status, screening and the stub server.
+The commands wrap the same services as the pages and own the transaction."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from oversight.audit import set_actor
+from oversight.auth.models import User
+from oversight.extensions import db
+from oversight.formatting import local_datetime
+from oversight.organisations.models import Organisation
+from registries import services
+from registries.adapters import per_registry
+from registries.assess import assess
+from registries.base import REGISTRIES, REGISTRY_LABELS
+from registries.csvfiles import ImportRejected
+
+registries_cli = AppGroup("registries", help="Register: uppslag, filimport, status och testserver.")
+
+
+def _user(username: str | None):
+    user = None
+    if username:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"Okänd användare: {username}")
+    set_actor(user)
+    return user
+
+
+def _as_json(stored, assessment) -> dict:
+    return {"id": stored.id, "registry": stored.registry, "identifier": stored.identifier,
+            "status": stored.status, "source": stored.source,
+            "retrieved_at": stored.retrieved_at.isoformat(), "document_date": str(stored.document_date or "") or None,
+            "request_id": stored.request_id, "message": stored.message, "raw_sha256": stored.raw_sha256,
+            "normalized": stored.normalized,
+            "assessment": {"level": assessment.level, "findings": list(assessment.findings),
+                           "notes": list(assessment.notes)}}
+
+
+@registries_cli.command("lookup")
+@click.argument("registry", type=click.Choice(REGISTRIES))
+@click.argument("identifier")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--name", default=None, help="Namn att söka på (sanktioner); annars registrets namn.")
+@click.option("--cached", is_flag=True, help="Återanvänd ett nyligen lagrat svar om det finns.")
+@click.option("--user", "username", default=None, help="Användare som uppslaget registreras på.")
+def lookup(registry, identifier, as_json, name, cached, username):
+    """Slå upp IDENTIFIER i REGISTRY och spara svaret som bevis. Slutkod 2 om svaret inte är säkert."""
+    user = _user(username)
+    try:
+        stored = services.lookup(db.session, user, registry, identifier, name=name, use_cache=cached)
+    except services.RegistryInputError as exc:
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    assessment = assess(stored, per_registry(current_app.config, "REGISTRY_STALE_AFTER_DAYS", registry, None))
+    if as_json:
+        click.echo(json.dumps(_as_json(stored, assessment), ensure_ascii=False, indent=2))
+    else:
+        verdict = "" if assessment.label == stored.status_label else f" – {assessment.label}"
+        click.echo(f"{REGISTRY_LABELS[registry]} {stored.identifier}: {stored.status_label}{verdict}")
+        click.echo(f"  källa {stored.source}, hämtat {local_datetime(stored.retrieved_at)}"
+                   + (f", dokument {stored.document_date}" if stored.document_date else "")
+                   + (f", begäran {stored.request_id}" if stored.request_id else ""))
+        for record in stored.records:
+            click.echo("  " + _describe(record))
+        for line in assessment.findings:
+            click.echo(f"  ANMÄRKNING: {line}")
+        for line in assessment.notes:
+            click.echo(f"  {line}")
+        click.echo(f"  bevis: uppslag {stored.id}" + (f", sha256 {stored.raw_sha256}" if stored.raw_sha256 else ""))
+    if not stored.conclusive:
+        sys.exit(2)
+
+
+def _describe(record) -> str:
+    name = getattr(record, "name", None) or getattr(record, "caption", None) or getattr(record, "activity", None)
+    return f"{type(record).__name__}: {name or record.orgnr}"
+
+
+@registries_cli.command("import")
+@click.argument("kind", type=click.Choice(services.IMPORT_KINDS))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--date", "data_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Datum som uppgifterna gäller (för rader utan egen datumkolumn).")
+@click.option("--user", "username", default=None)
+def import_command(kind, path, data_date, username):
+    """Importera en fil av typen KIND (se README: importformat)."""
+    user = _user(username)
+
+    def progress(done, total, message):
+        click.echo(f"  {done} rader …", err=True)
+
+    try:
+        imp = services.import_registry_file(db.session, user, kind, path.rsplit("/", 1)[-1], path=path,
+                                            data_date=data_date.date() if data_date else None, progress=progress)
+    except ImportRejected as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"rad {error['line']}: {error['error']}" if error.get("line") else error["error"], err=True)
+        raise click.ClickException(f"Filen importerades inte ({len(exc.errors)} fel, inget sparat).")
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    click.echo(f"Import {imp.id} ({kind}): {imp.rows_total} rader, {imp.inserted} nya, {imp.updated} ändrade, "
+               f"{imp.unchanged} oförändrade, {imp.rejected} avvisade.")
+    for row in (imp.rejected_rows or [])[:20]:
+        click.echo(f"  avvisad rad {row['line']}: {row['error']}")
+    if imp.rejected > 20:
+        click.echo(f"  … och {imp.rejected - 20} till (se importsidan).")
+
+
+@registries_cli.command("status")
+@click.option("--ping/--no-ping", default=True, help="Kontrollera att HTTP-registren svarar.")
+def status(ping):
+    """Visa register: läge, konfiguration, nåbarhet, senaste lyckade uppslag och felandel (7 dagar)."""
+    for row in services.registry_status(db.session, ping=ping):
+        reachable = {True: "svarar", False: "SVARAR INTE", None: "-"}[row["reachable"]]
+        rate = "-" if row["error_rate"] is None else f"{row['error_rate']:.0%} av {row['lookups']}"
+        last = local_datetime(row["last_success"]) if row["last_success"] else "aldrig"
+        click.echo(f"{REGISTRY_LABELS[row['registry']]:<28} {row['mode']:<11} {row['configured']}\n"
+                   f"{'':<28} nåbar: {reachable}; senast lyckat: {last}; ej säkra svar: {rate}")
+
+
+@registries_cli.command("screen")
+@click.option("--registry", "chosen", multiple=True, type=click.Choice(REGISTRIES))
+@click.option("--concurrency", type=int, default=None)
+@click.option("--fresh", is_flag=True, help="Fråga registren även om ett färskt svar finns.")
+@click.option("--user", "username", default=None)
+def screen(chosen, concurrency, fresh, username):
+    """Slå upp alla organisationer i registret mot de valda registren (alla om inget anges)."""
+    user = _user(username)
+    orgnrs = list(db.session.scalars(select(Organisation.orgnr).order_by(Organisation.orgnr)))
+    for registry in chosen or REGISTRIES:
+        rows = services.batch_lookup(db.session, user, registry, orgnrs, concurrency=concurrency, use_cache=not fresh)
+        db.session.commit()
+        counts = {}
+        for row in rows:
+            counts[row.status_label] = counts.get(row.status_label, 0) + 1
+        click.echo(f"{REGISTRY_LABELS[registry]}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@registries_cli.command("load-demo")
+def load_demo():
+    """Demobesked från Skatteverket, Kronofogden, IVO och en lokal varningslista, och uppslag
+    för demoorganisationerna (offline)."""
+    from registries.demo import load
+
+    set_actor(None)
+    click.echo(load(db.session))
+    db.session.commit()
+
+
+@registries_cli.command("stub")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8765, type=int)
+@click.option("--latency", default=0.0, type=float, help="Sekunder per anrop.")
+@click.option("--fault-rate", default=0.0, type=float, help="Andel anrop med fel (0–1).")
+def stub(host, port, latency, fault_rate):
+    """Starta testservern för Bolagsverket och yente (för HTTP-läget utan riktiga uppgifter)."""
+    from registries.stub import BV_PREFIX, StubRegistry, StubServer
+
+    server = StubServer(StubRegistry(latency=latency, fault_rate=fault_rate), host=host, port=port, quiet=False)
+    click.echo(f"Testserver på {server.url}. Sätt:\n  OVERSIGHT_REGISTRY_MODE=http\n"
+               f"  OVERSIGHT_BOLAGSVERKET_BASE_URL={server.url}{BV_PREFIX}\n"
+               f"  OVERSIGHT_BOLAGSVERKET_TOKEN_URL={server.url}/oauth2/token\n"
+               f"  OVERSIGHT_BOLAGSVERKET_CLIENT_ID=stub-client\n  OVERSIGHT_BOLAGSVERKET_CLIENT_SECRET=stub-secret\n"
+               f"  OVERSIGHT_YENTE_URL={server.url}\nCtrl-C stoppar.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop()

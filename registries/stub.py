@@ -1,0 +1,243 @@
+"""A local stub of the HTTP registries for tests, benchmarks and trying HTTP mode without
+credentials: Bolagsverket's token endpoint and ``/organisationer``, and yente's ``/match``.
+
+Run it in a thread::
+
+    with StubServer(StubRegistry(latency=0.05, fault_rate=0.1)) as server:
+        base = server.url  # http://127.0.0.1:PORT
+
+URLs: ``{url}/oauth2/token``, ``{url}/vardefulla-datamangder/v1/organisationer``,
+``{url}/match/{dataset}``. Default credentials: client ``stub-client`` / ``stub-secret``.
+
+Faults, checked in this order:
+* header ``X-Stub-Fault: KIND`` on a request;
+* per identifier: ``registry.inject("5569012346", KIND, times=1)``;
+* globally: ``fault_rate`` (0..1) picks one of ``fault_kinds`` at random (seeded).
+KIND is one of ``429`` (with Retry-After), ``500``, ``503``, ``timeout`` (answers after
+``timeout_sleep`` seconds), ``malformed`` (200 with broken JSON), ``partial`` (200 with failed
+parts), ``401`` (token rejected) or ``latency:MS``.
+"""
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timezone
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from oversight import identifiers
+from registries import stub_data
+
+FAULT_KINDS = ("429", "500", "503", "timeout", "malformed", "partial")
+BV_PREFIX = "/vardefulla-datamangder/v1"
+
+
+class StubRegistry:
+    def __init__(self, *, client_id: str = "stub-client", client_secret: str = "stub-secret",
+                 latency: float = 0.0, fault_rate: float = 0.0, fault_kinds=FAULT_KINDS, seed: int | None = 1,
+                 retry_after: int = 1, timeout_sleep: float = 3.0, token_lifetime: int = 3600):
+        self.client_id, self.client_secret = client_id, client_secret
+        self.latency, self.fault_rate, self.fault_kinds = latency, fault_rate, tuple(fault_kinds)
+        self.retry_after, self.timeout_sleep, self.token_lifetime = retry_after, timeout_sleep, token_lifetime
+        self.tokens: set[str] = set()
+        self.stats: Counter = Counter()
+        self._faults: dict[str, list] = {}
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    # --- control --------------------------------------------------------------------------
+    def inject(self, identifier: str, kind: str, times: int | None = None) -> None:
+        """Answer every request about ``identifier`` with a fault (``times`` requests, or all)."""
+        with self._lock:
+            self._faults[identifier.replace("-", "")] = [kind, times]
+
+    def revoke_tokens(self) -> None:
+        self.tokens.clear()
+
+    def _fault(self, request: Request, identities: list[str]) -> str | None:
+        header = request.headers.get("X-Stub-Fault")
+        if header:
+            return header
+        with self._lock:
+            for identity in identities:
+                entry = self._faults.get(identity)
+                if entry and entry[1] != 0:
+                    if entry[1] is not None:
+                        entry[1] -= 1
+                    return entry[0]
+            if self.fault_rate and self._random.random() < self.fault_rate:
+                return self._random.choice(self.fault_kinds)
+        return None
+
+    # --- WSGI -------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if self.latency:
+            time.sleep(self.latency)
+        path = request.path
+        with self._lock:
+            self.stats[path] += 1
+        if path == "/oauth2/token" and request.method == "POST":
+            response = self._token(request)
+        elif path == BV_PREFIX + "/isalive":
+            response = self._authorised(request) or Response("OK", content_type="text/plain")
+        elif path == BV_PREFIX + "/organisationer" and request.method == "POST":
+            response = self._organisationer(request)
+        elif path.startswith("/match/") and request.method == "POST":
+            response = self._match(request)
+        elif path in ("/healthz", "/readyz"):
+            response = _json({"status": "ok"})
+        else:
+            response = _problem(404, "Not Found", "Resursen finns inte.", "not.found")
+        return response(environ, start_response)
+
+    def _token(self, request: Request) -> Response:
+        form = request.form
+        client_id = form.get("client_id") or (request.authorization.username if request.authorization else None)
+        secret = form.get("client_secret") or (request.authorization.password if request.authorization else None)
+        if form.get("grant_type") != "client_credentials" or (client_id, secret) != (self.client_id, self.client_secret):
+            return _json({"error": "invalid_client", "error_description": "Client authentication failed"}, 401)
+        token = "stub-" + secrets.token_hex(16)
+        self.tokens.add(token)
+        return _json({"access_token": token, "scope": form.get("scope", ""), "token_type": "Bearer",
+                      "expires_in": self.token_lifetime})
+
+    def _authorised(self, request: Request) -> Response | None:
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
+            return _problem(401, "Unauthorized", "Anroparen saknar giltiga autentiseringsuppgifter.", "auth.error",
+                            "urn:bolagsverket:error:auth", request)
+        return None
+
+    def _organisationer(self, request: Request) -> Response:
+        denied = self._authorised(request)
+        if denied:
+            return denied
+        try:
+            identity = str(json.loads(request.get_data())["identitetsbeteckning"])
+        except (ValueError, KeyError, TypeError):
+            return _problem(400, "Bad Request", "Begäran kunde inte tolkas.", "validation.client",
+                            "urn:bolagsverket:error:validation", request)
+        fault = self._fault(request, [identity])
+        early = self._early_fault(fault, request)
+        if early is not None:
+            return early
+        if not identity.isdigit() or not identifiers.validate("orgnr", identity).valid:
+            return _problem(400, "Bad Request", "Identitetsbeteckning har ogiltig kontrollsiffra.",
+                            "validation.client", "urn:bolagsverket:error:validation", request)
+        body = stub_data.organisation(identity)
+        if fault == "partial":
+            body = stub_data.partly_failed(body)
+        if fault == "malformed":
+            return Response(json.dumps(body, ensure_ascii=False)[:-7], content_type="application/json")
+        return _json(body)
+
+    def _match(self, request: Request) -> Response:
+        if request.headers.get("Authorization", "ApiKey x").split(" ", 1)[0] != "ApiKey":
+            return _json({"detail": "Invalid API key"}, 403)
+        try:
+            queries = json.loads(request.get_data())["queries"]
+            items = {qid: q for qid, q in queries.items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return _json({"detail": "Invalid query"}, 400)
+        digits = {qid: next((n.replace("-", "") for n in q.get("properties", {}).get("registrationNumber", [])), "")
+                  for qid, q in items.items()}
+        fault = self._fault(request, list(digits.values()))
+        early = self._early_fault(fault, request)
+        if early is not None:
+            return early
+        responses = {}
+        for qid, query in items.items():
+            name = next(iter(query.get("properties", {}).get("name", [])), None)
+            responses[qid] = stub_data.matches(digits[qid], name, query)
+        if fault == "partial" and responses:
+            first = next(iter(responses))
+            responses[first] = {"status": 500, "results": [], "total": {"value": 0, "relation": "eq"},
+                                "query": items[first]}
+        body = {"responses": responses, "matcher": {}, "limit": 5}
+        if fault == "malformed":
+            return Response(json.dumps(body)[:-9], content_type="application/json")
+        return _json(body)
+
+    def _early_fault(self, fault: str | None, request: Request) -> Response | None:
+        if not fault:
+            return None
+        if fault.startswith("latency:"):
+            time.sleep(int(fault.split(":", 1)[1]) / 1000)
+            return None
+        if fault == "timeout":
+            time.sleep(self.timeout_sleep)
+            return None
+        if fault == "429":
+            response = _problem(429, "Too Many Requests", "För många anrop.", "client.error", request=request)
+            response.headers["Retry-After"] = str(self.retry_after)
+            return response
+        if fault in ("500", "503"):
+            return _problem(int(fault), "Internal Server Error", "Ett ohanterat fel har uppstått.", "server.error",
+                            request=request)
+        if fault == "401":
+            return _problem(401, "Unauthorized", "Anroparen saknar giltiga autentiseringsuppgifter.", "auth.error",
+                            "urn:bolagsverket:error:auth", request)
+        return None
+
+
+def _json(data, status: int = 200) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def _problem(status: int, title: str, detail: str, instance: str, kind: str = "about:blank",
+             request: Request | None = None) -> Response:
+    return Response(json.dumps({
+        "type": kind, "instance": instance, "status": status, "title": title, "detail": detail,
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        "requestId": request.headers.get("X-Request-Id") if request else None}, ensure_ascii=False),
+        status=status, content_type="application/problem+json")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class StubServer:
+    """The stub on 127.0.0.1 in a background thread (port 0 picks a free port)."""
+
+    def __init__(self, app: StubRegistry | None = None, host: str = "127.0.0.1", port: int = 0, quiet: bool = True):
+        self.app = app or StubRegistry()
+        self._server = make_server(host, port, self.app, threaded=True,
+                                   request_handler=_QuietHandler if quiet else WSGIRequestHandler)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._server.host}:{self._server.port}"
+
+    def start(self) -> StubServer:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="registry-stub", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> StubServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def config(self, **extra) -> dict:
+        """App settings that point HTTP mode at this stub."""
+        return {"REGISTRY_MODE": "http", "BOLAGSVERKET_BASE_URL": self.url + BV_PREFIX,
+                "BOLAGSVERKET_TOKEN_URL": self.url + "/oauth2/token",
+                "BOLAGSVERKET_CLIENT_ID": self.app.client_id, "BOLAGSVERKET_CLIENT_SECRET": self.app.client_secret,
+                "YENTE_URL": self.url, **extra}

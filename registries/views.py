@@ -1,0 +1,182 @@
+"""Thin views: registry status and quick lookup, evidence pages, "check now", manual entry
+with a document, and file import."""
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from oversight import identifiers
+from oversight.audit import record_view
+from oversight.extensions import db
+from oversight.jobs import create_job, dispatch
+from oversight.organisations.models import Organisation
+from oversight.permissions import require
+from registries import assess as assessing, forms, services
+from registries.adapters import per_registry
+from registries.base import REGISTRIES, REGISTRY_LABELS
+from registries.csvfiles import ImportRejected
+from registries.documents import DocumentError
+from registries.models import RegistryDocument, RegistryImport, RegistryLookup
+from registries.store import blob_data
+
+bp = Blueprint("registries", __name__, url_prefix="/registries")
+RAW_SHOWN = 200_000  # characters of a raw answer shown on the page; the rest by download
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require("registry.lookup")
+def index():
+    form = forms.LookupForm()
+    if form.validate_on_submit():
+        try:
+            stored = services.lookup(db.session, current_user, form.registry.data, form.orgnr.data, use_cache=False)
+        except services.RegistryInputError as exc:
+            form.orgnr.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return redirect(url_for(".evidence", lookup_id=stored.id))
+    recent = db.paginate(select(RegistryLookup).order_by(RegistryLookup.id.desc()), per_page=25, error_out=False)
+    return render_template("registries/index.html", form=form, recent=recent,
+                           status=services.registry_status(db.session), labels=REGISTRY_LABELS)
+
+
+def _is_personal(identifier: str) -> bool:
+    result = identifiers.validate("orgnr", identifier)
+    return bool(result.valid and result.details.get("personal_data"))
+
+
+@bp.app_template_filter("masked_identity")
+def display_identifier(identifier: str) -> str:
+    """A sole trader's identity is a personnummer: masked wherever lookups are listed."""
+    return identifiers.mask_personnummer(identifier) if _is_personal(identifier) else identifier
+
+
+@bp.get("/lookups/<int:lookup_id>")
+@require("org.view")
+def evidence(lookup_id: int):
+    stored = db.get_or_404(RegistryLookup, lookup_id)
+    raw = blob_data(db.session, stored.raw_sha256)
+    shown = text = None
+    if raw is not None:
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            text = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+        except ValueError:
+            pass
+        shown = text[:RAW_SHOWN]
+        if _is_personal(stored.identifier):  # the raw answer names the sole trader in full
+            record_view(db.session, "registry_lookup", stored.id, "Visade registersvar om enskild näringsidkare")
+            db.session.commit()
+    stale_after = per_registry(current_app.config, "REGISTRY_STALE_AFTER_DAYS", stored.registry, None)
+    return render_template("registries/evidence.html", stored=stored, raw=shown, raw_size=len(raw or b""),
+                           truncated=text is not None and len(shown) < len(text),
+                           assessment=assessing.assess(stored, stale_after),
+                           identifier=display_identifier(stored.identifier))
+
+
+@bp.get("/lookups/<int:lookup_id>/raw")
+@require("org.view")
+def raw(lookup_id: int):
+    stored = db.get_or_404(RegistryLookup, lookup_id)
+    data = blob_data(db.session, stored.raw_sha256)
+    if data is None:
+        abort(404)
+    if _is_personal(stored.identifier):
+        record_view(db.session, "registry_lookup", stored.id, "Laddade ned registersvar om enskild näringsidkare")
+        db.session.commit()
+    extension = "json" if b"{" in data[:2] or b"[" in data[:2] else "txt"
+    return Response(data, mimetype="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename=registersvar-{stored.id}-{stored.raw_sha256[:12]}.{extension}"})
+
+
+@bp.get("/documents/<int:document_id>")
+@require("org.view")
+def document(document_id: int):
+    doc = db.get_or_404(RegistryDocument, document_id)
+    data = blob_data(db.session, doc.sha256)
+    return Response(data, mimetype=doc.content_type, headers={
+        "Content-Disposition": f"attachment; filename=dokument-{doc.id}.{doc.content_type.rsplit('/', 1)[-1]}"})
+
+
+@bp.post("/organisations/<int:org_id>/check")
+@require("registry.lookup")
+def check_now(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    if not forms.CheckForm().validate_on_submit():
+        abort(400)
+    chosen = [r for r in request.form.getlist("registry") if r in REGISTRIES] or list(REGISTRIES)
+    job = create_job(db.session, current_user, "registries.check", f"Registerkontroll: {org.name}",
+                     {"organisation_id": org.id, "registries": chosen,
+                      "result_url": url_for("organisations.show", org_id=org.id, _anchor="registries")},
+                     total=len(chosen))
+    db.session.commit()
+    dispatch(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.route("/manual/<kind>", methods=["GET", "POST"])
+@require("registry.manual")
+def manual(kind: str):
+    form_class = forms.MANUAL_FORMS.get(kind)
+    if form_class is None:
+        abort(404)
+    form = form_class()
+    org_id = request.args.get("org", type=int)
+    if request.method == "GET" and org_id:  # the id, not the number: a sole trader's is a personnummer
+        form.orgnr.data = db.get_or_404(Organisation, org_id).orgnr
+    problem = None
+    if form.validate_on_submit():
+        upload = form.document.data
+        max_bytes = int(current_app.config["REGISTRY_DOCUMENT_MAX_MB"]) * 1024 * 1024
+        try:
+            stored = services.enter_manual_answer(
+                db.session, current_user, kind, form.row(), upload.filename, upload.stream.read(max_bytes + 1),
+                form.document_date.data)
+        except DocumentError as exc:
+            db.session.rollback()
+            form.document.errors = list(form.document.errors) + [str(exc)]
+        except ValueError as exc:
+            db.session.rollback()
+            problem = str(exc)
+        else:
+            db.session.commit()
+            flash("Beskedet och dokumentet är sparade.", "success")
+            return redirect(url_for(".evidence", lookup_id=stored.id))
+    return render_template("registries/manual.html", form=form, kind=kind, label=REGISTRY_LABELS[kind],
+                           problem=problem, max_mb=current_app.config["REGISTRY_DOCUMENT_MAX_MB"])
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require("registry.manual")
+def import_file():
+    form = forms.ImportForm()
+    errors = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            imp = services.import_registry_file(db.session, current_user, form.kind.data, upload.filename,
+                                                data=upload.read(), data_date=form.data_date.data)
+        except ImportRejected as exc:
+            db.session.rollback()
+            errors = exc.errors
+            flash(str(exc), "error")
+        except ValueError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Importerade {imp.inserted} nya rader ({imp.unchanged} fanns redan).", "success")
+            return redirect(url_for(".import_show", import_id=imp.id))
+    imports = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(25)).all()
+    return render_template("registries/import.html", form=form, errors=errors, imports=imports)
+
+
+@bp.get("/imports/<int:import_id>")
+@require("registry.manual")
+def import_show(import_id: int):
+    return render_template("registries/import_show.html", imp=db.get_or_404(RegistryImport, import_id))
