@@ -105,9 +105,12 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
             t.people = sources.representatives(t.supplier.organisation, on_date)
         answers = registry_adapter.fetch(session, user,
                                          [r for t in chunk for r in registry_requests(t)])
-        for t in chunk:
-            checks.append(_check_one(session, user, t, answers, values, on_date, trigger,
-                                     job_id))
+        own = sources.Prefetched(session, [t.supplier for t in chunk],
+                                 {t.department_id for t in chunk})
+        with session.no_autoflush:
+            for t in chunk:
+                checks.append(_check_one(session, user, t, answers, own, values, on_date,
+                                         trigger, job_id))
         session.flush()
         if progress:
             done = start + len(chunk)
@@ -115,18 +118,23 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
     return checks
 
 
-def _check_one(session: Session, user, target: Target, answers: dict, values: dict,
-               on_date: date, trigger: str, job_id: int | None) -> SupplierCheck:
+def _check_one(session: Session, user, target: Target, answers: dict,
+               own: sources.Prefetched, values: dict, on_date: date, trigger: str,
+               job_id: int | None) -> SupplierCheck:
     supplier = target.supplier
     org = supplier.organisation
+    dept = target.department_id
     people = [p for p, _ in target.people]
     bundle = ev.EvidenceBundle()
     for req in registry_requests(target):
         bundle.add(answers[(req.registry, req.subject, req.identifier)])
-    bundle.add(sources.warnings_evidence(session, supplier, target.department_id, on_date))
-    bundle.add(sources.complaints_evidence(session, supplier))
-    bundle.add(sources.decisions_evidence(session, supplier, target.department_id))
-    for item in sources.criminal_record_evidence(session, supplier, target.department_id, people):
+    bundle.add(sources.warnings_evidence(session, supplier, dept, on_date,
+                                         own.warnings.get(org.id, [])))
+    bundle.add(sources.complaints_evidence(session, supplier, own.complaints.get(supplier.id, [])))
+    bundle.add(sources.decisions_evidence(session, supplier, dept,
+                                          own.decisions.get((supplier.id, dept), [])))
+    for item in sources.criminal_record_evidence(session, supplier, dept, people,
+                                                 own.extracts.get((org.id, dept), [])):
         bundle.add(item)
     ctx = rules.CheckContext(
         regime=target.regime, on_date=on_date, supplier_name=org.name, orgnr=org.orgnr,
@@ -149,16 +157,15 @@ def persist(session: Session, user, target: Target, ctx: rules.CheckContext,
         permit_activity=ctx.permit_activity, rule_values=dict(ctx.values),
         representatives=[p.label for p in ctx.representatives],
         run_by_id=getattr(user, "id", None))
-    session.add(check)
-    session.flush()
-    session.add_all([CheckEvidence(check_id=check.id, department_id=check.department_id,
-                                   **row_values(item)) for item in bundle.items])
-    session.add_all([CheckGround(
-        check_id=check.id, department_id=check.department_id, position=i, code=o.code,
-        label=o.label, law=o.law, kind=o.kind, outcome=o.outcome, mandatory=o.mandatory,
+    check.evidence = [CheckEvidence(department_id=target.department_id, **row_values(item))
+                      for item in bundle.items]
+    check.grounds = [CheckGround(
+        department_id=target.department_id, position=i, code=o.code, label=o.label, law=o.law,
+        kind=o.kind, outcome=o.outcome, mandatory=o.mandatory,
         hearing_required=o.hearing_required, reasons=list(o.reasons), problems=list(o.problems),
         actions=list(o.actions), evidence_keys=list(o.evidence))
-        for i, o in enumerate(outcomes)])
+        for i, o in enumerate(outcomes)]
+    session.add(check)  # flushed with the rest of the chunk
     return check
 
 

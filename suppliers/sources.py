@@ -34,65 +34,72 @@ def representatives(org, on_date: date) -> list[tuple[Person, object]]:
 
 
 def warnings_evidence(session: Session, supplier: Supplier, department_id: int,
-                      on_date: date) -> ev.Evidence:
+                      on_date: date, rows: list | None = None) -> ev.Evidence:
     org = supplier.organisation
-    stmt = (select(OrganisationWarning)
-            .where(OrganisationWarning.organisation_id == org.id,
-                   OrganisationWarning.withdrawn_at.is_(None))
-            .options(selectinload(OrganisationWarning.department)))
+    if rows is None:
+        rows = session.scalars(select(OrganisationWarning)
+                               .where(OrganisationWarning.organisation_id == org.id,
+                                      OrganisationWarning.withdrawn_at.is_(None))
+                               .options(selectinload(OrganisationWarning.department))).all()
     facts = tuple(
         ev.WarningFact(id=w.id, category=w.category, category_label=w.category_label,
                        department=w.department.name, issued_on=w.issued_on, reason=w.reason,
                        own_department=w.department_id == department_id)
-        for w in session.scalars(stmt) if w.is_active(on_date))
+        for w in sorted(rows, key=lambda w: w.id) if w.is_active(on_date))
     return ev.Evidence(source=ev.WARNINGS, subject="org", subject_label=org.name,
                        status=ev.FOUND if facts else ev.NOT_FOUND, retrieved_at=_now(),
                        facts=facts, ref="warnings", origin="platform",
                        message=None if facts else "Inga aktiva varningar.")
 
 
-def complaints_evidence(session: Session, supplier: Supplier) -> ev.Evidence:
-    stmt = (select(Complaint).where(Complaint.supplier_id == supplier.id)
-            .options(selectinload(Complaint.contract), selectinload(Complaint.department)))
+def complaints_evidence(session: Session, supplier: Supplier,
+                        rows: list | None = None) -> ev.Evidence:
+    if rows is None:
+        rows = session.scalars(select(Complaint).where(Complaint.supplier_id == supplier.id)
+                               .options(selectinload(Complaint.contract),
+                                        selectinload(Complaint.department))).all()
     facts = tuple(
         ev.ComplaintFact(id=c.id, contract=c.contract.reference, department=c.department.name,
                          occurred_on=c.occurred_on, severity=c.severity, status=c.status,
                          summary=c.category_label)
-        for c in session.scalars(stmt))
+        for c in sorted(rows, key=lambda c: c.id))
     return ev.Evidence(source=ev.COMPLAINTS, subject="org", subject_label=supplier.name,
                        status=ev.FOUND if facts else ev.NOT_FOUND, retrieved_at=_now(),
                        facts=facts, ref="complaints", origin="platform")
 
 
-def decisions_evidence(session: Session, supplier: Supplier, department_id: int) -> ev.Evidence:
+def decisions_evidence(session: Session, supplier: Supplier, department_id: int,
+                       rows: list | None = None) -> ev.Evidence:
     """The department's own signed exclusions and terminations (other departments' decisions
     reach it as published warnings)."""
-    stmt = (select(Decision).where(Decision.supplier_id == supplier.id,
-                                   Decision.department_id == department_id,
-                                   Decision.status == "signed",
-                                   Decision.superseded_by_id.is_(None),
-                                   Decision.outcome.in_(PUBLISHABLE_OUTCOMES)))
+    if rows is None:
+        rows = session.scalars(select(Decision).where(
+            Decision.supplier_id == supplier.id, Decision.department_id == department_id,
+            Decision.status == "signed", Decision.superseded_by_id.is_(None),
+            Decision.outcome.in_(PUBLISHABLE_OUTCOMES))).all()
     facts = tuple(
         ev.DecisionFact(id=d.id, outcome=d.outcome, decided_on=d.decided_on,
                         department="egen förvaltning", summary=f"{d.outcome_label}, {d.reference}")
-        for d in session.scalars(stmt))
+        for d in sorted(rows, key=lambda d: d.id))
     return ev.Evidence(source=ev.DECISIONS, subject="org", subject_label=supplier.name,
                        status=ev.FOUND if facts else ev.NOT_FOUND, retrieved_at=_now(),
                        facts=facts, ref="decisions", origin="platform")
 
 
 def criminal_record_evidence(session: Session, supplier: Supplier, department_id: int,
-                             people: list[Person]) -> list[ev.Evidence]:
+                             people: list[Person], rows: list | None = None) -> list[ev.Evidence]:
     """The newest extract per subject entered by this department (extracts are scoped: a
-    department never relies on another department's copy)."""
-    stmt = (select(CriminalRecordExtract)
+    department never relies on another department's copy). ``rows`` newest first."""
+    if rows is None:
+        rows = session.scalars(
+            select(CriminalRecordExtract)
             .where(CriminalRecordExtract.organisation_id == supplier.organisation_id,
                    CriminalRecordExtract.department_id == department_id)
             .options(selectinload(CriminalRecordExtract.convictions))
             .order_by(CriminalRecordExtract.document_date.desc(),
-                      CriminalRecordExtract.id.desc()))
+                      CriminalRecordExtract.id.desc())).all()
     newest: dict[str, CriminalRecordExtract] = {}
-    for extract in session.scalars(stmt):
+    for extract in rows:
         newest.setdefault(extract.subject_key, extract)
     subjects = [("org", supplier.name)] + [(p.key, p.label) for p in people]
     out = []
@@ -115,3 +122,38 @@ def criminal_record_evidence(session: Session, supplier: Supplier, department_id
             ref=f"criminal_record_extract:{extract.id}", origin="manual",
             query=extract.reference))
     return out
+
+
+class Prefetched:
+    """The platform's own evidence for a chunk of suppliers in four queries (not four per
+    supplier): warnings, complaints, the department's decisions and extracts."""
+
+    def __init__(self, session: Session, suppliers: list[Supplier], department_ids: set[int]):
+        org_ids = [s.organisation_id for s in suppliers]
+        supplier_ids = [s.id for s in suppliers]
+        self.warnings: dict[int, list] = {}
+        for w in session.scalars(select(OrganisationWarning).where(
+                OrganisationWarning.organisation_id.in_(org_ids),
+                OrganisationWarning.withdrawn_at.is_(None))
+                .options(selectinload(OrganisationWarning.department))):
+            self.warnings.setdefault(w.organisation_id, []).append(w)
+        self.complaints: dict[int, list] = {}
+        for c in session.scalars(select(Complaint).where(Complaint.supplier_id.in_(supplier_ids))
+                                 .options(selectinload(Complaint.contract),
+                                          selectinload(Complaint.department))):
+            self.complaints.setdefault(c.supplier_id, []).append(c)
+        self.decisions: dict[tuple[int, int], list] = {}
+        for d in session.scalars(select(Decision).where(
+                Decision.supplier_id.in_(supplier_ids), Decision.status == "signed",
+                Decision.department_id.in_(department_ids),
+                Decision.superseded_by_id.is_(None),
+                Decision.outcome.in_(PUBLISHABLE_OUTCOMES))):
+            self.decisions.setdefault((d.supplier_id, d.department_id), []).append(d)
+        self.extracts: dict[tuple[int, int], list] = {}
+        for x in session.scalars(select(CriminalRecordExtract).where(
+                CriminalRecordExtract.organisation_id.in_(org_ids),
+                CriminalRecordExtract.department_id.in_(department_ids))
+                .options(selectinload(CriminalRecordExtract.convictions))
+                .order_by(CriminalRecordExtract.document_date.desc(),
+                          CriminalRecordExtract.id.desc())):
+            self.extracts.setdefault((x.organisation_id, x.department_id), []).append(x)
