@@ -63,10 +63,11 @@ def registry_requests(target: Target) -> list[LookupRequest]:
         wanted.append(ev.IVO)
     requests = [LookupRequest(registry=r, **company) for r in wanted]
     for person, key_person in target.people:
-        requests.append(LookupRequest(
-            registry=ev.SANCTIONS, identifier=key_person.personnummer or key_person.name,
+        born = _birth_date(key_person.personnummer)
+        requests.append(LookupRequest(  # asked by name and birth date, never personnummer
+            registry=ev.SANCTIONS, identifier=f"{key_person.name}|{born or ''}",
             subject=person.key, subject_label=person.label, name=key_person.name,
-            schema="Person", birth_date=_birth_date(key_person.personnummer)))
+            schema="Person", birth_date=born))
     return requests
 
 

@@ -161,8 +161,9 @@ def _fetch_registry(session: Session, user, registry: str,
     from registries import services
 
     out: dict[tuple, ev.Evidence] = {}
-    for req in (r for r in batch if r.schema == "Person"):
-        out[req.key] = _person_lookup(session, user, req)
+    persons = [r for r in batch if r.schema == "Person"]
+    if persons:
+        out.update(_person_lookups(session, user, persons))
     companies = [r for r in batch if r.schema != "Person"]
     if not companies:
         return out
@@ -184,19 +185,33 @@ def _fetch_registry(session: Session, user, registry: str,
     return out
 
 
-def _person_lookup(session: Session, user, req: LookupRequest) -> ev.Evidence:
-    """Sanctions screening of a representative. ``registries.services`` looks up
-    organisation numbers only; until it offers a person lookup (``person_lookup(session,
-    user, name, birth_date=...) -> StoredLookup``), the evidence says it could not be done
-    and the grounds that need it read "kunde inte kontrolleras"."""
+def _person_lookups(session: Session, user, batch: list[LookupRequest]) -> dict[tuple, ev.Evidence]:
+    """Sanctions screening of representatives through ``registries.services.person_lookup``
+    (one stored lookup per person; the adapter is built once for the batch). The service has
+    no batch form yet, so persons are asked one after another."""
     from registries import services
 
     person_lookup = getattr(services, "person_lookup", None)
     if person_lookup is None:
-        return failure(req, ev.UNAVAILABLE, "Sanktionskontroll av personer stöds ännu inte av "
-                                            "registertjänsten.")
+        return {req.key: failure(req, ev.UNAVAILABLE, "Sanktionskontroll av personer stöds "
+                                                      "ännu inte av registertjänsten.")
+                for req in batch}
     try:
-        row = person_lookup(session, user, req.name or req.identifier, birth_date=req.birth_date)
+        from registries.adapters import build_adapter
+        adapter = build_adapter(session, ev.SANCTIONS)
     except Exception as exc:  # noqa: BLE001
-        return failure(req, ev.ERROR, f"Personkontrollen misslyckades ({type(exc).__name__}).")
-    return translate(row, req, ref=f"registry_lookup:{row.id}", raw_hash=row.raw_sha256)
+        return {req.key: failure(req, ev.ERROR, f"Sanktionstjänsten kunde inte nås "
+                                                f"({type(exc).__name__}).") for req in batch}
+    out = {}
+    for req in batch:
+        try:
+            row = person_lookup(session, user, req.name or req.identifier,
+                                birth_date=req.birth_date, adapter=adapter)
+        except Exception as exc:  # noqa: BLE001 - never a clean answer
+            log.exception("person lookup failed")
+            out[req.key] = failure(req, ev.ERROR, f"Personkontrollen misslyckades "
+                                                  f"({type(exc).__name__}).")
+            continue
+        out[req.key] = translate(row, req, ref=f"registry_lookup:{row.id}",
+                                 raw_hash=row.raw_sha256)
+    return out

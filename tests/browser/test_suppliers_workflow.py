@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from oversight.organisations import services as orgs
-from suppliers import checks, evidence as ev, services
+from suppliers import evidence as ev, services
 from suppliers.testing import FakeRegistries
 
 

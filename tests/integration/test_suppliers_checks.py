@@ -10,6 +10,7 @@ from oversight.organisations import services as orgs
 from suppliers import checks, evidence as ev, rules, services
 from suppliers.models import CheckGround, ImmutableError, SupplierCheck
 from suppliers.testing import FakeRegistries
+from tests.factories import orgnr
 
 
 @pytest.fixture
@@ -213,3 +214,70 @@ def test_real_offline_registries_for_demo_organisation(db, make, officer):
     assert stored["kronofogden:org"].status == ev.UNAVAILABLE
     assert grounds(check)["taxes"] == rules.UNKNOWN
     assert check.overall in (rules.UNKNOWN, rules.FOUND)
+
+
+def test_representatives_are_screened_through_the_registries(db, make, officer):
+    """Offline mode: the sanctions fixtures cannot answer for a person, so the grounds that
+    need the person read "kunde inte kontrolleras", and the lookup is stored as evidence."""
+    org = orgs.register_organisation(db.session, orgnr="556874-3214",
+                                     name="Assistansgruppen Trygg Vardag AB")
+    orgs.add_key_person(db.session, org, role="vd", name="David Demosson",
+                        personnummer="821230-2460")
+    supplier = services.supplier_for(db.session, officer, org)
+    check = checks.check_supplier(db.session, officer, supplier)
+    person = org.key_persons[0]
+    stored = {e.key: e for e in check.evidence}
+    item = stored[f"sanctions:person:{person.id}"]
+    assert item.ref.startswith("registry_lookup:") and item.status == ev.UNAVAILABLE
+    assert "821230" not in (item.query or "") and "2460" not in (item.query or "")
+    assert grounds(check)["sanctions"] == rules.UNKNOWN
+
+
+@pytest.fixture
+def stub(app, monkeypatch):
+    from registries.stub import StubRegistry, StubServer
+
+    server = StubServer(StubRegistry(latency=0.0, seed=5, retry_after=0)).start()
+    settings = server.config(REGISTRY_RETRIES=0, REGISTRY_TIMEOUT_READ=2.0,
+                             REGISTRY_ABORT_AFTER_FAILURES=0,
+                             REGISTRY_RATE_LIMIT={"bolagsverket": 0, "sanctions": 0},
+                             REGISTRY_CACHE_MAX_AGE={"bolagsverket": 0, "sanctions": 0,
+                                                     "skatteverket": 0, "kronofogden": 0,
+                                                     "ivo": 0})
+    for key, value in settings.items():
+        monkeypatch.setitem(app.config, key, value)
+    yield server
+    server.stop()
+
+
+def test_http_faults_in_a_batch_never_read_as_clean(db, make, officer, stub):
+    """Through the registries' HTTP adapters and stub server: one tenderer's Bolagsverket
+    answer fails (HTTP 500), another's is partly failed; both are "kunde inte kontrolleras"
+    on insolvency, the third (a fault-free active company) is clear."""
+    from registries import stub_data
+
+    procurement = services.create_procurement(db.session, officer, {
+        "reference": "SOC 2026/3", "title": "Städ", "procedure": "lou_open",
+        "above_threshold": True})
+    numbers = []
+    n = 0
+    while len(numbers) < 3:
+        n += 1
+        candidate = orgnr(5, 4000 + n)
+        if stub_data.truth(candidate.replace("-", ""))["kind"] == "active":
+            numbers.append(candidate)
+    for i, number in enumerate(numbers):
+        services.add_tenderer(db.session, officer, procurement, orgnr=number,
+                              name=f"Stubbolag {i} AB")
+    stub.app.inject(numbers[0].replace("-", ""), "500")
+    stub.app.inject(numbers[1].replace("-", ""), "partial")
+    done = checks.screen_procurement(db.session, officer, procurement)
+    insolvency = [next(g for g in c.grounds if g.code == "insolvency") for c in done]
+    assert insolvency[0].outcome == rules.UNKNOWN
+    assert insolvency[1].outcome in (rules.UNKNOWN, rules.CLEAR)
+    partial = {e.key: e for e in done[1].evidence}["bolagsverket:org"]
+    assert partial.status == ev.PARTIAL and partial.missing_parts
+    if insolvency[1].outcome == rules.CLEAR:  # only if the missing part is not a needed one
+        assert not set(partial.missing_parts) & ev.BV_INSOLVENCY_PARTS
+    assert insolvency[2].outcome == rules.CLEAR
+    assert all(c.overall != rules.CLEAR for c in done[:2])

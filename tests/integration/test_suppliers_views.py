@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from oversight.organisations import services as orgs
 from suppliers import checks, evidence as ev, hearings, monitoring, rules, services
-from suppliers.models import Hearing, MonitoringFinding, Procurement, SupplierCheck
+from suppliers.models import Hearing, MonitoringFinding, Procurement
 from suppliers.testing import FakeRegistries
 
 
