@@ -29,13 +29,19 @@ def supplier_attention(session: Session, user) -> list[AttentionItem]:
         scoped_select(MonitoringFinding, user)
         .where(MonitoringFinding.acknowledged_at.is_(None))
         .options(selectinload(MonitoringFinding.supplier).selectinload(Supplier.organisation))
-        .order_by(MonitoringFinding.detected_on.desc()).limit(20))
+        .order_by(MonitoringFinding.detected_on.desc(), MonitoringFinding.id).limit(100))
+    by_check: dict[int, list[MonitoringFinding]] = {}
     for f in findings:
-        verb = "Ny grund" if f.outcome == "found" else "Kan inte kontrolleras"
+        by_check.setdefault(f.check_id, []).append(f)
+    for group in list(by_check.values())[:20]:  # one item per supplier check
+        first = group[0]
+        found = [f for f in group if f.outcome == "found"]
+        verb = "Ny grund" if found else "Kan inte kontrolleras"
         items.append(AttentionItem(
-            title=f"{verb}: {f.supplier.name} – {f.label}", detail=f.summary[:240],
-            url=url_for("suppliers.check", check_id=f.check_id), severity=f.severity,
-            on=f.detected_on))
+            title=f"{verb}: {first.supplier.name}",
+            detail="; ".join(f.label for f in (found or group))[:300],
+            url=url_for("suppliers.check", check_id=first.check_id),
+            severity="danger" if found else "warning", on=first.detected_on))
     overdue = session.scalars(
         scoped_select(Hearing, user).where(Hearing.status == "sent",
                                            Hearing.deadline < date.today())
