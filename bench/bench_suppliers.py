@@ -13,8 +13,12 @@ and Kronofogden answers imported as files; a criminal-record extract per company
 
     .venv/bin/python bench/bench_suppliers.py
 
+3. the fault-free run again with one VD per supplier (criminal-record extract entered), so
+   13:1 can be cleared and each representative is screened in the sanctions lists.
+
 Environment: BENCH_SUPPLIERS (850), BENCH_CONCURRENCY (8), BENCH_CHUNK (SUPPLIERS_BATCH_CHUNK,
-default 100), BENCH_DATABASE_URL (default SQLite in a temporary folder).
+default 100), BENCH_REPRESENTATIVES (1; 0 skips run 3), BENCH_DATABASE_URL (default SQLite in
+a temporary folder).
 """
 from __future__ import annotations
 
@@ -53,7 +57,7 @@ def _files(numbers: list[str]) -> tuple[bytes, bytes, dict]:
     return "\n".join(skv).encode(), "\n".join(kfm).encode(), truth
 
 
-def setup(url: str, n: int) -> tuple[int, dict]:
+def setup(url: str, n: int, representatives: bool = False) -> tuple[int, dict]:
     from oversight.app import create_app
     from oversight.auth import services as auth
     from oversight.auth.models import Department
@@ -89,6 +93,11 @@ def setup(url: str, n: int) -> tuple[int, dict]:
             db.session.add(Tender(procurement_id=procurement.id, supplier_id=supplier.id))
             services.record_extract(db.session, user, supplier, key_person_id=None,
                                     document_date=date.today(), reference=None, convictions=[])
+            if representatives:
+                person = orgs.add_key_person(db.session, org, role="vd", name=f"Vd Nummer {i}")
+                services.record_extract(db.session, user, supplier, key_person_id=person.id,
+                                        document_date=date.today(), reference=None,
+                                        convictions=[])
         db.session.commit()
         pid = procurement.id
         db.engine.dispose()
@@ -230,6 +239,13 @@ def main() -> None:
         run(url, pid, truth, fault_rate=0.0, retries=3, concurrency=concurrency, chunk=chunk)
         run(url, pid, truth, fault_rate=0.1, retries=3, concurrency=concurrency, chunk=chunk)
         run(url, pid, truth, fault_rate=0.1, retries=0, concurrency=concurrency, chunk=chunk)
+        if os.environ.get("BENCH_REPRESENTATIVES", "1") != "0":
+            url2 = url.replace("b.db", "reps.db")  # BENCH_DATABASE_URL: the same database, reset
+            pid, truth = setup(url2, n, representatives=True)
+            print("\nMed en VD per leverantör (utdrag registrerat; personsökning i "
+                  "sanktionslistorna en i taget, registries.services.person_lookup):", end="")
+            run(url2, pid, truth, fault_rate=0.0, retries=3, concurrency=concurrency,
+                chunk=chunk)
 
 
 if __name__ == "__main__":

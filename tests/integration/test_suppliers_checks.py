@@ -281,3 +281,43 @@ def test_http_faults_in_a_batch_never_read_as_clean(db, make, officer, stub):
         assert not set(partial.missing_parts) & ev.BV_INSOLVENCY_PARTS
     assert insolvency[2].outcome == rules.CLEAR
     assert all(c.overall != rules.CLEAR for c in done[:2])
+
+
+def test_batch_person_lookup_is_used_when_the_registries_offer_it(db, make, officer,
+                                                                  monkeypatch):
+    """Forward compatible: one call for every representative of the batch, in order; a
+    failure of that call is "kunde inte kontrolleras" for each person."""
+    from registries import services as registry_services
+    from registries.base import NOT_FOUND, RegistryResult
+    from registries.store import store_results
+
+    calls = []
+
+    def batch_person_lookup(session, user, people, concurrency=None):
+        calls.append(people)
+        results = [RegistryResult(registry="sanctions", identifier=f"person::{name}"[:40],
+                                  status=NOT_FOUND, source="fake") for name, _ in people]
+        return store_results(session, user, results, {})
+
+    monkeypatch.setattr(registry_services, "batch_person_lookup", batch_person_lookup,
+                        raising=False)
+    org = make.organisation(name="Två Personer AB")
+    orgs.add_key_person(db.session, org, role="vd", name="Anna Andersson",
+                        personnummer="821230-2460")
+    orgs.add_key_person(db.session, org, role="styrelseledamot", name="Bo Berg")
+    supplier = services.supplier_for(db.session, officer, org)
+    check = checks.check_supplier(db.session, officer, supplier)
+    assert len(calls) == 1
+    assert sorted(calls[0]) == sorted([("Anna Andersson", date(1982, 12, 30)), ("Bo Berg", None)])
+    people = [e for e in check.evidence if e.source == "sanctions" and e.subject != "org"]
+    assert {e.status for e in people} == {ev.NOT_FOUND}
+    assert all(e.ref.startswith("registry_lookup:") for e in people)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("yente nere")
+
+    monkeypatch.setattr(registry_services, "batch_person_lookup", broken)
+    check = checks.check_supplier(db.session, officer, supplier)
+    people = [e for e in check.evidence if e.source == "sanctions" and e.subject != "org"]
+    assert {e.status for e in people} == {ev.ERROR}
+    assert grounds(check)["sanctions"] == rules.UNKNOWN
