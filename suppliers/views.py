@@ -31,7 +31,8 @@ def labels():
     from suppliers import evidence as ev
 
     return {"source_labels": ev.SOURCE_LABELS, "status_labels": ev.STATUS_LABELS,
-            "now_text": local_datetime(utcnow())}
+            "now_text": local_datetime(utcnow()),
+            "manual_kinds": (ev.SKATTEVERKET, ev.KRONOFOGDEN, ev.IVO)}
 
 
 def flash_errors(form) -> None:

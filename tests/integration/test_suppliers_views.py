@@ -315,3 +315,19 @@ def test_hearing_to_published_decision_over_http(db, make, world, fake, login_as
     page = login_as(district).get(f"/organisations/{supplier.organisation_id}")
     assert "Avtalet sägs upp enligt beslut" in page.get_data(as_text=True)
     assert login_as(district).get(decision_url).status_code == 404
+
+
+def test_kontrollunderlag_links_evidence_and_what_to_do(db, world, login_as):
+    """Real offline registries: the Bolagsverket answer links to its stored evidence; the
+    missing Kronofogden answer and extract link to where they are entered."""
+    _, _, officer, _, _ = world
+    org = orgs.register_organisation(db.session, orgnr="556901-2346",
+                                     name="Omsorgspartner i Norden AB")
+    supplier = services.supplier_for(db.session, officer, org)
+    check = checks.check_supplier(db.session, officer, supplier)
+    db.session.commit()
+    page = login_as(officer).get(f"/suppliers/checks/{check.id}").get_data(as_text=True)
+    assert "/registries/lookups/" in page
+    assert f"/registries/manual/kronofogden?org={org.id}" in page
+    assert f"/suppliers/{supplier.id}/extracts/new" in page
+    assert "Kunde inte kontrolleras" in page and "Bedöms i upphandlingen" in page
