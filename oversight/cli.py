@@ -96,14 +96,28 @@ def verify():
     sys.exit(1)
 
 
+def _domain_demo_loaders():
+    """``<domain>.demo.load(session)`` of every domain package that has one, in DOMAINS order."""
+    import importlib
+    import importlib.util
+
+    from oversight.app import DOMAINS
+
+    for name in DOMAINS:
+        if importlib.util.find_spec(f"{name}.demo") is not None:
+            yield importlib.import_module(f"{name}.demo").load
+
+
 @demo_cli.command("load")
 def load_demo():
     """Ladda demodata (kan köras flera gånger utan dubbletter)."""
     from oversight.demo import DEMO_PASSWORD, load
 
-    summary = load(db.session)
+    click.echo(load(db.session))
     db.session.commit()
-    click.echo(summary)
+    for loader in _domain_demo_loaders():  # each domain adds its part of the story
+        click.echo(loader(db.session))
+        db.session.commit()
     click.echo(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
     for user in db.session.scalars(select(User).order_by(User.username)):
         click.echo(f"  {user.username:<12} {user.role_label:<26} {user.department.name}")
