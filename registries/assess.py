@@ -59,6 +59,15 @@ def assess(stored, stale_after_days: int | None = None, today: date | None = Non
     return Assessment(STALE if stale else OK if known else READ, (), notes)
 
 
+def assess_configured(stored) -> Assessment:
+    """``assess`` with the app's REGISTRY_STALE_AFTER_DAYS for the registry."""
+    from flask import current_app
+
+    from registries.adapters import per_registry
+
+    return assess(stored, per_registry(current_app.config, "REGISTRY_STALE_AFTER_DAYS", stored.registry, None))
+
+
 def _d(value) -> str:
     return value.isoformat() if value else "okänt datum"
 

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Callable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from oversight import identifiers
@@ -293,9 +293,7 @@ def _write_chunk(session: Session, chunk: dict, counts: dict) -> None:
     if not chunk:
         return
     table = BolagsverketBulkRow.__table__
-    identities = {k[0] for k in chunk}
-    existing = {(i, n): h for i, n, h in session.execute(
-        select(table.c.identity, table.c.namnskydd, table.c.row_hash).where(table.c.identity.in_(identities)))}
+    existing = _existing_hashes(session, table, sorted({k[0] for k in chunk}))
     now = utcnow()
     rows = []
     for key, row in chunk.items():
@@ -312,6 +310,23 @@ def _write_chunk(session: Session, chunk: dict, counts: dict) -> None:
             set_={c: stmt.excluded[c] for c in ("name", "raw", "row_hash", "import_id", "updated_at")})
         session.execute(stmt, rows)
     chunk.clear()
+
+
+IN_SIZE = 500
+
+
+def _existing_hashes(session: Session, table, identities: list[str]) -> dict[tuple[str, int], str]:
+    """Row hashes by (identity, namnskydd). The IN list always has IN_SIZE values (the last
+    one repeated), so the database sees one statement, not one per chunk size: prepared
+    statements with thousands of parameters are cached per distinct text and add up."""
+    stmt = select(table.c.identity, table.c.namnskydd, table.c.row_hash).where(
+        table.c.identity.in_(bindparam("ids", expanding=True)))
+    found = {}
+    for start in range(0, len(identities), IN_SIZE):
+        part = identities[start:start + IN_SIZE]
+        part += [part[-1]] * (IN_SIZE - len(part))
+        found.update({(i, n): h for i, n, h in session.execute(stmt, {"ids": part})})
+    return found
 
 
 # --- offline lookups --------------------------------------------------------------------------

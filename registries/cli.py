@@ -6,7 +6,6 @@ import json
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -16,8 +15,7 @@ from oversight.extensions import db
 from oversight.formatting import local_datetime
 from oversight.organisations.models import Organisation
 from registries import services
-from registries.adapters import per_registry
-from registries.assess import assess
+from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
 from registries.csvfiles import ImportRejected
 
@@ -59,7 +57,7 @@ def lookup(registry, identifier, as_json, name, cached, username):
     except services.RegistryInputError as exc:
         raise click.ClickException(str(exc))
     db.session.commit()
-    assessment = assess(stored, per_registry(current_app.config, "REGISTRY_STALE_AFTER_DAYS", registry, None))
+    assessment = assess_configured(stored)
     if as_json:
         click.echo(json.dumps(_as_json(stored, assessment), ensure_ascii=False, indent=2))
     else:

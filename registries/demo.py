@@ -1,6 +1,7 @@
 """Demo answers for the file-and-manual registries, imported through the normal import path,
 then a lookup of every organisation in every registry (offline mode needs no network).
-Idempotent: the files deduplicate by content and repeated lookups reuse recent answers."""
+Idempotent: each demo file is imported once, and only organisations without an answer from a
+registry are looked up."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from oversight.organisations.models import Organisation
 from registries import filed, services
 from registries.base import REGISTRIES
+from registries.models import RegistryImport, RegistryLookup
 
 
 def _files(today: date) -> dict[str, str]:
@@ -38,11 +40,16 @@ def _files(today: date) -> dict[str, str]:
 
 def load(session: Session) -> str:
     lines = []
+    done = set(session.scalars(select(RegistryImport.filename).where(RegistryImport.filename.like("demo-%"))))
     for kind, text in _files(date.today()).items():
-        imp = filed.import_records(session, None, kind, f"demo-{kind}.csv", text.encode("utf-8"))
-        lines.append(f"{kind}: {imp.inserted} nya rader")
-    orgnrs = list(session.scalars(select(Organisation.orgnr).order_by(Organisation.orgnr)))
+        filename = f"demo-{kind}.csv"
+        inserted = 0 if filename in done else \
+            filed.import_records(session, None, kind, filename, text.encode("utf-8")).inserted
+        lines.append(f"{kind}: {inserted} nya rader")
     for registry in REGISTRIES:
-        rows = services.batch_lookup(session, None, registry, orgnrs)
-        lines.append(f"{registry}: {sum(r.conclusive for r in rows)} av {len(rows)} säkra svar")
+        checked = select(RegistryLookup.identifier).where(RegistryLookup.registry == registry)
+        orgnrs = list(session.scalars(select(Organisation.orgnr).where(Organisation.orgnr.not_in(checked))
+                                      .order_by(Organisation.orgnr)))
+        rows = services.batch_lookup(session, None, registry, orgnrs) if orgnrs else []
+        lines.append(f"{registry}: {len(rows)} nya uppslag")
     return "Registerdemo: " + "; ".join(lines) + "."

@@ -10,7 +10,6 @@ never "no findings".
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass

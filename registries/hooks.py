@@ -2,7 +2,7 @@
 "check now" job and the navigation entry. Imported by ``init_app``."""
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -13,8 +13,7 @@ from oversight.jobs import job_handler
 from oversight.organisations.models import Organisation
 from oversight.organisations.sections import register
 from registries import services
-from registries.adapters import per_registry
-from registries.assess import assess
+from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
 from registries.forms import CheckForm
 
@@ -27,9 +26,8 @@ def overview(session: Session, organisation: Organisation) -> list[dict]:
     rows = []
     for registry in REGISTRIES:
         stored = latest.get(registry)
-        stale_after = per_registry(current_app.config, "REGISTRY_STALE_AFTER_DAYS", registry, None)
         rows.append({"registry": registry, "label": REGISTRY_LABELS[registry], "stored": stored,
-                     "assessment": assess(stored, stale_after) if stored else None})
+                     "assessment": assess_configured(stored) if stored else None})
     return rows
 
 

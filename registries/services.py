@@ -9,6 +9,7 @@ keeps failing) stops a batch; what was not looked up is stored as ``unavailable`
 """
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import timedelta
 from typing import Callable
@@ -25,9 +26,10 @@ from registries.base import (
     CONCLUSIVE, REGISTRIES, UNAVAILABLE, RegistryResult, RunAbort, failed,
 )
 from registries.models import RegistryLookup, StoredLookup
-from registries.store import store_results
+from registries.store import organisations_by_orgnr, store_results
 
 Progress = Callable[[int, int | None, str | None], None]
+log = logging.getLogger(__name__)
 
 
 class RegistryInputError(ValueError):
@@ -62,15 +64,6 @@ def _cached(session: Session, registry: str, orgnrs: list[str]) -> dict[str, Sto
     return found
 
 
-def _organisations(session: Session, orgnrs: list[str]) -> dict[str, tuple[int, str]]:
-    out = {}
-    for start in range(0, len(orgnrs), 500):
-        rows = session.execute(select(Organisation.orgnr, Organisation.id, Organisation.name).where(
-            Organisation.orgnr.in_(orgnrs[start:start + 500])))
-        out.update({orgnr: (org_id, name) for orgnr, org_id, name in rows})
-    return out
-
-
 def lookup(session: Session, user, registry: str, identifier: str, *, name: str | None = None,
            use_cache: bool = True, adapter=None) -> StoredLookup:
     """Look one identifier up in one registry and store the evidence (or reuse a recent
@@ -89,7 +82,7 @@ def batch_lookup(session: Session, user, registry: str, identifiers_: list[str],
     normalized = [normalize_identifier(i) for i in identifiers_]
     names = {normalize_identifier(k): v for k, v in (names or {}).items() if v}
     wanted = list(dict.fromkeys(normalized))
-    known = _organisations(session, wanted)
+    known = organisations_by_orgnr(session, wanted)
     cached = _cached(session, registry, wanted) if use_cache else {}
     todo = [(orgnr, names.get(orgnr) or (known.get(orgnr) or (None, None))[1])
             for orgnr in wanted if orgnr not in cached]
@@ -118,7 +111,16 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
     results: dict[str, RegistryResult] = {}
     state = {"streak": 0, "abort": None}
 
-    def collect(unit_results) -> None:
+    def collect(outcome: Callable[[], list[RegistryResult]]) -> None:
+        try:
+            unit_results = outcome()
+        except RunAbort as exc:
+            state["abort"] = state["abort"] or str(exc)
+            return
+        except Exception as exc:  # a bug must stop the run, never read as "checked"
+            log.exception("registry lookup failed")
+            state["abort"] = state["abort"] or f"oväntat fel ({type(exc).__name__})"
+            return
         for result in unit_results:
             results[result.identifier] = result
             state["streak"] = state["streak"] + 1 if result.status == UNAVAILABLE else 0
@@ -131,20 +133,12 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         for unit in units:
             if state["abort"]:
                 break
-            try:
-                collect(run(unit))
-            except RunAbort as exc:
-                state["abort"] = str(exc)
+            collect(lambda: run(unit))
     else:
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             futures = [pool.submit(run, unit) for unit in units]
             for future in as_completed(futures):
-                try:
-                    collect(future.result())
-                except RunAbort as exc:
-                    state["abort"] = state["abort"] or str(exc)
-                except Exception as exc:  # a bug in one unit must not read as "checked"
-                    state["abort"] = state["abort"] or f"oväntat fel ({type(exc).__name__})"
+                collect(future.result)
                 if state["abort"]:
                     for other in futures:
                         other.cancel()

@@ -46,19 +46,23 @@ def blob_data(session: Session, digest: str | None) -> bytes | None:
     return session.scalar(select(RegistryBlob.data).where(RegistryBlob.sha256 == digest))
 
 
-def _organisation_ids(session: Session, identifiers: Iterable[str]) -> dict[str, int]:
-    wanted = {i for i in identifiers if i}
-    if not wanted:
-        return {}
-    rows = session.execute(select(Organisation.orgnr, Organisation.id).where(Organisation.orgnr.in_(wanted)))
-    return dict(rows.all())
+def organisations_by_orgnr(session: Session, orgnrs: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """{orgnr: (organisation id, name)} for the numbers the register has."""
+    wanted = sorted({o for o in orgnrs if o})
+    out = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(select(Organisation.orgnr, Organisation.id, Organisation.name).where(
+            Organisation.orgnr.in_(wanted[start:start + 500])))
+        out.update({orgnr: (org_id, name) for orgnr, org_id, name in rows})
+    return out
 
 
 def store_results(session: Session, user, results: list[RegistryResult],
                   organisation_ids: dict[str, int] | None = None) -> list[RegistryLookup]:
     """Store many results in one flush; each gets its organisation when the register has it."""
     if organisation_ids is None:
-        organisation_ids = _organisation_ids(session, (r.identifier for r in results))
+        organisation_ids = {k: v[0] for k, v in organisations_by_orgnr(
+            session, (r.identifier for r in results)).items()}
     rows, stored = [], {}
     for result in results:
         digest = None

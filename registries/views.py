@@ -16,8 +16,8 @@ from oversight.extensions import db
 from oversight.jobs import create_job, dispatch
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
-from registries import assess as assessing, forms, services
-from registries.adapters import per_registry
+from registries import forms, services
+from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
 from registries.csvfiles import ImportRejected
 from registries.documents import DocumentError
@@ -72,10 +72,9 @@ def evidence(lookup_id: int):
         if _is_personal(stored.identifier):  # the raw answer names the sole trader in full
             record_view(db.session, "registry_lookup", stored.id, "Visade registersvar om enskild näringsidkare")
             db.session.commit()
-    stale_after = per_registry(current_app.config, "REGISTRY_STALE_AFTER_DAYS", stored.registry, None)
     return render_template("registries/evidence.html", stored=stored, raw=shown, raw_size=len(raw or b""),
                            truncated=text is not None and len(shown) < len(text),
-                           assessment=assessing.assess(stored, stale_after),
+                           assessment=assess_configured(stored),
                            identifier=display_identifier(stored.identifier))
 
 

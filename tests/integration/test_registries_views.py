@@ -133,8 +133,10 @@ def test_demo_loader_is_idempotent(runner, db):
     first = runner.invoke(args=["registries", "load-demo"])
     assert first.exit_code == 0, first.output
     count = db.session.scalar(select(func.count()).select_from(RegistryRecord))
+    lookups = db.session.scalar(select(func.count()).select_from(RegistryLookup))
     second = runner.invoke(args=["registries", "load-demo"])
-    assert second.exit_code == 0 and "0 nya rader" in second.output
+    assert second.exit_code == 0 and "0 nya rader" in second.output and "0 nya uppslag" in second.output
+    assert db.session.scalar(select(func.count()).select_from(RegistryLookup)) == lookups
     assert db.session.scalar(select(func.count()).select_from(RegistryRecord)) == count
     ivo = db.session.scalar(select(RegistryLookup).where(RegistryLookup.registry == "ivo",
                                                          RegistryLookup.identifier == "556874-3214"))

@@ -1,0 +1,56 @@
+"""run_batch: order kept, threads used for thread-safe adapters, and any failure stops the
+run with the rest marked unavailable (never silently dropped)."""
+import threading
+
+from registries.base import FOUND, UNAVAILABLE, CredentialsRejected, RegistryResult, failed
+from registries.services import run_batch
+
+
+class Fake:
+    name = "fake"
+
+    def __init__(self, thread_safe=True, fail_on=None, exc=RuntimeError, unavailable=()):
+        self.thread_safe, self.fail_on, self.exc, self.unavailable = thread_safe, fail_on, exc, set(unavailable)
+        self.threads, self.calls = set(), []
+
+    def lookup(self, identifier, *, name=None):
+        self.threads.add(threading.get_ident())
+        self.calls.append(identifier)
+        if identifier == self.fail_on:
+            raise self.exc("boom")
+        if identifier in self.unavailable:
+            return failed("fake", identifier, UNAVAILABLE, "fake", "nere")
+        return RegistryResult(registry="fake", identifier=identifier, status=FOUND, source="fake")
+
+
+QUERIES = [(f"id{i}", None) for i in range(30)]
+
+
+def test_order_is_kept_and_threads_are_used():
+    adapter = Fake()
+    done = []
+    results = run_batch(adapter, QUERIES, concurrency=4, progress=lambda d, t, m: done.append(d))
+    assert [r.identifier for r in results] == [q[0] for q in QUERIES]
+    assert {r.status for r in results} == {FOUND} and done[-1] == 30
+    assert len(adapter.threads) > 1
+
+
+def test_a_database_bound_adapter_runs_in_the_calling_thread():
+    adapter = Fake(thread_safe=False)
+    run_batch(adapter, QUERIES, concurrency=8)
+    assert adapter.threads == {threading.get_ident()}
+
+
+def test_a_bug_stops_the_run_and_the_rest_is_unavailable():
+    results = run_batch(Fake(thread_safe=False, fail_on="id2"), QUERIES, concurrency=1)
+    assert [r.status for r in results[:2]] == [FOUND, FOUND]
+    assert all(r.status == UNAVAILABLE and "oväntat fel (RuntimeError)" in r.message for r in results[2:])
+
+
+def test_run_abort_and_consecutive_failures():
+    adapter = Fake(thread_safe=False, fail_on="id5", exc=CredentialsRejected)
+    results = run_batch(adapter, QUERIES, concurrency=1)
+    assert len(adapter.calls) == 6 and "avbröts" in results[29].message and "boom" in results[29].message
+    adapter = Fake(thread_safe=False, unavailable={f"id{i}" for i in range(10, 20)})
+    results = run_batch(adapter, QUERIES, concurrency=1, abort_after=3)
+    assert len(adapter.calls) == 13 and [r.status for r in results[13:]] == [UNAVAILABLE] * 17
