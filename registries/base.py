@@ -22,9 +22,11 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
+
+from oversight.db import utcnow
 
 FOUND, NOT_FOUND, PARTIAL, ERROR, UNAVAILABLE = "found", "not_found", "partial", "error", "unavailable"
 STATUSES = (FOUND, NOT_FOUND, PARTIAL, ERROR, UNAVAILABLE)
@@ -63,10 +65,6 @@ class CredentialsRejected(RunAbort):
 
 class Unavailable(RegistryError):
     """The registry could not be asked for this identifier (timeouts, 5xx, 429 after retries)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)

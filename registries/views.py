@@ -72,7 +72,10 @@ def evidence(lookup_id: int):
         if _is_personal(stored.identifier):  # the raw answer names the sole trader in full
             record_view(db.session, "registry_lookup", stored.id, "Visade registersvar om enskild näringsidkare")
             db.session.commit()
+    history = [s for s in services.lookups_for(db.session, stored.identifier, stored.registry, limit=21)
+               if s.id != stored.id][:20]
     return render_template("registries/evidence.html", stored=stored, raw=shown, raw_size=len(raw or b""),
+                           history=history,
                            truncated=text is not None and len(shown) < len(text),
                            assessment=assess_configured(stored),
                            identifier=display_identifier(stored.identifier))

@@ -35,6 +35,13 @@ def test_section_check_now_and_evidence(make, login_as, db):
     raw = client.get(f"/registries/lookups/{stored.id}/raw")
     assert raw.status_code == 200 and hashlib.sha256(raw.data).hexdigest() == stored.raw_sha256
 
+    client.post(f"/registries/organisations/{org.id}/check", data={"registry": "bolagsverket"})
+    newest = db.session.scalars(select(RegistryLookup).where(RegistryLookup.registry == "bolagsverket")
+                                .order_by(RegistryLookup.id.desc())).first()
+    assert newest.id != stored.id  # "check now" asks again, whatever the cache says
+    page = client.get(f"/registries/lookups/{newest.id}").get_data(as_text=True)
+    assert "Andra uppslag i samma register" in page and f"/registries/lookups/{stored.id}" in page
+
 
 def test_auditor_sees_evidence_but_cannot_run_checks(make, login_as, db):
     org = make.organisation(name="Bygg & Fasad Söder AB", orgnr="556712-0984")
