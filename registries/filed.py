@@ -226,7 +226,7 @@ class FiledAdapter:
         orgnr, query = check.normalized, {"organisationsnummer": check.normalized}
         rows = self.session.scalars(select(RegistryRecord).where(
             RegistryRecord.registry == self.name, RegistryRecord.identifier == orgnr).order_by(
-            RegistryRecord.document_date.desc(), RegistryRecord.id.desc())).all()
+            RegistryRecord.document_date.desc().nulls_last(), RegistryRecord.id.desc())).all()
         if not rows:
             return failed(self.name, orgnr, UNAVAILABLE, "file", query=query, message=(
                 f"Inga uppgifter från {self.spec.label} finns registrerade för organisationen. "
