@@ -8,9 +8,10 @@ import importlib
 
 from flask import Flask
 
-# Domain packages: each may define ``init_app(app)`` that imports its models and registers its
+# Domain packages: each defines ``init_app(app)`` that imports its models and registers its
 # blueprints, CLI groups, job handlers, navigation entries and organisation-page sections.
-DOMAINS = ("registries", "oversight.accounts", "suppliers", "associations", "assistance")
+# (assistance/ joins when its issue is taken.)
+DOMAINS = ("registries", "oversight.accounts", "suppliers", "associations")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -83,9 +84,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_domains(app: Flask) -> None:
     for name in DOMAINS:
-        init = getattr(importlib.import_module(name), "init_app", None)
-        if init is not None:
-            init(app)
+        # A missing init_app means the package did not import as ours (e.g. a stale install
+        # making it a namespace package): fail loudly rather than run without its tables.
+        importlib.import_module(name).init_app(app)
 
 
 def _register_cli(app: Flask) -> None:
