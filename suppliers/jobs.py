@@ -22,6 +22,9 @@ def screen_job(session: Session, job: Job, progress) -> dict:
     procurement = session.get(Procurement, job.params["procurement_id"])
     if procurement is None:
         raise LookupError("Upphandlingen finns inte längre.")
+    if procurement.department_id != job.department_id:
+        raise PermissionError("Endast förvaltningen som äger upphandlingen kan kontrollera "
+                              "anbudsgivarna.")
     done = checks.screen_procurement(session, user, procurement, job_id=job.id,
                                      progress=progress)
     job.result_url = _path("suppliers.procurement", procurement_id=procurement.id,

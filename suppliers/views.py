@@ -301,6 +301,12 @@ def remove_tenderer(procurement_id: int, tender_id: int):
 def screen(procurement_id: int):
     """Kontrollera: a background job checks every tenderer; the page shows its progress."""
     procurement = db.get_or_404(Procurement, procurement_id)
+    if procurement.department_id != current_user.department_id:
+        # The checks would be stored for the owning department and read its criminal-record
+        # extracts and decisions: only that department may run them.
+        flash("Endast förvaltningen som äger upphandlingen kan kontrollera anbudsgivarna.",
+              "error")
+        return redirect(url_for(".procurement", procurement_id=procurement.id))
     if not procurement.tenders:
         flash("Lägg till anbudsgivare innan kontrollen.", "error")
         return redirect(url_for(".procurement", procurement_id=procurement.id))
