@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from oversight.audit import AuditEntry, verify_chain
 from oversight.auth import services
@@ -71,8 +71,18 @@ def departments():
     return render_template("admin/departments.html", departments=list(rows))
 
 
-def _audit_query(args):
-    stmt = select(AuditEntry)
+def _scoped_entity_types() -> set[str]:
+    """Tables of department-scoped personal data (``__department_scoped__`` models)."""
+    return {m.class_.__tablename__ for m in db.Model.registry.mappers
+            if getattr(m.class_, "__department_scoped__", False)}
+
+
+def _audit_query(args, user):
+    # Changes to a department's personal data are shown only inside that department, whatever
+    # the reader's role (the entry's department is the acting user's, who works there).
+    stmt = select(AuditEntry).where(or_(
+        AuditEntry.entity_type.not_in(_scoped_entity_types()),
+        AuditEntry.department_id == user.department_id))
     if args.get("actor"):
         stmt = stmt.where(AuditEntry.actor == args["actor"].strip().lower())
     if args.get("action"):
@@ -96,7 +106,7 @@ def _audit_query(args):
 @bp.get("/audit")
 @require("audit.view")
 def audit():
-    stmt = _audit_query(request.args)
+    stmt = _audit_query(request.args, current_user)
     if request.args.get("format") in ("csv", "xlsx"):
         rows = ((e.id, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.summary,
                  e.before, e.after, e.hash) for e in db.session.scalars(stmt.limit(100_000)))
