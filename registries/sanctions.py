@@ -9,6 +9,10 @@ The local list (imported CSV, ``registry_record`` rows of ``sanctions-list``) is
 consulted as well: an exact organisation number is a hit; a name is compared with
 ``oversight.names.compare_names`` ("match" is a hit, "close" a candidate to review). If yente
 cannot be asked, a local hit still shows but the result is ``partial``: never a clean answer.
+
+Representatives (persons) are screened the same way with ``{"schema": "Person", "properties":
+{"name": [..], "birthDate": [..]}}`` queries, also up to 100 per call
+(:meth:`SanctionsAdapter.lookup_people`); the local list is compared by name only.
 """
 from __future__ import annotations
 
@@ -157,10 +161,12 @@ class SanctionsFixtures:
         out = []
         for orgnr, entity in queries:
             query = {"dataset": "fixture", **entity}
-            matches = self.fixtures.get(orgnr.replace("-", "")) if entity["schema"] == "Company" else None
+            company = entity["schema"] == "Company"
+            matches = self.fixtures.get(orgnr.replace("-", "")) if company else None
             if matches is None:
                 out.append(failed(NAME, orgnr, UNAVAILABLE, "offline", query=query, message=(
-                    "Offlineläge: sanktionslistorna (yente) kan inte sökas för organisationen. "
+                    f"Offlineläge: sanktionslistorna (yente) kan inte sökas för "
+                    f"{'organisationen' if company else 'personen'}. "
                     "Använd HTTP-läget med en yente-tjänst.")))
                 continue
             raw = json.dumps(matches, ensure_ascii=False, indent=1).encode()
@@ -227,8 +233,20 @@ class SanctionsAdapter:
 
     def lookup_person(self, identifier: str, name: str, birth_date=None) -> RegistryResult:
         """A representative (board member, VD, ...) screened by name and birth date."""
-        (result,) = self.primary.match([(identifier, person_entity(name, birth_date))])
-        return self._merge(result, self.local.match("", name))
+        return self.lookup_people([(identifier, name, birth_date)])[0]
+
+    def lookup_people(self, people: list[tuple[str, str, object]]) -> list[RegistryResult]:
+        """Many representatives, ``(identifier, name, birth date or None)`` each, in order:
+        yente answers up to its batch size (100) of them per call. A failed call makes every
+        person of that call ``unavailable``/``error``; a failed part of an answer (its own
+        ``status`` other than 200) only that person's result ``error``."""
+        if not people:
+            return []
+        primary = self.primary.match([(ident, person_entity(name, born)) for ident, name, born in people])
+        if len(primary) != len(people):  # never pair a person with someone else's answer
+            raise RuntimeError(f"yente gav {len(primary)} svar på {len(people)} frågor")
+        return [self._merge(result, self.local.match("", name))
+                for result, (_, name, _) in zip(primary, people)]
 
     @staticmethod
     def _merge(result: RegistryResult, local: tuple[SanctionsHit, ...]) -> RegistryResult:

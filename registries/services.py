@@ -2,6 +2,9 @@
 
     lookup(session, user, "bolagsverket", "556901-2346") -> StoredLookup
     batch_lookup(session, user, "sanctions", ["556901-2346", ...], concurrency=8) -> [StoredLookup]
+    person_lookup(session, user, "Anna Andersson", birth_date=date(1982, 12, 30)) -> StoredLookup
+    batch_person_lookup(session, user, [("Anna Andersson", date(1982, 12, 30)), ("Bo Berg", None)])
+        -> [StoredLookup]  (in order; yente answers 100 persons per call)
     latest_results(session, organisation) -> {"bolagsverket": StoredLookup, ...}
 
 Every lookup is stored as evidence. A run-level failure (credentials rejected, the service
@@ -9,9 +12,10 @@ keeps failing) stops a batch; what was not looked up is stored as ``unavailable`
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Callable
 
 from flask import current_app
@@ -23,7 +27,7 @@ from oversight.db import utcnow
 from oversight.organisations.models import Organisation
 from registries.adapters import build_adapter, per_registry
 from registries.base import (
-    CONCLUSIVE, REGISTRIES, UNAVAILABLE, RegistryResult, RunAbort, failed,
+    CONCLUSIVE, REGISTRIES, UNAVAILABLE, RegistryResult, RunAbort, failed, parse_date,
 )
 from registries.models import RegistryLookup, StoredLookup
 from registries.store import organisations_by_orgnr, store_results
@@ -97,10 +101,14 @@ def batch_lookup(session: Session, user, registry: str, identifiers_: list[str],
 
 
 def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: int = 4, abort_after: int = 5,
-              progress: Progress | None = None, batch_size: int = 100) -> list[RegistryResult]:
+              progress: Progress | None = None, batch_size: int = 100,
+              subject: str = "organisationen") -> list[RegistryResult]:
     """Run lookups (no database access for thread-safe adapters). Stops the run on
-    :class:`RunAbort` or after ``abort_after`` consecutive ``unavailable`` results; what was
-    not looked up comes back ``unavailable`` with the reason."""
+    :class:`RunAbort` or after ``abort_after`` failed calls in a row (a call is one lookup, or
+    one ``lookup_many`` unit of ``batch_size`` queries, that came back all ``unavailable``;
+    offline answers do not count); what was
+    not looked up comes back ``unavailable`` with the reason (``subject`` names what was not
+    checked in that message)."""
     many = getattr(adapter, "lookup_many", None)
     units = ([queries[i:i + batch_size] for i in range(0, len(queries), batch_size)] if many
              else [[q] for q in queries])
@@ -121,9 +129,16 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
             log.exception("registry lookup failed")
             state["abort"] = state["abort"] or f"oväntat fel ({type(exc).__name__})"
             return
+        # Failures in a row count calls: a batched call (yente, 100 queries) is one call. An
+        # offline "cannot be searched here" is no failure of the service and does not count.
+        asked = []
         for result in unit_results:
             results[result.identifier] = result
-            state["streak"] = state["streak"] + 1 if result.status == UNAVAILABLE else 0
+            if result.source != "offline":
+                asked.append(result.status == UNAVAILABLE)
+        if asked:
+            state["streak"] = ((state["streak"] + 1 if all(asked) else 0) if many
+                               else _streak(state["streak"], asked))
         if abort_after and state["streak"] >= abort_after and state["abort"] is None:
             state["abort"] = f"{state['streak']} anrop i rad kunde inte genomföras"
         if progress:
@@ -148,28 +163,121 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         result = results.get(orgnr)
         if result is None:
             result = failed(name, orgnr, UNAVAILABLE, "körning avbruten",
-                            f"Körningen avbröts innan organisationen kontrollerades: {state['abort']}.")
+                            f"Körningen avbröts innan {subject} kontrollerades: "
+                            f"{str(state['abort']).rstrip('.')}.")
         out.append(result)
     return out
+
+
+def _streak(streak: int, unavailable: list[bool]) -> int:
+    for failed_ in unavailable:
+        streak = streak + 1 if failed_ else 0
+    return streak
+
+
+PERSON_PREFIX = "person:"
+
+
+def person_identifier(name: str, birth_date: date | None = None) -> str:
+    """The ``registry_lookup.identifier`` a person's screening is stored (and cached) under:
+    ``person:<birth date>:<name>`` (name with whitespace collapsed), at most 40 characters; a
+    longer one keeps its first 31 characters and a hash of the whole, so two long names that
+    begin alike are never taken for the same person."""
+    full = f"{PERSON_PREFIX}{birth_date.isoformat() if birth_date else ''}:{name}"
+    if len(full) <= 40:
+        return full
+    return full[:31] + "~" + hashlib.sha256(full.encode()).hexdigest()[:8]
+
+
+def _person(name, birth_date, row: int | None = None) -> tuple[str, date | None]:
+    """Validated ``(name, birth date)``; raises RegistryInputError (Swedish)."""
+    where = f"Rad {row}: " if row is not None else ""
+    name = " ".join((name or "").split())
+    if not name:
+        raise RegistryInputError(f"{where}Ange personens namn.")
+    if birth_date is not None and not isinstance(birth_date, date):
+        try:
+            birth_date = parse_date(birth_date)
+        except ValueError:
+            raise RegistryInputError(f"{where}Ogiltigt födelsedatum {str(birth_date)[:20]!r}.") from None
+    return name, birth_date
+
+
+class _People:
+    """run_batch's view of the sanctions adapter for persons: ``lookup_many`` over
+    ``(identifier, None)`` pairs, the names and birth dates looked up by identifier."""
+
+    def __init__(self, adapter, details: dict[str, tuple[str, date | None]]):
+        self.adapter, self.details = adapter, details
+        self.name = getattr(adapter, "name", "sanctions")
+        self.thread_safe = getattr(adapter, "thread_safe", False)
+
+    def lookup_many(self, unit: list[tuple[str, str | None]]) -> list[RegistryResult]:
+        people = [(identifier, *self.details[identifier]) for identifier, _ in unit]
+        many = getattr(self.adapter, "lookup_people", None)
+        if many is not None:
+            return many(people)
+        out = []
+        for identifier, name, born in people:  # an adapter with the one-person method only
+            try:
+                out.append(self.adapter.lookup_person(identifier, name, born))
+            except RunAbort:
+                raise
+            except Exception as exc:  # noqa: BLE001 - this person could not be checked
+                log.exception("person lookup failed")
+                out.append(failed(self.name, identifier, UNAVAILABLE, "körning avbruten",
+                                  f"Personen kunde inte kontrolleras ({type(exc).__name__})."))
+        return out
+
+
+def batch_person_lookup(session: Session, user, people: list[tuple[str, date | None]], *,
+                        concurrency: int | None = None, use_cache: bool = True,
+                        progress: Progress | None = None, adapter=None) -> list[StoredLookup]:
+    """Sanctions and debarment screening of many persons (representatives of suppliers) by
+    name and, when known, birth date: one stored lookup per ``(name, birth date)``, in the
+    order given (the same person twice is asked once and gets the same row).
+
+    Exactly like :func:`person_lookup`, person by person: stored under
+    :func:`person_identifier` as ``registry_lookup`` evidence with the query and the raw
+    answer, a recent conclusive answer reused when ``use_cache`` and the sanctions cache
+    max-age allow, the local list consulted, offline mode ``unavailable``. yente is asked up
+    to ``YENTE_BATCH_SIZE`` (at most 100) persons per ``POST /match/{dataset}``, batches run
+    on ``concurrency`` threads (default ``REGISTRY_CONCURRENCY``). Fail closed: a call that
+    fails (timeout, 5xx, unreadable answer) makes every person of that call ``unavailable`` /
+    ``error``, a failed part of an answer that person ``error``, rejected credentials or
+    ``REGISTRY_ABORT_AFTER_FAILURES`` failures in a row stop the run and the persons not yet
+    asked are ``unavailable``; never ``not_found``.
+
+    Raises RegistryInputError (Swedish, with the row number) for a person without a name or
+    with an unreadable birth date, before anything is looked up or stored."""
+    config = current_app.config
+    checked = [_person(name, born, row) for row, (name, born) in enumerate(people, start=1)]
+    keys = [person_identifier(name, born) for name, born in checked]
+    details = dict(zip(keys, checked))
+    wanted = list(dict.fromkeys(keys))
+    stored: dict[str, StoredLookup] = _cached(session, "sanctions", wanted) if use_cache else {}
+    todo = [key for key in wanted if key not in stored]
+    if todo:
+        adapter = adapter or build_adapter(session, "sanctions")
+        size = max(1, min(int(config.get("YENTE_BATCH_SIZE") or 100), 100))
+        results = run_batch(_People(adapter, details), [(key, None) for key in todo],
+                            concurrency=concurrency or int(config["REGISTRY_CONCURRENCY"]),
+                            abort_after=int(config["REGISTRY_ABORT_AFTER_FAILURES"]),
+                            progress=progress, batch_size=size, subject="personen")
+        rows = store_results(session, user, results, {})
+        stored.update({row.identifier: row for row in rows})
+    elif progress:
+        progress(len(wanted), len(wanted), f"{len(wanted)} av {len(wanted)} klara")
+    return [stored[key] for key in keys]
 
 
 def person_lookup(session: Session, user, name: str, *, birth_date=None, use_cache: bool = True,
                   adapter=None) -> StoredLookup:
     """Sanctions and debarment screening of a person (a representative of a supplier) by name
-    and, when known, birth date. Stored under ``person:<birth date>:<name>``."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise RegistryInputError("Ange personens namn.")
-    identifier = f"person:{birth_date or ''}:{name}"[:40]
-    cached = _cached(session, "sanctions", [identifier]) if use_cache else {}
-    if identifier in cached:
-        return cached[identifier]
-    adapter = adapter or build_adapter(session, "sanctions")
-    try:
-        result = adapter.lookup_person(identifier, name, birth_date)
-    except RunAbort as exc:
-        result = failed("sanctions", identifier, UNAVAILABLE, "körning avbruten", str(exc))
-    return store_results(session, user, [result], {})[0]
+    and, when known, birth date. Stored under :func:`person_identifier`
+    (``person:<birth date>:<name>``). Many persons at once: :func:`batch_person_lookup`."""
+    return batch_person_lookup(session, user, [_person(name, birth_date)], use_cache=use_cache,
+                               adapter=adapter, concurrency=1)[0]
 
 
 def latest_results(session: Session, organisation: Organisation) -> dict[str, StoredLookup]:

@@ -9,13 +9,21 @@ Run it in a thread::
 URLs: ``{url}/oauth2/token``, ``{url}/vardefulla-datamangder/v1/organisationer``,
 ``{url}/match/{dataset}``. Default credentials: client ``stub-client`` / ``stub-secret``.
 
+yente's ``/match`` answers Company queries (by registration number) and Person queries (by
+name and birth date, ``stub_data.person_matches``; ``stub_data.person_truth`` tells who is
+listed), up to any number of queries per call. ``registry.requests`` logs the last calls
+(path, number of queries, schemas, whether an API key came) so tests can count batches; ``registry.stats`` counts calls
+per path.
+
 Faults, checked in this order:
 * header ``X-Stub-Fault: KIND`` on a request;
-* per identifier: ``registry.inject("5569012346", KIND, times=1)``;
+* per identifier: ``registry.inject("5569012346", KIND, times=1)``, or for a person
+  ``registry.inject(stub_data.person_key("Anna Andersson"), KIND)`` (any birth date);
 * globally: ``fault_rate`` (0..1) picks one of ``fault_kinds`` at random (seeded).
 KIND is one of ``429`` (with Retry-After), ``500``, ``503``, ``timeout`` (answers after
 ``timeout_sleep`` seconds), ``malformed`` (200 with broken JSON), ``partial`` (200 with failed
-parts), ``401`` (token rejected) or ``latency:MS``.
+parts: in a yente batch the query of the injected identifier, else the first, gets its own
+``status`` 500), ``401`` (token rejected) or ``latency:MS``.
 """
 from __future__ import annotations
 
@@ -24,7 +32,7 @@ import random
 import secrets
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from datetime import datetime, timezone
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -46,6 +54,7 @@ class StubRegistry:
         self.retry_after, self.timeout_sleep, self.token_lifetime = retry_after, timeout_sleep, token_lifetime
         self.tokens: set[str] = set()
         self.stats: Counter = Counter()
+        self.requests: deque = deque(maxlen=10_000)  # {"path", "queries", "schemas"} per call
         self._faults: dict[str, list] = {}
         self._random = random.Random(seed)
         self._lock = threading.Lock()
@@ -53,26 +62,31 @@ class StubRegistry:
     # --- control --------------------------------------------------------------------------
     def inject(self, identifier: str, kind: str, times: int | None = None) -> None:
         """Answer every request about ``identifier`` with a fault (``times`` requests, or all)."""
+        key = identifier if identifier.startswith(stub_data.PERSON_KEY_PREFIX) else identifier.replace("-", "")
         with self._lock:
-            self._faults[identifier.replace("-", "")] = [kind, times]
+            self._faults[key] = [kind, times]
 
     def revoke_tokens(self) -> None:
         self.tokens.clear()
 
     def _fault(self, request: Request, identities: list[str]) -> str | None:
+        return self._fault_for(request, identities)[0]
+
+    def _fault_for(self, request: Request, identities: list[str]) -> tuple[str | None, str | None]:
+        """(fault kind, the identity it was injected for or None)."""
         header = request.headers.get("X-Stub-Fault")
         if header:
-            return header
+            return header, None
         with self._lock:
             for identity in identities:
                 entry = self._faults.get(identity)
                 if entry and entry[1] != 0:
                     if entry[1] is not None:
                         entry[1] -= 1
-                    return entry[0]
+                    return entry[0], identity
             if self.fault_rate and self._random.random() < self.fault_rate:
-                return self._random.choice(self.fault_kinds)
-        return None
+                return self._random.choice(self.fault_kinds), None
+        return None, None
 
     # --- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
@@ -143,22 +157,31 @@ class StubRegistry:
         try:
             queries = json.loads(request.get_data())["queries"]
             items = {qid: q for qid, q in queries.items()}
+            identities = {qid: _identity(q) for qid, q in items.items()}
         except (ValueError, KeyError, TypeError, AttributeError):
             return _json({"detail": "Invalid query"}, 400)
-        digits = {qid: next((n.replace("-", "") for n in q.get("properties", {}).get("registrationNumber", [])), "")
-                  for qid, q in items.items()}
-        fault = self._fault(request, list(digits.values()))
+        with self._lock:
+            self.requests.append({"path": request.path, "queries": len(items),
+                                  "schemas": sorted({str(q.get("schema")) for q in items.values()}),
+                                  "api_key": request.headers.get("Authorization", "").startswith("ApiKey ")})
+        fault, injected_for = self._fault_for(request, list(identities.values()))
         early = self._early_fault(fault, request)
         if early is not None:
             return early
         responses = {}
         for qid, query in items.items():
-            name = next(iter(query.get("properties", {}).get("name", [])), None)
-            responses[qid] = stub_data.matches(digits[qid], name, query)
+            properties = query.get("properties") or {}
+            name = next(iter(properties.get("name") or []), None)
+            if query.get("schema") == "Person":
+                born = next(iter(properties.get("birthDate") or []), None)
+                responses[qid] = stub_data.person_matches(name, born, query)
+            else:
+                responses[qid] = stub_data.matches(identities[qid], name, query)
         if fault == "partial" and responses:
-            first = next(iter(responses))
-            responses[first] = {"status": 500, "results": [], "total": {"value": 0, "relation": "eq"},
-                                "query": items[first]}
+            failing = next((qid for qid, ident in identities.items() if ident == injected_for),
+                           next(iter(responses)))
+            responses[failing] = {"status": 500, "results": [], "total": {"value": 0, "relation": "eq"},
+                                  "query": items[failing]}
         body = {"responses": responses, "matcher": {}, "limit": 5}
         if fault == "malformed":
             return Response(json.dumps(body)[:-9], content_type="application/json")
@@ -184,6 +207,15 @@ class StubRegistry:
             return _problem(401, "Unauthorized", "Anroparen saknar giltiga autentiseringsuppgifter.", "auth.error",
                             "urn:bolagsverket:error:auth", request)
         return None
+
+
+def _identity(query: dict) -> str:
+    """A yente query's identity for faults and answers: the registration number's digits of a
+    Company, ``stub_data.person_key(name)`` of a Person."""
+    properties = query.get("properties") or {}
+    if query.get("schema") == "Person":
+        return stub_data.person_key(next(iter(properties.get("name") or []), ""))
+    return next((str(n).replace("-", "") for n in properties.get("registrationNumber") or []), "")
 
 
 def _json(data, status: int = 200) -> Response:

@@ -106,3 +106,54 @@ def matches(digits: str, name: str | None, query: dict) -> dict:
             "explanations": {"identifier_match": {"detail": f"Matched identifier {digits}", "score": 1.0}},
             "match": True, "token": None})
     return {"status": 200, "results": results, "total": {"value": len(results), "relation": "eq"}, "query": query}
+
+
+# --- persons (yente Person queries: representatives of suppliers) -------------------------------
+
+PERSON_KEY_PREFIX = "person:"
+# Always listed (tests and demos): name -> the birth date on the list.
+LISTED_PERSONS = {"sanktionerad testperson": "1970-01-01", "uteslutna exempelsson": "1965-06-30"}
+
+
+def person_key(name: str | None) -> str:
+    """A person's identity in the stub (faults, truth): the name, whitespace collapsed, casefolded."""
+    return PERSON_KEY_PREFIX + " ".join((name or "").split()).casefold()
+
+
+def person_truth(name: str | None, birth_date=None) -> dict:
+    """What the synthetic lists hold about a person: ``listed`` (a listed person has this
+    name; about 2 % of names, and every name in LISTED_PERSONS), ``birth_date`` on the list,
+    and ``match``: what a correct answer says (listed, and the birth date asked for, if any,
+    is the listed one)."""
+    key = person_key(name)
+    plain = key[len(PERSON_KEY_PREFIX):]
+    if plain in LISTED_PERSONS:
+        listed, born = True, LISTED_PERSONS[plain]
+    else:
+        listed = bool(plain) and _h(key, "person-sanktion") < 2
+        born = f"{1950 + _h(key, 'person-år') % 50}-{1 + _h(key, 'person-mån') % 12:02d}-" \
+               f"{1 + _h(key, 'person-dag') % 28:02d}" if listed else None
+    asked = str(birth_date)[:10] if birth_date else None
+    return {"listed": listed, "birth_date": born, "match": listed and (asked is None or asked == born)}
+
+
+def person_matches(name: str | None, birth_date, query: dict) -> dict:
+    """yente's per-query answer for one Person query (name, birth date or None)."""
+    truth = person_truth(name, birth_date)
+    results = []
+    if truth["listed"]:
+        plain = " ".join((name or "").split())
+        score = 0.95 if truth["match"] and birth_date else 0.82 if truth["match"] else 0.55
+        results.append({
+            "id": "eu-fsf-synth-" + hashlib.sha256(person_key(name).encode()).hexdigest()[:12],
+            "caption": plain, "schema": "Person",
+            "properties": {"name": [plain], "birthDate": [truth["birth_date"]], "country": ["ru"],
+                           "topics": ["sanction"]},
+            "datasets": ["eu_fsf"], "referents": [], "target": True, "score": score,
+            "features": {"name_literal_match": 1.0},
+            "explanations": {"name_literal_match": {"detail": f"Matched name {plain}", "score": 1.0},
+                             **({"dob_day_disjoint": {"detail": "Birth dates differ", "score": -1.0}}
+                                if not truth["match"] else {})},
+            "match": truth["match"], "token": None})
+    return {"status": 200, "results": results, "total": {"value": len(results), "relation": "eq"},
+            "query": query}
