@@ -20,6 +20,7 @@ from oversight.auth.models import Department
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.web import local_path
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
 
@@ -160,9 +161,8 @@ def report_received(report_id: int):
             flash("Redovisningen är registrerad.", "success")
     else:
         flash_form_errors(form)
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
-                    and not request.form.get("next", "").startswith("//")
-                    else url_for(".show_grant", grant_id=report.grant_id))
+    return redirect(local_path(request.form.get("next"),
+                               url_for(".show_grant", grant_id=report.grant_id)))
 
 
 @bp.get("/follow-up")

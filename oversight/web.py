@@ -1,7 +1,7 @@
 """Request hooks, security headers, error pages, template filters and globals."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, render_template, request
 from flask_login import current_user
@@ -115,3 +115,15 @@ def sort_url(column: str) -> str:
     args["sort"] = column
     args.pop("page", None)
     return request.path + "?" + urlencode(args)
+
+
+def local_path(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path on this site, else ``fallback``: never an open redirect.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so "/\\evil.example" and
+    "/<tab>/evil.example" would lead to another host just like "//evil.example"."""
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or any(c in target for c in "\\\t\r\n")):
+        return fallback
+    parts = urlsplit(target)
+    return fallback if parts.scheme or parts.netloc else target

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -10,15 +8,14 @@ from oversight.auth import services
 from oversight.auth.forms import LoginForm, PasswordChangeForm
 from oversight.extensions import db
 from oversight.i18n import LOCALES
+from oversight.web import local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths: never an open redirect after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.index")
+    return local_path(target, url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
