@@ -33,7 +33,9 @@ class Assessment:
 
 
 def rule(registry: str):
-    """Register the rules for another registry: ``fn(stored) -> (findings, notes)``."""
+    """Register the rules for another registry: ``fn(stored) -> (findings, notes)``, or
+    ``(findings, notes, unanswered)`` where ``unanswered`` names what the answer does not say
+    (then it is "could not be checked", never "ok")."""
     def decorator(fn):
         _RULES[registry] = fn
         return fn
@@ -43,7 +45,8 @@ def rule(registry: str):
 def assess(stored, stale_after_days: int | None = None, today: date | None = None) -> Assessment:
     """Without rules for the registry, a conclusive answer is "read it", never "ok"."""
     known = stored.registry in _RULES
-    findings, notes = _RULES[stored.registry](stored) if known else ((), ())
+    findings, notes, *rest = _RULES[stored.registry](stored) if known else ((), ())
+    unanswered = tuple(rest[0]) if rest else ()
     stale = stored.is_stale(stale_after_days, today)
     if stale:
         notes = notes + (f"Svaret är från {stored.evidence_date} och äldre än {stale_after_days} dagar.",)
@@ -54,7 +57,7 @@ def assess(stored, stale_after_days: int | None = None, today: date | None = Non
         notes = (reason,) + notes
     if findings:
         return Assessment(WARNING, findings, notes)
-    if not stored.conclusive:
+    if not stored.conclusive or unanswered:
         return Assessment(NOT_CHECKED, (), notes)
     return Assessment(STALE if stale else OK if known else READ, (), notes)
 
@@ -105,7 +108,7 @@ def _sanctions(stored):
 
 
 def _skatteverket(stored):
-    findings, notes = [], []
+    findings, notes, unanswered = [], [], []
     for r in stored.records:
         for value, missing, label in ((r.f_tax, "Saknar F-skatt.", "F-skatt"), (r.vat, "Inte momsregistrerad.", "moms"),
                                       (r.employer, "Inte registrerad som arbetsgivare.", "arbetsgivare")):
@@ -113,7 +116,11 @@ def _skatteverket(stored):
                 findings.append(missing)
             elif value is None:
                 notes.append(f"Besked om {label} saknas.")
-    return tuple(findings), tuple(notes)
+                unanswered.append(label)
+    if stored.conclusive and not stored.records:
+        notes.append("Svaret innehåller inga uppgifter om registrering.")
+        unanswered.append("registrering")
+    return tuple(findings), tuple(notes), tuple(unanswered)
 
 
 def _kronofogden(stored):
