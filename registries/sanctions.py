@@ -137,8 +137,10 @@ class YenteClient:
                        else f"Sanktionstjänsten svarade HTTP {answer.status}.")
             return [failed(NAME, o, status, self.source, message, query=query_of(i), **evidence)
                     for i, (o, _) in enumerate(queries)]
+        # Each result keeps only its own query's answer as raw evidence: the shared reply names
+        # up to 99 other companies or persons (representatives' names and birth dates).
         return [result_from_matches(o, data["responses"].get(f"q{i}"), self.threshold, source=self.source,
-                                    query=query_of(i), **evidence)
+                                    query=query_of(i), **{**evidence, "raw": _own_answer(data, f"q{i}")})
                 for i, (o, _) in enumerate(queries)]
 
     def ping(self) -> bool:
@@ -146,6 +148,11 @@ class YenteClient:
             return self.client.request("GET", self.base_url + "/healthz").status == 200
         except Unavailable:
             return False
+
+
+def _own_answer(data: dict, query_id: str) -> bytes:
+    return json.dumps({"query_id": query_id, "response": data["responses"].get(query_id)},
+                      ensure_ascii=False, indent=1).encode()
 
 
 class SanctionsFixtures:

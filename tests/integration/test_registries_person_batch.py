@@ -220,3 +220,14 @@ def test_suppliers_adapter_uses_one_call_for_all_representatives(stub, db):
     assert statuses[7] == ev.ERROR and statuses[-1] == ev.FOUND
     assert statuses.count(ev.NOT_FOUND) + statuses.count(ev.FOUND) == len(batch) - 1
     assert all(out[(r.registry, r.subject, r.identifier)].ref.startswith("registry_lookup:") for r in requests)
+
+
+def test_each_person_keeps_only_its_own_answer_as_evidence(stub, db):
+    """The shared yente reply names every representative of the batch; a person's stored raw
+    answer must not carry the others' names and birth dates."""
+    rows = services.batch_person_lookup(db.session, None, people(3) + [LISTED], concurrency=1)
+    for row, (name, _) in zip(rows, people(3) + [LISTED]):
+        raw = db.session.get(RegistryBlob, row.raw_sha256).data.decode()
+        others = [n for n, _ in people(3) + [LISTED] if n != name]
+        assert not any(other in raw for other in others), (name, raw[:300])
+        assert json.loads(raw)["query_id"].startswith("q")
