@@ -243,7 +243,7 @@ def main() -> None:
             url2 = url.replace("b.db", "reps.db")  # BENCH_DATABASE_URL: the same database, reset
             pid, truth = setup(url2, n, representatives=True)
             print("\nMed en VD per leverantör (utdrag registrerat; personsökning i "
-                  "sanktionslistorna en i taget, registries.services.person_lookup):", end="")
+                  "sanktionslistorna i batchar om 100, registries.services.batch_person_lookup):", end="")
             run(url2, pid, truth, fault_rate=0.0, retries=3, concurrency=concurrency,
                 chunk=chunk)
 
