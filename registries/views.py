@@ -21,7 +21,7 @@ from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
 from registries.csvfiles import ImportRejected
 from registries.documents import DocumentError
-from registries.models import RegistryDocument, RegistryImport, RegistryLookup
+from registries.models import RegistryDocument, RegistryImport, RegistryLookup, RegistryRecord
 from registries.store import blob_data
 
 bp = Blueprint("registries", __name__, url_prefix="/registries")
@@ -101,6 +101,13 @@ def raw(lookup_id: int):
 def document(document_id: int):
     doc = db.get_or_404(RegistryDocument, document_id)
     data = blob_data(db.session, doc.sha256)
+    subjects = set(db.session.scalars(select(RegistryRecord.identifier).where(
+        RegistryRecord.document_id == doc.id))) | set(db.session.scalars(
+        select(RegistryLookup.identifier).where(RegistryLookup.document_id == doc.id)))
+    if any(_is_personal(s) for s in subjects):  # a sole trader's document names them in full
+        record_view(db.session, "registry_document", doc.id,
+                    "Laddade ned dokument om enskild näringsidkare")
+        db.session.commit()
     return Response(data, mimetype=doc.content_type, headers={
         "Content-Disposition": f"attachment; filename=dokument-{doc.id}.{doc.content_type.rsplit('/', 1)[-1]}"})
 

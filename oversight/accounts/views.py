@@ -14,6 +14,7 @@ from oversight.accounts.models import AccountHolderEvidence, SharedAccountAllowa
 from oversight.accounts.services import AccountsError
 from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import validate_account
+from oversight.audit import record_view
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.organisations import services as org_services
@@ -176,6 +177,13 @@ def holder_document(evidence_id: int):
     doc = evidence.document
     if doc is None:
         abort(404)
+    if evidence.is_private:  # the bank's answer names the private holder in full
+        if not current_user.can("personal.reveal"):
+            abort(403)
+        record_view(db.session, "account_document", doc.id,
+                    f"Laddade ned underlaget om kontohavaren (privatperson) för "
+                    f"{evidence.kind_label} {evidence.number}")
+        db.session.commit()
     safe_name = re.sub(r"[^\w.\-]+", "_", doc.filename)[:120] or "underlag"
     return Response(doc.data, mimetype=doc.content_type, headers={
         "Content-Disposition": f'attachment; filename="{safe_name}"'})
