@@ -42,13 +42,21 @@ def _local_naive(value: datetime) -> datetime:
     return value.astimezone(STOCKHOLM).replace(tzinfo=None)
 
 
+def _csv_value(value) -> str:
+    """Numbers as they are (a negative amount is not a formula); everything else as text,
+    neutralised if it starts like a formula."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return safe_cell(_text(value))
+
+
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """Semicolon-separated UTF-8 with BOM: what Swedish Excel opens correctly by double-click."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in headers])
     for row in rows:
-        writer.writerow([safe_cell(_text(v)) for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
