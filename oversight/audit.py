@@ -133,8 +133,17 @@ def _columns(obj) -> Iterable[str]:
             yield attr.key, attr.key in excluded
 
 
+def _value(obj, key: str, hidden: bool, value: Any) -> Any:
+    """What the trail keeps of one column: excluded columns as ***, and a model may mask a
+    value through ``audit_value`` (a sole trader's organisationsnummer is a personnummer)."""
+    if hidden:
+        return "***"
+    mask = getattr(obj, "audit_value", None)
+    return _jsonable(mask(key, value) if mask else value)
+
+
 def _snapshot(obj) -> dict:
-    return {k: ("***" if hidden else _jsonable(getattr(obj, k))) for k, hidden in _columns(obj)}
+    return {k: _value(obj, k, hidden, getattr(obj, k)) for k, hidden in _columns(obj)}
 
 
 def _changes(obj) -> tuple[dict, dict]:
@@ -146,8 +155,7 @@ def _changes(obj) -> tuple[dict, dict]:
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
             if old != new:
-                before[key] = "***" if hidden else _jsonable(old)
-                after[key] = "***" if hidden else _jsonable(new)
+                before[key], after[key] = _value(obj, key, hidden, old), _value(obj, key, hidden, new)
     return before, after
 
 
@@ -156,25 +164,28 @@ def _entity_id(obj) -> Any:
     return ident[0] if ident and len(ident) == 1 else ident
 
 
+def _row(obj, action: str) -> dict:
+    row = _base_row(action, obj.__tablename__, _entity_id(obj), str(obj)[:500])
+    if getattr(obj, "__department_scoped__", False) and getattr(obj, "department_id", None):
+        # Entries about personal data belong to the owning department, which alone reads them
+        # (also when the system, which has no department, made the change).
+        row["department_id"] = obj.department_id
+    return row
+
+
 def _after_flush(session: Session, flush_context) -> None:
     rows = []
     for obj in session.new:
         if getattr(obj, "__audited__", False):
-            row = _base_row("create", obj.__tablename__, _entity_id(obj), str(obj)[:500])
-            row["after"] = _snapshot(obj)
-            rows.append(row)
+            rows.append(_row(obj, "create") | {"after": _snapshot(obj)})
     for obj in session.dirty:
         if getattr(obj, "__audited__", False) and session.is_modified(obj):
             before, after = _changes(obj)
             if after:
-                row = _base_row("update", obj.__tablename__, _entity_id(obj), str(obj)[:500])
-                row["before"], row["after"] = before, after
-                rows.append(row)
+                rows.append(_row(obj, "update") | {"before": before, "after": after})
     for obj in session.deleted:
         if getattr(obj, "__audited__", False):
-            row = _base_row("delete", obj.__tablename__, _entity_id(obj), str(obj)[:500])
-            row["before"] = _snapshot(obj)
-            rows.append(row)
+            rows.append(_row(obj, "delete") | {"before": _snapshot(obj)})
     _append(session.connection(), rows)
 
 

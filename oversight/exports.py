@@ -43,10 +43,11 @@ def _local_naive(value: datetime) -> datetime:
 
 
 def _csv_value(value) -> str:
-    """Numbers as they are (a negative amount is not a formula); everything else as text,
-    neutralised if it starts like a formula."""
+    """Numbers as numbers with a decimal comma, which Swedish Excel reads in a semicolon file (a
+    negative amount is not a formula); everything else as text, neutralised if it starts like
+    a formula."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return str(value)
+        return str(value).replace(".", ",")
     return safe_cell(_text(value))
 
 

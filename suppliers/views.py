@@ -354,7 +354,7 @@ def monitoring_run():
 
 
 @bp.post("/monitoring/findings/<int:finding_id>/ack")
-@require("supplier.view")
+@require("supplier.acknowledge")
 def acknowledge(finding_id: int):
     finding = get_scoped_or_404(db.session, MonitoringFinding, finding_id, current_user)
     monitoring.acknowledge(db.session, current_user, finding)

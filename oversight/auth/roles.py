@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "supplier.view": set(ROLE_LABELS),
     "supplier.manage": {ADMIN, PROCUREMENT},
     "supplier.decide": {PROCUREMENT},
+    "supplier.acknowledge": _WRITERS,  # mark a monitoring finding as handled (not read-only roles)
     "complaint.create": _WRITERS,
     "grants.view": set(ROLE_LABELS),
     "grants.manage": {ADMIN, GRANTS},

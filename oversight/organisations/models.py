@@ -70,6 +70,12 @@ class Organisation(TimestampMixin, db.Model):
             return self.orgnr[:8] + "-****"
         return self.orgnr
 
+    def audit_value(self, key: str, value):
+        """The audit trail keeps a sole trader's personnummer masked, as the UI shows it."""
+        if key == "orgnr" and self.is_sole_trader and value:
+            return value[:8] + "-****"
+        return value
+
     @property
     def current_accounts(self) -> list[BankAccount]:
         return [a for a in self.bank_accounts if a.removed_at is None]

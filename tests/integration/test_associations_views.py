@@ -132,7 +132,7 @@ def test_detection_job_report_judgement_and_export(db, make, login_as):
     csv = client.get(f"/associations/report?run={run.id}&status=all&format=csv")
     text = csv.get_data(as_text=True)
     assert csv.mimetype == "text/csv" and text.startswith("\ufeffklusternyckel;")
-    assert f"orgnr:{org.orgnr};Föreningen Test;{org.orgnr};ja;2;3000.00" in text
+    assert f"orgnr:{org.orgnr};Föreningen Test;{org.orgnr};ja;2;3000,00" in text
     assert "Godkänd samfinansiering" in text
     xlsx = client.get(f"/associations/report?run={run.id}&status=all&format=xlsx")
     assert xlsx.data[:2] == b"PK"

@@ -8,4 +8,4 @@ from oversight.exports import csv_bytes
 def test_negative_numbers_are_not_turned_into_text():
     body = csv_bytes(["belopp", "antal", "text"],
                      [[Decimal("-1500.50"), -3, "-2+3"]]).decode("utf-8-sig")
-    assert body.splitlines()[1] == "-1500.50;-3;'-2+3"
+    assert body.splitlines()[1] == "-1500,50;-3;'-2+3"  # decimal comma for Swedish Excel
