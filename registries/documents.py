@@ -6,31 +6,16 @@ document's id on the ``RegistryResult`` (``document_id``) so the evidence page l
 """
 from __future__ import annotations
 
-import os
 from datetime import date
 
 from sqlalchemy.orm import Session
 
+from oversight.uploads import UploadError, check_document, safe_filename
 from registries.models import RegistryDocument
 from registries.store import put_blob
 
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-ALLOWED_LABEL = "PDF, PNG eller JPEG"
-
-
-class DocumentError(ValueError):
-    """A user-facing (Swedish) message about an unacceptable document."""
-
-
-def sniff(data: bytes) -> str | None:
-    for signature, content_type in SIGNATURES:
-        if data.startswith(signature):
-            return content_type
-    return None
+# What an acceptable document is, is defined once, in oversight.uploads.
+DocumentError = UploadError
 
 
 def read_upload(storage, max_bytes: int) -> tuple[str, bytes]:
@@ -41,22 +26,10 @@ def read_upload(storage, max_bytes: int) -> tuple[str, bytes]:
     return storage.filename, data
 
 
-def check_document(filename: str, data: bytes, max_bytes: int) -> str:
-    """The document's content type, or a DocumentError saying what is wrong."""
-    if not data:
-        raise DocumentError("Dokumentet är tomt.")
-    if len(data) > max_bytes:
-        raise DocumentError(f"Dokumentet är större än {max_bytes // (1024 * 1024)} MB.")
-    content_type = sniff(data)
-    if content_type is None:
-        raise DocumentError(f"Dokumentet {os.path.basename(filename)!r} är inte en {ALLOWED_LABEL}-fil.")
-    return content_type
-
-
 def store_document(session: Session, user, filename: str, data: bytes, document_date: date | None,
                    max_bytes: int) -> RegistryDocument:
     content_type = check_document(filename, data, max_bytes)
-    safe_name = os.path.basename(filename.replace("\\", "/"))[:255] or "dokument"
+    safe_name = safe_filename(filename)
     document = RegistryDocument(
         sha256=put_blob(session, data, content_type), filename=safe_name, content_type=content_type,
         size=len(data), document_date=document_date, uploaded_by_id=getattr(user, "id", None))

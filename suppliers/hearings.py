@@ -7,7 +7,6 @@ Everything here is department-scoped: callers load hearings and decisions throug
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import date, timedelta
 
 from flask import current_app
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from oversight.db import utcnow
 from oversight.organisations import services as orgs
+from oversight.uploads import UploadError, check_document, safe_filename
 from suppliers import letters, rules
 from suppliers.evidence_store import digest
 from suppliers.models import (
@@ -23,10 +23,6 @@ from suppliers.models import (
 )
 from suppliers.services import SupplierError
 
-SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf"),
-              (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-              (b"\xff\xd8\xff", "image/jpeg", ".jpg"))
-ALLOWED_LABEL = "PDF, PNG eller JPEG"
 
 
 def _own(user, row, what: str) -> None:
@@ -133,14 +129,10 @@ def update_notes(session: Session, user, hearing: Hearing, notes: str) -> None:
 
 
 def check_upload(filename: str, data: bytes, max_bytes: int) -> str:
-    if not data:
-        raise SupplierError("Filen är tom.")
-    if len(data) > max_bytes:
-        raise SupplierError(f"Filen är större än {max_bytes // (1024 * 1024)} MB.")
-    for signature, content_type, _ in SIGNATURES:
-        if data.startswith(signature):
-            return content_type
-    raise SupplierError(f"Filen {os.path.basename(filename)!r} är inte en {ALLOWED_LABEL}-fil.")
+    try:
+        return check_document(filename, data, max_bytes, what="Filen")
+    except UploadError as exc:
+        raise SupplierError(str(exc)) from None
 
 
 def max_upload_bytes() -> int:
@@ -155,7 +147,7 @@ def add_document(session: Session, user, hearing: Hearing, *, filename: str, dat
     if hearing.status == "decided":
         raise SupplierError("Ärendet är beslutat; nya dokument hör till en rättelse.")
     content_type = check_upload(filename, data, max_upload_bytes())
-    safe = os.path.basename((filename or "").replace("\\", "/"))[:255] or "dokument"
+    safe = safe_filename(filename)
     document = HearingDocument(
         hearing_id=hearing.id, department_id=hearing.department_id, kind=kind, filename=safe,
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),

@@ -11,6 +11,7 @@ from flask_login import current_user
 from oversight.extensions import db
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, scoped_select
+from oversight.uploads import DOCUMENT_TYPES
 from suppliers import forms, hearings, rules, services
 from suppliers.models import Decision, Hearing, HearingDocument, SupplierCheck
 from suppliers.views import attempt, bp, flash_errors, supplier_or_404
@@ -191,7 +192,7 @@ def download_document(hearing_id: int, document_id: int):
 
 
 def _extension(content_type: str) -> str:
-    return {c: ext for _, c, ext in hearings.SIGNATURES}.get(content_type, "")
+    return {c: ext for _, c, ext in DOCUMENT_TYPES}.get(content_type, "")
 
 
 # --- decisions ------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from oversight.accounts.verification import (
 from oversight.audit import record_view
 from oversight.db import utcnow
 from oversight.organisations.models import BankAccount, Organisation, OrganisationName
+from oversight.uploads import UploadError, check_document, safe_filename, sniff_document
 
 CHUNK = 900  # bound parameters per IN (...) query: safe on SQLite and PostgreSQL
 
@@ -65,26 +66,19 @@ def _as_date(value) -> date | None:
 
 # --- documents -------------------------------------------------------------------------------
 
-_MAGIC = ((b"%PDF-", "application/pdf", ".pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-          (b"\xff\xd8\xff", "image/jpeg", ".jpg"))
-
-
 def document_type(data: bytes) -> str | None:
     """The content type from the file's first bytes (the browser's claim is not trusted)."""
-    return next((ctype for magic, ctype, _ in _MAGIC if data.startswith(magic)), None)
+    return sniff_document(data)
 
 
 def store_document(session: Session, user, filename: str, data: bytes) -> AccountDocument:
     max_mb = float(current_app.config.get("ACCOUNT_DOCUMENT_MAX_MB", 10)) \
         if has_app_context() else 10.0
-    if not data:
-        raise AccountsError("Underlaget är tomt.")
-    if len(data) > max_mb * 1024 * 1024:
-        raise AccountsError(f"Underlaget är större än {max_mb:g} MB.")
-    ctype = document_type(data)
-    if ctype is None:
-        raise AccountsError("Underlaget måste vara en PDF eller en bild (PNG, JPEG).")
-    name = (filename or "underlag").replace("\\", "/").rsplit("/", 1)[-1][:200] or "underlag"
+    try:
+        ctype = check_document(filename, data, int(max_mb * 1024 * 1024), what="Underlaget")
+    except UploadError as exc:
+        raise AccountsError(str(exc)) from None
+    name = safe_filename(filename, default="underlag", limit=200)
     doc = AccountDocument(filename=name, content_type=ctype, size=len(data),
                           sha256=sha256(data), data=data,
                           uploaded_by_id=getattr(user, "id", None))

@@ -52,7 +52,7 @@ def test_manual_answer_needs_a_document_of_an_accepted_type(db, user, app, monke
                   source="bank", status="active", answered_on=recent())
     with pytest.raises(AccountsError, match="Bifoga underlaget"):
         services.add_holder_answer(db.session, user, **kwargs)
-    with pytest.raises(AccountsError, match="PDF eller en bild"):
+    with pytest.raises(AccountsError, match="inte en PDF, PNG eller JPEG-fil"):
         services.add_holder_answer(db.session, user, document=("x.pdf", b"MZ\x90 not a pdf"),
                                    **kwargs)
     monkeypatch.setitem(app.config, "ACCOUNT_DOCUMENT_MAX_MB", 0.00001)

@@ -108,7 +108,7 @@ def test_manual_holder_entry_with_document(db, officer, login_as):
             "answered_on": RECENT.isoformat(), "reference": "", "note": ""}
     bad = client.post("/accounts/holders/new", data={**data, "document": (io.BytesIO(b"hello"),
                       "intyg.pdf")}, content_type="multipart/form-data")
-    assert "PDF eller en bild" in bad.get_data(as_text=True)
+    assert "inte en PDF, PNG eller JPEG-fil" in bad.get_data(as_text=True)
     assert db.session.scalar(select(func.count(AccountHolderEvidence.id))) == 0
     ok = client.post("/accounts/holders/new", data={**data, "document": (io.BytesIO(PDF),
                      "intyg.pdf")}, content_type="multipart/form-data")
