@@ -9,13 +9,25 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from oversight.audit import verify_chain
+from oversight.audit import set_actor, verify_chain
 from oversight.auth import services
 from oversight.auth.models import DEPARTMENT_KINDS, Department, User
 from oversight.auth.roles import ROLE_LABELS
 from oversight.extensions import db
 
 users_cli = AppGroup("users", help="Användare: skapa och lista.")
+
+
+def acting_user(username: str | None) -> User | None:
+    """The user a CLI command acts as (``--user``); changes are attributed to them in the audit
+    trail, or to "system" without one."""
+    user = None
+    if username:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"Okänd användare: {username}")
+    set_actor(user)
+    return user
 audit_cli = AppGroup("audit", help="Granskningsloggen.")
 demo_cli = AppGroup("demo", help="Demodata (syntetisk, inga verkliga personer).")
 departments_cli = AppGroup("departments", help="Förvaltningar och nämnder.")

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from oversight.audit import set_actor
-from oversight.auth.models import User
+from oversight.cli import acting_user
 from oversight.extensions import db
 from oversight.formatting import local_datetime
 from oversight.organisations.models import Organisation
@@ -20,16 +20,6 @@ from registries.base import REGISTRIES, REGISTRY_LABELS
 from registries.csvfiles import ImportRejected
 
 registries_cli = AppGroup("registries", help="Register: uppslag, filimport, status och testserver.")
-
-
-def _user(username: str | None):
-    user = None
-    if username:
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise click.ClickException(f"Okänd användare: {username}")
-    set_actor(user)
-    return user
 
 
 def _as_json(stored, assessment) -> dict:
@@ -51,7 +41,7 @@ def _as_json(stored, assessment) -> dict:
 @click.option("--user", "username", default=None, help="Användare som uppslaget registreras på.")
 def lookup(registry, identifier, as_json, name, cached, username):
     """Slå upp IDENTIFIER i REGISTRY och spara svaret som bevis. Slutkod 2 om svaret inte är säkert."""
-    user = _user(username)
+    user = acting_user(username)
     try:
         stored = services.lookup(db.session, user, registry, identifier, name=name, use_cache=cached)
     except services.RegistryInputError as exc:
@@ -90,7 +80,7 @@ def _describe(record) -> str:
 @click.option("--user", "username", default=None)
 def import_command(kind, path, data_date, username):
     """Importera en fil av typen KIND (se README: importformat)."""
-    user = _user(username)
+    user = acting_user(username)
 
     def progress(done, total, message):
         click.echo(f"  {done} rader …", err=True)
@@ -134,7 +124,7 @@ def status(ping):
 @click.option("--user", "username", default=None)
 def screen(chosen, concurrency, fresh, username):
     """Slå upp alla organisationer i registret mot de valda registren (alla om inget anges)."""
-    user = _user(username)
+    user = acting_user(username)
     orgnrs = list(db.session.scalars(select(Organisation.orgnr).order_by(Organisation.orgnr)))
     for registry in chosen or REGISTRIES:
         rows = services.batch_lookup(db.session, user, registry, orgnrs, concurrency=concurrency, use_cache=not fresh)

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from oversight.cli import acting_user
 from oversight.audit import set_actor
 from oversight.auth.models import Department, User
 from oversight.extensions import db
@@ -37,12 +38,8 @@ class _CliActor:
 
 
 def _actor(username: str | None, department_code: str | None) -> _CliActor:
-    user = None
     if username:
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise click.ClickException(f"Okänd användare: {username}")
-        set_actor(user)
+        user = acting_user(username)
         return _CliActor(user.department, user)
     code = department_code or current_app.config.get("SUPPLIERS_CLI_DEPARTMENT")
     department = db.session.scalar(select(Department).where(Department.code == code)) \

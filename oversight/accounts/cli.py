@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from oversight.cli import acting_user
 from oversight.accounts import services
 from oversight.accounts.paymentfile import account_kind, parse_payment_file
 from oversight.accounts.payments import create_payment_check, run_payment_check, summarize, \
@@ -19,20 +20,6 @@ from oversight.extensions import db
 from oversight.organisations.services import get_by_orgnr
 
 accounts_cli = AppGroup("accounts", help="Kontokontroll: konton, betalfiler och kontohavare.")
-
-
-def _user(username: str | None):
-    if not username:
-        return None
-    from oversight.auth.models import User
-
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise click.ClickException(f"Användaren {username!r} finns inte.")
-    from oversight.audit import set_actor
-
-    set_actor(user)
-    return user
 
 
 def _kind(value: str) -> str:
@@ -54,7 +41,7 @@ def _kind(value: str) -> str:
 def verify_command(orgnr, kind, number, name, as_json, record, username):
     """Verifiera att kontot NUMBER av typen KIND tillhör organisationen ORGNR."""
     kind = _kind(kind)
-    user = _user(username)
+    user = acting_user(username)
     org = get_by_orgnr(db.session, orgnr)
     if org is None and not name:
         raise click.ClickException("Organisationen finns inte i registret: ange --name.")
@@ -95,7 +82,7 @@ def check_payments_command(path, fmt, as_json, department_code, username):
         for error in exc.errors:
             click.echo(str(error), err=True)
         sys.exit(1)
-    user = _user(username)
+    user = acting_user(username)
     results = verify_payments(db.session, parsed.payments)
     summary = summarize(results)
     saved = None
@@ -150,7 +137,7 @@ def _save(data: bytes, path: str, fmt, department_code: str, user) -> int:
 @click.option("--user", "username", help="Användare som importen registreras på.")
 def import_holders_command(path, username):
     """Importera besked om kontohavare från en CSV-fil (alla rader eller ingen)."""
-    user = _user(username)
+    user = acting_user(username)
     with open(path, "rb") as fh:
         data = fh.read()
     try:
