@@ -26,7 +26,7 @@ from oversight.accounts.verification import (
 )
 from oversight.audit import record_view
 from oversight.db import utcnow
-from oversight.organisations.models import BankAccount, Organisation, OrganisationName
+from oversight.organisations.models import BankAccount, Organisation
 from oversight.uploads import UploadError, check_document, safe_filename, sniff_document
 
 CHUNK = 900  # bound parameters per IN (...) query: safe on SQLite and PostgreSQL

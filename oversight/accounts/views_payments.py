@@ -1,7 +1,7 @@
 """Thin views for payment-file checks: upload -> background job -> result (export, print)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 

@@ -98,7 +98,7 @@ def test_admin_manages_users_and_others_cannot(login_as, make, db):
 
 
 def test_cli_creates_user(runner, make, db):
-    dept = make.department(code="sdf-test")
+    make.department(code="sdf-test")
     db.session.commit()
     result = runner.invoke(args=["users", "create", "cli.user", "--name", "Cli Användare",
                                  "--role", "investigator", "--department", "sdf-test",
