@@ -22,7 +22,7 @@ from tests import factories  # noqa: E402
 PASSWORD = factories.PASSWORD
 
 
-def testing_config(**overrides) -> dict:
+def config_for_tests(**overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
@@ -37,7 +37,7 @@ def testing_config(**overrides) -> dict:
 
 @pytest.fixture(scope="session")
 def app():
-    app = create_app(testing_config())
+    app = create_app(config_for_tests())
 
     def _forget_previous_requests_user():
         # Requests reuse the test's app context (the db fixture holds one), so ``g`` would

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from oversight.app import create_app
-from tests.conftest import PASSWORD, testing_config
+from tests.conftest import PASSWORD, config_for_tests
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def live_server(app):
-    server_app = create_app(testing_config(WTF_CSRF_ENABLED=True))
+    server_app = create_app(config_for_tests(WTF_CSRF_ENABLED=True))
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -218,9 +218,9 @@ def test_allow_list_add_and_withdraw(db, officer, login_as):
 def test_payment_files_may_exceed_the_general_upload_limit_with_csrf_on(make, db):
     """The raised limit must apply before CSRF validation reads the form."""
     from oversight.app import create_app
-    from tests.conftest import PASSWORD, testing_config
+    from tests.conftest import PASSWORD, config_for_tests
 
-    app = create_app(testing_config(WTF_CSRF_ENABLED=True, PAYMENT_FILE_MAX_MB=1))
+    app = create_app(config_for_tests(WTF_CSRF_ENABLED=True, PAYMENT_FILE_MAX_MB=1))
     app.config["MAX_CONTENT_LENGTH"] = 2048  # the general limit, far below the fixture file
     user = make.user(role="grants")
     db.session.commit()

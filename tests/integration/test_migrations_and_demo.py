@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from oversight.app import create_app
 from oversight.auth.models import Department
 from oversight.extensions import db as _db
-from tests.conftest import testing_config
+from tests.conftest import config_for_tests
 
 
 def _fresh_database_url(tmp_path) -> str:
@@ -25,7 +25,7 @@ def _fresh_database_url(tmp_path) -> str:
 
 
 def test_upgrade_on_empty_database_matches_models(tmp_path):
-    app = create_app(testing_config(DATABASE_URL=_fresh_database_url(tmp_path)))
+    app = create_app(config_for_tests(DATABASE_URL=_fresh_database_url(tmp_path)))
     with app.app_context():
         upgrade()
         with _db.engine.connect() as conn:

@@ -4,7 +4,7 @@ import pytest
 
 from oversight.app import create_app
 from oversight.jobs import create_job, dispatch, job_handler, Job
-from tests.conftest import PASSWORD, testing_config
+from tests.conftest import PASSWORD, config_for_tests
 
 
 def test_security_headers_on_every_page(client):
@@ -16,7 +16,7 @@ def test_security_headers_on_every_page(client):
 
 
 def test_csrf_is_enforced_when_enabled(make, db):
-    app = create_app(testing_config(WTF_CSRF_ENABLED=True))
+    app = create_app(config_for_tests(WTF_CSRF_ENABLED=True))
     user = make.user()
     db.session.commit()
     c = app.test_client()
@@ -108,7 +108,7 @@ def test_job_goes_through_the_real_sqlite_queue(tmp_path, make, db):
     from huey import SqliteHuey
     from oversight.jobs import get_huey
 
-    worker_app = create_app(testing_config(JOBS_IMMEDIATE=False))
+    worker_app = create_app(config_for_tests(JOBS_IMMEDIATE=False))
     worker_app.instance_path = str(tmp_path)
     huey = get_huey(worker_app)
     assert isinstance(huey, SqliteHuey)
