@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from oversight.accounts.models import AccountVerificationRecord, PaymentCheck
 from oversight.accounts.services import latest_records, verify_organisation_accounts
-from oversight.accounts.verification import CMTC, NMTC
+from oversight.accounts.verification import CMTC, NMTC, NOAP
 from oversight.attention import AttentionItem, provider
 from oversight.db import utcnow
 from oversight.formatting import local_datetime
@@ -59,11 +59,12 @@ def _verification_items(session: Session) -> list[AttentionItem]:
             continue
         seen.add(key)  # only the latest verification of an account counts
         alerts = r.alerts
-        if r.status not in (NMTC, CMTC) and not alerts:
+        if r.status not in (NMTC, CMTC, NOAP) and not alerts:
             continue
-        detail = r.explanation if r.status in (NMTC, CMTC) else alerts[0].text
+        detail = r.explanation if r.status in (NMTC, CMTC, NOAP) else alerts[0].text
         items.append(AttentionItem(
-            title=f"Konto att kontrollera: {r.organisation.name} – {r.kind_label} {r.number} "
+            title=f"{'Konto kunde inte verifieras' if r.status == NOAP else 'Konto att kontrollera'}: "
+                  f"{r.organisation.name} – {r.kind_label} {r.number} "
                   f"({r.status})",
             detail=detail[:240],
             url=url_for("organisations.show", org_id=r.organisation_id, _anchor="kontokontroll"),
@@ -88,7 +89,8 @@ def _payment_check_items(session: Session, user) -> list[AttentionItem]:
         items.append(AttentionItem(
             title=f"Betalfil med avvikelser: {check.filename}",
             detail=(f"{check.attention_count} av {check.n_payments} betalningar behöver "
-                    f"kontrolleras (NMTC {counts.get(NMTC, 0)}, CMTC {counts.get(CMTC, 0)}); "
+                    f"kontrolleras (NMTC {counts.get(NMTC, 0)}, CMTC {counts.get(CMTC, 0)}, "
+                    f"NOAP {counts.get(NOAP, 0)}); "
                     f"kontrollerad {local_datetime(check.created_at)}."),
             url=url_for("accounts.payment_check", check_id=check.id, attention=1),
             severity="danger" if counts.get(NMTC) else "warning",

@@ -258,7 +258,8 @@ class AccountVerification:
 
     @property
     def needs_attention(self) -> bool:
-        return self.status in (NMTC, CMTC) or bool(self.alerts)
+        # NOAP too: an account that could not be verified must not read as checked and fine.
+        return self.status in (NMTC, CMTC, NOAP) or bool(self.alerts)
 
     def to_json(self) -> dict:
         return {

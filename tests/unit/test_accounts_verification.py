@@ -98,6 +98,8 @@ def test_thresholds_come_from_settings():
 def test_no_evidence_is_noap():
     v = verify(claim(), ctx())
     assert v.status == NOAP and "inget besked" in v.explanation
+    # fail closed: a payment that could not be verified needs a person, it is not "fine"
+    assert v.needs_attention
 
 
 def test_stale_evidence_is_noap_never_mtch():
