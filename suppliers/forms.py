@@ -13,7 +13,7 @@ from suppliers import evidence as ev
 from suppliers import rules
 from suppliers.models import (
     COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, CONTRACT_STATUSES, DECISION_OUTCOMES,
-    DOCUMENT_KINDS, PROCEDURES,
+    DOCUMENT_KINDS, PROCEDURES, PROCUREMENT_STATUSES,
 )
 
 REQUIRED = "Fältet måste fyllas i."
@@ -43,6 +43,12 @@ class ProcurementForm(_ProcedureFields, FlaskForm):
                                                         Length(max=60)])
     title = StringField("Rubrik", validators=[DataRequired("Ange rubrik."), Length(max=300)])
     estimated_value = StringField("Uppskattat värde (kr)", validators=[Optional(), Length(max=30)])
+
+
+class ProcurementEditForm(ProcurementForm):
+    """The create form plus the procurement's status (a new one always starts as "Pågår")."""
+
+    status = SelectField("Status", choices=list(PROCUREMENT_STATUSES.items()), default="open")
 
 
 class TendererForm(FlaskForm):

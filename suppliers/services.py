@@ -24,7 +24,12 @@ from suppliers.models import (
 
 
 class SupplierError(ValueError):
-    """A user-facing validation error (Swedish message)."""
+    """A user-facing validation error (Swedish message). ``field`` names the form field the
+    error is about, when there is one, so an edit page can show it next to that field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- suppliers -------------------------------------------------------------------------------
@@ -155,31 +160,59 @@ def _money(value) -> Decimal | None:
 def _procedure_fields(data: dict) -> dict:
     procedure = data.get("procedure")
     if procedure not in PROCEDURES:
-        raise SupplierError("Välj upphandlingsform.")
+        raise SupplierError("Välj upphandlingsform.", field="procedure")
     permit_bound = bool(data.get("permit_bound"))
     activity = (data.get("permit_activity") or "").strip() or None
     if permit_bound and not activity:
-        raise SupplierError("Ange vilken tillståndspliktig verksamhet det gäller.")
+        raise SupplierError("Ange vilken tillståndspliktig verksamhet det gäller.",
+                            field="permit_activity")
     return dict(procedure=procedure, service_category=(data.get("service_category") or "").strip()
                 or None, welfare=bool(data.get("welfare")),
                 above_threshold=bool(data.get("above_threshold")), permit_bound=permit_bound,
                 permit_activity=activity)
 
 
-def create_procurement(session: Session, user, data: dict) -> Procurement:
+def _procurement_fields(session: Session, data: dict, *, default_status: str = "open",
+                        current: Procurement | None = None) -> dict:
+    """The validated columns of a procurement (create and update share the rules)."""
     reference = (data.get("reference") or "").strip()
     title = (data.get("title") or "").strip()
     if not reference or not title:
-        raise SupplierError("Diarienummer och rubrik krävs.")
-    if session.scalar(select(Procurement).where(Procurement.reference == reference)):
-        raise SupplierError(f"Det finns redan en upphandling med diarienummer {reference}.")
-    procurement = Procurement(reference=reference, title=title,
-                              department_id=user.department_id, created_by_id=user.id,
-                              estimated_value=_money(data.get("estimated_value")),
-                              status=data.get("status") or "open", **_procedure_fields(data))
-    if procurement.status not in PROCUREMENT_STATUSES:
-        raise SupplierError("Okänd status.")
+        raise SupplierError("Diarienummer och rubrik krävs.",
+                            field="reference" if not reference else "title")
+    duplicate = select(Procurement).where(Procurement.reference == reference)
+    if current is not None:
+        duplicate = duplicate.where(Procurement.id != current.id)
+    if session.scalar(duplicate):
+        raise SupplierError(f"Det finns redan en upphandling med diarienummer {reference}.",
+                            field="reference")
+    status = data.get("status") or default_status
+    if status not in PROCUREMENT_STATUSES:
+        raise SupplierError("Okänd status.", field="status")
+    try:
+        value = _money(data.get("estimated_value"))
+    except SupplierError as exc:
+        raise SupplierError(str(exc), field="estimated_value") from exc
+    return dict(reference=reference, title=title, estimated_value=value, status=status,
+                **_procedure_fields(data))
+
+
+def create_procurement(session: Session, user, data: dict) -> Procurement:
+    procurement = Procurement(department_id=user.department_id, created_by_id=user.id,
+                              **_procurement_fields(session, data))
     session.add(procurement)
+    session.flush()
+    return procurement
+
+
+def update_procurement(session: Session, user, procurement: Procurement, data: dict) -> Procurement:
+    """Change a procurement's facts (the owning department only), validated like
+    ``create_procurement``; nothing changes on an error. Audited through ``__audited__``."""
+    _require_own(user, procurement.department_id, "upphandlingen")
+    fields = _procurement_fields(session, data, default_status=procurement.status,
+                                 current=procurement)
+    for name, value in fields.items():
+        setattr(procurement, name, value)
     session.flush()
     return procurement
 
@@ -214,29 +247,52 @@ def _require_own(user, department_id: int, what: str) -> None:
 
 # --- contracts ---------------------------------------------------------------------------------
 
-def create_contract(session: Session, user, supplier: Supplier, data: dict) -> Contract:
+def _contract_fields(data: dict, *, default_status: str = "active") -> dict:
+    """The validated, editable columns of a contract (create and update share the rules)."""
     reference = (data.get("reference") or "").strip()
     title = (data.get("title") or "").strip()
     if not reference or not title:
-        raise SupplierError("Avtalsnummer och rubrik krävs.")
+        raise SupplierError("Avtalsnummer och rubrik krävs.",
+                            field="reference" if not reference else "title")
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and end < start:
-        raise SupplierError("Slutdatum kan inte ligga före startdatum.")
-    status = data.get("status") or "active"
+        raise SupplierError("Slutdatum kan inte ligga före startdatum.", field="end_date")
+    status = data.get("status") or default_status
     if status not in CONTRACT_STATUSES:
-        raise SupplierError("Okänd avtalsstatus.")
+        raise SupplierError("Okänd avtalsstatus.", field="status")
     fields = _procedure_fields(data)
     calling = data.get("calling_department_id") or None
-    framework_id = data.get("framework_id") or None
     if fields["procedure"] == "call_off" and not calling:
-        raise SupplierError("Ange vilken förvaltning som avropar.")
-    contract = Contract(reference=reference, title=title, supplier_id=supplier.id,
+        raise SupplierError("Ange vilken förvaltning som avropar.",
+                            field="calling_department_id")
+    try:
+        value = _money(data.get("value"))
+    except SupplierError as exc:
+        raise SupplierError(str(exc), field="value") from exc
+    return dict(reference=reference, title=title, calling_department_id=calling, value=value,
+                start_date=start, end_date=end, status=status, **fields)
+
+
+def create_contract(session: Session, user, supplier: Supplier, data: dict) -> Contract:
+    fields = _contract_fields(data)
+    contract = Contract(supplier_id=supplier.id,
                         department_id=data.get("department_id") or user.department_id,
                         procurement_id=data.get("procurement_id") or None,
-                        framework_id=framework_id, calling_department_id=calling,
-                        value=_money(data.get("value")), start_date=start, end_date=end,
-                        status=status, **fields)
+                        framework_id=data.get("framework_id") or None, **fields)
     session.add(contract)
+    session.flush()
+    return contract
+
+
+def update_contract(session: Session, user, contract: Contract, data: dict) -> Contract:
+    """Change a contract's period, value, status (ending or terminating it), procedure and
+    calling department (the owning department only), validated like ``create_contract``;
+    nothing changes on an error. The owning department, supplier, procurement and framework
+    stay as they are. Audited through ``__audited__``."""
+    _require_own(user, contract.department_id, "avtalet")
+    fields = _contract_fields(data, default_status=contract.status)
+    for name, value in fields.items():
+        setattr(contract, name, value)
     session.flush()
     return contract
 

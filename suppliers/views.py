@@ -361,3 +361,7 @@ def acknowledge(finding_id: int):
     db.session.commit()
     flash("Markerad som hanterad.", "success")
     return redirect(url_for(".monitoring_feed"))
+
+
+# Edit pages for procurements and contracts live in views_edit.py on the same blueprint.
+from suppliers import views_edit  # noqa: E402,F401
