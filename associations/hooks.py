@@ -1,5 +1,5 @@
-"""Where the module plugs into the core: the detection job, start-page attention items, the
-section on the organisation page and the navigation entry."""
+"""Where the module plugs into the core: the detection and ledger-import jobs, start-page
+attention items, the section on the organisation page and the navigation entry."""
 from __future__ import annotations
 
 import re
@@ -17,6 +17,7 @@ from oversight.jobs import job_handler
 from oversight.organisations.sections import register
 
 DETECT_JOB = "associations.detect"
+IMPORT_JOB = "associations.import"
 
 navigation.register("associations.index", "Föreningsbidrag", "grants.view", 30)
 
@@ -49,6 +50,60 @@ def detect_job(session, job, progress):
     job.result_url = _url("associations.report", run=run.id)
     return {"run_id": run.id, "clusters": run.cluster_count,
             "associations": run.association_count, "new": run.new_count}
+
+
+class Importfel(Exception):
+    """A web import that could not be made. The job machinery shows a failed job's error as
+    "<exception name>: <message>", so the page reads "Importfel: Rad 12: ... Inget
+    importerades." """
+
+
+@job_handler(IMPORT_JOB)
+def import_job(session, job, progress):
+    """The final step of the web import: one transaction, idempotent by the file's SHA-256.
+    Params: upload_id, department_id, preset, columns (or None), period_start/period_end
+    (ISO dates or None), save_as (a name to save the chosen column mapping under, or None)."""
+    from datetime import date as _date
+
+    from sqlalchemy.exc import IntegrityError
+
+    from associations import imports
+    from associations.models import LedgerUpload
+    from oversight.audit import set_actor
+    from oversight.auth.models import Department, User
+
+    user = session.get(User, job.created_by_id) if job.created_by_id else None
+    set_actor(user)
+    p = job.params or {}
+    up = session.get(LedgerUpload, p.get("upload_id")) if p.get("upload_id") else None
+    if up is None:
+        raise Importfel("Den uppladdade filen finns inte längre (den är redan importerad eller "
+                        "borttagen efter ett dygn): ladda upp den igen. Inget importerades.")
+    department = session.get(Department, p.get("department_id") or up.department_id)
+    try:
+        report = imports.import_ledger(
+            session, user, data=up.content, filename=up.filename, department=department,
+            preset=p.get("preset") or "standard", columns=p.get("columns") or None,
+            period_start=_date.fromisoformat(p["period_start"]) if p.get("period_start")
+            else None,
+            period_end=_date.fromisoformat(p["period_end"]) if p.get("period_end") else None,
+            source="web", progress=progress)
+        if p.get("save_as"):
+            imports.save_mapping(session, department, p["save_as"], p.get("save_columns") or {})
+        session.delete(up)
+        session.flush()
+    except imports.LedgerImportError as exc:
+        raise Importfel(imports.nothing_imported(str(exc))) from exc
+    except IntegrityError as exc:
+        raise Importfel("Importen kunde inte sparas: samma fil importerades troligen samtidigt "
+                        "i ett annat jobb. Inget importerades här; se Importerade "
+                        "reskontror.") from exc
+    li = report.ledger_import
+    job.result_url = _url("associations.show_import", import_id=li.id)
+    job.message = " ".join([report.summary, *report.warnings])
+    return {"import_id": li.id, "created": report.created, "rows": li.row_count,
+            "departments": li.department_count, "grant_rows": li.grant_row_count,
+            "flagged_rows": li.flagged_row_count}
 
 
 # --- attention ----------------------------------------------------------------------------------

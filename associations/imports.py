@@ -1,7 +1,8 @@
 """Import of payment ledgers into the database (parsing is associations.ledger).
 
-One file = one transaction: the service only flushes, the view or CLI commits, and any error
-(LedgerError with its row number) leaves nothing behind once the caller rolls back. The file's
+One file = one transaction: the service only flushes, the background job (web) or the CLI
+commits, and any error (LedgerError with its row number) leaves nothing behind once the caller
+rolls back. The file is read and checked completely before anything is written. The file's
 SHA-256 is recorded and unique: importing the same file again adds nothing. Invalid
 organisation numbers are kept raw and flagged, never dropped.
 """
@@ -13,10 +14,11 @@ import io
 import os
 import re
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterator
+from typing import Callable, Iterator
 
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
@@ -40,6 +42,8 @@ PRESET_LABELS = {"orebro": "Örebro (RN1/FÖRVALTNING, LEVERANTÖR, ORGANISATIO,
                  "goteborg": "Göteborg (Förvaltning, Leverantör, Organisationsnummer, Belopp ...)",
                  "standard": "Standard (department, payee_name, org_nr, amount ...)"}
 BATCH = 5000
+PROGRESS_EVERY = 2000  # rows between progress calls during an import
+Progress = Callable[[int, "int | None", "str | None"], None]
 PREVIEW_ROWS = 20
 
 
@@ -102,6 +106,11 @@ def _preset(preset: str, columns: dict | None) -> Preset:
     if preset not in PRESETS:
         raise LedgerImportError(f"Okänd förinställning '{preset}' (välj {', '.join(PRESETS)}).")
     return PRESETS[preset]
+
+
+def check_columns(preset: str, columns: dict | None) -> None:
+    """A chosen mapping lacks a required column, or the preset is unknown: LedgerImportError."""
+    _preset(preset, columns)
 
 
 def open_rows(data: bytes, preset: str = "standard",
@@ -232,7 +241,7 @@ def mappings_for(session: Session, department_id: int) -> list[LedgerMapping]:
 
 @dataclass
 class ImportReport:
-    ledger_import: LedgerImport
+    ledger_import: LedgerImport | None
     created: bool
     problems: list[tuple[int, str, str | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -265,12 +274,59 @@ class _Resolver:
         return self.depts[text]
 
 
+def _no_progress(done: int, total: int | None = None, message: str | None = None) -> None:
+    pass
+
+
+def nothing_imported(message: str) -> str:
+    if "Inget importerades" in message:
+        return message
+    return message.rstrip() + ("" if message.rstrip().endswith((".", "!", "?")) else ".") \
+        + " Inget importerades."
+
+
+_XML_ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
+
+
+def estimate_rows(data: bytes) -> int | None:
+    """Roughly how many data rows the file has (for a progress bar), without parsing it: the
+    lines of a text file, the <row> elements of the first worksheet of an Excel file."""
+    if data[:4] != b"PK\x03\x04":
+        return max(data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1), 0)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            sheets = sorted((n for n in book.namelist()
+                             if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+                            key=lambda n: int(re.sub(r"\D", "", n.rsplit("/", 1)[1])))
+            if not sheets:
+                return None
+            rows, tail = 0, b""
+            with book.open(sheets[0]) as sheet:
+                while chunk := sheet.read(1 << 20):
+                    text = tail + chunk
+                    cut = max(len(text) - 64, 0)  # a tag starting later is counted next round
+                    rows += sum(1 for m in _XML_ROW.finditer(text) if m.start() < cut)
+                    tail = text[cut:]
+            rows += len(_XML_ROW.findall(tail))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # the real reading reports the exact problem
+    return max(rows - 1, 0)
+
+
 def import_ledger(session: Session, user, *, data: bytes, filename: str, department,
                   preset: str = "standard", columns: dict | None = None,
                   period_start: date | None = None, period_end: date | None = None,
-                  source: str = "web", max_problems: int = 500) -> ImportReport:
+                  source: str = "web", max_problems: int = 500,
+                  progress: Progress | None = None,
+                  progress_every: int | None = None) -> ImportReport:
     """Import one file. Returns the existing import (created=False) for a file seen before.
-    Raises LedgerImportError; the caller must then roll back (nothing is committed here)."""
+    Raises LedgerImportError; the caller must then roll back (nothing is committed here).
+
+    ``progress(done, total, message)`` is called every ``progress_every`` rows while the file
+    is read. The whole file is read and checked before anything is written, so nothing is
+    written before the last progress call: a background job may commit at every progress
+    call and its intermediate commits hold only its progress, never half an import."""
+    progress = progress or _no_progress
     check_upload(filename, data)
     if period_start and period_end and period_end < period_start:
         raise LedgerImportError("Periodens slut ligger före dess början.")
@@ -278,9 +334,31 @@ def import_ledger(session: Session, user, *, data: bytes, filename: str, departm
     existing = session.scalar(select(LedgerImport).where(LedgerImport.sha256 == digest))
     if existing is not None:
         return ImportReport(existing, created=False)
+    estimate = estimate_rows(data)
+    progress(0, estimate, "Läser filen")
     rows = open_rows(data, preset, columns)
     prefixes = tuple(grant_prefixes())
     header = read_header(data)
+    report = ImportReport(None, created=True)  # the LedgerImport is made once all is read
+    stats = _Stats()
+    resolver = _Resolver(session)
+    entries: list[dict] = []
+    every = max(1, int(progress_every or PROGRESS_EVERY))
+    try:
+        for row in rows:
+            entries.append(_entry(period_start, row, resolver, prefixes, stats, report,
+                                  max_problems))
+            if stats.rows % every == 0:
+                total = max(estimate or 0, stats.rows)
+                progress(stats.rows, total, f"Läst {stats.rows:,} av cirka {total:,} rader"
+                         .replace(",", "\u00a0"))
+    except LedgerError as exc:
+        raise LedgerImportError(nothing_imported(str(exc)), exc.row) from exc
+    if stats.rows == 0:
+        raise LedgerImportError("Filen innehåller inga rader under rubrikraden. Inget "
+                                "importerades.")
+    progress(stats.rows, stats.rows, f"Sparar {stats.rows:,} rader".replace(",", "\u00a0"))
+    # --- nothing above has written anything; everything below runs without progress calls.
     li = LedgerImport(sha256=digest, filename=os.path.basename(filename)[:255], size=len(data),
                       department_id=department.id, preset="egen" if columns else preset,
                       columns=columns or resolved_columns(header, preset, None),
@@ -289,23 +367,12 @@ def import_ledger(session: Session, user, *, data: bytes, filename: str, departm
                       imported_by_id=getattr(user, "id", None))
     session.add(li)
     session.flush()
-    report = ImportReport(li, created=True)
-    stats = _Stats()
-    resolver = _Resolver(session)
-    batch: list[dict] = []
-    try:
-        for row in rows:
-            batch.append(_entry(li, row, resolver, prefixes, stats, report, max_problems))
-            if len(batch) >= BATCH:
-                session.execute(insert(LedgerEntry), batch)
-                batch.clear()
-    except LedgerError as exc:
-        raise LedgerImportError(f"{exc} Inget importerades.", exc.row) from exc
-    if batch:
+    report.ledger_import = li
+    for i in range(0, len(entries), BATCH):
+        batch = entries[i:i + BATCH]
+        for entry in batch:
+            entry["import_id"] = li.id
         session.execute(insert(LedgerEntry), batch)
-    if stats.rows == 0:
-        raise LedgerImportError("Filen innehåller inga rader under rubrikraden. Inget "
-                                "importerades.")
     _finish(session, li, stats)
     if li.period_start is None:
         report.warnings.append("Raderna saknar datum och ingen period angavs: de tas bara med "
@@ -325,8 +392,9 @@ class _Stats:
     last: date | None = None
 
 
-def _entry(li: LedgerImport, row: LedgerRow, resolver: _Resolver, prefixes: tuple,
+def _entry(period_start: date | None, row: LedgerRow, resolver: _Resolver, prefixes: tuple,
            stats: _Stats, report: ImportReport, max_problems: int) -> dict:
+    """One row as LedgerEntry values; ``import_id`` is added when the import is stored."""
     code = account_code(row.account_text)
     is_grant = bool(code and prefixes and code.startswith(prefixes))
     stats.rows += 1
@@ -343,14 +411,14 @@ def _entry(li: LedgerImport, row: LedgerRow, resolver: _Resolver, prefixes: tupl
         stats.first = min(stats.first or row.date, row.date)
         stats.last = max(stats.last or row.date, row.date)
     return {
-        "import_id": li.id, "row_number": row.row, "department_raw": row.department[:300],
+        "row_number": row.row, "department_raw": row.department[:300],
         "department_id": resolver.department(row.department), "payee_name": row.payee_name[:500],
         "org_nr_raw": row.org_nr_raw[:100] if row.org_nr_raw else None, "org_nr": row.org_nr,
         "org_nr_problem": row.org_nr_problem[:300] if row.org_nr_problem else None,
         "organisation_id": resolver.orgs.get(row.org_nr) if row.org_nr else None,
         "bank_account": row.bank_account[:100] if row.bank_account else None,
         "amount": row.amount, "booked_on": row.date,
-        "effective_on": row.date or li.period_start,
+        "effective_on": row.date or period_start,
         "account_text": row.account_text[:300] if row.account_text else None,
         "account_code": code, "purpose": row.purpose, "is_grant": is_grant,
     }

@@ -13,7 +13,7 @@ from associations.detection import (
     DetectionError, ReportFilters, judgements_for_key, latest_run, record_judgement,
     report_clusters, run_departments,
 )
-from associations.hooks import DETECT_JOB, mask_pnr
+from associations.hooks import DETECT_JOB, IMPORT_JOB, mask_pnr
 from associations.models import (
     CLUSTER_STATUSES, VERDICTS, DetectionCluster, DetectionClusterEntry, DetectionRun, Grant,
     LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,
@@ -22,7 +22,7 @@ from associations.views import bp, departments, flash_form_errors
 from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db
-from oversight.jobs import create_job, dispatch
+from oversight.jobs import QUEUED, RUNNING, Job, create_job, dispatch
 from oversight.permissions import require
 
 
@@ -102,26 +102,39 @@ def preview_upload(upload_id: int):
 
 
 def _confirm(up, form, preset, columns, pv, chosen):
+    """Check what can be checked at once, then hand the import to a background job and show
+    its progress bar; the job's result link leads to the import's page."""
     unchanged = columns is None and chosen == pv.columns
+    use_columns = None if unchanged else chosen
     try:
         start, end = imports.month_period(form.period.data)
-        if form.save_as.data:
-            imports.save_mapping(db.session, up.department, form.save_as.data, chosen)
-        report = imports.import_ledger(
-            db.session, current_user, data=up.content, filename=up.filename,
-            department=up.department, preset=preset, columns=None if unchanged else chosen,
-            period_start=start or up.period_start, period_end=end or up.period_end)
+        imports.check_columns(preset, use_columns)
     except imports.LedgerImportError as exc:
-        db.session.rollback()
         flash(f"Filen kunde inte importeras: {exc}", "error")
         return render_template("associations/preview.html", up=up, pv=pv, form=form,
                                labels=imports.FIELD_LABELS, import_error=str(exc)), 422
-    db.session.delete(up)
+    running = _running_import(up)
+    if running is not None:  # the button pressed twice: one import per upload
+        return redirect(url_for("jobs.show", job_id=running.id))
+    start, end = start or up.period_start, end or up.period_end
+    save_as = (form.save_as.data or "").strip()
+    job = create_job(db.session, current_user, IMPORT_JOB, f"Import av reskontra {up.filename}",
+                     {"upload_id": up.id, "department_id": up.department_id, "preset": preset,
+                      "columns": use_columns,
+                      "period_start": start.isoformat() if start else None,
+                      "period_end": end.isoformat() if end else None,
+                      "save_as": save_as or None, "save_columns": chosen if save_as else None},
+                     total=imports.estimate_rows(up.content))
     db.session.commit()
-    flash(report.summary, "success" if report.created else "info")
-    for warning in report.warnings:
-        flash(warning, "info")
-    return redirect(url_for(".show_import", import_id=report.ledger_import.id))
+    dispatch(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+def _running_import(up: LedgerUpload) -> Job | None:
+    jobs = db.session.scalars(select(Job).where(
+        Job.kind == IMPORT_JOB, Job.created_by_id == current_user.id,
+        Job.status.in_((QUEUED, RUNNING))))
+    return next((j for j in jobs if (j.params or {}).get("upload_id") == up.id), None)
 
 
 @bp.get("/imports")

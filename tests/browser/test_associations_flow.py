@@ -44,7 +44,13 @@ def test_upload_report_and_judgement(page, live_server, make, db, sign_in, asser
     expect(page.get_by_role("cell", name="FÖRENINGEN GEMENSKAP", exact=True)).to_be_visible()
     assert_accessible()
     page.get_by_role("button", name="Importera").click()
-    expect(page.get_by_text("4 rader importerade från 2 förvaltningar")).to_be_visible()
+    # The import runs as a background job with a progress bar and a link to the result.
+    expect(page.locator(".job-status")).to_have_text("Klar")
+    expect(page.get_by_text(re.compile("4 rader importerade från 2 förvaltningar"))
+           ).to_be_visible()
+    assert_accessible()
+    page.get_by_role("link", name="Visa resultatet").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import av reskontra-mars.csv")
     expect(page.get_by_text("Inget organisationsnummer, bara texten 'SAKNAS'")).to_be_visible()
     assert_accessible()
 

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from associations import imports
+from associations.hooks import IMPORT_JOB
 from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
+from oversight.jobs import Job
 from tests.factories import orgnr
 
 OREBRO = Path(__file__).resolve().parents[3] / "shared" / "data" / \
@@ -184,6 +186,11 @@ def upload(client, data: bytes, filename: str, department, preset="standard", pe
         "period": period}, content_type="multipart/form-data")
 
 
+STANDARD_FIELDS = {"department": "department", "payee_name": "payee_name", "org_nr": "org_nr",
+                   "amount": "amount", "date": "date", "account_text": "account_text",
+                   "bank_account": "", "purpose": "", "period": "", "save_as": ""}
+
+
 def test_upload_preview_mapping_and_import(db, make, login_as):
     dept = make.department(code="kultur", name="Kulturförvaltningen")
     user = make.user(role="grants", department=dept)
@@ -205,15 +212,27 @@ def test_upload_preview_mapping_and_import(db, make, login_as):
         "account_text": "Kontotext", "bank_account": "", "date": "", "purpose": "",
         "period": "2026-03", "save_as": "Kulturs ekonomisystem"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    # The import runs as a background job: the browser is sent to its progress bar.
+    job = db.session.scalar(select(Job).where(Job.kind == IMPORT_JOB))
+    assert response.headers["Location"].endswith(f"/jobs/{job.id}")
+    assert job.status == "done" and job.created_by_id == user.id
+    assert job.params["columns"]["amount"] == "Summa" and job.params["upload_id"]
     li = db.session.scalar(select(LedgerImport))
+    assert job.result == {"import_id": li.id, "created": True, "rows": 2, "departments": 2,
+                          "grant_rows": 2, "flagged_rows": 0}
+    assert job.result_url == f"/associations/imports/{li.id}"
     assert li.row_count == 2 and li.grant_row_count == 2 and li.preset == "egen"
+    assert li.imported_by_id == user.id and li.source == "web"
     assert li.columns["payee_name"] == "Mottagare"
     assert li.period_start.isoformat() == "2026-03-01"
     assert count(db, LedgerUpload) == 0
     mapping = db.session.scalar(select(LedgerMapping))
     assert mapping.department_id == dept.id and mapping.columns["amount"] == "Summa"
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "2 rader importerade" in page and li.sha256 in page
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Klar" in job_page and "2 rader importerade" in job_page
+    assert f'href="/associations/imports/{li.id}"' in job_page
+    page = client.get(job.result_url)
+    assert page.status_code == 200 and li.sha256 in page.get_data(as_text=True)
 
     # The saved mapping is offered next time and needs no changes.
     data2 = data + f"Social;Förening C;{org};10,00;45300 Bidrag\n".encode()
@@ -222,20 +241,98 @@ def test_upload_preview_mapping_and_import(db, make, login_as):
     assert "Förening C" in page and "Social" in page and "saknas" not in page
 
 
-def test_upload_of_a_bad_file_shows_the_row_and_imports_nothing(db, make, login_as):
+def test_upload_of_a_bad_file_gives_a_failed_job_and_imports_nothing(db, make, login_as):
     dept = make.department(code="kultur", name="Kulturförvaltningen")
     client = login_as(make.user(role="grants", department=dept))
     data = csv_bytes("Kultur;A;;10;2026-03-01;45300", "Kultur;B;;tio;2026-03-01;45300")
     response = upload(client, data, "fel.csv", dept)
     preview_url = response.headers["Location"]
-    fields = {"department": "department", "payee_name": "payee_name", "org_nr": "org_nr",
-              "amount": "amount", "date": "date", "account_text": "account_text",
-              "bank_account": "", "purpose": "", "period": "", "save_as": ""}
-    response = client.post(preview_url, data=fields)
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert "Inget importerades" in html and "Rad 2: beloppet" in html
+    response = client.post(preview_url, data=STANDARD_FIELDS)
+    assert response.status_code == 302
+    job = db.session.scalar(select(Job).where(Job.kind == IMPORT_JOB))
+    assert response.headers["Location"].endswith(f"/jobs/{job.id}")
+    assert job.status == "failed" and job.result_url is None
+    assert job.error == ("Importfel: Rad 2: beloppet 'tio' kan inte tolkas som ett tal. "
+                         "Inget importerades.")
     assert count(db, LedgerImport) == 0 and count(db, LedgerEntry) == 0
+    assert count(db, LedgerUpload) == 1  # kept: the user can map the columns again
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Misslyckades" in page and "Rad 2: beloppet" in page and "Inget importerades" in page
+    assert client.get(f"/jobs/{job.id}.json").get_json()["status"] == "failed"
+
+
+def test_a_failure_after_progress_commits_leaves_nothing(db, make, login_as, monkeypatch):
+    """The job commits at every progress call; the import writes only after the last one."""
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
+    dept = make.department(code="kultur", name="Kulturförvaltningen")
+    client = login_as(make.user(role="grants", department=dept))
+    rows = [f"Kultur;Leverantör {i};;{i},00;2026-03-01;45300" for i in range(1, 8)]
+    response = upload(client, csv_bytes(*rows[:6], "Kultur;X;;sju;2026-03-01;45300"),
+                      "sen.csv", dept)
+    client.post(response.headers["Location"], data=STANDARD_FIELDS)
+    job = db.session.scalar(select(Job).where(Job.kind == IMPORT_JOB))
+    assert job.status == "failed" and "Rad 7" in job.error and job.done == 6
+    assert count(db, LedgerImport) == 0 and count(db, LedgerEntry) == 0
+
+    response = upload(client, csv_bytes(*rows), "hel.csv", dept)
+    client.post(response.headers["Location"], data=STANDARD_FIELDS)
+    job = db.session.scalars(select(Job).where(Job.kind == IMPORT_JOB)
+                             .order_by(Job.id.desc())).first()
+    assert job.status == "done" and (job.done, job.total) == (7, 7)
+    assert job.result["rows"] == 7 and count(db, LedgerEntry) == 7
+
+
+def test_progress_is_reported_before_anything_is_written(db, make):
+    calls = []
+
+    def progress(done, total=None, message=None):
+        calls.append((done, total, message, count(db, LedgerImport), count(db, LedgerEntry)))
+
+    rows = [f"Kultur;Leverantör {i};;{i},00;2026-03-01;45300" for i in range(1, 6)]
+    report = run_import(db, make, csv_bytes(*rows), progress=progress, progress_every=2)
+    assert report.created and report.ledger_import.row_count == 5
+    assert [c[:2] for c in calls] == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    assert calls[-1][2] == "Sparar 5 rader"
+    assert all(c[3:] == (0, 0) for c in calls)  # nothing written at any progress call
+    assert count(db, LedgerEntry) == 5
+
+
+def test_web_reimport_of_the_same_file_points_to_the_first_import(db, make, login_as):
+    dept = make.department(code="kultur", name="Kulturförvaltningen")
+    client = login_as(make.user(role="grants", department=dept))
+    data = csv_bytes("Kultur;A;;10;2026-03-01;45300", "Idrott;B;;20;2026-03-01;45300")
+    for _ in range(2):
+        response = upload(client, data, "samma.csv", dept)
+        client.post(response.headers["Location"], data=STANDARD_FIELDS)
+    first, second = db.session.scalars(select(Job).where(Job.kind == IMPORT_JOB)
+                                       .order_by(Job.id))
+    li = db.session.scalar(select(LedgerImport))
+    assert first.result["created"] is True and second.result["created"] is False
+    assert second.status == "done" and "redan importerad" in second.message
+    assert first.result_url == second.result_url == f"/associations/imports/{li.id}"
+    assert count(db, LedgerImport) == 1 and count(db, LedgerEntry) == 2
+
+
+def test_missing_required_column_is_refused_before_a_job_is_made(db, make, login_as):
+    dept = make.department(code="kultur", name="Kulturförvaltningen")
+    client = login_as(make.user(role="grants", department=dept))
+    response = upload(client, csv_bytes("Kultur;A;;10;2026-03-01;45300"), "a.csv", dept)
+    response = client.post(response.headers["Location"], data={**STANDARD_FIELDS,
+                                                               "amount": ""})
+    assert response.status_code == 422
+    assert "Välj vilken kolumn" in response.get_data(as_text=True)
+    assert count(db, Job) == 0 and count(db, LedgerImport) == 0
+
+
+def test_an_upload_that_is_gone_gives_a_clear_failed_job(db, make):
+    from oversight.jobs import create_job, run_job
+
+    user = make.user(role="grants", department=make.department())
+    job = create_job(db.session, user, IMPORT_JOB, "Import", {"upload_id": 999_999})
+    db.session.commit()
+    run_job(job.id)
+    db.session.refresh(job)
+    assert job.status == "failed" and job.error.startswith("Importfel: Den uppladdade filen")
 
 
 def test_upload_checks_type_and_permission(db, make, login_as, app):
@@ -263,3 +360,17 @@ def test_upload_larger_than_the_limit_is_refused(db, make, login_as, app):
         app.config["MAX_CONTENT_LENGTH"] = old
     assert response.status_code == 413
     assert count(db, LedgerUpload) == 0
+
+
+def test_row_estimate_for_the_progress_bar():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for i in range(7):
+        book.active.append(["department", "payee_name"] if i == 0 else ["Kultur", f"A{i}"])
+    out = io.BytesIO()
+    book.save(out)
+    assert imports.estimate_rows(out.getvalue()) == 6
+    assert imports.estimate_rows(csv_bytes("Kultur;A;;1;;", "Kultur;B;;2;;")) == 2
+    assert imports.estimate_rows(HEADER.encode() + b"Kultur;A;;1;;") == 1  # no final newline
+    assert imports.estimate_rows(b"PK\x03\x04" + b"\x00garbage" * 50) is None

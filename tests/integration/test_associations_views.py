@@ -208,7 +208,10 @@ def test_import_pages_and_history(db, make, login_as):
         "department": "department", "payee_name": "payee_name", "org_nr": "org_nr",
         "amount": "amount", "period": "2026-03"})
     li = db.session.scalar(select(LedgerImport))
-    assert response.headers["Location"].endswith(f"/associations/imports/{li.id}")
+    job = db.session.scalar(select(Job).where(Job.kind == "associations.import"))
+    assert response.headers["Location"].endswith(f"/jobs/{job.id}")
+    assert job.status == "done" and job.result["rows"] == 2 and job.result["flagged_rows"] == 1
+    assert job.result_url == f"/associations/imports/{li.id}"
     assert li.preset == "standard" and li.imported_by_id is not None
     page = client.get(f"/associations/imports/{li.id}").get_data(as_text=True)
     assert "Rader med problem i organisationsnumret (1)" in page
