@@ -16,6 +16,7 @@ from associations.followup import (
 from associations.grants import GrantError
 from associations.models import Grant, GrantReport
 from associations.overview import association_overview, associations_page, totals_for
+from oversight.views_support import commit_or_flash, flash_form_errors
 from oversight.auth.models import Department
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
@@ -23,12 +24,6 @@ from oversight.permissions import require
 from oversight.web import local_path
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
-
-
-def flash_form_errors(form) -> None:
-    for f in form:
-        for error in f.errors:
-            flash(f"{f.label.text}: {error}", "error")
 
 
 def departments() -> list[Department]:
@@ -150,15 +145,9 @@ def report_received(report_id: int):
     report = db.get_or_404(GrantReport, report_id)
     form = forms.ReportReceivedForm()
     if form.validate_on_submit():
-        try:
-            record_report(db.session, report, received_on=form.received_on.data,
-                          status=form.status.data, note=form.note.data)
-        except GrantError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash("Redovisningen är registrerad.", "success")
+        commit_or_flash(lambda: record_report(
+            db.session, report, received_on=form.received_on.data, status=form.status.data,
+            note=form.note.data), "Redovisningen är registrerad.", (GrantError,))
     else:
         flash_form_errors(form)
     return redirect(local_path(request.form.get("next"),

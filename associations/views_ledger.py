@@ -18,7 +18,8 @@ from associations.models import (
     CLUSTER_STATUSES, VERDICTS, DetectionCluster, DetectionClusterEntry, DetectionRun, Grant,
     LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,
 )
-from associations.views import bp, departments, flash_form_errors
+from associations.views import bp, departments
+from oversight.views_support import flash_form_errors
 from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from oversight import identifiers
+from oversight.views_support import commit_or_flash, flash_form_errors
 from oversight.accounts import forms, services
 from oversight.accounts.models import AccountHolderEvidence, SharedAccountAllowance
 from oversight.accounts.services import AccountsError
@@ -23,12 +24,6 @@ from oversight.organisations.models import Organisation
 from oversight.permissions import require
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
-
-
-def _flash_form_errors(form) -> None:
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -242,14 +237,9 @@ def withdraw_allowance(allowance_id: int):
     allowance = db.get_or_404(SharedAccountAllowance, allowance_id)
     form = forms.WithdrawForm()
     if form.validate_on_submit():
-        try:
-            services.withdraw_allowance(db.session, current_user, allowance, form.reason.data)
-        except AccountsError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash("Undantaget är borttaget.", "success")
+        commit_or_flash(lambda: services.withdraw_allowance(
+            db.session, current_user, allowance, form.reason.data), "Undantaget är borttaget.",
+            (AccountsError,))
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(url_for(".allowances"))

@@ -12,6 +12,7 @@ from oversight.organisations.models import (
 )
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404
+from oversight.views_support import commit_or_flash, flash_form_errors
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -25,24 +26,6 @@ def _child_or_404(model, child_id: int, org: Organisation):
     if child is None or child.organisation_id != org.id:
         abort(404)
     return child
-
-
-def _commit_or_flash(action, success: str) -> bool:
-    try:
-        action()
-    except services.RegisterError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
-
-
-def _flash_form_errors(form) -> None:
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
 
 
 @bp.get("/")
@@ -101,9 +84,9 @@ def _handle_post(org: Organisation, form, action, success: str, anchor: str):
     """The shape of every form on the organisation page: validate, run the service, commit
     (or roll back and flash the Swedish error), and return to the page's section."""
     if form.validate_on_submit():
-        _commit_or_flash(lambda: action(form), success)
+        commit_or_flash(lambda: action(form), success, (services.RegisterError,))
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(url_for(".show", org_id=org.id, _anchor=anchor))
 
 

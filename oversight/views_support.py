@@ -1,0 +1,30 @@
+"""Small helpers every blueprint uses for the shape of a form POST."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import flash
+
+from oversight.extensions import db
+
+
+def flash_form_errors(form) -> None:
+    """Each field error as a flash message, prefixed with the field's label."""
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "error")
+
+
+def commit_or_flash(action: Callable[[], object], success: str,
+                    errors: tuple[type[Exception], ...] = (ValueError,)) -> bool:
+    """Run a service call: commit and flash ``success``, or roll back and flash the service's
+    (Swedish) message so nothing is half-saved. True when saved."""
+    try:
+        action()
+    except errors as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
