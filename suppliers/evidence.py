@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-FOUND, NOT_FOUND, PARTIAL, ERROR, UNAVAILABLE, MISSING = (
-    "found", "not_found", "partial", "error", "unavailable", "missing")
-CONCLUSIVE = frozenset({FOUND, NOT_FOUND})
+from registries.base import CONCLUSIVE, ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE
+
+# The registries' statuses and their one definition of a conclusive answer are used as they
+# are; MISSING is ours (a source this platform holds, e.g. no criminal-record extract entered).
+MISSING = "missing"
 STATUS_LABELS = {
     FOUND: "Svar med uppgifter",
     NOT_FOUND: "Inga uppgifter",
