@@ -92,3 +92,50 @@ def test_a_closed_year_can_be_followed_by_the_next(db, make):
                  valid_to=date(2025, 12, 31))
     assert rv.value_on(db.session, SCHABLON, date(2025, 6, 1)) == Decimal("341.50")
     assert rv.value_on(db.session, SCHABLON, date(2024, 12, 31)) == Decimal("332.60")
+
+
+# --- the admin page -----------------------------------------------------------------------------
+
+def test_admin_lists_values_sorted_and_adds_one(db, make, login_as):
+    client = login_as(make.user(role="admin"))
+    page = client.get("/admin/rules?sort=from&dir=desc")
+    text = page.get_data(as_text=True).replace("\u00a0", " ")
+    assert page.status_code == 200
+    assert "Direktupphandlingsgräns" in text and "700 000 kr" in text and "LOU 19 kap. 2 §" in text
+    assert "procurement.direct_award_limit" not in text  # labels, never keys
+    assert text.index("2024-01-01") < text.index("2019-01-01")  # newest first
+    form = client.get("/admin/rules/new?key=" + SCHABLON)
+    assert form.status_code == 200 and 'selected value="assistance.schablonbelopp"' in \
+        form.get_data(as_text=True)
+    saved = client.post("/admin/rules/new", data={
+        "key": SCHABLON, "value": "341,50", "valid_from": "2025-01-01",
+        "valid_to": "2025-12-31", "kind": "decision", "source": "Regeringsbeslut 2024"})
+    assert saved.status_code == 302
+    assert rv.value_on(db.session, SCHABLON, date(2025, 3, 1)) == Decimal("341.50")
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.entity_type == "rule_value", AuditEntry.action == "create")) is not None
+
+
+def test_admin_form_refuses_bad_input_with_a_message(db, make, login_as):
+    client = login_as(make.user(role="admin"))
+    bad = client.post("/admin/rules/new", data={
+        "key": DIRECT, "value": "sjuhundratusen", "valid_from": "2026-07-01",
+        "kind": "law", "source": "LOU"}, follow_redirects=True)
+    assert bad.status_code == 200 and "Värdet måste vara ett tal" in bad.get_data(as_text=True)
+    overlap = client.post("/admin/rules/new", data={
+        "key": DIRECT, "value": "1", "valid_from": "2021-01-01", "kind": "law", "source": "x"},
+        follow_redirects=True)
+    assert "finns redan" in overlap.get_data(as_text=True)
+    missing = client.post("/admin/rules/new", data={"key": DIRECT, "value": "1", "kind": "law"})
+    assert "Ange källan" in missing.get_data(as_text=True)
+    assert rv.value_on(db.session, DIRECT, date(2026, 8, 1)) == Decimal("700000")
+
+
+@pytest.mark.parametrize("role", ["procurement", "grants", "lss", "investigator", "auditor"])
+def test_admin_rule_pages_are_refused_for_other_roles(db, make, login_as, role):
+    client = login_as(make.user(role=role))
+    assert client.get("/admin/rules").status_code == 403
+    post = client.post("/admin/rules/new", data={
+        "key": DIRECT, "value": "1", "valid_from": "2030-01-01", "kind": "law", "source": "x"})
+    assert post.status_code == 403
+    assert rv.value_on(db.session, DIRECT, date(2030, 1, 1)) == Decimal("700000")
