@@ -89,6 +89,11 @@ def definition(key: str) -> RuleDefinition:
         raise RuleValueMissing(_("Okänt regelvärde: %(key)s.", key=key)) from None
 
 
+def is_registered(key: str) -> bool:
+    _load_core()
+    return key in _REGISTRY
+
+
 def _load_core() -> None:
     from oversight import rule_defaults  # noqa: F401  (registers the shared rules)
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from registries.assess import max_age_key
+
 from oversight import rule_defaults  # noqa: F401  (the shared answer ages)
 from oversight.rule_values import (
     LAW, POLICY, RuleDefault, RuleDefinition, RuleValueMissing, definition, describe, entry_on,
@@ -34,11 +36,8 @@ MONITOR_INTERVAL_DAYS = "suppliers.monitor_interval_days"
 CRIMINAL_RECORD_MAX_AGE = "suppliers.criminal_record_max_age_days"
 # evidence source -> the rule value that limits how old its answer may be
 MAX_AGE_KEYS = {
-    "bolagsverket": "registries.bolagsverket.max_age_days",
-    "skatteverket": "registries.skatteverket.max_age_days",
-    "kronofogden": "registries.kronofogden.max_age_days",
-    "sanctions": "registries.sanctions.max_age_days",
-    "ivo": "ivo.permit_verification_max_age_days",
+    **{registry: max_age_key(registry)
+       for registry in ("bolagsverket", "skatteverket", "kronofogden", "sanctions", "ivo")},
     "criminal_record": CRIMINAL_RECORD_MAX_AGE,
 }
 

@@ -139,3 +139,39 @@ def test_admin_rule_pages_are_refused_for_other_roles(db, make, login_as, role):
         "key": DIRECT, "value": "1", "valid_from": "2030-01-01", "kind": "law", "source": "x"})
     assert post.status_code == 403
     assert rv.value_on(db.session, DIRECT, date(2030, 1, 1)) == Decimal("700000")
+
+
+# --- the users of the store ---------------------------------------------------------------------
+
+def test_account_thresholds_are_dated_rule_values(db):
+    from oversight.accounts.services import current_settings
+
+    rv.add_value(db.session, None, "accounts.name_match_threshold", 97, date(2026, 1, 1),
+                 "Nämndbeslut")
+    assert current_settings(db.session, date(2025, 12, 31)).match_threshold == 95
+    assert current_settings(db.session, date(2026, 1, 1)).match_threshold == 97
+    assert current_settings(db.session, date(2026, 1, 1)).max_age_days == 180
+
+
+def test_one_ivo_answer_age_for_registries_and_supplier_checks(db):
+    from registries.assess import max_age_key
+    from suppliers import rule_values as supplier_rules
+
+    key = "ivo.permit_verification_max_age_days"
+    assert max_age_key("ivo") == key == supplier_rules.MAX_AGE_KEYS["ivo"]
+    rv.add_value(db.session, None, key, 14, date(2026, 1, 1), "Nämndbeslut")
+    assert supplier_rules.values_on(db.session, date(2026, 1, 1))[key] == 14
+    assert supplier_rules.values_on(db.session, date(2025, 12, 31))[key] == 30
+
+
+def test_registry_answer_age_comes_from_the_store(db, monkeypatch):
+    from types import SimpleNamespace
+
+    from registries import assess as assess_module
+
+    seen = []
+    monkeypatch.setattr(assess_module, "assess", lambda stored, days, today: seen.append(days))
+    assess_module.assess_configured(SimpleNamespace(registry="kronofogden"), date(2026, 5, 1))
+    assess_module.assess_configured(SimpleNamespace(registry="sanctions"), date(2026, 5, 1))
+    assess_module.assess_configured(SimpleNamespace(registry="test-holder"), date(2026, 5, 1))
+    assert seen == [90, 7, None]
