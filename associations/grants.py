@@ -7,7 +7,6 @@ page. A check that could not be performed (bankgiro holder) is a warning, never 
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from associations.models import (
     FUNDED_STATUSES, GRANT_FORMS, GRANT_STATUSES, AssociationProfile, Grant,
 )
+from oversight.accounts import verify_organisation_accounts
 from oversight.organisations.models import BankAccount, KeyPerson, Organisation
 from oversight.rule_values import (
     POLICY, RuleDefault, RuleDefinition, RuleValueError, add_value, register, value_on,
@@ -186,18 +186,6 @@ def check_form_history(session: Session, grant: Grant, on: date) -> list[Finding
     return []
 
 
-def _verification_service():
-    """oversight.accounts.services.verify_organisation_accounts(session, org) -> a list of
-    AccountVerification (status MTCH / CMTC / NMTC / NOAP, explanation, alerts), if the
-    bank-account module is installed; None otherwise."""
-    try:
-        module = importlib.import_module("oversight.accounts.services")
-    except ImportError:
-        return None
-    fn = getattr(module, "verify_organisation_accounts", None)
-    return fn if callable(fn) else None
-
-
 def _shared_giro_findings(session: Session, org: Organisation, giros) -> list[Finding]:
     findings = []
     for account in giros:
@@ -214,8 +202,7 @@ def _shared_giro_findings(session: Session, org: Organisation, giros) -> list[Fi
 
 def check_accounts(session: Session, org: Organisation) -> list[Finding]:
     """A bankgiro or plusgiro registered in the association's name. Only a verified holder
-    (MTCH) passes; no answer, an error or a missing verification module is 'could not be
-    verified', never a pass."""
+    (MTCH) passes; no answer or an error is 'could not be verified', never a pass."""
     giros = [a for a in org.current_accounts if a.kind in ("bankgiro", "plusgiro")]
     if not giros:
         return [Finding("no_giro", "danger", "Inget bankgiro eller plusgiro är registrerat för "
@@ -224,11 +211,9 @@ def check_accounts(session: Session, org: Organisation) -> list[Finding]:
         "giro_unverified", "warning",
         "Kontohavaren för " + ", ".join(str(a) for a in giros) + " kunde inte verifieras: "
         "räknas inte som godkänt.")
-    service = _verification_service()
-    if service is None:
-        return _shared_giro_findings(session, org, giros) + [unverified]
     try:
-        results = [v for v in service(session, org) if v.kind in ("bankgiro", "plusgiro")]
+        results = [v for v in verify_organisation_accounts(session, org)
+                   if v.kind in ("bankgiro", "plusgiro")]
     except Exception as exc:  # fail closed: an error is "could not be verified"
         log.warning("account verification failed for %s: %s", org.orgnr, exc)
         return _shared_giro_findings(session, org, giros) + [unverified]

@@ -189,7 +189,7 @@ def test_verification_error_fails_closed(db, make, monkeypatch):
     def broken(session, org):
         raise RuntimeError("registry down")
 
-    monkeypatch.setattr(grants_module, "_verification_service", lambda: broken)
+    monkeypatch.setattr(grants_module, "verify_organisation_accounts", broken)
     org = association(make)
     orgs.add_bank_account(db.session, None, org, kind="plusgiro", number="738291-4")
     assert codes(check_accounts(db.session, org)) == {"giro_unverified"}
