@@ -238,10 +238,6 @@ class SanctionsAdapter:
             results[index] = self._merge(result, self.local.match(orgnr, name))
         return [results[i] for i in range(len(queries))]
 
-    def lookup_person(self, identifier: str, name: str, birth_date=None) -> RegistryResult:
-        """A representative (board member, VD, ...) screened by name and birth date."""
-        return self.lookup_people([(identifier, name, birth_date)])[0]
-
     def lookup_people(self, people: list[tuple[str, str, object]]) -> list[RegistryResult]:
         """Many representatives, ``(identifier, name, birth date or None)`` each, in order:
         yente answers up to its batch size (100) of them per call. A failed call makes every
