@@ -16,7 +16,7 @@ from associations.followup import (
 from associations.grants import GrantError
 from associations.models import Grant, GrantReport
 from associations.overview import association_overview, associations_page, totals_for
-from oversight.views_support import commit_or_flash, flash_form_errors
+from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 from oversight.auth.models import Department
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
@@ -34,7 +34,7 @@ def departments() -> list[Department]:
 @require("grants.view")
 def index():
     q = request.args.get("q", "").strip()
-    page = db.paginate(associations_page(db.session, q), per_page=25, error_out=False)
+    page = paginate(associations_page(db.session, q))
     return render_template("associations/index.html", page=page, q=q,
                            totals=totals_for(db.session, page.items))
 

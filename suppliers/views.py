@@ -14,6 +14,7 @@ from oversight.extensions import db
 from oversight.jobs import Job, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import get_scoped, get_scoped_or_404, scoped_select
+from oversight.views_support import paginate
 from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
     Complaint, Contract, CriminalRecordExtract, Decision, Hearing, MonitoringFinding,
@@ -81,7 +82,7 @@ def index():
         return export_response(args["format"], "leverantorer",
                                ["organisationsnummer", "namn", "riskstatus", "aktiva varningar",
                                 "senast kontrollerad", "senaste kontroll", "aktiva avtal"], rows)
-    page = db.paginate(stmt, per_page=25, error_out=False)
+    page = paginate(stmt)
     return render_template("suppliers/index.html", page=page,
                            extras=services.listing_extras(db.session, current_user, page.items),
                            risk_of=services.risk_of, risk_labels=RISK_LABELS,
@@ -216,7 +217,7 @@ def assess_complaint(complaint_id: int):
 @require("supplier.view")
 def procurements():
     stmt = select(Procurement).order_by(Procurement.created_at.desc())
-    page = db.paginate(stmt, per_page=25, error_out=False)
+    page = paginate(stmt)
     return render_template("suppliers/procurements.html", page=page)
 
 

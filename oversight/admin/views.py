@@ -13,6 +13,7 @@ from oversight.auth.models import Department, User
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.permissions import require
+from oversight.views_support import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -113,7 +114,7 @@ def audit():
         return export_response(request.args["format"], "granskningslogg",
                                ["id", "tid", "användare", "händelse", "typ", "objekt-id",
                                 "sammanfattning", "före", "efter", "hash"], rows)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = paginate(stmt)
     entity_types = db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type))
     return render_template("admin/audit.html", page=page, entity_types=list(entity_types),
                            args=request.args)
