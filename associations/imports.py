@@ -15,17 +15,24 @@ import os
 import re
 import uuid
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Callable, Iterator
 
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from associations.ledger import (
-    FIELDS, PRESETS, REQUIRED, LedgerError, LedgerRow, Preset, read_ledger, resolve_columns,
+    FIELDS,
+    PRESETS,
+    REQUIRED,
+    LedgerError,
+    LedgerRow,
+    Preset,
+    read_ledger,
+    resolve_columns,
 )
 from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
 from oversight.auth.models import Department

@@ -10,7 +10,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -186,6 +195,14 @@ class GrantReport(TimestampMixin, db.Model):
 
 
 from associations.ledger_models import (  # noqa: E402,F401  (one import path for all models)
-    CLUSTER_STATUSES, VERDICTS, ClusterJudgement, DetectionCluster, DetectionClusterEntry,
-    DetectionRun, LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,
+    CLUSTER_STATUSES,
+    VERDICTS,
+    ClusterJudgement,
+    DetectionCluster,
+    DetectionClusterEntry,
+    DetectionRun,
+    LedgerEntry,
+    LedgerImport,
+    LedgerMapping,
+    LedgerUpload,
 )

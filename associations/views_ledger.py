@@ -10,22 +10,34 @@ from sqlalchemy import select
 
 from associations import forms, imports
 from associations.detection import (
-    DetectionError, ReportFilters, judgements_for_key, latest_run, record_judgement,
-    report_clusters, run_departments,
+    DetectionError,
+    ReportFilters,
+    judgements_for_key,
+    latest_run,
+    record_judgement,
+    report_clusters,
+    run_departments,
 )
 from associations.hooks import DETECT_JOB, IMPORT_JOB, mask_pnr
 from associations.models import (
-    CLUSTER_STATUSES, VERDICTS, DetectionCluster, DetectionClusterEntry, DetectionRun, Grant,
-    LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,
+    CLUSTER_STATUSES,
+    VERDICTS,
+    DetectionCluster,
+    DetectionClusterEntry,
+    DetectionRun,
+    Grant,
+    LedgerEntry,
+    LedgerImport,
+    LedgerMapping,
+    LedgerUpload,
 )
 from associations.views import bp, departments
-from oversight.views_support import flash_form_errors, paginate
 from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.jobs import QUEUED, RUNNING, Job, create_job, dispatch
 from oversight.permissions import require
-
+from oversight.views_support import flash_form_errors, paginate
 
 # --- upload and import ------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Small helpers every blueprint uses for the shape of a form POST."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app, flash
 

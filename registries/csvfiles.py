@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Iterator
 
 TRUE = {"ja", "j", "yes", "y", "1", "true", "sant", "x"}
 FALSE = {"nej", "n", "no", "0", "false", "falskt"}

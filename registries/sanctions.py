@@ -25,8 +25,16 @@ from sqlalchemy.orm import Session
 from oversight import identifiers
 from oversight.names import compare_names
 from registries.base import (
-    ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE, CredentialsRejected, RegistryResult, Unavailable,
-    failed, parse_date,
+    ERROR,
+    FOUND,
+    NOT_FOUND,
+    PARTIAL,
+    UNAVAILABLE,
+    CredentialsRejected,
+    RegistryResult,
+    Unavailable,
+    failed,
+    parse_date,
 )
 from registries.http import HttpClient
 from registries.models import RegistryRecord

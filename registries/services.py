@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, timedelta
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -27,7 +27,13 @@ from oversight.db import utcnow
 from oversight.organisations.models import Organisation
 from registries.adapters import build_adapter, per_registry
 from registries.base import (
-    CONCLUSIVE, REGISTRIES, UNAVAILABLE, RegistryResult, RunAbort, failed, parse_date,
+    CONCLUSIVE,
+    REGISTRIES,
+    UNAVAILABLE,
+    RegistryResult,
+    RunAbort,
+    failed,
+    parse_date,
 )
 from registries.models import RegistryLookup, StoredLookup
 from registries.store import organisations_by_orgnr, store_results
@@ -149,7 +155,7 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         for unit in units:
             if state["abort"]:
                 break
-            collect(lambda: run(unit))
+            collect(lambda unit=unit: run(unit))
     else:
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             futures = [pool.submit(run, unit) for unit in units]
@@ -374,7 +380,8 @@ def _configuration(session: Session, registry: str, config) -> tuple[str, str]:
             RegistryImport.id.desc()).limit(1))
         return "offline", (f"bulkfil importerad {latest.data_date} ({latest.rows_total} rader)" if latest
                            else "ingen bulkfil importerad: endast exempeldata")
-    n = session.scalar(select(func.count()).select_from(RegistryRecord).where(RegistryRecord.registry == "sanctions-list"))
+    n = session.scalar(select(func.count()).select_from(RegistryRecord)
+                       .where(RegistryRecord.registry == "sanctions-list"))
     if http:
         return "http", f"yente {config['YENTE_URL']} ({config['YENTE_DATASET']}), lokal lista {n} poster"
     return "offline", f"endast exempeldata, lokal lista {n} poster"

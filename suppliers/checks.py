@@ -5,9 +5,9 @@ stores the check with a copy of every piece of evidence. Flushes, never commits 
 through the job's progress callback, which the job runner owns)."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,8 +17,14 @@ from oversight.organisations.models import Organisation
 from suppliers import evidence as ev
 from suppliers import registry_adapter, rules, sources
 from suppliers.evidence_store import row_values
-from suppliers.models import CheckEvidence, CheckGround, Contract, Procurement, Supplier, \
-    SupplierCheck
+from suppliers.models import (
+    CheckEvidence,
+    CheckGround,
+    Contract,
+    Procurement,
+    Supplier,
+    SupplierCheck,
+)
 from suppliers.registry_adapter import LookupRequest
 from suppliers.rule_values import values_on
 

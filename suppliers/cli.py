@@ -13,9 +13,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from oversight.cli import acting_user
 from oversight.audit import set_actor
 from oversight.auth.models import Department, User
+from oversight.cli import acting_user
 from oversight.extensions import db
 from suppliers import checks, monitoring, rule_values, rules, services
 from suppliers.models import Procurement
@@ -104,7 +104,7 @@ def check_command(orgnr, as_json, name, regime, permit_activity, department_code
     try:
         supplier = services.ensure_supplier(db.session, actor, orgnr=orgnr, name=name)
     except services.SupplierError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     check = checks.check_supplier(db.session, actor, supplier, regime=regime,
                                   permit_activity=permit_activity, trigger="cli")
     db.session.commit()

@@ -22,7 +22,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -459,6 +468,11 @@ class Complaint(TimestampMixin, db.Model):
 
 # Hearings, decisions and monitoring live in case_models.py (same tables, same metadata).
 from suppliers.case_models import (  # noqa: E402,F401
-    Decision, Hearing, HearingDocument, MonitoringFinding, MonitorRun, guard_immutable,
+    Decision,
+    Hearing,
+    HearingDocument,
+    MonitoringFinding,
+    MonitorRun,
+    guard_immutable,
     install_guards,
 )

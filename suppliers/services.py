@@ -17,9 +17,19 @@ from oversight.organisations import services as orgs
 from oversight.organisations.models import KeyPerson, Organisation, OrganisationWarning
 from suppliers import evidence as ev
 from suppliers.models import (
-    COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, CONTRACT_STATUSES, PROCEDURES,
-    PROCUREMENT_STATUSES, Complaint, Contract, Conviction, CriminalRecordExtract, Procurement,
-    Supplier, SupplierCheck, Tender,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_SEVERITIES,
+    CONTRACT_STATUSES,
+    PROCEDURES,
+    PROCUREMENT_STATUSES,
+    Complaint,
+    Contract,
+    Conviction,
+    CriminalRecordExtract,
+    Procurement,
+    Supplier,
+    SupplierCheck,
+    Tender,
 )
 
 

@@ -17,8 +17,17 @@ from oversight.scoping import get_scoped, get_scoped_or_404, scoped_select
 from oversight.views_support import paginate
 from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
-    Complaint, Contract, CriminalRecordExtract, Decision, Hearing, MonitoringFinding,
-    MonitorRun, Procurement, Supplier, SupplierCheck, Tender,
+    Complaint,
+    Contract,
+    CriminalRecordExtract,
+    Decision,
+    Hearing,
+    MonitoringFinding,
+    MonitorRun,
+    Procurement,
+    Supplier,
+    SupplierCheck,
+    Tender,
 )
 from suppliers.services import RISK_BADGES, RISK_LABELS, SupplierError
 

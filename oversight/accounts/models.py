@@ -6,12 +6,28 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from oversight.accounts.verification import (
-    FINDING_LABELS, KIND_LABELS, STATUS_BADGES, STATUS_LABELS, Finding, mask_holder_id,
+    FINDING_LABELS,
+    KIND_LABELS,
+    STATUS_BADGES,
+    STATUS_LABELS,
+    Finding,
+    mask_holder_id,
 )
 from oversight.db import utcnow
 from oversight.extensions import db

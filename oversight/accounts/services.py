@@ -6,23 +6,38 @@ the decisions themselves are made by the pure core in verification.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight import identifiers
-from oversight.accounts.holderfile import HolderError, HolderFields, check_fields, \
-    parse_holder_file
+from oversight.accounts.holderfile import HolderError, HolderFields, check_fields, parse_holder_file
 from oversight.accounts.models import (
-    ALLOWANCE_CATEGORIES, HOLDER_SOURCES, AccountDocument, AccountHolderEvidence,
-    AccountVerificationRecord, SharedAccountAllowance,
+    ALLOWANCE_CATEGORIES,
+    HOLDER_SOURCES,
+    AccountDocument,
+    AccountHolderEvidence,
+    AccountVerificationRecord,
+    SharedAccountAllowance,
 )
 from oversight.accounts.paymentfile import sha256
 from oversight.accounts.verification import (
-    ACCOUNT_KINDS, MTCH, NMTC, NOAP, AccountVerification, Allowance, Claim, Context,
-    HolderAnswer, RegisterAccount, Settings, account_key, mask_holder_id, validate_account,
+    ACCOUNT_KINDS,
+    MTCH,
+    NMTC,
+    NOAP,
+    AccountVerification,
+    Allowance,
+    Claim,
+    Context,
+    HolderAnswer,
+    RegisterAccount,
+    Settings,
+    account_key,
+    mask_holder_id,
+    validate_account,
     verify,
 )
 from oversight.audit import record_view
@@ -68,7 +83,7 @@ def _as_date(value) -> date | None:
         return None
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         from oversight.formatting import STOCKHOLM
 
         return value.astimezone(STOCKHOLM).date()

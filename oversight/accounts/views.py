@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from oversight import identifiers
-from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 from oversight.accounts import forms, services
 from oversight.accounts.models import AccountHolderEvidence, SharedAccountAllowance
 from oversight.accounts.services import AccountsError
@@ -22,6 +21,7 @@ from oversight.organisations import services as org_services
 from oversight.organisations.forms import WarningForm
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 

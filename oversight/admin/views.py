@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -99,7 +99,7 @@ def _audit_query(args, user):
             continue
         if key == "to":
             day += timedelta(days=1)
-        bound = datetime.combine(day, time(), tzinfo=timezone.utc)
+        bound = datetime.combine(day, time(), tzinfo=UTC)
         stmt = stmt.where(AuditEntry.at >= bound if op == "ge" else AuditEntry.at < bound)
     return stmt.order_by(AuditEntry.id.desc())
 

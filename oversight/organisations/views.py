@@ -8,7 +8,11 @@ from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.organisations import forms, sections, services
 from oversight.organisations.models import (
-    BankAccount, KeyPerson, Organisation, OrganisationNote, OrganisationWarning,
+    BankAccount,
+    KeyPerson,
+    Organisation,
+    OrganisationNote,
+    OrganisationWarning,
 )
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404

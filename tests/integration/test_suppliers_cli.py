@@ -7,9 +7,16 @@ import pytest
 from sqlalchemy import func, select
 
 from oversight.demo import load as load_core_demo
-from suppliers import demo, evidence as ev, services
+from suppliers import demo, services
+from suppliers import evidence as ev
 from suppliers.models import (
-    Complaint, Contract, MonitoringFinding, MonitorRun, Procurement, SupplierCheck, Tender,
+    Complaint,
+    Contract,
+    MonitoringFinding,
+    MonitorRun,
+    Procurement,
+    SupplierCheck,
+    Tender,
 )
 from suppliers.testing import FakeRegistries
 
