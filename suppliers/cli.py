@@ -10,7 +10,7 @@ from datetime import date
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from oversight.cli import CommandGroup
 from sqlalchemy import select
 
 from oversight.cli import acting_user
@@ -20,7 +20,7 @@ from oversight.extensions import db
 from suppliers import checks, monitoring, rule_values, rules, services
 from suppliers.models import Procurement
 
-suppliers_cli = AppGroup("suppliers", help="Leverantörer: kontroll, screening och bevakning.")
+suppliers_cli = CommandGroup("suppliers", help="Leverantörer: kontroll, screening och bevakning.")
 EXIT = {rules.CLEAR: 0, rules.FOUND: 2, rules.UNKNOWN: 3}
 
 

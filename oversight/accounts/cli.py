@@ -6,7 +6,7 @@ import sys
 from types import SimpleNamespace
 
 import click
-from flask.cli import AppGroup
+from oversight.cli import CommandGroup
 from sqlalchemy import select
 
 from oversight.cli import acting_user
@@ -19,7 +19,7 @@ from oversight.accounts.verification import STATUS_LABELS, STATUSES
 from oversight.extensions import db
 from oversight.organisations.services import get_by_orgnr
 
-accounts_cli = AppGroup("accounts", help="Kontokontroll: konton, betalfiler och kontohavare.")
+accounts_cli = CommandGroup("accounts", help="Kontokontroll: konton, betalfiler och kontohavare.")
 
 
 def _kind(value: str) -> str:
