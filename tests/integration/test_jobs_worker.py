@@ -244,3 +244,72 @@ def test_failed_payment_file_job_is_failed_not_klar(db, make, login_as):
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert "Misslyckades" in page and "job-failed" in page and 'value="100"' not in page
     assert "Misslyckades" in client.get("/jobs/").get_data(as_text=True)
+
+
+WORKER_SCRIPT = """
+import sys, time
+from oversight.app import create_app
+from oversight.jobs import job_handler, run_job
+
+@job_handler("test.killed")
+def forever(session, job, progress):
+    progress(1, 10, "arbetar")
+    while True:
+        time.sleep(0.05)
+
+app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": sys.argv[1],
+                  "JOB_HEARTBEAT_SECONDS": 0.05})
+with app.app_context():
+    run_job(int(sys.argv[2]))
+"""
+
+
+@job_handler("test.killed")
+def _finishes_on_retry(session, job, progress):
+    progress(10, 10, "klart")
+    return {"attempt": job.attempts}
+
+
+def test_a_killed_worker_process_leaves_an_interrupted_job_that_can_be_retried(db, make,
+                                                                              tmp_path):
+    """A real process runs the job and is killed (SIGKILL) mid-run; its job is then marked
+    interrupted once the heartbeat is older than JOB_STALE_MINUTES, and a retry finishes it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    job = create_job(db.session, make.user(), "test.killed", "Dör mitt i")
+    db.session.commit()
+    url = db.engine.url.render_as_string(hide_password=False)
+    env = dict(os.environ, OVERSIGHT_INSTANCE_PATH=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT, url, str(job.id)],
+                            cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            seen = db.session.get(Job, job.id)
+            if seen.status == "running" and seen.done == 1:
+                break
+            assert proc.poll() is None, "the worker process ended early"
+            time.sleep(0.1)
+        else:
+            pytest.fail("the worker process never started the job")
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "running"  # stuck, as after a dead worker
+    assert mark_stale_jobs(db.session) == []  # its heartbeat is recent: not yet stale
+    later = utcnow() + timedelta(minutes=11)
+    assert mark_stale_jobs(db.session, now=later) == [job.id]
+    db.session.commit()
+    from oversight.jobs_health import retry_job
+
+    retry_job(db.session, db.session.get(Job, job.id))
+    db.session.commit()
+    run_job(job.id)
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.status == "done" and job.attempts == 2 and job.percent == 100
