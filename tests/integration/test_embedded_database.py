@@ -139,3 +139,20 @@ def test_a_bad_file_gives_one_swedish_line_in_the_cli(db, make, runner, tmp_path
                                  "kultur"])
     assert result.exit_code == 1 and result.output.startswith("Fel: ")
     assert "Traceback" not in result.output
+
+
+def test_an_account_holder_import_is_refused_while_another_runs(db, make, runner, login_as,
+                                                                tmp_path):
+    from oversight.accounts.services import HOLDER_IMPORT_JOB
+
+    _running_import(db, make, kind=HOLDER_IMPORT_JOB)
+    text = "kontotyp;kontonummer;kontohavare;datum\nbankgiro;5050-1006;Förening;2026-01-02\n"
+    path = tmp_path / "h.csv"
+    path.write_text(text)
+    result = runner.invoke(args=["accounts", "import-holders", str(path)])
+    assert result.exit_code == 1 and BUSY in result.output and "Traceback" not in result.output
+    client = login_as(make.user(role="procurement"))
+    page = client.post("/accounts/holders/import", data={
+        "file": (io.BytesIO(text.encode()), "h.csv")}, content_type="multipart/form-data",
+        follow_redirects=True).get_data(as_text=True)
+    assert BUSY in page
