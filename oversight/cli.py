@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from oversight.audit import set_actor, verify_chain
+from oversight.audit import acting_as, set_actor, verify_chain
 from oversight.auth import services
 from oversight.auth.models import DEPARTMENT_KINDS, Department, User
 from oversight.auth.roles import ROLE_LABELS
@@ -98,7 +98,11 @@ def acting_user(username: str | None) -> User | None:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"Okänd användare: {username}")
-    set_actor(user)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # the same mechanism as a job's: restored when the command ends
+        ctx.with_resource(acting_as(user))
+    else:
+        set_actor(user)
     return user
 audit_cli = CommandGroup("audit", help="Granskningsloggen.")
 demo_cli = CommandGroup("demo", help="Demodata (syntetisk, inga verkliga personer).")

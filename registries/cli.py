@@ -9,7 +9,6 @@ import click
 from oversight.cli import CommandGroup
 from sqlalchemy import select
 
-from oversight.audit import set_actor
 from oversight.cli import acting_user
 from oversight.extensions import db
 from oversight.formatting import local_datetime
@@ -145,7 +144,7 @@ def load_demo():
     för demoorganisationerna (offline)."""
     from registries.demo import load
 
-    set_actor(None)
+    acting_user(None)
     click.echo(load(db.session))
     db.session.commit()
 
