@@ -313,3 +313,13 @@ def test_a_killed_worker_process_leaves_an_interrupted_job_that_can_be_retried(d
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.status == "done" and job.attempts == 2 and job.percent == 100
+
+
+def test_path_for_builds_the_same_url_with_and_without_a_request(app):
+    from oversight.views_support import path_for
+
+    with app.app_context():  # a worker: no request
+        outside = path_for("suppliers.procurement", procurement_id=3, _anchor="resultat")
+    with app.test_request_context():
+        inside = path_for("suppliers.procurement", procurement_id=3, _anchor="resultat")
+    assert outside == inside == "/suppliers/procurements/3#resultat"
