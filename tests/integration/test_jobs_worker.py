@@ -323,3 +323,26 @@ def test_path_for_builds_the_same_url_with_and_without_a_request(app):
     with app.test_request_context():
         inside = path_for("suppliers.procurement", procurement_id=3, _anchor="resultat")
     assert outside == inside == "/suppliers/procurements/3#resultat"
+
+
+def test_retry_needs_the_csrf_token_of_the_confirmation_form(db, make):
+    from tests.conftest import PASSWORD
+
+    csrf_app = create_app(config_for_tests(WTF_CSRF_ENABLED=True))
+    officer = make.user(role="procurement")
+    job = _stale_running_job(db, officer)
+    mark_stale_jobs(db.session)
+    db.session.commit()
+    c = csrf_app.test_client()
+    token = c.get("/login").get_data(as_text=True).split(
+        'name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    c.post("/login", data={"username": officer.username, "password": PASSWORD,
+                           "csrf_token": token})
+    assert c.post(f"/jobs/{job.id}/retry").status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == INTERRUPTED
+    page = c.get(f"/jobs/{job.id}/retry").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert c.post(f"/jobs/{job.id}/retry", data={"csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "done"
