@@ -1,9 +1,11 @@
-"""Small helpers every blueprint uses for the shape of a form POST."""
+"""Small helpers every blueprint uses: the shape of a form POST, and URLs built outside a
+request (background jobs set ``result_url``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
-from flask import current_app, flash
+from flask import current_app, flash, has_request_context, url_for
 
 from oversight.extensions import db
 
@@ -34,3 +36,16 @@ def paginate(stmt):
     """One page of a list statement: the page number from ``?page=``, ``PAGE_SIZE`` rows (one
     setting for every list)."""
     return db.paginate(stmt, per_page=int(current_app.config["PAGE_SIZE"]), error_out=False)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """``url_for`` that also works without a request (a background worker has only an app
+    context): the path on the app's URL map, with ``_anchor`` as a fragment."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    anchor = values.pop("_anchor", None)
+    adapter = current_app.url_map.bind(
+        current_app.config.get("SERVER_NAME") or "localhost",
+        script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    path = adapter.build(endpoint, values)
+    return f"{path}#{quote(anchor)}" if anchor else path
