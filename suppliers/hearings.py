@@ -22,11 +22,12 @@ from suppliers.models import (
     HearingDocument, Supplier, SupplierCheck,
 )
 from suppliers.services import SupplierError
+from oversight.scoping import may_change
 
 
 
 def _own(user, row, what: str) -> None:
-    if row.department_id != user.department_id:
+    if not may_change(user, row):
         raise SupplierError(f"{what} tillhör en annan förvaltning.")
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.auth.models import User
 from oversight.jobs import Job, job_handler
+from oversight.scoping import owned_by
 from suppliers import checks, monitoring, rules
 from suppliers.models import Procurement
 
@@ -19,12 +21,12 @@ def _path(endpoint: str, **values) -> str:
 @job_handler("suppliers.screen")
 def screen_job(session: Session, job: Job, progress) -> dict:
     user = session.get(User, job.created_by_id) if job.created_by_id else None
-    procurement = session.get(Procurement, job.params["procurement_id"])
+    # Only the department that owns the procurement runs its checks (the job's department).
+    procurement = session.scalar(owned_by(
+        select(Procurement).where(Procurement.id == job.params["procurement_id"]),
+        Procurement, job.department_id))
     if procurement is None:
-        raise LookupError("Upphandlingen finns inte längre.")
-    if procurement.department_id != job.department_id:
-        raise PermissionError("Endast förvaltningen som äger upphandlingen kan kontrollera "
-                              "anbudsgivarna.")
+        raise LookupError("Upphandlingen finns inte längre eller tillhör en annan förvaltning.")
     done = checks.screen_procurement(session, user, procurement, job_id=job.id,
                                      progress=progress)
     job.result_url = _path("suppliers.procurement", procurement_id=procurement.id,

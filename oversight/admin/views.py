@@ -49,7 +49,7 @@ def edit_user(user_id: int | None = None):
                     password=form.password.data, role=form.role.data,
                     department=department, email=form.email.data or None)
             else:
-                services.update_user(db.session, user, name=form.name.data, role=form.role.data,
+                services.update_user(db.session, current_user, user, name=form.name.data, role=form.role.data,
                                      department=department, active=form.active.data,
                                      email=form.email.data or None)
                 if form.password.data:

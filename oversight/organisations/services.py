@@ -10,6 +10,8 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from flask_babel import gettext as _
+
 from oversight import identifiers
 from oversight.audit import record_view
 from oversight.db import utcnow
@@ -18,7 +20,7 @@ from oversight.organisations.models import (
     ACCOUNT_KINDS, KEY_PERSON_ROLES, WARNING_CATEGORIES, BankAccount, KeyPerson, Organisation,
     OrganisationName, OrganisationNote, OrganisationWarning,
 )
-from oversight.scoping import scoped_select
+from oversight.scoping import may_change, scoped_select
 
 # identifiers.py names kinds with dashes (CLI style); the register stores underscores.
 _ID_KIND = {"bankgiro": "bankgiro", "plusgiro": "plusgiro", "bank_account": "bank-account",
@@ -101,10 +103,15 @@ def add_bank_account(session: Session, user, org: Organisation, *, kind: str, nu
     return account
 
 
-def close_bank_account(session: Session, account: BankAccount, reason: str) -> None:
+def close_bank_account(session: Session, user, account: BankAccount, reason: str) -> None:
+    """Close an account (history kept): who closed it and why are recorded and audited. The
+    roles that may do so hold ``account.close`` (checked by the view)."""
+    if not (reason or "").strip():
+        raise RegisterError(_("Ange varför kontot avslutas."))
     if account.removed_at is None:
         account.removed_at = utcnow()
-        account.removed_reason = reason.strip() or "Ändrat"
+        account.removed_reason = reason.strip()[:300]
+        account.removed_by_id = getattr(user, "id", None)
         session.flush()
 
 
@@ -113,7 +120,7 @@ def replace_bank_account(session: Session, user, account: BankAccount, *, number
     new = add_bank_account(session, user, account.organisation, kind=account.kind,
                            number=number, source=source)
     if new is not account:
-        close_bank_account(session, account, reason)
+        close_bank_account(session, user, account, reason)
     return new
 
 
@@ -162,7 +169,7 @@ def raise_warning(session: Session, user, org: Organisation, *, category: str, r
 
 
 def withdraw_warning(session: Session, user, warning: OrganisationWarning, reason: str) -> None:
-    if warning.department_id != user.department_id:
+    if not may_change(user, warning):
         raise RegisterError("Endast förvaltningen som utfärdade varningen kan återkalla den.")
     if not reason.strip():
         raise RegisterError("Ange varför varningen återkallas.")
