@@ -27,6 +27,7 @@ from associations.imports import import_ledger
 from associations.models import DetectionCluster, DetectionRun, Grant
 from oversight.auth.models import Department, User
 from oversight.organisations.models import Organisation
+from oversight.scoping import owner_department_id
 
 GEMENSKAP, SKOGSBRYNET, KVARNBACKEN, LJUSGLIMTEN = \
     "802412-3450", "802501-2348", "802498-7656", "817602-3458"
@@ -143,7 +144,7 @@ def load(session: Session, today: date | None = None) -> str:
 
 def _officer_of(users, department_id):
     """A demo user who may act for ``department_id`` (the grant's owner decides on it)."""
-    return next((u for u in users.values() if u.department_id == department_id
+    return next((u for u in users.values() if owner_department_id(u) == department_id
                  and u.role not in ("auditor", "admin")), None)
 
 

@@ -19,6 +19,7 @@ from oversight.audit import set_actor
 from oversight.auth import services as auth
 from oversight.auth.models import Department, User
 from oversight.organisations import services as orgs
+from oversight.scoping import owned_by
 from oversight.organisations.models import (
     Organisation, OrganisationName, OrganisationNote, OrganisationWarning,
 )
@@ -170,10 +171,9 @@ def _warnings_and_notes(session: Session, organisations, users) -> None:
     ]
     for orgnr, username, category, reason, evidence, issued in stories:
         org, user = organisations[orgnr], users[username]
-        exists = session.scalar(select(OrganisationWarning).where(
-            OrganisationWarning.organisation_id == org.id,
-            OrganisationWarning.department_id == user.department_id,
-            OrganisationWarning.reason == reason))
+        exists = session.scalar(owned_by(select(OrganisationWarning), OrganisationWarning,
+                                         user.department_id).where(
+            OrganisationWarning.organisation_id == org.id, OrganisationWarning.reason == reason))
         if not exists:
             orgs.raise_warning(session, user, org, category=category, reason=reason,
                                evidence=evidence, issued_on=issued)

@@ -15,7 +15,7 @@ from oversight.attention import AttentionItem
 from oversight.db import utcnow
 from oversight.organisations import services as orgs
 from oversight.organisations.models import KeyPerson, Organisation, OrganisationWarning
-from oversight.scoping import may_change, owned_by
+from oversight.scoping import may_change, owned_by, owner_condition
 from suppliers import evidence as ev
 from suppliers.models import (
     COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, CONTRACT_STATUSES, PROCEDURES,
@@ -95,7 +95,7 @@ def supplier_listing(session: Session, user, *, q: str = "", risk: str = "",
     of active warnings, so search, the risk filter and sorting run in the database."""
     latest_id = (select(func.max(SupplierCheck.id))
                  .where(SupplierCheck.supplier_id == Supplier.id,
-                        SupplierCheck.department_id == user.department_id)
+                        owner_condition(SupplierCheck, user.department_id))
                  .correlate(Supplier).scalar_subquery())
     warnings = _active_warning_count()
     stmt = (select(Supplier)

@@ -13,6 +13,7 @@ from oversight.auth.models import Department, User
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.permissions import require
+from oversight.scoping import owner_condition
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -82,7 +83,7 @@ def _audit_query(args, user):
     # the reader's role (the entry's department is the acting user's, who works there).
     stmt = select(AuditEntry).where(or_(
         AuditEntry.entity_type.not_in(_scoped_entity_types()),
-        AuditEntry.department_id == user.department_id))
+        owner_condition(AuditEntry, user.department_id)))
     if args.get("actor"):
         stmt = stmt.where(AuditEntry.actor == args["actor"].strip().lower())
     if args.get("action"):
