@@ -26,6 +26,7 @@ from associations.imports import import_ledger
 from associations.models import DetectionCluster, DetectionRun, Grant
 from oversight.auth.models import Department, User
 from oversight.organisations.models import Organisation
+from oversight.scoping import owner_department_id
 
 GEMENSKAP, SKOGSBRYNET, KVARNBACKEN, LJUSGLIMTEN = \
     "802412-3450", "802501-2348", "802498-7656", "817602-3458"
@@ -123,7 +124,7 @@ def load(session: Session, today: date | None = None) -> str:
         depts = {d.code: d for d in session.scalars(select(Department))}
     orgs = {o.orgnr: o for o in session.scalars(select(Organisation))}
     users = {u.username: u for u in session.scalars(select(User))}
-    created = _load_grants(session, y, depts, orgs, users.get("bidrag.kultur"))
+    created = _load_grants(session, y, depts, orgs, users)
     _profiles(session, orgs)
     report = import_ledger(session, None, data=_ledger(y), filename=f"demo-reskontra-{y}.csv",
                            department=depts["stadsledningskontoret"], preset="standard",
@@ -140,7 +141,14 @@ def load(session: Session, today: date | None = None) -> str:
             f"{run.cluster_count} mottagare från flera förvaltningar.")
 
 
-def _load_grants(session, y, depts, orgs, handler) -> int:
+def _officer_of(users, department_id):
+    """A demo user who may act for ``department_id`` (the grant's owner decides on it)."""
+    return next((u for u in users.values() if owner_department_id(u) == department_id
+                 and u.role not in ("auditor", "admin")), None)
+
+
+def _load_grants(session, y, depts, orgs, users) -> int:
+    handler = users.get("bidrag.kultur")
     created = 0
     for g in _grants(y):
         org = orgs[g["orgnr"]]
@@ -149,8 +157,9 @@ def _load_grants(session, y, depts, orgs, handler) -> int:
                                                     Grant.reference == g["ref"]))
         if exists:
             continue
+        registrar = _officer_of(users, dept.id) if dept is not None else handler
         grant = register_grant(
-            session, handler, org, form=g["form"], purpose=g["purpose"],
+            session, registrar, org, form=g["form"], purpose=g["purpose"],
             activity=g["activity"], period_start=g["start"], period_end=g["end"],
             amount=Decimal(g["amount"]), department=dept, funder_name=g.get("funder"),
             applied_on=g["applied"], decision_date=date(g["start"].year - 1, 12, 15)
@@ -159,7 +168,8 @@ def _load_grants(session, y, depts, orgs, handler) -> int:
         for report in grant.reports:  # earlier years were reported, except Kvarnbacken y-2
             overdue_story = org.orgnr == KVARNBACKEN and report.period_start.year == y - 2
             if report.due_on < date.today() and not overdue_story and grant.period_end.year < y:
-                record_report(session, report, received_on=report.due_on, status="approved",
+                record_report(session, _officer_of(users, grant.owner_department_id), report,
+                              received_on=report.due_on, status="approved",
                               note="Redovisning granskad utan anmärkning.")
         if g["ref"] == f"KUF {y - 1}/0412":
             decide(session, handler, grant, action="withhold",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,6 +26,7 @@ from associations.models import (
     LedgerEntry,
 )
 from oversight.organisations.models import KeyPerson, Organisation
+from oversight.scoping import may_change, owned_by
 
 
 def _add_months(day: date, months: int) -> date:
@@ -69,8 +71,11 @@ def schedule_reports(session: Session, grant: Grant) -> list[GrantReport]:
     return created
 
 
-def record_report(session: Session, report: GrantReport, *, received_on: date,
+def record_report(session: Session, user, report: GrantReport, *, received_on: date,
                   status: str = "received", note: str | None = None) -> GrantReport:
+    """Register a received (approved, rejected) report: the grant's owning department only."""
+    if not may_change(user, report):
+        raise GrantError(_("Endast förvaltningen som beviljat bidraget hanterar dess redovisningar."))
     if status not in ("received", "approved", "rejected"):
         raise GrantError("Okänd status för redovisningen.")
     if received_on > date.today():
@@ -94,7 +99,7 @@ def overdue_reports(session: Session, today: date | None = None, department_id: 
                      selectinload(GrantReport.grant).selectinload(Grant.department))
             .order_by(GrantReport.due_on, GrantReport.id))
     if department_id is not None:
-        stmt = stmt.where(Grant.department_id == department_id)
+        stmt = owned_by(stmt, Grant, department_id)
     return list(session.scalars(stmt))
 
 
@@ -118,6 +123,8 @@ def allowed_actions(grant: Grant) -> list[str]:
 def decide(session: Session, user, grant: Grant, *, action: str, reason: str,
            decided_on: date | None = None, amount=None,
            reference: str | None = None) -> GrantDecision:
+    if not may_change(user, grant):
+        raise GrantError(_("Endast förvaltningen som beviljat bidraget beslutar om det."))
     if action not in _TRANSITIONS:
         raise GrantError(f"Okänt beslut: {action}.")
     allowed, new_status = _TRANSITIONS[action]

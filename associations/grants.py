@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from associations.models import (
     Grant,
 )
 from oversight.accounts import verify_organisation_accounts
+from oversight.auth.roles import ADMIN
 from oversight.organisations.models import BankAccount, KeyPerson, Organisation
 from oversight.rule_values import (
     POLICY,
@@ -35,6 +37,7 @@ from oversight.rule_values import (
     register,
     value_on,
 )
+from oversight.scoping import may_act, owned_by
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +168,8 @@ def check_age(session: Session, org: Organisation, on: date) -> list[Finding]:
 def _same_grantor_years(session: Session, grant: Grant, form: str) -> set[int]:
     stmt = select(Grant).where(Grant.organisation_id == grant.organisation_id,
                                Grant.form == form, Grant.status.in_(FUNDED_STATUSES))
-    if grant.department_id:
-        stmt = stmt.where(Grant.department_id == grant.department_id)
+    if grant.department_id:  # a department's own grants: the ones it owns and grants itself
+        stmt = owned_by(stmt.where(Grant.funder_name.is_(None)), Grant, grant.department_id)
     else:
         stmt = stmt.where(Grant.funder_name == grant.funder_name)
     years: set[int] = set()
@@ -335,6 +338,7 @@ def register_grant(session: Session, user, org: Organisation, *, form: str, purp
     funder_name = (funder_name or "").strip() or None
     if (department is None) == (funder_name is None):
         raise GrantError("Ange antingen en förvaltning eller en extern finansiär.")
+    owner = _owning_department(user, department)
     if not (purpose or "").strip():
         raise GrantError("Ange bidragets syfte.")
     if period_end < period_start:
@@ -346,7 +350,7 @@ def register_grant(session: Session, user, org: Organisation, *, form: str, purp
         period_end=period_end, amount=_amount(amount), applied_on=applied_on,
         decision_date=decision_date, conditions=(conditions or "").strip() or None,
         status=status, reference=(reference or "").strip() or None,
-        created_by_id=getattr(user, "id", None))
+        created_by_id=getattr(user, "id", None), owner_department_id=owner)
     if department is not None:
         grant.department = department
     session.add(grant)
@@ -356,6 +360,21 @@ def register_grant(session: Session, user, org: Organisation, *, form: str, purp
         schedule_reports(session, grant)
     session.flush()
     return grant
+
+
+def _owning_department(user, department) -> int | None:
+    """A grant is registered for the user's own department; an administrator may register one
+    for any department (the audit entry of the new grant records who did). An external
+    funder's grant is kept by the registering department. Without a user (the demo, a script
+    acting as "system") the grant belongs to the department named."""
+    if user is None:
+        return getattr(department, "id", None)
+    if not may_act(user):
+        raise GrantError(_("Bidraget kan bara registreras av en handläggare."))
+    if department is not None and department.id != user.department_id \
+            and getattr(user, "role", None) != ADMIN:
+        raise GrantError(_("Ett bidrag registreras för den egna förvaltningen."))
+    return department.id if department is not None else user.department_id
 
 
 def grants_for(session: Session, org: Organisation) -> list[Grant]:

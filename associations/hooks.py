@@ -15,6 +15,7 @@ from oversight import navigation
 from oversight.attention import AttentionItem, provider
 from oversight.jobs import job_handler
 from oversight.organisations.sections import register
+from oversight.scoping import owned_by
 from oversight.views_support import path_for as _url
 
 DETECT_JOB = "associations.detect"
@@ -136,7 +137,7 @@ def grants_attention(session, user) -> list[AttentionItem]:
     since = date.today() - timedelta(days=30)
     stmt = select(Grant).where(Grant.created_at >= since, Grant.eligibility.is_not(None))
     if mine is not None:
-        stmt = stmt.where(Grant.department_id == mine)
+        stmt = owned_by(stmt, Grant, mine)
     for grant in session.scalars(stmt.order_by(Grant.id.desc()).limit(50)):
         danger = [f for f in grant.eligibility or [] if f.get("severity") == "danger"]
         if danger:

@@ -37,6 +37,7 @@ from associations.ledger import (
 from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
 from oversight.auth.models import Department
 from oversight.organisations.models import Organisation
+from oversight.scoping import owned_by
 
 ALLOWED_EXTENSIONS = ("csv", "txt", "xlsx")
 FIELD_LABELS = {
@@ -228,8 +229,8 @@ def save_mapping(session: Session, department, name: str, columns: dict) -> Ledg
     if not name:
         raise LedgerImportError("Ange ett namn på kolumnmappningen.")
     columns = {f: h for f, h in columns.items() if f in FIELDS and h}
-    mapping = session.scalar(select(LedgerMapping).where(
-        LedgerMapping.department_id == department.id, LedgerMapping.name == name))
+    mapping = session.scalar(owned_by(select(LedgerMapping), LedgerMapping, department.id)
+                             .where(LedgerMapping.name == name))
     if mapping is None:
         mapping = LedgerMapping(department_id=department.id, name=name, columns=columns)
         session.add(mapping)
@@ -240,8 +241,8 @@ def save_mapping(session: Session, department, name: str, columns: dict) -> Ledg
 
 
 def mappings_for(session: Session, department_id: int) -> list[LedgerMapping]:
-    return list(session.scalars(select(LedgerMapping).where(
-        LedgerMapping.department_id == department_id).order_by(LedgerMapping.name)))
+    return list(session.scalars(owned_by(select(LedgerMapping), LedgerMapping, department_id)
+                                .order_by(LedgerMapping.name)))
 
 
 # --- import ---------------------------------------------------------------------------------

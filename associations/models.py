@@ -76,10 +76,14 @@ class AssociationProfile(TimestampMixin, db.Model):
 
 
 class Grant(TimestampMixin, db.Model):
-    """An application and its decision, from a department or an external funder."""
+    """An application and its decision, from a department or an external funder. Every
+    department reads it; only the owning department (the granting department, or for an
+    external funder's grant the department that registered it) decides on it and its reports
+    (oversight.scoping)."""
 
     __tablename__ = "association_grant"
     __audited__ = True
+    __owner_column__ = "owner_department_id"
     __table_args__ = (
         CheckConstraint("(department_id IS NULL) <> (funder_name IS NULL)", name="one_grantor"),
     )
@@ -102,9 +106,11 @@ class Grant(TimestampMixin, db.Model):
     # Eligibility warnings found when the grant was registered: [{code, severity, message}]
     eligibility: Mapped[list | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    owner_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"),
+                                                            index=True)
 
     organisation = relationship("Organisation")
-    department = relationship("Department")
+    department = relationship("Department", foreign_keys=[department_id])
     decisions: Mapped[list[GrantDecision]] = relationship(
         back_populates="grant", cascade="all, delete-orphan", order_by="GrantDecision.id")
     reports: Mapped[list[GrantReport]] = relationship(
@@ -166,6 +172,7 @@ class GrantReport(TimestampMixin, db.Model):
 
     __tablename__ = "grant_report"
     __audited__ = True
+    __owned_through__ = "grant"  # the grant's department approves its reports
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grant_id: Mapped[int] = mapped_column(ForeignKey("association_grant.id"), index=True)

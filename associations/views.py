@@ -23,9 +23,11 @@ from associations.grants import GrantError
 from associations.models import Grant, GrantReport
 from associations.overview import association_overview, associations_page, totals_for
 from oversight.auth.models import Department
+from oversight.auth.roles import ADMIN
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.scoping import get_owned_or_404
 from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 from oversight.web import local_path
 
@@ -71,7 +73,10 @@ def edit_profile(org_id: int):
 
 
 def _grantor_choices() -> list[tuple[str, str]]:
-    choices = [(f"dept:{d.id}", d.name) for d in departments()]
+    """The user's own department (an administrator: any) and the external funders."""
+    own = [d for d in departments()
+           if current_user.role == ADMIN or d.id == current_user.department_id]
+    choices = [(f"dept:{d.id}", d.name) for d in own]
     choices += [(f"funder:{name}", f"{name} (extern finansiär)")
                 for name in grant_services.external_funders()]
     return choices + [("funder:", "Annan extern finansiär (ange nedan)")]
@@ -126,7 +131,7 @@ def show_grant(grant_id: int):
 @bp.post("/grants/<int:grant_id>/decisions")
 @require("grants.manage")
 def add_decision(grant_id: int):
-    grant = db.get_or_404(Grant, grant_id)
+    grant = get_owned_or_404(db.session, Grant, grant_id, current_user)
     form = forms.DecisionForm()
     form.action.choices = [(a, ACTION_LABELS[a]) for a in allowed_actions(grant)]
     if form.validate_on_submit():
@@ -148,11 +153,11 @@ def add_decision(grant_id: int):
 @bp.post("/reports/<int:report_id>/received")
 @require("grants.manage")
 def report_received(report_id: int):
-    report = db.get_or_404(GrantReport, report_id)
+    report = get_owned_or_404(db.session, GrantReport, report_id, current_user)
     form = forms.ReportReceivedForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: record_report(
-            db.session, report, received_on=form.received_on.data, status=form.status.data,
+            db.session, current_user, report, received_on=form.received_on.data, status=form.status.data,
             note=form.note.data), "Redovisningen är registrerad.", (GrantError,))
     else:
         flash_form_errors(form)

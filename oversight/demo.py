@@ -25,6 +25,7 @@ from oversight.organisations.models import (
     OrganisationNote,
     OrganisationWarning,
 )
+from oversight.scoping import owned_by
 
 DEMO_PASSWORD = "demo-losenord-2026"
 
@@ -176,10 +177,9 @@ def _warnings_and_notes(session: Session, organisations, users) -> None:
     ]
     for orgnr, username, category, reason, evidence, issued in stories:
         org, user = organisations[orgnr], users[username]
-        exists = session.scalar(select(OrganisationWarning).where(
-            OrganisationWarning.organisation_id == org.id,
-            OrganisationWarning.department_id == user.department_id,
-            OrganisationWarning.reason == reason))
+        exists = session.scalar(owned_by(select(OrganisationWarning), OrganisationWarning,
+                                         user.department_id).where(
+            OrganisationWarning.organisation_id == org.id, OrganisationWarning.reason == reason))
         if not exists:
             orgs.raise_warning(session, user, org, category=category, reason=reason,
                                evidence=evidence, issued_on=issued)

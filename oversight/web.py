@@ -85,7 +85,10 @@ def _errors(app: Flask) -> None:
 
 
 def _templates(app: Flask) -> None:
+    from oversight import scoping
     from oversight.navigation import navigation_for
+
+    scoping.init_app(app)  # the Jinja test ``changeable``
 
     app.jinja_env.filters.update(
         sek=formatting.sek, number=formatting.number, isodate=formatting.iso_date,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from oversight.organisations.models import Organisation
+from oversight.scoping import owned_by
 from suppliers import evidence as ev
 from suppliers import registry_adapter, rules, sources
 from suppliers.evidence_store import row_values
@@ -232,8 +233,8 @@ def latest_checks(session: Session, supplier_ids: Iterable[int],
     ids = list(supplier_ids)
     if not ids:
         return {}
-    rows = session.scalars(select(SupplierCheck).where(
-        SupplierCheck.supplier_id.in_(ids), SupplierCheck.department_id == department_id)
+    rows = session.scalars(owned_by(select(SupplierCheck), SupplierCheck, department_id).where(
+        SupplierCheck.supplier_id.in_(ids))
         .order_by(SupplierCheck.supplier_id, SupplierCheck.id.desc()))
     out: dict[int, SupplierCheck] = {}
     for row in rows:

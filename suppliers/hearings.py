@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from oversight.db import utcnow
 from oversight.organisations import services as orgs
+from oversight.scoping import may_change
 from oversight.uploads import UploadError, check_document, safe_filename
 from suppliers import letters, rules
 from suppliers.evidence_store import digest
@@ -31,7 +32,7 @@ from suppliers.services import SupplierError
 
 
 def _own(user, row, what: str) -> None:
-    if row.department_id != user.department_id:
+    if not may_change(user, row):
         raise SupplierError(f"{what} tillhör en annan förvaltning.")
 
 

@@ -1,9 +1,11 @@
 """Background jobs: screening a procurement's tenderers, and a monitoring run."""
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.jobs import Job, job_handler
+from oversight.scoping import owned_by
 from oversight.views_support import path_for
 from suppliers import checks, monitoring, rules
 from suppliers.models import Procurement
@@ -12,12 +14,12 @@ from suppliers.models import Procurement
 @job_handler("suppliers.screen")
 def screen_job(session: Session, job: Job, progress) -> dict:
     user = job.created_by
-    procurement = session.get(Procurement, job.params["procurement_id"])
+    # Only the department that owns the procurement runs its checks (the job's department).
+    procurement = session.scalar(owned_by(
+        select(Procurement).where(Procurement.id == job.params["procurement_id"]),
+        Procurement, job.department_id))
     if procurement is None:
-        raise LookupError("Upphandlingen finns inte längre.")
-    if procurement.department_id != job.department_id:
-        raise PermissionError("Endast förvaltningen som äger upphandlingen kan kontrollera "
-                              "anbudsgivarna.")
+        raise LookupError("Upphandlingen finns inte längre eller tillhör en annan förvaltning.")
     done = checks.screen_procurement(session, user, procurement, job_id=job.id,
                                      progress=progress)
     job.result_url = path_for("suppliers.procurement", procurement_id=procurement.id,

@@ -164,6 +164,7 @@ class Tender(db.Model):
 
     __tablename__ = "tender"
     __audited__ = True
+    __owned_through__ = "procurement"  # changed by the procurement's department only
     __table_args__ = (UniqueConstraint("procurement_id", "supplier_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -424,6 +425,7 @@ class Complaint(TimestampMixin, db.Model):
 
     __tablename__ = "supplier_complaint"
     __audited__ = True
+    __owner_column__ = "owner_department_id"  # the contract's department assesses it
     __audit_exclude__ = {"description", "assessment"}
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,15 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.db import utcnow
+from oversight.scoping import owned_by
 from suppliers import checks, rules
 from suppliers.models import MonitoringFinding, MonitorRun, SupplierCheck
 
 
 def previous_check(session: Session, supplier_id: int, department_id: int,
                    before_id: int) -> SupplierCheck | None:
-    return session.scalar(select(SupplierCheck).where(
-        SupplierCheck.supplier_id == supplier_id, SupplierCheck.department_id == department_id,
-        SupplierCheck.id < before_id).order_by(SupplierCheck.id.desc()).limit(1))
+    stmt = owned_by(select(SupplierCheck), SupplierCheck, department_id).where(
+        SupplierCheck.supplier_id == supplier_id, SupplierCheck.id < before_id)
+    return session.scalar(stmt.order_by(SupplierCheck.id.desc()).limit(1))
 
 
 def new_findings(current: SupplierCheck, previous: SupplierCheck | None) -> list[MonitoringFinding]:

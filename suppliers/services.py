@@ -15,6 +15,7 @@ from oversight.attention import AttentionItem
 from oversight.db import utcnow
 from oversight.organisations import services as orgs
 from oversight.organisations.models import KeyPerson, Organisation, OrganisationWarning
+from oversight.scoping import may_change, owned_by, owner_condition
 from suppliers import evidence as ev
 from suppliers.models import (
     COMPLAINT_CATEGORIES,
@@ -104,7 +105,7 @@ def supplier_listing(session: Session, user, *, q: str = "", risk: str = "",
     of active warnings, so search, the risk filter and sorting run in the database."""
     latest_id = (select(func.max(SupplierCheck.id))
                  .where(SupplierCheck.supplier_id == Supplier.id,
-                        SupplierCheck.department_id == user.department_id)
+                        owner_condition(SupplierCheck, user.department_id))
                  .correlate(Supplier).scalar_subquery())
     warnings = _active_warning_count()
     stmt = (select(Supplier)
@@ -218,7 +219,7 @@ def create_procurement(session: Session, user, data: dict) -> Procurement:
 def update_procurement(session: Session, user, procurement: Procurement, data: dict) -> Procurement:
     """Change a procurement's facts (the owning department only), validated like
     ``create_procurement``; nothing changes on an error. Audited through ``__audited__``."""
-    _require_own(user, procurement.department_id, "upphandlingen")
+    _require_own(user, procurement, "upphandlingen")
     fields = _procurement_fields(session, data, default_status=procurement.status,
                                  current=procurement)
     for name, value in fields.items():
@@ -229,7 +230,7 @@ def update_procurement(session: Session, user, procurement: Procurement, data: d
 
 def add_tenderer(session: Session, user, procurement: Procurement, *, orgnr: str,
                  name: str | None = None, submitted_on: date | None = None) -> Tender:
-    _require_own(user, procurement.department_id, "upphandlingen")
+    _require_own(user, procurement, "upphandlingen")
     supplier = ensure_supplier(session, user, orgnr=orgnr, name=name)
     existing = session.scalar(select(Tender).where(Tender.procurement_id == procurement.id,
                                                    Tender.supplier_id == supplier.id))
@@ -244,14 +245,15 @@ def add_tenderer(session: Session, user, procurement: Procurement, *, orgnr: str
 
 
 def remove_tenderer(session: Session, user, procurement: Procurement, tender: Tender) -> None:
-    _require_own(user, procurement.department_id, "upphandlingen")
+    _require_own(user, procurement, "upphandlingen")
     session.delete(tender)
     session.flush()
     session.refresh(procurement, ["tenders"])
 
 
-def _require_own(user, department_id: int, what: str) -> None:
-    if user is not None and user.department_id != department_id:
+def _require_own(user, row, what: str) -> None:
+    """Only the owning department changes ``row``; no user (a script) changes nothing."""
+    if not may_change(user, row):
         raise SupplierError(f"Endast förvaltningen som äger {what} kan ändra den.")
 
 
@@ -299,7 +301,7 @@ def update_contract(session: Session, user, contract: Contract, data: dict) -> C
     calling department (the owning department only), validated like ``create_contract``;
     nothing changes on an error. The owning department, supplier, procurement and framework
     stay as they are. Audited through ``__audited__``."""
-    _require_own(user, contract.department_id, "avtalet")
+    _require_own(user, contract, "avtalet")
     fields = _contract_fields(data, default_status=contract.status)
     for name, value in fields.items():
         setattr(contract, name, value)
@@ -308,7 +310,7 @@ def update_contract(session: Session, user, contract: Contract, data: dict) -> C
 
 
 def set_contract_status(session: Session, user, contract: Contract, status: str) -> None:
-    _require_own(user, contract.department_id, "avtalet")
+    _require_own(user, contract, "avtalet")
     if status not in CONTRACT_STATUSES:
         raise SupplierError("Okänd avtalsstatus.")
     contract.status = status
@@ -341,7 +343,7 @@ def file_complaint(session: Session, user, contract: Contract, *, occurred_on: d
 
 def assess_complaint(session: Session, user, complaint: Complaint, *, status: str,
                      assessment: str) -> None:
-    if user.department_id != complaint.owner_department_id:
+    if not may_change(user, complaint):
         raise SupplierError("Endast förvaltningen som äger avtalet bedömer klagomålet.")
     if status not in ("confirmed", "rejected"):
         raise SupplierError("Välj bekräftat eller avfärdat.")
@@ -358,8 +360,8 @@ def open_complaints_for(session: Session, user) -> list[AttentionItem]:
     """Attention items: complaints about the department's contracts that are not assessed."""
     from flask import url_for
 
-    stmt = (select(Complaint).where(Complaint.owner_department_id == user.department_id,
-                                    Complaint.status == "open")
+    stmt = (owned_by(select(Complaint), Complaint, user.department_id)
+            .where(Complaint.status == "open")
             .options(selectinload(Complaint.supplier).selectinload(Supplier.organisation),
                      selectinload(Complaint.department), selectinload(Complaint.contract))
             .order_by(Complaint.created_at.desc()).limit(20))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from oversight.organisations.models import OrganisationWarning
+from oversight.scoping import owned_by, owner_department_id
 from suppliers import evidence as ev
 from suppliers.models import (
     PUBLISHABLE_OUTCOMES,
@@ -48,7 +49,7 @@ def warnings_evidence(session: Session, supplier: Supplier, department_id: int,
     facts = tuple(
         ev.WarningFact(id=w.id, category=w.category, category_label=w.category_label,
                        department=w.department.name, issued_on=w.issued_on, reason=w.reason,
-                       own_department=w.department_id == department_id)
+                       own_department=owner_department_id(w) == department_id)
         for w in sorted(rows, key=lambda w: w.id) if w.is_active(on_date))
     return ev.Evidence(source=ev.WARNINGS, subject="org", subject_label=org.name,
                        status=ev.FOUND if facts else ev.NOT_FOUND, retrieved_at=_now(),
@@ -77,8 +78,8 @@ def decisions_evidence(session: Session, supplier: Supplier, department_id: int,
     """The department's own signed exclusions and terminations (other departments' decisions
     reach it as published warnings)."""
     if rows is None:
-        rows = session.scalars(select(Decision).where(
-            Decision.supplier_id == supplier.id, Decision.department_id == department_id,
+        rows = session.scalars(owned_by(select(Decision), Decision, department_id).where(
+            Decision.supplier_id == supplier.id,
             Decision.status == "signed", Decision.superseded_by_id.is_(None),
             Decision.outcome.in_(PUBLISHABLE_OUTCOMES))).all()
     facts = tuple(
@@ -96,9 +97,8 @@ def criminal_record_evidence(session: Session, supplier: Supplier, department_id
     department never relies on another department's copy). ``rows`` newest first."""
     if rows is None:
         rows = session.scalars(
-            select(CriminalRecordExtract)
-            .where(CriminalRecordExtract.organisation_id == supplier.organisation_id,
-                   CriminalRecordExtract.department_id == department_id)
+            owned_by(select(CriminalRecordExtract), CriminalRecordExtract, department_id)
+            .where(CriminalRecordExtract.organisation_id == supplier.organisation_id)
             .options(selectinload(CriminalRecordExtract.convictions))
             .order_by(CriminalRecordExtract.document_date.desc(),
                       CriminalRecordExtract.id.desc())).all()

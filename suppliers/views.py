@@ -13,7 +13,13 @@ from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.jobs import Job, create_job, dispatch
 from oversight.permissions import require
-from oversight.scoping import get_scoped, get_scoped_or_404, scoped_select
+from oversight.scoping import (
+    get_owned_or_404,
+    get_scoped,
+    get_scoped_or_404,
+    may_change,
+    scoped_select,
+)
 from oversight.views_support import paginate
 from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
@@ -208,7 +214,7 @@ def new_complaint(contract_id: int):
 @bp.post("/complaints/<int:complaint_id>/assess")
 @require("supplier.manage")
 def assess_complaint(complaint_id: int):
-    complaint = db.get_or_404(Complaint, complaint_id)
+    complaint = get_owned_or_404(db.session, Complaint, complaint_id, current_user)
     form = forms.AssessComplaintForm()
     if form.validate_on_submit():
         attempt(lambda: services.assess_complaint(db.session, current_user, complaint,
@@ -276,13 +282,13 @@ def procurement(procurement_id: int):
     return render_template("suppliers/procurement.html", procurement=procurement,
                            results=results, counts=counts, show=show, job=job,
                            tender_form=forms.TendererForm(), empty_form=forms.EmptyForm(),
-                           own=procurement.department_id == current_user.department_id)
+                           own=may_change(current_user, procurement))
 
 
 @bp.post("/procurements/<int:procurement_id>/tenderers")
 @require("supplier.manage")
 def add_tenderer(procurement_id: int):
-    procurement = db.get_or_404(Procurement, procurement_id)
+    procurement = get_owned_or_404(db.session, Procurement, procurement_id, current_user)
     form = forms.TendererForm()
     if form.validate_on_submit():
         attempt(lambda: services.add_tenderer(db.session, current_user, procurement,
@@ -297,8 +303,8 @@ def add_tenderer(procurement_id: int):
 @bp.post("/procurements/<int:procurement_id>/tenderers/<int:tender_id>/remove")
 @require("supplier.manage")
 def remove_tenderer(procurement_id: int, tender_id: int):
-    procurement = db.get_or_404(Procurement, procurement_id)
-    tender = db.get_or_404(Tender, tender_id)
+    procurement = get_owned_or_404(db.session, Procurement, procurement_id, current_user)
+    tender = get_owned_or_404(db.session, Tender, tender_id, current_user)
     if tender.procurement_id != procurement.id:
         abort(404)
     attempt(lambda: services.remove_tenderer(db.session, current_user, procurement, tender),
@@ -310,13 +316,9 @@ def remove_tenderer(procurement_id: int, tender_id: int):
 @require("supplier.manage")
 def screen(procurement_id: int):
     """Kontrollera: a background job checks every tenderer; the page shows its progress."""
-    procurement = db.get_or_404(Procurement, procurement_id)
-    if procurement.department_id != current_user.department_id:
-        # The checks would be stored for the owning department and read its criminal-record
-        # extracts and decisions: only that department may run them.
-        flash("Endast förvaltningen som äger upphandlingen kan kontrollera anbudsgivarna.",
-              "error")
-        return redirect(url_for(".procurement", procurement_id=procurement.id))
+    # The checks would be stored for the owning department and read its criminal-record
+    # extracts and decisions: only that department may run them.
+    procurement = get_owned_or_404(db.session, Procurement, procurement_id, current_user)
     if not procurement.tenders:
         flash("Lägg till anbudsgivare innan kontrollen.", "error")
         return redirect(url_for(".procurement", procurement_id=procurement.id))

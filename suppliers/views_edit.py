@@ -1,14 +1,15 @@
 """Edit pages for a procurement and a contract, and the one-button status change of a
 contract (avsluta / säga upp), on the suppliers blueprint. Only the owning department may
-change them (403 for others, checked here and again in the services), only with
+change them (404 for others, through oversight.scoping, checked again in the services), only with
 ``supplier.manage``. Changes are audited through the models' ``__audited__``."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from oversight.extensions import db
 from oversight.permissions import require
+from oversight.scoping import get_owned_or_404
 from suppliers import forms, services
 from suppliers.models import CONTRACT_STATUSES, Contract, Procurement
 from suppliers.services import SupplierError
@@ -17,13 +18,6 @@ from suppliers.views import _department_choices, bp, flash_errors
 # Statuses the contract-edit page offers as one button each, with the confirmation text.
 STATUS_ACTIONS = {"ended": "Avsluta avtalet", "terminated": "Markera som uppsagt/hävt",
                   "active": "Återaktivera avtalet"}
-
-
-def _own_or_403(row) -> None:
-    """Procurements and contracts are shared facts: others may read them (so 403, not 404),
-    but only the owning department changes them."""
-    if row.department_id != current_user.department_id:
-        abort(403)
 
 
 def _attach(form, exc: SupplierError) -> list[str]:
@@ -38,8 +32,7 @@ def _attach(form, exc: SupplierError) -> list[str]:
 @bp.route("/procurements/<int:procurement_id>/edit", methods=["GET", "POST"])
 @require("supplier.manage")
 def edit_procurement(procurement_id: int):
-    procurement = db.get_or_404(Procurement, procurement_id)
-    _own_or_403(procurement)
+    procurement = get_owned_or_404(db.session, Procurement, procurement_id, current_user)
     form = forms.ProcurementEditForm(obj=procurement)
     general: list[str] = []
     if form.validate_on_submit():
@@ -59,8 +52,7 @@ def edit_procurement(procurement_id: int):
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
 @require("supplier.manage")
 def edit_contract(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    _own_or_403(contract)
+    contract = get_owned_or_404(db.session, Contract, contract_id, current_user)
     form = forms.ContractForm(obj=contract)
     form.calling_department_id.choices = _department_choices()
     if request.method == "GET":
@@ -88,8 +80,7 @@ def edit_contract(contract_id: int):
 def contract_status(contract_id: int):
     """Avsluta, säg upp/häv or återaktivera a contract with one button: only contracts with
     status "Aktivt" are monitored, so ending one stops the monitoring for it."""
-    contract = db.get_or_404(Contract, contract_id)
-    _own_or_403(contract)
+    contract = get_owned_or_404(db.session, Contract, contract_id, current_user)
     form = forms.EmptyForm()
     status = request.form.get("status", "")
     if not form.validate_on_submit():

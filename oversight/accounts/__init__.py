@@ -57,5 +57,5 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.cli.add_command(accounts_cli)
     views_payments.allow_large_payment_files(app)
-    navigation.register("accounts.verify", "Kontokontroll", "accounts.verify", 30)
+    navigation.register("accounts.verify", "Kontokontroll", "accounts.view", 30)
     navigation.register("accounts.payments", "Betalfiler", "payments.check", 35)

@@ -22,7 +22,7 @@ from oversight.scoping import scoped_select
 @register("kontokontroll", "Kontokontroll", order=20)
 def organisation_section(session: Session, user, org) -> Markup | None:
     """Each current account with its result now and its last saved verification."""
-    if not user.can("accounts.verify") or not org.current_accounts:
+    if not user.can("accounts.view") or not org.current_accounts:
         return None
     accounts = org.current_accounts
     verifications = verify_organisation_accounts(session, org)
@@ -38,7 +38,7 @@ def _days() -> int:
 @provider
 def account_attention(session: Session, user) -> list[AttentionItem]:
     items: list[AttentionItem] = []
-    if user.can("accounts.verify"):
+    if user.can("accounts.view"):
         items += _verification_items(session)
     if user.can("payments.check"):
         items += _payment_check_items(session, user)

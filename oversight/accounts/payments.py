@@ -48,6 +48,7 @@ from oversight.db import utcnow
 from oversight.jobs import JobFailed, job_handler
 from oversight.names import normalize_org_name
 from oversight.organisations.models import Organisation, OrganisationName
+from oversight.scoping import owned_by
 from oversight.views_support import path_for
 
 Progress = Callable[[int, int | None, str | None], None]
@@ -335,8 +336,11 @@ def result_url(check: PaymentCheck) -> str:
 
 @job_handler("accounts.check_payments")
 def check_payments_job(session: Session, job, progress) -> dict:
-    check = session.get(PaymentCheck, job.params["check_id"])
-    if check is None or check.department_id != job.department_id:
+    # only the department that uploaded the file (the job's department) runs its check
+    check = session.scalar(owned_by(
+        select(PaymentCheck).where(PaymentCheck.id == job.params["check_id"]), PaymentCheck,
+        job.department_id))
+    if check is None:
         raise AccountsError("Betalfilskontrollen finns inte.")
     check.job_id = job.id
     run_payment_check(session, check, progress)

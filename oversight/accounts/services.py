@@ -44,6 +44,7 @@ from oversight.audit import record_view
 from oversight.db import utcnow
 from oversight.organisations.models import BankAccount, Organisation
 from oversight.rule_values import value_on
+from oversight.scoping import may_change
 from oversight.uploads import UploadError, check_document, safe_filename, sniff_document
 
 CHUNK = 900  # bound parameters per IN (...) query: safe on SQLite and PostgreSQL
@@ -391,6 +392,8 @@ def add_allowance(session: Session, user, *, kind: str, number: str, category: s
 
 def withdraw_allowance(session: Session, user, allowance: SharedAccountAllowance,
                        reason: str) -> None:
+    if not may_change(user, allowance):
+        raise AccountsError("Endast förvaltningen som godkände undantaget kan ta bort det.")
     if not (reason or "").strip():
         raise AccountsError("Ange varför undantaget tas bort.")
     if allowance.withdrawn_at is None:

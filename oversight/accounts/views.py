@@ -22,6 +22,7 @@ from oversight.organisations import services as org_services
 from oversight.organisations.forms import WarningForm
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.scoping import get_owned_or_404
 from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -30,8 +31,10 @@ bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 # --- verification ------------------------------------------------------------------------------
 
 @bp.route("/verify", methods=["GET", "POST"])
-@require("accounts.verify")
+@require("accounts.view")
 def verify():
+    if request.method == "POST" and not current_user.can("accounts.verify"):
+        abort(403)  # a verification is stored: read-only roles only look
     form = forms.VerifyForm()
     if request.method == "GET":
         _prefill(form, ("orgnr", "kind", "number"))
@@ -102,7 +105,7 @@ def _holder_query(q: str):
 
 
 @bp.get("/holders")
-@require("accounts.verify")
+@require("accounts.view")
 def holders():
     q = request.args.get("q", "")
     stmt = _holder_query(q)
@@ -151,7 +154,7 @@ def _prefill(form, names) -> None:
 
 
 @bp.get("/holders/<int:evidence_id>")
-@require("accounts.verify")
+@require("accounts.view")
 def holder(evidence_id: int):
     evidence = db.get_or_404(AccountHolderEvidence, evidence_id)
     return render_template("accounts/holder.html", e=evidence, full=None)
@@ -167,7 +170,7 @@ def reveal_holder(evidence_id: int):
 
 
 @bp.get("/holders/<int:evidence_id>/document")
-@require("accounts.verify")
+@require("accounts.view")
 def holder_document(evidence_id: int):
     evidence = db.get_or_404(AccountHolderEvidence, evidence_id)
     doc = evidence.document
@@ -213,7 +216,7 @@ def import_holders():
 # --- allow list --------------------------------------------------------------------------------
 
 @bp.route("/allowances", methods=["GET", "POST"])
-@require("accounts.verify")
+@require("accounts.view")
 def allowances():
     form = forms.AllowanceForm()
     if request.method == "POST":
@@ -240,7 +243,8 @@ def allowances():
 @bp.post("/allowances/<int:allowance_id>/withdraw")
 @require("org.edit")
 def withdraw_allowance(allowance_id: int):
-    allowance = db.get_or_404(SharedAccountAllowance, allowance_id)
+    # only the department that granted the exception withdraws it
+    allowance = get_owned_or_404(db.session, SharedAccountAllowance, allowance_id, current_user)
     form = forms.WithdrawForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.withdraw_allowance(

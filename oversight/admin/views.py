@@ -13,6 +13,7 @@ from oversight.auth.models import Department, User
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.permissions import require
+from oversight.scoping import owner_condition
 from oversight.views_support import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,7 +51,7 @@ def edit_user(user_id: int | None = None):
                     password=form.password.data, role=form.role.data,
                     department=department, email=form.email.data or None)
             else:
-                services.update_user(db.session, user, name=form.name.data, role=form.role.data,
+                services.update_user(db.session, current_user, user, name=form.name.data, role=form.role.data,
                                      department=department, active=form.active.data,
                                      email=form.email.data or None)
                 if form.password.data:
@@ -83,7 +84,7 @@ def _audit_query(args, user):
     # the reader's role (the entry's department is the acting user's, who works there).
     stmt = select(AuditEntry).where(or_(
         AuditEntry.entity_type.not_in(_scoped_entity_types()),
-        AuditEntry.department_id == user.department_id))
+        owner_condition(AuditEntry, user.department_id)))
     if args.get("actor"):
         stmt = stmt.where(AuditEntry.actor == args["actor"].strip().lower())
     if args.get("action"):

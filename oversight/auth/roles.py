@@ -18,6 +18,19 @@ ROLE_LABELS = {
 }
 
 _WRITERS = {ADMIN, PROCUREMENT, GRANTS, LSS, INVESTIGATOR}
+# Roles that read and never act: no permission outside READ_PERMISSIONS, and
+# oversight.scoping.may_change answers False for them whatever the department.
+READ_ONLY_ROLES = frozenset({AUDITOR})
+# Roles that maintain the shared register's bank accounts (closing an account changes every
+# department's payment checks): the units that register suppliers and associations.
+_REGISTER_MAINTAINERS = {ADMIN, PROCUREMENT, GRANTS}
+
+# Permissions that only read (showing a full personnummer is a read: it is logged, not a
+# change). Every other permission acts, and no read-only role may hold one (checked below).
+READ_PERMISSIONS = frozenset({
+    "org.view", "personal.reveal", "audit.view", "accounts.view", "supplier.view",
+    "grants.view",
+})
 
 PERMISSIONS: dict[str, set[str]] = {
     "org.view": set(ROLE_LABELS),
@@ -32,7 +45,9 @@ PERMISSIONS: dict[str, set[str]] = {
     # domain modules
     "registry.lookup": _WRITERS,
     "registry.manual": _WRITERS,  # manual entry / file import of registry answers
-    "accounts.verify": _WRITERS | {AUDITOR},
+    "accounts.view": _WRITERS | {AUDITOR},  # verification pages, holders, allowances
+    "accounts.verify": _WRITERS,  # run a verification and store it
+    "account.close": _REGISTER_MAINTAINERS,
     "payments.check": {ADMIN, PROCUREMENT, GRANTS, LSS, INVESTIGATOR},
     "supplier.view": set(ROLE_LABELS),
     "supplier.manage": {ADMIN, PROCUREMENT},
@@ -43,6 +58,15 @@ PERMISSIONS: dict[str, set[str]] = {
     "grants.manage": {ADMIN, GRANTS},
     "ledger.import": {ADMIN, GRANTS, INVESTIGATOR},
 }
+
+
+def _check_read_only_roles_only_read() -> None:
+    for permission, roles in PERMISSIONS.items():
+        if permission not in READ_PERMISSIONS and roles & READ_ONLY_ROLES:
+            raise RuntimeError(f"read-only role may act: {permission}")
+
+
+_check_read_only_roles_only_read()
 
 
 def can(role: str, permission: str) -> bool:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -114,10 +115,17 @@ def create_user(
     return user
 
 
-def update_user(session: Session, user: User, *, name: str, role: str,
+def update_user(session: Session, actor, user: User, *, name: str, role: str,
                 department: Department, active: bool, email: str | None) -> User:
+    """Change a user. Nobody changes their own role or department (an administrator moving
+    into a department would gain its personal data): another administrator does, audited, and
+    the department's users see it on their start page (``access_changes``)."""
     if role not in ROLE_LABELS:
         raise AuthError(f"Okänd roll: {role}.")
+    if actor is not None and getattr(actor, "id", None) == user.id and (
+            role != user.role or department.id != user.department_id or not active):
+        raise AuthError(_("Du kan inte ändra din egen roll, förvaltning eller aktivering; "
+                          "be en annan administratör."))
     user.name, user.role, user.department, user.active, user.email = (
         name, role, department, active, email
     )

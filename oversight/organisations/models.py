@@ -121,8 +121,10 @@ class BankAccount(db.Model):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     removed_reason: Mapped[str | None] = mapped_column(String(300))
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     organisation: Mapped[Organisation] = relationship(back_populates="bank_accounts")
+    removed_by = relationship("User", foreign_keys=[removed_by_id])
 
     @property
     def kind_label(self) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ from oversight.organisations.models import (
     OrganisationNote,
     OrganisationWarning,
 )
-from oversight.scoping import scoped_select
+from oversight.scoping import may_change, scoped_select
 
 # identifiers.py names kinds with dashes (CLI style); the register stores underscores.
 _ID_KIND = {"bankgiro": "bankgiro", "plusgiro": "plusgiro", "bank_account": "bank-account",
@@ -108,10 +109,15 @@ def add_bank_account(session: Session, user, org: Organisation, *, kind: str, nu
     return account
 
 
-def close_bank_account(session: Session, account: BankAccount, reason: str) -> None:
+def close_bank_account(session: Session, user, account: BankAccount, reason: str) -> None:
+    """Close an account (history kept): who closed it and why are recorded and audited. The
+    roles that may do so hold ``account.close`` (checked by the view)."""
+    if not (reason or "").strip():
+        raise RegisterError(_("Ange varför kontot avslutas."))
     if account.removed_at is None:
         account.removed_at = utcnow()
-        account.removed_reason = reason.strip() or "Ändrat"
+        account.removed_reason = reason.strip()[:300]
+        account.removed_by_id = getattr(user, "id", None)
         session.flush()
 
 
@@ -120,7 +126,7 @@ def replace_bank_account(session: Session, user, account: BankAccount, *, number
     new = add_bank_account(session, user, account.organisation, kind=account.kind,
                            number=number, source=source)
     if new is not account:
-        close_bank_account(session, account, reason)
+        close_bank_account(session, user, account, reason)
     return new
 
 
@@ -169,7 +175,7 @@ def raise_warning(session: Session, user, org: Organisation, *, category: str, r
 
 
 def withdraw_warning(session: Session, user, warning: OrganisationWarning, reason: str) -> None:
-    if warning.department_id != user.department_id:
+    if not may_change(user, warning):
         raise RegisterError("Endast förvaltningen som utfärdade varningen kan återkalla den.")
     if not reason.strip():
         raise RegisterError("Ange varför varningen återkallas.")
@@ -243,7 +249,7 @@ def _name_hits(session: Session, query: str, limit: int) -> list[SearchHit]:
     ids = {rows[i][0] for _, _, i in best}
     orgs = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
     hits = []
-    for _, score, i in best:
+    for _name, score, i in best:
         oid, name = rows[i]
         org = orgs[oid]
         matched_on = "name" if name == org.name else "former name"

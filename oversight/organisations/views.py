@@ -15,7 +15,7 @@ from oversight.organisations.models import (
     OrganisationWarning,
 )
 from oversight.permissions import require
-from oversight.scoping import get_scoped_or_404
+from oversight.scoping import get_owned_or_404, get_scoped_or_404
 from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -108,7 +108,9 @@ def add_warning(org_id: int):
 @require("warning.create")
 def withdraw_warning(org_id: int, warning_id: int):
     org = _org_or_404(org_id)
-    warning = _child_or_404(OrganisationWarning, warning_id, org)
+    warning = get_owned_or_404(db.session, OrganisationWarning, warning_id, current_user)
+    if warning.organisation_id != org.id:
+        abort(404)
     return _handle_post(org, forms.WithdrawForm(), lambda f: services.withdraw_warning(
         db.session, current_user, warning, f.reason.data), "Varningen är återkallad.", "varningar")
 
@@ -123,12 +125,12 @@ def add_account(org_id: int):
 
 
 @bp.post("/<int:org_id>/accounts/<int:account_id>/close")
-@require("org.edit")
+@require("account.close")
 def close_account(org_id: int, account_id: int):
     org = _org_or_404(org_id)
     account = _child_or_404(BankAccount, account_id, org)
     return _handle_post(org, forms.CloseAccountForm(), lambda f: services.close_bank_account(
-        db.session, account, f.reason.data), "Kontot är avslutat; historiken finns kvar.", "konton")
+        db.session, current_user, account, f.reason.data), "Kontot är avslutat; historiken finns kvar.", "konton")
 
 
 @bp.post("/<int:org_id>/key-persons")

@@ -308,17 +308,17 @@ def test_report_schedule_annual_and_half_yearly(db, make, dept):
     assert applied.reports == [] and report_periods(applied)
 
 
-def test_overdue_reports_and_recording_one(db, make, dept):
+def test_overdue_reports_and_recording_one(db, make, dept, handler):
     org = association(make)
     old = grant(db, org, dept, form="verksamhetsbidrag", year=Y - 3, years=2)
     overdue = overdue_reports(db.session)
     assert [r.grant_id for r in overdue] == [old.id, old.id]
     assert overdue_reports(db.session, department_id=dept.id + 1000) == []
-    record_report(db.session, overdue[0], received_on=TODAY - timedelta(days=1),
+    record_report(db.session, handler, overdue[0], received_on=TODAY - timedelta(days=1),
                   status="approved")
     assert len(overdue_reports(db.session)) == 1
     with pytest.raises(GrantError):
-        record_report(db.session, overdue[1], received_on=TODAY + timedelta(days=2))
+        record_report(db.session, handler, overdue[1], received_on=TODAY + timedelta(days=2))
 
 
 def test_withhold_stop_reclaim_with_decision_records(db, make, dept, handler):

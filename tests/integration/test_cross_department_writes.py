@@ -1,0 +1,325 @@
+"""The write twin of test_cross_department_crawl.py: every state-changing route of the
+application (from ``app.url_map``: POST, PUT, PATCH, DELETE) is requested with every
+department-owned object of the demo as a user of every role from another department, and as the
+read-only auditor. Each request must be refused (403, 404 or a redirect) and leave the database
+as it was (row count and checksum of every table; audit and login bookkeeping excepted).
+
+A route whose URL names a department-owned object (``OWNED``) is crawled automatically, so
+routes that other modules add later are covered without touching this file. A route that names
+no such object must be listed in ``OPEN_TO_EVERY_DEPARTMENT`` with the reason, or the test fails.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+import pytest
+from flask import url_for
+from sqlalchemy import func, select
+
+from associations.models import Grant, GrantReport, LedgerUpload
+from oversight.accounts import services as accounts
+from oversight.accounts.models import SharedAccountAllowance
+from oversight.auth.models import User
+from oversight.cli import _domain_demo_loaders
+from oversight.demo import load as load_core_demo
+from oversight.jobs import Job
+from oversight.organisations.models import OrganisationNote, OrganisationWarning
+from oversight.scoping import owner_department_id
+from suppliers.models import (
+    Complaint,
+    Contract,
+    Decision,
+    Hearing,
+    MonitoringFinding,
+    Procurement,
+    SupplierCheck,
+    Tender,
+)
+
+ROLES = ("admin", "auditor", "procurement", "lss", "grants", "investigator")
+METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+# URL argument -> the department-owned model it names. A new route with one of these arguments
+# is crawled without further ado; a new kind of owned object adds its argument here.
+OWNED = {
+    "procurement_id": Procurement, "contract_id": Contract, "complaint_id": Complaint,
+    "check_id": SupplierCheck, "hearing_id": Hearing, "decision_id": Decision,
+    "finding_id": MonitoringFinding, "tender_id": Tender, "grant_id": Grant,
+    "report_id": GrantReport, "allowance_id": SharedAccountAllowance,
+    "warning_id": OrganisationWarning, "note_id": OrganisationNote, "job_id": Job,
+    "upload_id": LedgerUpload,
+}
+
+# Routes any department may use on purpose (with the reason). Everything here is still refused
+# to the auditor unless it is also in AUDITOR_MAY.
+OPEN_TO_EVERY_DEPARTMENT = {
+    # the shared register: every department adds and reads organisations, accounts, persons
+    "organisations.create": "the register of organisations is shared",
+    "organisations.add_account": "accounts are part of the shared register",
+    "organisations.close_account": "shared register; limited to the roles that maintain it "
+                                   "(account.close), who and why recorded",
+    "organisations.add_key_person": "key persons are part of the shared register",
+    "organisations.add_warning": "any department flags an organisation: the central channel",
+    "organisations.add_note": "the note is created for the user's own department",
+    "organisations.reveal_person": "a read (logged), not a change",
+    # accounts
+    "accounts.verify": "verifies an account; the record is the acting department's evidence",
+    "accounts.verify_organisation": "same, for every account of an organisation",
+    "accounts.allowances": "any department may allow a shared account; only it withdraws it",
+    "accounts.new_holder": "the bank's answer is evidence for every department",
+    "accounts.import_holders": "same, as a file",
+    "accounts.reveal_holder": "a read (logged), not a change",
+    "accounts.payments": "the payment-file check is stored for the user's own department",
+    # registries: answers from public registries are shared evidence
+    "registries.index": "a registry lookup, stored as shared evidence",
+    "registries.import_file": "registry answers are shared evidence",
+    "registries.manual": "registry answers are shared evidence",
+    "registries.check_now": "registry lookups for an organisation, shared evidence",
+    # suppliers
+    "suppliers.create": "the supplier register is shared",
+    "suppliers.new_procurement": "created for the user's own department",
+    "suppliers.new_contract": "created for the user's own department",
+    "suppliers.check_now": "the check is stored for the user's own department",
+    "suppliers.new_extract": "the extract is stored for the user's own department",
+    "suppliers.new_complaint": "any department may complain about a contract; the owner assesses",
+    "suppliers.monitoring_run": "runs the checks of the user's own department's contracts",
+    # associations: shared on purpose (README, "Association grants")
+    "associations.edit_profile": "the association profile is shared by every grant giver",
+    "associations.new_grant": "registered for the user's own department only (an admin may "
+                              "choose, audited): test_grant_is_registered_for_own_department",
+    "associations.upload": "a ledger upload is kept for the uploading user only",
+    "associations.start_detection": "the multi-department report is shared on purpose",
+    "associations.judge_cluster": "judgements of clusters are shared on purpose",
+    # core
+    "auth.login": "everyone", "auth.logout": "everyone", "auth.set_language": "everyone",
+    "auth.change_password": "the user's own password",
+    "admin.edit_user": "administrators manage users of every department; an admin cannot "
+                       "change its own role or department (test_admin_cannot_move_itself)",
+    "admin.audit_verify": "verifies the audit chain, changes nothing",
+}
+
+AUDITOR_MAY = {
+    "auth.login", "auth.logout", "auth.set_language", "auth.change_password",
+    "organisations.reveal_person", "accounts.reveal_holder", "admin.audit_verify",
+}
+
+# Rows a refused request may legitimately write.
+BOOKKEEPING = {"audit_entry", "login_attempt"}
+
+TODAY = date.today()
+# Values that would pass every form's validation, so a missing ownership check changes data
+# (test_the_payload_changes_data_as_the_owner proves it for the defects of issue 10).
+PAYLOAD = {
+    "reason": "Ändrat av en annan förvaltning", "action": "stop", "decided_on": TODAY.isoformat(),
+    "reference": "X 2026/1", "received_on": TODAY.isoformat(), "status": "approved",
+    "note": "Godkänd av fel förvaltning", "title": "Kapad", "estimated_value": "1",
+    "value": "1", "start_date": TODAY.isoformat(), "end_date": TODAY.isoformat(),
+    "procedure": "lou_open", "assessment": "Kapad", "name": "Kapad AB",
+    "submitted_on": TODAY.isoformat(), "codes": "taxes",
+    "deadline": (TODAY + timedelta(days=14)).isoformat(), "recipient": "VD",
+    "letter_text": "Kapad", "sent_on": TODAY.isoformat(), "statement": "Kapad",
+    "self_cleaning": "Kapad", "internal_notes": "Kapad", "outcome": "not_exclude",
+    "reasoning": "Kapad", "self_cleaning_assessment": "Kapad", "verdict": "co_funding",
+    "comment": "Kapad", "body": "Kapad", "amount": "1", "category": "quality",
+    "severity": "serious", "occurred_on": TODAY.isoformat(),
+    "orgnr": "802412-3450", "kind": "bankgiro", "number": "512-3450",
+}
+OVERRIDES = {
+    "suppliers.contract_status": {"status": "ended"},
+    "suppliers.edit_contract": {"status": "terminated"},
+    "suppliers.edit_procurement": {"status": "cancelled"},
+    "suppliers.assess_complaint": {"status": "confirmed"},
+}
+
+
+def _payload(endpoint: str) -> dict:
+    return PAYLOAD | OVERRIDES.get(endpoint, {})
+
+
+def _load_demo(db) -> None:
+    """What ``flask demo load`` does, in the test database."""
+    load_core_demo(db.session)
+    db.session.commit()
+    for loader in _domain_demo_loaders():
+        loader(db.session)
+        db.session.commit()
+
+
+def _add_what_the_demo_lacks(db) -> None:
+    kultur = db.session.scalar(select(User).where(User.username == "bidrag.kultur"))
+    accounts.add_allowance(db.session, kultur, kind="bankgiro", number="5050-1238",
+                           category="other", reason="Gemensamt kansli för två föreningar.")
+    db.session.commit()
+
+
+def table_checksums(db) -> dict[str, tuple[int, str]]:
+    """Row count and a hash of every row of every table except the bookkeeping ones."""
+    out = {}
+    for table in db.metadata.sorted_tables:
+        if table.name in BOOKKEEPING:
+            continue
+        order = list(table.primary_key.columns) or list(table.columns)
+        rows = db.session.execute(select(table).order_by(*order)).all()
+        digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+        out[table.name] = (len(rows), digest)
+    return out
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(name for name in before if before[name] != after.get(name))
+
+
+def _owned_rules(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.methods & METHODS:
+            continue
+        owned = [a for a in rule.arguments if a in OWNED]
+        yield rule, owned
+
+
+def _fill(rule, arg: str, obj, db) -> dict:
+    """URL values for ``rule``: ``arg`` names ``obj``; other arguments are taken from it (a
+    tender's procurement_id, a warning's org_id) or else the first row of their kind."""
+    values = {arg: obj.id}
+    for other in rule.arguments - {arg}:
+        value = getattr(obj, other, None)
+        if value is None and other == "org_id":
+            value = getattr(obj, "organisation_id", None)
+        if value is None and other in OWNED:
+            value = db.session.scalar(select(func.min(OWNED[other].id)))
+        values[other] = value if value is not None else {"kind": "skatteverket",
+                                                         "code": "en"}.get(other, 1)
+    return values
+
+
+def _outsiders(db, owner_id):
+    """Demo users of every other department, and a user of every role in a department that
+    owns nothing (the ``demo`` fixture adds them)."""
+    return [u for u in db.session.scalars(select(User).order_by(User.id))
+            if u.department_id != owner_id]
+
+
+@pytest.fixture
+def demo(db, make):
+    _load_demo(db)
+    _add_what_the_demo_lacks(db)
+    stranger = make.department(name="Främmande förvaltning")
+    for role in ROLES:
+        make.user(role=role, department=stranger, username=f"fri.{role}")
+    db.session.commit()
+
+
+def _refused(response) -> bool:
+    return response.status_code in (302, 303, 400, 403, 404)
+
+
+def _client_for(app, user, cache):
+    from tests.conftest import login
+
+    if user.id not in cache:
+        client = app.test_client()
+        assert login(client, user.username, _password(user)).status_code == 302
+        cache[user.id] = client
+    return cache[user.id]
+
+
+def _password(user) -> str:
+    from oversight.demo import DEMO_PASSWORD
+    from tests.factories import PASSWORD
+
+    return PASSWORD if user.username.startswith("fri.") else DEMO_PASSWORD
+
+
+def test_every_state_changing_route_is_refused_to_other_departments(app, db, demo):
+    clients: dict[int, object] = {}
+    for user in db.session.scalars(select(User)).all():  # logins write last_login_at: first
+        _client_for(app, user, clients)
+    unlisted, accepted, changed, crawled = [], [], [], 0
+    for rule, owned in _owned_rules(app):
+        if not owned:
+            if rule.endpoint not in OPEN_TO_EVERY_DEPARTMENT:
+                unlisted.append(rule.rule)
+            continue
+        if rule.endpoint in OPEN_TO_EVERY_DEPARTMENT:
+            continue
+        arg = owned[0]
+        for obj in db.session.scalars(select(OWNED[arg]).order_by(OWNED[arg].id)).all():
+            owner = owner_department_id(obj)
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **_fill(rule, arg, obj, db))
+            before = table_checksums(db)
+            for user in _outsiders(db, owner):
+                response = _client_for(app, user, clients).post(url, data=_payload(rule.endpoint))
+                crawled += 1
+                if not _refused(response):
+                    accepted.append((rule.endpoint, url, user.username, response.status_code))
+            db.session.expire_all()
+            after = table_checksums(db)
+            if after != before:
+                changed.append((rule.endpoint, url, _changed(before, after)))
+                before = after
+    assert not unlisted, ("state-changing routes that name no department-owned object and are "
+                          f"not in OPEN_TO_EVERY_DEPARTMENT: {unlisted}")
+    assert crawled > 500  # the demo has owned objects for the routes above
+    assert not accepted, accepted[:20]
+    assert not changed, changed[:20]
+
+
+def test_the_auditor_acts_nowhere(app, db, demo):
+    auditor = db.session.scalar(select(User).where(User.username == "revisor"))
+    client = _client_for(app, auditor, {})
+    db.session.expire_all()
+    accepted, changed = [], []
+    for rule, _owned in _owned_rules(app):
+        if rule.endpoint in AUDITOR_MAY:
+            continue
+        values = {}
+        for a in rule.arguments:
+            model = OWNED.get(a)
+            first = db.session.scalar(select(func.min(model.id))) if model is not None else None
+            values[a] = first or {"kind": "skatteverket", "code": "en"}.get(a, 1)
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values)
+        before = table_checksums(db)
+        response = client.post(url, data=_payload(rule.endpoint))
+        if response.status_code not in (403, 404):
+            accepted.append((rule.endpoint, url, response.status_code))
+        db.session.expire_all()
+        after = table_checksums(db)
+        if after != before:
+            changed.append((rule.endpoint, _changed(before, after)))
+    assert not accepted, accepted
+    assert not changed, changed
+
+
+def _owner_of(db, obj, role: str) -> User | None:
+    return db.session.scalar(select(User).where(
+        User.department_id == owner_department_id(obj), User.role == role))
+
+
+CHANGES_AS_OWNER = [  # endpoint, model, which rows, the owner's role
+    ("associations.add_decision", Grant, Grant.status == "granted", "grants"),
+    ("associations.report_received", GrantReport, GrantReport.received_on.is_(None), "grants"),
+    ("accounts.withdraw_allowance", SharedAccountAllowance, None, "grants"),
+    ("organisations.withdraw_warning", OrganisationWarning, None, "lss"),
+]
+
+
+def test_the_payload_changes_data_as_the_owner(app, db, demo):
+    """The crawl is not vacuous: the same request by the owning department does change data
+    (for the routes of issue 10's defects)."""
+    for endpoint, model, where, role in CHANGES_AS_OWNER:
+        stmt = select(model).order_by(model.id)
+        rows = db.session.scalars(stmt.where(where) if where is not None else stmt).all()
+        obj, owner = next((o, u) for o in rows if (u := _owner_of(db, o, role)) is not None)
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        arg = next(a for a in rule.arguments if a in OWNED)
+        with app.test_request_context():
+            url = url_for(endpoint, **_fill(rule, arg, obj, db))
+        client = _client_for(app, owner, {})
+        db.session.expire_all()
+        before = table_checksums(db)
+        assert client.post(url, data=_payload(endpoint)).status_code == 302, endpoint
+        db.session.expire_all()
+        assert model.__tablename__ in _changed(before, table_checksums(db)), endpoint
