@@ -166,11 +166,11 @@ def check_field_count(fields: list, width: int, row: int) -> str | None:
     """A Swedish message when a row does not have the header's number of fields (extra
     empty fields at the end, as spreadsheets write, are allowed); None when it fits."""
     if len(fields) < width:
-        return _("Rad %(row)s har %(n)s fält men rubrikraden har %(width)s (raden är "
-                 "avkortad eller fel avgränsare används).", row=row, n=len(fields), width=width)
+        return _("Raden har %(n)s fält men rubrikraden har %(width)s (raden är avkortad "
+                 "eller fel avgränsare används).", n=len(fields), width=width)
     if len(fields) > width and any(str(f).strip() for f in fields[width:]):
-        return _("Rad %(row)s har %(n)s fält men rubrikraden har %(width)s (kontrollera "
-                 "avgränsare och citattecken).", row=row, n=len(fields), width=width)
+        return _("Raden har %(n)s fält men rubrikraden har %(width)s (kontrollera "
+                 "avgränsaren och citattecknen).", n=len(fields), width=width)
     return None
 
 

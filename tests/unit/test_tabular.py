@@ -74,7 +74,7 @@ def test_missing_columns_are_named():
 
 def test_rows_with_too_few_fields_are_refused():
     message = _refused(b"orgnr;belopp;datum\n556016-0680;100;2026-01-01\n556016-0680;100\n")
-    assert "Rad 3 har 2 fält men rubrikraden har 3" in message
+    assert "Rad 3: Raden har 2 fält men rubrikraden har 3" in message
 
 
 def test_utf8_file_with_one_cp1252_line_is_refused_naming_that_line():
