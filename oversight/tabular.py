@@ -150,6 +150,14 @@ class TableReader:
         self._records = records
         self.width = len(header)
 
+    def select(self, columns: Sequence[Column], allow_unknown_columns: bool = False) -> None:
+        """Match the header against other columns (an import that lets the user choose which
+        header title is which field reads the header first)."""
+        self.columns = list(columns)
+        self.index = _match_header(self.header, self.columns, allow_unknown_columns,
+                                   self.header_row)
+        self.found = {name: self.header[i] for name, i in self.index.items()}
+
     def __iter__(self) -> Iterator[Row]:
         count = 0
         for number, record in self._records:
@@ -367,13 +375,7 @@ def _open_text(data: bytes, columns, allow_unknown: bool, limits: Limits) -> Tab
         raise FileProblem(_("Filen har %(n)s rader, fler än gränsen %(limit)s.", n=estimate,
                             limit=limits.max_rows))
     text, encoding = decode(data)
-    lines = text.splitlines(keepends=True)
-    skip = 0
-    while skip < len(lines) and not lines[skip].strip():
-        skip += 1
-    if skip == len(lines):
-        raise FileProblem(_("Filen är tom."))
-    delimiter = detect_delimiter(lines[skip])
+    delimiter = detect_delimiter(_first_line(text))
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_cell_chars + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = _numbered(reader, limits)
@@ -390,6 +392,17 @@ def _open_text(data: bytes, columns, allow_unknown: bool, limits: Limits) -> Tab
                             n=len(header) * estimate, limit=limits.max_cells))
     return TableReader(header, columns, records, "csv", max(estimate - number, 0),
                        allow_unknown, number, encoding, delimiter, limits)
+
+
+def _first_line(text: str) -> str:
+    position = 0
+    while position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end == -1 else end
+        if text[position:end].strip():
+            return text[position:end]
+        position = end + 1
+    raise FileProblem(_("Filen är tom."))
 
 
 def _numbered(reader, limits: Limits) -> Iterator[tuple[int, list]]:
