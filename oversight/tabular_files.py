@@ -97,7 +97,7 @@ def decode(data: bytes) -> tuple[str, str]:
                                 line=_line_of(data, exc.start)), _line_of(data, exc.start)) \
                 from None
         if encoding != "utf-8-sig":
-            _refuse_mixed(data)
+            refuse_mixed(data)
             return data.decode("cp1252", errors="tabular-latin1"), "cp1252"
         line = _line_of(data, exc.start)
         raise FileProblem(_("Filen blandar teckenkodningar: den är UTF-8 men rad %(line)s är "
@@ -108,7 +108,7 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, "utf-8" if encoding == "cp1252" else encoding
 
 
-def _refuse_mixed(data: bytes) -> None:
+def refuse_mixed(data: bytes) -> None:
     """A cp1252 file must not also hold UTF-8 text (the Å, Ä, Ö of one line read as 'Ã¥')."""
     first_bad = None
     has_utf8 = False
