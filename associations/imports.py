@@ -8,7 +8,6 @@ organisation numbers are kept raw and flagged, never dropped.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import os
@@ -38,6 +37,8 @@ from associations.models import LedgerEntry, LedgerImport, LedgerMapping, Ledger
 from oversight.auth.models import Department
 from oversight.organisations.models import Organisation
 from oversight.scoping import owned_by
+from oversight.tabular import TableError, open_table
+from oversight.tabular_files import estimate_text_rows, is_zip, xlsx_dimensions
 
 ALLOWED_EXTENSIONS = ("csv", "txt", "xlsx")
 FIELD_LABELS = {
@@ -150,28 +151,14 @@ class Preview:
     error: str | None = None
 
 
-def read_header(data: bytes) -> list[str]:
-    """The file's header cells, for the column-mapping form."""
-    if data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                if any(v not in (None, "") for v in row):
-                    book.close()
-                    return [str(v).strip() for v in row if v not in (None, "")]
-            book.close()
-        except Exception:  # the real reading reports the exact problem
-            return []
-        return []
-    raw = next((line for line in io.BytesIO(data) if line.strip()), b"").rstrip(b"\r\n")
+def read_header(data: bytes, filename: str = "reskontra.csv") -> list[str]:
+    """The file's header cells, for the column-mapping form (the core reader's header row;
+    empty when the file cannot be read: the real reading reports the exact problem)."""
     try:
-        first = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        first = raw.decode("cp1252", errors="replace")
-    delim = max((";", "\t", ","), key=first.count)
-    cells = next(csv.reader([first], delimiter=delim), [])
-    return [c.replace("\ufeff", "").strip() for c in cells if c.strip()]
+        reader = open_table(data, filename, [], allow_unknown_columns=True)
+    except TableError:
+        return []
+    return [str(h).strip() for h in reader.header if str(h).strip()]
 
 
 def preview(data: bytes, preset: str = "standard", columns: dict | None = None,
@@ -293,32 +280,18 @@ def nothing_imported(message: str) -> str:
         + " Inget importerades."
 
 
-_XML_ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
-
-
 def estimate_rows(data: bytes) -> int | None:
     """Roughly how many data rows the file has (for a progress bar), without parsing it: the
-    lines of a text file, the <row> elements of the first worksheet of an Excel file."""
-    if data[:4] != b"PK\x03\x04":
-        return max(data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1), 0)
+    lines of a text file, the dimension an Excel sheet declares (its first bytes only, so a
+    web request never unpacks a workbook)."""
+    if not is_zip(data):
+        return max(estimate_text_rows(data) - 1, 0)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
-            sheets = sorted((n for n in book.namelist()
-                             if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
-                            key=lambda n: int(re.sub(r"\D", "", n.rsplit("/", 1)[1])))
-            if not sheets:
-                return None
-            rows, tail = 0, b""
-            with book.open(sheets[0]) as sheet:
-                while chunk := sheet.read(1 << 20):
-                    text = tail + chunk
-                    cut = max(len(text) - 64, 0)  # a tag starting later is counted next round
-                    rows += sum(1 for m in _XML_ROW.finditer(text) if m.start() < cut)
-                    tail = text[cut:]
-            rows += len(_XML_ROW.findall(tail))
-    except (zipfile.BadZipFile, OSError, ValueError):
+            dims = xlsx_dimensions(book)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return None  # the real reading reports the exact problem
-    return max(rows - 1, 0)
+    return max(dims[0] - 1, 0) if dims else None
 
 
 def import_ledger(session: Session, user, *, data: bytes, filename: str, department,

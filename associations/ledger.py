@@ -1,25 +1,26 @@
-"""Reading payment ledgers (leverantörsreskontra) from CSV and XLSX — pure parsing, no database.
+"""Reading payment ledgers (leverantörsreskontra) — pure parsing, no database.
 
-Accepts what Swedish finance systems export: semicolon, comma or tab separated; UTF-8 with or
-without BOM, or Latin-1/cp1252; decimal comma or point; thousands separated by space/nbsp.
-Rows are streamed (a ledger may have a million lines). A bad organisation number never drops a
+The file is read by the core reader (oversight.tabular: CSV/XLSX/zip, encodings, delimiters,
+field counts, amounts, dates, limits); this module maps the preset's header titles to fields
+and flags organisation numbers. Rows are yielded one at a time. A bad organisation number never drops a
 row: it is kept raw and flagged in ``org_nr_problem``. Structural faults (missing column, file
 that is not a ledger, an amount that cannot be read) raise LedgerError with a Swedish message.
 """
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
+
+from oversight.tabular import Column, TableError, open_table
+from oversight.tabular import parse_amount as _parse_amount
+from oversight.tabular import parse_date as _parse_date
+from oversight.tabular_files import FileProblem
 
 FIELDS = ("department", "payee_name", "org_nr", "bank_account", "amount", "date",
           "account_text", "purpose")
@@ -72,38 +73,45 @@ class LedgerRow:
     purpose: str | None
 
 
-def read_ledger(source: str | Path | IO[bytes], preset: str = "standard") -> Iterator[LedgerRow]:
-    """Open a ledger and check its header now; the rows are then read lazily.
+def read_ledger(source: str | Path | IO[bytes] | bytes, preset: str = "standard",
+                filename: str | None = None) -> Iterator[LedgerRow]:
+    """Open a ledger with the core reader (oversight.tabular) and check its header now; the
+    rows are then read lazily. Row numbers are the file's (header = row 1).
 
-    Missing columns, an unknown preset, an unreadable file raise LedgerError at once;
-    a bad value raises LedgerError when its row is reached.
+    Missing or duplicated columns, an unknown preset, an unreadable file raise LedgerError at
+    once; a bad value raises LedgerError when its row is reached.
     """
     if preset not in PRESETS:
         raise LedgerError(f"Okänd förinställning '{preset}' (välj {', '.join(PRESETS)})")
+    data, name = _read_source(source, filename)
     try:
-        stream = open(source, "rb") if isinstance(source, (str, Path)) else source
-    except OSError as exc:
-        raise LedgerError(f"Filen kunde inte öppnas: {exc}") from exc
-    try:
-        if stream.read(4) == b"PK\x03\x04":  # zip container: XLSX whatever the name says
-            stream.seek(0)
-            header, records, close = _open_xlsx(stream)
-        else:
-            stream.seek(0)
-            header, records, close = _open_csv(stream)
-        columns = resolve_columns(header, PRESETS[preset])
-    except BaseException:
-        if stream is not source:
-            stream.close()
-        raise
-    return _rows(records, columns, close if stream is source else _both(close, stream.close))
+        reader = open_table(data, name, [], allow_unknown_columns=True)
+        columns = resolve_columns(reader.header, PRESETS[preset])
+        reader.select([Column(f, aliases=(str(reader.header[i]),), kind=_KINDS.get(f, "text"),
+                              label=str(reader.header[i]).strip()) for f, i in columns.items()],
+                      allow_unknown_columns=True)
+    except TableError as exc:
+        raise LedgerError(_table_message(exc)) from None
+    return _rows(reader, "org_nr" in columns, reader.header_row)
 
 
-def _both(first, second):
-    def close():
-        first()
-        second()
-    return close
+_KINDS = {"amount": "amount", "date": "date"}
+
+
+def _read_source(source, filename: str | None) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, filename or "reskontra.csv"
+    if isinstance(source, (str, Path)):
+        try:
+            return Path(source).read_bytes(), filename or Path(source).name
+        except OSError as exc:
+            raise LedgerError(f"Filen kunde inte öppnas: {exc}") from exc
+    return source.read(), filename or getattr(source, "name", None) or "reskontra.csv"
+
+
+def _table_message(exc: TableError) -> str:
+    return "; ".join((f"{e.column}: {e.message}" if e.column else e.message)
+                     for e in exc.errors[:5])
 
 
 # --- header ---------------------------------------------------------------------------------
@@ -136,206 +144,60 @@ def resolve_columns(header: list, preset: Preset) -> dict[str, int]:
     return found
 
 
-# --- CSV ------------------------------------------------------------------------------------
-
-_CHUNK = 1 << 20
-
-
-def _detect_encoding(stream: IO[bytes]) -> str:
-    """UTF-8 (BOM or not) if the whole file decodes as UTF-8, else cp1252, else Latin-1."""
-    start = stream.read(4096)
-    if b"\x00" in start:
-        raise LedgerError("Filen är ingen CSV-text i UTF-8 eller Latin-1 (den innehåller "
-                          "NUL-tecken: troligen UTF-16 eller en binärfil). Spara den som "
-                          "'CSV UTF-8' eller 'CSV (semikolonavgränsad)'.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        stream.seek(0)
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            while chunk := stream.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return "latin-1"
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ";"
-
-
-def _open_csv(stream: IO[bytes]):
-    encoding = _detect_encoding(stream)
-    stream.seek(0)
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    first = ""
-    while not first.strip():
-        first = text.readline()
-        if not first:
-            raise LedgerError("Filen är tom: ingen rubrikrad hittades.")
-    delimiter = _sniff_delimiter(first)
-    header = next(csv.reader([first], delimiter=delimiter))
-    reader = csv.reader(text, delimiter=delimiter)
-    return header, reader, text.detach
-
-
-# --- XLSX -----------------------------------------------------------------------------------
-
-def _open_xlsx(stream: IO[bytes]):
-    """First sheet, streamed (openpyxl read-only); the header is the first non-empty row."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next((r for r in rows if any(v not in (None, "") for v in r)), None)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, StopIteration) as exc:
-        raise LedgerError(f"Excel-filen kunde inte läsas (trasig eller inte XLSX): {exc}") \
-            from exc
-    if header is None:
-        book.close()
-        raise LedgerError("Excel-filen är tom: ingen rubrikrad hittades.")
-    return list(header), _guard_xlsx(rows), book.close
-
-
-def _guard_xlsx(rows):
-    try:
-        yield from rows
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise LedgerError(f"Excel-filen kunde inte läsas till slut (trasig): {exc}") from exc
-
-
 # --- rows -----------------------------------------------------------------------------------
 
-def _rows(records, columns: dict[str, int], close) -> Iterator[LedgerRow]:
-    get = {f: columns.get(f) for f in FIELDS}
+def _rows(reader, has_org: bool, header_row: int) -> Iterator[LedgerRow]:
+    """Rows numbered as data rows (the first row under the header is 1), as the ledger has
+    always stored and shown them."""
     intern: dict[str, str] = {}  # repeated texts (departments, names) stored once
-    has_org = get["org_nr"] is not None
     try:
-        for number, record in enumerate(records, start=1):
-            if any(record):
-                row = _make_row(number, record, get, intern, has_org)
-                if row is not None:
-                    yield row
-    except csv.Error as exc:
-        raise LedgerError(f"CSV-filen kunde inte läsas: {exc}") from exc
-    finally:
-        close()
+        for row in reader:
+            number = row.number - header_row
+            if row.errors:
+                first = row.errors[0]
+                message = f"{first.column}: {first.message}" if first.column else first.message
+                raise LedgerError(message, row=number)
+            yield _make_row(number, row.values, intern, has_org)
+    except TableError as exc:
+        raise LedgerError(_table_message(exc)) from None
+    except FileProblem as exc:
+        raise LedgerError(exc.message) from None
 
 
-def _cell(record, idx):
-    if idx is None or idx >= len(record):
+def _text(values: dict, field: str, intern: dict[str, str]) -> str | None:
+    value = values.get(field)
+    if value is None or value == "":
         return None
-    value = record[idx]
-    if value.__class__ is str:
-        return value.strip() or None
-    return value
-
-
-def _text(record, idx, intern: dict[str, str]) -> str | None:
-    value = _cell(record, idx)
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # an Excel number cell (org.nr 5560160680.0) means the digits
-    value = str(value)
     return intern.setdefault(value, value)
 
 
-def _make_row(number, record, get, intern, has_org) -> LedgerRow | None:
-    department = _text(record, get["department"], intern)
-    payee = _text(record, get["payee_name"], intern)
-    raw_amount = _cell(record, get["amount"])
-    if department is None and payee is None and raw_amount is None:
-        if not any(_cell(record, i) is not None for i in range(len(record))):
-            return None  # a blank line (cells of spaces only)
+def _make_row(number: int, values: dict, intern: dict, has_org: bool) -> LedgerRow:
+    department = _text(values, "department", intern)
+    payee = _text(values, "payee_name", intern)
     if department is None:
         raise LedgerError("förvaltning saknas", row=number)
     if payee is None:
         raise LedgerError("leverantör/mottagare saknas", row=number)
-    if raw_amount is None:
+    if values.get("amount") is None:
         raise LedgerError("belopp saknas", row=number)
-    try:
-        amount = parse_amount(raw_amount)
-    except ValueError:
-        raise LedgerError(f"beloppet '{raw_amount}' kan inte tolkas som ett tal",
-                          row=number) from None
-    raw_date = _cell(record, get["date"])
-    try:
-        when = parse_date(raw_date)
-    except ValueError:
-        raise LedgerError(f"datumet '{raw_date}' kan inte tolkas (använd ÅÅÅÅ-MM-DD)",
-                          row=number) from None
-    org_raw = _text(record, get["org_nr"], intern)
+    org_raw = _text(values, "org_nr", intern)
     org, problem = parse_org_nr(org_raw) if has_org else (None, None)
     return LedgerRow(number, department, payee, org_raw, org, problem,
-                     _text(record, get["bank_account"], intern), amount, when,
-                     _text(record, get["account_text"], intern),
-                     _text(record, get["purpose"], intern))
+                     _text(values, "bank_account", intern), values["amount"], values.get("date"),
+                     _text(values, "account_text", intern), _text(values, "purpose", intern))
 
 
 # --- values ---------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
 def parse_amount(value) -> Decimal:
-    """'1 234,50', '1.234,50', '1,234.50', '-12,5', '12,5-', 1234.5 -> Decimal.
-
-    Both separators present: the last one is the decimal mark. Only a comma: decimal comma
-    (Swedish). Only points: one is a decimal point, several are thousands separators.
-    """
-    if value is None or value == "":
-        raise ValueError("tomt belopp")
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = _SPACES.sub("", str(value)).removesuffix("kr").removesuffix("SEK")
-    if text.endswith("-") and len(text) > 1:  # some systems write the minus last
-        text = "-" + text[:-1]
-    if "," in text and "." in text:
-        thousands = "." if text.rfind(",") > text.rfind(".") else ","
-        text = text.replace(thousands, "").replace(",", ".")
-    elif "," in text:
-        text = text.replace(",", ".")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    if not _NUMBER.fullmatch(text):
-        raise ValueError(value)
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d")
+    """The core reader's amount (``1 234,50``, ``1.234,50``, ``12,5-`` ...; at most 2 decimals)."""
+    return _parse_amount(value)
 
 
 def parse_date(value) -> date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return _parse_date_text(str(value).strip())
-
-
-@lru_cache(maxsize=10_000)  # a ledger has few distinct dates
-def _parse_date_text(text: str) -> date:
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    return _parse_date(value)
 
 
 _ORGNR_IN_TEXT = re.compile(r"(?<!\d)(?:16)?\d{6}-?\d{4}(?!\d)")

@@ -12,17 +12,16 @@ every field quoted, subfields joined by ``$``, repeated values by ``|``)::
 
 Columns are found by the header (any order; both spellings of the proceedings column; an
 optional ``naringsgren`` column ``47610$Klartext|...``). UTF-8 (with or without BOM) and
-Latin-1 are accepted. Memory stays bounded: rows are parsed and upserted in chunks, and a row
+Latin-1 are accepted (a file mixing them is refused), read with the core reader's line-level
+pieces (oversight.tabular_files: encoding, field counts, the one-member zip rule). Memory stays bounded: rows are parsed and upserted in chunks, and a row
 whose content hash is unchanged is not written at all, so a re-import changes nothing.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
 import json
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -32,7 +31,19 @@ from sqlalchemy.orm import Session
 
 from oversight import identifiers
 from oversight.db import utcnow
-from registries.base import FOUND, NOT_FOUND, UNAVAILABLE, RegistryResult, failed, parse_date
+from oversight.identifiers import mask_personnummer
+from oversight.tabular import parse_date
+from oversight.tabular_files import (
+    MB,
+    SAMPLE,
+    FileProblem,
+    Limits,
+    check_field_count,
+    decide_encoding,
+    open_single_member,
+    refuse_mixed,
+)
+from registries.base import FOUND, NOT_FOUND, UNAVAILABLE, RegistryResult, failed
 from registries.bolagsverket import NAME, result_from_answer
 from registries.bolagsverket_codes import (
     AVREGISTRERINGSORSAK,
@@ -60,38 +71,25 @@ _ALIASES = {c.lower(): c for c in COLUMNS} | {
 REQUIRED = ("organisationsidentitet", "organisationsnamn")
 MAX_REJECTED_KEPT = 1000
 
-codecs.register_error("registries-latin1", lambda e: (e.object[e.start:e.end].decode("latin-1"), e.end))
-
-
 class BulkFileError(ValueError):
     """The file as a whole cannot be read (Swedish message)."""
 
 
 # --- reading ---------------------------------------------------------------------------------
 
+BULK_LIMITS = Limits(max_bytes=8 * 1024 * MB, max_uncompressed_bytes=32 * 1024 * MB,
+                     max_rows=50_000_000, max_cells=10 ** 9, max_cell_chars=1 << 20)
+
+
 @contextmanager
 def open_binary(path: str):
-    """The bulk file's bytes: a .txt/.csv as it is, or the largest member of a .zip."""
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            if not members:
-                raise BulkFileError("Zip-filen är tom.")
-            with archive.open(max(members, key=lambda m: m.file_size)) as stream:
-                yield stream
-    else:
-        with open(path, "rb") as stream:
-            yield stream
-
-
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 when the start decodes as UTF-8 (stray Latin-1 bytes later are still read as
-    Latin-1 by the error handler), Latin-1 otherwise."""
+    """The bulk file's bytes: a .txt/.csv as it is, or the one member of a .zip (a zip with
+    several files, or a truncated one, is refused by name), capped at its declared size."""
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "utf-8-sig"
+        with open_single_member(path, BULK_LIMITS, (".txt", ".csv")) as stream:
+            yield stream
+    except FileProblem as exc:
+        raise BulkFileError(exc.message) from None
 
 
 def header_map(header: list[str]) -> dict[str, int]:
@@ -117,6 +115,11 @@ def parse_fields(fields: list[str], columns: dict[str, int], orgnr: str | None =
     identity = get("organisationsidentitet").split("$")[0].strip()
     if not identity.isdigit() or len(identity) not in (10, 12):
         raise ValueError(f"ogiltig organisationsidentitet {identity[:20]!r}")
+    if orgnr is None:
+        check = identifiers.validate("orgnr", identity)
+        if not check.valid:
+            raise ValueError(f"ogiltig organisationsidentitet {mask_personnummer(identity)}: "
+                             f"{check.error}")
     names = tuple(_name(part) for part in get("organisationsnamn").split("|") if part.strip())
     if not names:
         raise ValueError("organisationsnamn saknas")
@@ -144,10 +147,15 @@ def _strip_suffix(value: str) -> str:
 
 
 def _date(value: str, column: str) -> date | None:
+    if not value.strip():
+        return None
     try:
-        return parse_date(value)
-    except ValueError:
-        raise ValueError(f"ogiltigt datum {value[:20]!r} i {column}") from None
+        return parse_date(value, earliest=EARLIEST)
+    except ValueError as exc:
+        raise ValueError(f"{column}: {exc}") from None
+
+
+EARLIEST = date(1800, 1, 1)  # the oldest Swedish companies still registered
 
 
 def _name(part: str) -> NameEntry:
@@ -192,15 +200,27 @@ def _line(fields: list[str]) -> str:
 def read_rows(stream, columns_out: list) -> Iterator[tuple[int, list[str] | None, str | None]]:
     """Yield (line number, fields, error) for every data line; fills ``columns_out`` with the
     header. Reading never stops at a bad line."""
-    csv.field_size_limit(max(csv.field_size_limit(), 1 << 20))  # long descriptions
-    head = stream.read(65536)
+    csv.field_size_limit(max(csv.field_size_limit(), BULK_LIMITS.max_cell_chars))
+    head = stream.read(SAMPLE)
     rest = io.BufferedReader(_Prepend(head, stream), buffer_size=1 << 20)
-    text = io.TextIOWrapper(rest, encoding=detect_encoding(head), errors="registries-latin1", newline="")
+    try:
+        encoding = decide_encoding(head, complete=len(head) < SAMPLE)
+        if encoding == "cp1252":
+            refuse_mixed(head)
+    except FileProblem as exc:
+        raise BulkFileError(exc.message) from None
+    # strict: a UTF-8 file with a Latin-1 line is refused, not read half one way
+    text = io.TextIOWrapper(rest, encoding=encoding,
+                            errors="tabular-latin1" if encoding == "cp1252" else "strict",
+                            newline="")
     reader = csv.reader(text, delimiter=";", quotechar='"')
     try:
         header = next(reader)
     except StopIteration:
         raise BulkFileError("Filen är tom.") from None
+    except UnicodeDecodeError:
+        raise BulkFileError(_mixed(1)) from None
+    header = [h.lstrip("\ufeff") for h in header]
     columns_out.extend(header)
     width, previous = len(header), reader.line_num
     while True:
@@ -208,6 +228,8 @@ def read_rows(stream, columns_out: list) -> Iterator[tuple[int, list[str] | None
             fields = next(reader)
         except StopIteration:
             return
+        except UnicodeDecodeError:
+            raise BulkFileError(_mixed(previous + 1)) from None
         except csv.Error as exc:
             yield previous + 1, None, f"raden kunde inte läsas ({exc})"
             previous = reader.line_num
@@ -215,10 +237,16 @@ def read_rows(stream, columns_out: list) -> Iterator[tuple[int, list[str] | None
         start, previous = previous + 1, reader.line_num
         if not fields or fields == [""]:
             continue
-        if len(fields) != width:
-            yield start, None, f"{len(fields)} fält, rubrikraden har {width}"
+        problem = check_field_count(fields, width, start)
+        if problem:
+            yield start, None, problem
             continue
-        yield start, fields, None
+        yield start, fields[:width], None
+
+
+def _mixed(line: int) -> str:
+    return (f"Filen blandar teckenkodningar: den är UTF-8 men omkring rad {line} är den inte "
+            "(troligen Latin-1). Inget importerades; be om en ny fil.")
 
 
 class _Prepend(io.RawIOBase):

@@ -125,9 +125,10 @@ def test_latin1_file_with_decimal_comma_keeps_swedish_letters(db, make):
 
 
 @pytest.mark.parametrize("filename,data,message", [
-    ("utf16.csv", HEADER.encode("utf-16") + "Kultur;A;;1;;\n".encode("utf-16"), "NUL"),
+    ("blandad.csv", (HEADER + "Kultur;Förening A;;1;;\n").encode()
+     + "Kultur;Förening B;;1;;\n".encode("cp1252"), "blandar teckenkodningar"),
     ("saknar.csv", b"department;payee_name;org_nr\nKultur;A;\n", "Kolumnen 'amount' saknas"),
-    ("trasig.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50, "Excel-filen kunde inte läsas"),
+    ("trasig.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50, "trasig eller avkortad"),
     ("fel.xlsx", b"department;payee_name;amount\n", "ingen Excel-fil"),
     ("rapport.pdf", b"%PDF-1.4", "stöds inte"),
     ("tom.csv", b"  \n", "tom"),
@@ -156,7 +157,7 @@ def test_bad_value_late_in_a_big_file_rolls_back_every_batch(db, make, runner, t
     result = runner.invoke(args=["associations", "import-ledger", str(path), "--department",
                                  "kultur"])
     assert result.exit_code == 1
-    assert "Rad 11500: beloppet 'tolv kronor' kan inte tolkas" in result.output
+    assert "Rad 11500: amount: Beloppet tolv kronor kan inte läsas" in result.output
     assert count(db, LedgerImport) == 0 and count(db, LedgerEntry) == 0
 
 
@@ -252,12 +253,12 @@ def test_upload_of_a_bad_file_gives_a_failed_job_and_imports_nothing(db, make, l
     job = db.session.scalar(select(Job).where(Job.kind == IMPORT_JOB))
     assert response.headers["Location"].endswith(f"/jobs/{job.id}")
     assert job.status == "failed" and job.result_url is None
-    assert job.error == ("Importfel: Rad 2: beloppet 'tio' kan inte tolkas som ett tal. "
-                         "Inget importerades.")
+    assert job.error == ("Importfel: Rad 2: amount: Beloppet tio kan inte läsas som ett belopp "
+                         "(skriv t.ex. 1 234,50). Inget importerades.")
     assert count(db, LedgerImport) == 0 and count(db, LedgerEntry) == 0
     assert count(db, LedgerUpload) == 1  # kept: the user can map the columns again
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Misslyckades" in page and "Rad 2: beloppet" in page and "Inget importerades" in page
+    assert "Misslyckades" in page and "Rad 2: amount: Beloppet tio" in page and "Inget importerades" in page
     assert client.get(f"/jobs/{job.id}.json").get_json()["status"] == "failed"
 
 

@@ -61,8 +61,7 @@ def test_import_counts_rejected_lines_and_a_reimport_changes_nothing(tmp_path, d
     first = services.import_registry_file(db.session, None, "bolagsverket-bulk", "bulk.zip", path=path)
     assert (first.rows_total, first.inserted, first.updated, first.unchanged, first.rejected) == (11, 8, 0, 0, 3)
     assert [r["line"] for r in first.rejected_rows] == [5, 6, 7]
-    assert "fält" in first.rejected_rows[0]["error"]
-    assert "ogiltigt datum '2010-02-30'" in first.rejected_rows[1]["error"]
+    assert "fält" in first.rejected_rows[0]["error"] and "2010-02-30 är ogiltigt: dagen finns inte" in first.rejected_rows[1]["error"]
     before = {(r.identity, r.namnskydd): (r.row_hash, r.import_id, r.updated_at)
               for r in db.session.scalars(select(BolagsverketBulkRow))}
 
@@ -109,3 +108,48 @@ def test_cli_import_reports_counts_and_rejected_lines(tmp_path, runner, db):
     assert result.exit_code == 0, result.output
     assert "8 nya" in result.output and "3 avvisade" in result.output
     assert "avvisad rad 10" in result.output
+
+
+# --- the core issue's defects, read with the core reader's pieces ------------------------------
+
+def test_an_orgnr_with_a_wrong_check_digit_is_rejected_not_stored(tmp_path, db):
+    wrong = orgnr_digits(1)[:-1] + str((int(orgnr_digits(1)[-1]) + 1) % 10)
+    path = write(tmp_path, "bulk.txt", [line(wrong, "Fel Kontrollsiffra AB"), BYGG])
+    imp = services.import_registry_file(db.session, None, "bolagsverket-bulk", "bulk.txt", path=path)
+    assert (imp.inserted, imp.rejected) == (1, 1) and imp.rejected_rows[0]["line"] == 2
+    assert "Kontrollsiffran" in imp.rejected_rows[0]["error"]
+    assert db.session.scalar(select(BolagsverketBulkRow).where(BolagsverketBulkRow.identity == wrong)) is None
+
+
+def test_a_zip_with_two_members_is_refused(tmp_path, db):
+    import pytest
+
+    from registries.bolagsverket_bulk import BulkFileError
+    path = tmp_path / "bulk.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", HEADER + "\r\n" + BYGG + "\r\n")
+        archive.writestr("b.txt", HEADER + "\r\n" + BYGG + "\r\n" + BYGG + "\r\n")
+    with pytest.raises(BulkFileError, match="exakt en fil"):
+        services.import_registry_file(db.session, None, "bolagsverket-bulk", "bulk.zip", path=str(path))
+
+
+def test_a_truncated_zip_is_named_as_such(tmp_path, db):
+    import pytest
+
+    from registries.bolagsverket_bulk import BulkFileError
+    path = write(tmp_path, "bulk.zip", good_lines() * 50, zipped=True)
+    data = open(path, "rb").read()
+    open(path, "wb").write(data[: len(data) // 2])
+    with pytest.raises(BulkFileError, match="trasig eller avkortad"):
+        services.import_registry_file(db.session, None, "bolagsverket-bulk", "bulk.zip", path=path)
+
+
+def test_a_utf8_file_with_a_latin1_line_is_refused(tmp_path, db):
+    import pytest
+
+    from registries.bolagsverket_bulk import BulkFileError
+    path = tmp_path / "bulk.txt"
+    path.write_bytes((HEADER + "\r\n" + BYGG + "\r\n").encode()
+                     + (line(orgnr_digits(2), "Företag Två AB") + "\r\n").encode("latin-1"))
+    with pytest.raises(BulkFileError, match="blandar teckenkodningar"):
+        services.import_registry_file(db.session, None, "bolagsverket-bulk", "bulk.txt", path=str(path))

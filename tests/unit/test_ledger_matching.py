@@ -144,23 +144,39 @@ def test_missing_column_is_named_in_swedish(tmp_path):
         read_ledger(path, "standard")
 
 
-def test_utf16_file_is_refused_clearly(tmp_path):
-    path = write(tmp_path, STANDARD + "A;X AB;;;1;;;\n", encoding="utf-16")
-    with pytest.raises(LedgerError, match="UTF-16"):
-        read_ledger(path)
+def test_utf16_file_is_read(tmp_path):
+    # the core issue: UTF-16 files used to get row-by-row NUL errors
+    path = write(tmp_path, STANDARD + "A;Förening X;;;1;;;\n", encoding="utf-16")
+    (row,) = read_ledger(path)
+    assert row.payee_name == "Förening X" and row.amount == Decimal(1)
 
 
 def test_broken_xlsx_is_refused_clearly(tmp_path):
     truncated = tmp_path / "broken.xlsx"
     good = write_xlsx(tmp_path, [["department", "payee_name", "amount"], ["A", "B", 1]])
     truncated.write_bytes(good.read_bytes()[:300])
-    with pytest.raises(LedgerError, match="Excel-filen kunde inte läsas"):
+    with pytest.raises(LedgerError, match="trasig eller avkortad"):  # not "a missing column"
         read_ledger(truncated)
     not_a_workbook = tmp_path / "other.xlsx"
     with zipfile.ZipFile(not_a_workbook, "w") as z:
         z.writestr("hello.txt", "not a workbook")
-    with pytest.raises(LedgerError, match="Excel-filen kunde inte läsas"):
+        z.writestr("more.txt", "two members")
+    with pytest.raises(LedgerError, match="exakt en fil"):
         read_ledger(not_a_workbook)
+
+
+def test_mixed_encoding_ledger_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(STANDARD.encode() + "A;Förening ett;;;1;;;\n".encode()
+                     + "A;Förening två;;;2;;;\n".encode("cp1252"))
+    with pytest.raises(LedgerError, match="rad 3"):
+        read_ledger(path)
+
+
+def test_duplicated_ledger_headers_are_refused(tmp_path):
+    path = write(tmp_path, "department;payee_name;amount;Amount\nA;X;1;2\n")
+    with pytest.raises(LedgerError, match="två gånger"):
+        read_ledger(path)
 
 
 def test_empty_file_and_unknown_preset(tmp_path):
