@@ -49,6 +49,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     _derive(app)
     _refuse_insecure_production(app)
+    app.config["AUDIT_KEY_BYTES"] = _audit_key(app)
 
 
 def _derive(app: Flask) -> None:
@@ -70,7 +71,6 @@ def _derive(app: Flask) -> None:
     # ends a session whose address or browser changed; oversight/sessions.py enforces the
     # absolute and idle limits on every request. The cookie signature expires with the limit.
     cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(cfg["SESSION_HOURS"]))
-    cfg["AUDIT_KEY_BYTES"] = _audit_key(app)
 
 
 def _audit_key(app: Flask) -> bytes:
