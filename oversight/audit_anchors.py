@@ -87,7 +87,7 @@ def read_anchors() -> list[Anchor]:
     return anchors
 
 
-def register_periodic(huey, app: Flask) -> None:
+def register_periodic(huey, app: Flask):
     """Write an anchor every hour in the worker (``AUDIT_ANCHOR_MINUTE`` past the hour)."""
     from huey import crontab
 
@@ -100,6 +100,8 @@ def register_periodic(huey, app: Flask) -> None:
         with app.app_context():
             write_anchor(db.session)
             db.session.rollback()  # read only
+
+    return audit_anchor
 
 
 def verify_with_anchors(session: Session):
