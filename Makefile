@@ -7,7 +7,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations translations-update db demo worker chromium bench clean
+.PHONY: run test bandit install translations translations-update db demo worker chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,13 @@ chromium:
 	    exit 1; \
 	  fi; }
 
+# bandit first: a security finding fails the run like a failing test (config in pyproject.toml).
 test: $(VENV)/.installed-test translations chromium
+	$(BIN)/bandit -q -c pyproject.toml -r oversight suppliers associations assistance registries wsgi.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bandit: $(VENV)/.installed-test
+	$(BIN)/bandit -q -c pyproject.toml -r oversight suppliers associations assistance registries wsgi.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/pip install -q -e ".[bench]"

@@ -23,7 +23,7 @@ from oversight.organisations.models import (
     Organisation, OrganisationName, OrganisationNote, OrganisationWarning,
 )
 
-DEMO_PASSWORD = "demo-losenord-2026"
+DEMO_PASSWORD = "demo-losenord-2026"  # nosec B105  # the published password of synthetic demo users (make run)
 
 DISTRICTS = [
     ("sdf-bromma", "Bromma stadsdelsförvaltning"),
