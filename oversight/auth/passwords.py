@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
 from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
@@ -63,14 +64,14 @@ def built_from_user_data(password: str, user_inputs: list[str]) -> bool:
 def problem(password: str, user_inputs: list[str]) -> str | None:
     """The reason in Swedish why ``password`` may not be used, or None."""
     if len(password) < MIN_LENGTH:
-        return f"Lösenordet måste ha minst {MIN_LENGTH} tecken."
+        return _("Lösenordet måste ha minst %(num)d tecken.", num=MIN_LENGTH)
     if built_from_user_data(password, user_inputs):
-        return ("Lösenordet får inte bygga på ditt användarnamn, namn eller e-postadress. "
-                "Välj något som inte går att koppla till dig.")
+        return _("Lösenordet får inte bygga på ditt användarnamn, namn eller e-postadress. "
+                 "Välj något som inte går att koppla till dig.")
     inputs = [v for v in user_inputs if v] + list(SWEDISH_WORDS)
     result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=inputs)
     if result["score"] < MIN_SCORE:
-        return ("Lösenordet är för lätt att gissa: det är ett vanligt lösenord eller följer ett "
-                "mönster (upprepningar, talföljder, tangentbordsrader). Välj en längre fras av "
-                "flera ord.")
+        return _("Lösenordet är för lätt att gissa: det är ett vanligt lösenord eller följer ett "
+                 "mönster (upprepningar, talföljder, tangentbordsrader). Välj en längre fras av "
+                 "flera ord.")
     return None

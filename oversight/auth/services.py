@@ -5,6 +5,7 @@ import logging
 from datetime import datetime
 
 from argon2 import PasswordHasher
+from flask_babel import gettext as _
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -99,7 +100,7 @@ def validate_new_password(password: str, *, username: str = "", name: str = "",
     own data, not the current password. Raises AuthError with the reason in Swedish."""
     problem = passwords.problem(password, [username, name, email or ""])
     if problem is None and current_hash and verify_password(current_hash, password):
-        problem = "Det nya lösenordet får inte vara samma som det nuvarande."
+        problem = _("Det nya lösenordet får inte vara samma som det nuvarande.")
     if problem:
         raise AuthError(problem)
 
