@@ -232,6 +232,40 @@ class ChainReport:
     reason: str | None = None
 
 
+_HASHED = ("at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
+           "summary", "before", "after", "prev_hash")
+
+
+def legacy_entry_hash(row: dict) -> str:
+    """The unkeyed SHA-256 of entries written before the chain was keyed (up to 0008_authsec)."""
+    payload = {k: row[k] for k in _HASHED}
+    payload["at"] = _canonical_time(payload["at"])
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def reseal_legacy_chain(session: Session) -> int:
+    """Key a chain written before keying: verify every entry's unkeyed hash first (a broken
+    legacy chain is refused, not blessed), then recompute all hashes with the key. Returns the
+    number of entries; raises ValueError naming the first broken entry."""
+    table, prev, rows = AuditEntry.__table__, GENESIS, []
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        row = {c: getattr(entry, c) for c in _HASHED}
+        if entry.prev_hash != prev or legacy_entry_hash(row) != entry.hash:
+            raise ValueError(f"Den gamla kedjan är bruten vid post {entry.id}; inget ändrat.")
+        prev = entry.hash
+        rows.append((entry.id, row))
+    prev, key = GENESIS, chain_key()
+    for entry_id, row in rows:
+        row["prev_hash"] = prev
+        prev = entry_hash(row, key)
+        session.execute(table.update().where(table.c.id == entry_id)
+                        .values(prev_hash=row["prev_hash"], hash=prev))
+    session.expire_all()
+    return len(rows)
+
+
+
 def verify_chain(session: Session, anchors: Iterable = ()) -> ChainReport:
     """Walk the chain from the start; ``anchors`` (oversight/audit_anchors.Anchor: ``last_id``,
     ``count``, ``head``, ``at``) must each find their entry at their position with their hash:
@@ -257,9 +291,7 @@ def verify_chain(session: Session, anchors: Iterable = ()) -> ChainReport:
 
 
 def _entry_problem(entry: AuditEntry, prev: str) -> str | None:
-    row = {c: getattr(entry, c) for c in (
-        "at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
-        "summary", "before", "after", "prev_hash")}
+    row = {c: getattr(entry, c) for c in _HASHED}
     if entry.prev_hash != prev:
         return "föregående hash stämmer inte (post saknas eller flyttad)"
     if not hmac.compare_digest(entry_hash(row), entry.hash):

@@ -122,6 +122,26 @@ def anchor():
                f"hash {written.head[:16]}… → {anchor_path()}")
 
 
+@audit_cli.command("reseal")
+@click.option("--yes", is_flag=True, help="Bekräfta (skriver om hasharna i hela kedjan).")
+def reseal(yes):
+    """Nyckla en kedja från före 0008_authsec (kontrollerar den gamla kedjan först) och skriv
+    ett ankare. Körs en gång efter uppgraderingen."""
+    from oversight.audit import reseal_legacy_chain
+    from oversight.audit_anchors import write_anchor
+
+    if not yes:
+        raise click.ClickException("Lägg till --yes för att skriva om kedjans hashar.")
+    try:
+        count = reseal_legacy_chain(db.session)
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    write_anchor(db.session)
+    click.echo(f"Kedjan är nycklad: {count} poster, ankare skrivet.")
+
+
 def _domain_demo_loaders():
     """``<domain>.demo.load(session)`` of every domain package that has one, in DOMAINS order."""
     import importlib

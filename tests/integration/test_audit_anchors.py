@@ -173,3 +173,18 @@ def test_the_worker_writes_anchors_periodically(app, make, db):
     assert task.name == "audit.anchor"
     task.call_local()
     assert os.path.exists(anchor_path()) and read_anchors()[-1].count >= 1
+
+
+def test_a_legacy_unkeyed_chain_is_resealed_once_and_a_broken_one_refused(make, db, runner):
+    entries = _some_entries(make, db, 3)
+    _recompute(db, _unkeyed)  # what a database from before 0008_authsec holds
+    assert not verify_chain(db.session).ok
+    assert runner.invoke(args=["audit", "reseal"]).exit_code != 0  # needs --yes
+    result = runner.invoke(args=["audit", "reseal", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert verify_with_anchors(db.session).ok and len(read_anchors()) == 1
+    # A legacy chain that was tampered with is not blessed by resealing.
+    _recompute(db, _unkeyed)
+    _change_actor(db, entries[1].id)
+    result = runner.invoke(args=["audit", "reseal", "--yes"])
+    assert result.exit_code != 0 and f"post {entries[1].id}" in result.output
