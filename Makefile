@@ -7,7 +7,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test lint install translations translations-update db demo worker chromium bench clean
+.PHONY: run test lint bandit install translations translations-update db demo worker chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,8 +61,11 @@ chromium:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
-test: $(VENV)/.installed-test translations chromium lint
+test: $(VENV)/.installed-test translations chromium lint bandit
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bandit: $(VENV)/.installed-test
+	$(BIN)/bandit -q -c pyproject.toml -r oversight suppliers associations assistance registries wsgi.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/pip install -q -e ".[bench]"

@@ -37,9 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_cli(app)
     _init_domains(app)
 
-    from oversight import jobs, web
+    from oversight import audit_anchors, jobs, web
 
     jobs.init_app(app)
+    audit_anchors.init_app(app)
 
     web.init_app(app)
     return app

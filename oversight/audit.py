@@ -3,12 +3,16 @@
 Every create/update/delete of a model marked ``__audited__ = True`` is recorded automatically
 by an ``after_flush`` hook, on the flush's own connection, so the entry commits or rolls back
 with the change itself. Views of a person's full identity are recorded with ``record_view``.
-Each entry's hash covers its content and the previous entry's hash; ``verify_chain`` finds the
-first entry that was altered, removed or inserted out of order.
+Each entry's hash is an HMAC-SHA256, keyed with ``OVERSIGHT_AUDIT_KEY`` (from the environment,
+never in the database), over its content and the previous entry's hash: someone who can write
+the database but lacks the key cannot recompute the chain after a change. ``verify_chain`` finds
+the first entry that was altered, removed or inserted out of order, and checks the anchors
+(oversight/audit_anchors.py) that catch deleted tail entries and a recomputation with the key.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -17,7 +21,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -121,13 +125,18 @@ def _canonical_time(value: datetime) -> str:
     return value.isoformat(timespec="microseconds")
 
 
-def entry_hash(row: dict) -> str:
+def chain_key() -> bytes:
+    """The HMAC key of the app (config ``AUDIT_KEY_BYTES``, set up by oversight/config.py)."""
+    return current_app.config["AUDIT_KEY_BYTES"]
+
+
+def entry_hash(row: dict, key: bytes | None = None) -> str:
     payload = {k: row[k] for k in (
         "at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
         "summary", "before", "after", "prev_hash")}
     payload["at"] = _canonical_time(payload["at"])
     data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(data.encode()).hexdigest()
+    return hmac.new(chain_key() if key is None else key, data.encode(), hashlib.sha256).hexdigest()
 
 
 def _append(connection, rows: list[dict]) -> None:
@@ -139,14 +148,16 @@ def _append(connection, rows: list[dict]) -> None:
     prev = connection.execute(
         select(table.c.hash).order_by(table.c.id.desc()).limit(1)
     ).scalar() or GENESIS
+    key = chain_key()
     for row in rows:
         row["prev_hash"] = prev
-        row["hash"] = prev = entry_hash(row)
+        row["hash"] = prev = entry_hash(row, key)
     connection.execute(insert(table), rows)
 
 
-def _base_row(action: str, entity_type: str, entity_id: Any, summary: str | None) -> dict:
-    actor = current_actor()
+def _base_row(action: str, entity_type: str, entity_id: Any, summary: str | None,
+              actor: Actor | None = None) -> dict:
+    actor = actor or current_actor()
     return {
         "at": utcnow(), "actor_id": actor.id, "actor": actor.name,
         "department_id": actor.department_id, "action": action, "entity_type": entity_type,
@@ -189,8 +200,12 @@ def _changes(obj) -> tuple[dict, dict]:
 
 
 def _entity_id(obj) -> Any:
-    ident = inspect(obj).identity
-    return ident[0] if ident and len(ident) == 1 else ident
+    # From the row's primary key columns, not the identity key: in after_flush a new object's
+    # identity is not yet set (it was, so creations carried an empty id), its key columns are.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    if any(part is None for part in key):
+        return None
+    return key[0] if len(key) == 1 else ",".join(str(part) for part in key)
 
 
 def _row(obj, action: str) -> dict:
@@ -228,6 +243,16 @@ def record_view(session: Session, entity_type: str, entity_id: Any, summary: str
     _append(session.connection(), [_base_row("view", entity_type, entity_id, summary)])
 
 
+def record_event(session: Session, action: str, entity_type: str, entity_id: Any, summary: str,
+                 *, actor=None) -> None:
+    """An entry that is not a row change (e.g. ``login``/``failed``/``throttled`` of the
+    ``login`` category); ``actor`` is a user, or the current actor when None."""
+    who = None
+    if actor is not None:
+        who = Actor(actor.id, actor.username, actor.department_id)
+    _append(session.connection(), [_base_row(action, entity_type, entity_id, summary, who)])
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
@@ -236,16 +261,72 @@ class ChainReport:
     reason: str | None = None
 
 
-def verify_chain(session: Session) -> ChainReport:
+_HASHED = ("at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
+           "summary", "before", "after", "prev_hash")
+
+
+def legacy_entry_hash(row: dict) -> str:
+    """The unkeyed SHA-256 of entries written before the chain was keyed (up to 0008_authsec)."""
+    payload = {k: row[k] for k in _HASHED}
+    payload["at"] = _canonical_time(payload["at"])
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def reseal_legacy_chain(session: Session) -> int:
+    """Key a chain written before keying: verify every entry's unkeyed hash first (a broken
+    legacy chain is refused, not blessed), then recompute all hashes with the key. Returns the
+    number of entries; raises ValueError naming the first broken entry."""
+    table, prev, rows = AuditEntry.__table__, GENESIS, []
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        row = {c: getattr(entry, c) for c in _HASHED}
+        if entry.prev_hash != prev or legacy_entry_hash(row) != entry.hash:
+            raise ValueError(f"Den gamla kedjan är bruten vid post {entry.id}; inget ändrat.")
+        prev = entry.hash
+        rows.append((entry.id, row))
+    prev, key = GENESIS, chain_key()
+    for entry_id, row in rows:
+        row["prev_hash"] = prev
+        prev = entry_hash(row, key)
+        session.execute(table.update().where(table.c.id == entry_id)
+                        .values(prev_hash=row["prev_hash"], hash=prev))
+    session.expire_all()
+    return len(rows)
+
+
+
+def verify_chain(session: Session, anchors: Iterable = ()) -> ChainReport:
+    """Walk the chain from the start; ``anchors`` (oversight/audit_anchors.Anchor: ``last_id``,
+    ``count``, ``head``, ``at``) must each find their entry at their position with their hash:
+    that catches entries deleted from the end and a chain recomputed with the key."""
+    pending = {a.last_id: a for a in anchors if a.last_id}
     prev, checked = GENESIS, 0
     stmt = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000)
     for entry in session.scalars(stmt):
-        row = {c: getattr(entry, c) for c in (
-            "at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
-            "summary", "before", "after", "prev_hash")}
-        if entry.prev_hash != prev:
-            return ChainReport(False, checked, entry.id, "föregående hash stämmer inte (post saknas eller flyttad)")
-        if entry_hash(row) != entry.hash:
-            return ChainReport(False, checked, entry.id, "innehållet har ändrats")
+        problem = _entry_problem(entry, prev)
+        if problem:
+            return ChainReport(False, checked, entry.id, problem)
         prev, checked = entry.hash, checked + 1
+        anchor = pending.pop(entry.id, None)
+        if anchor and (anchor.head != entry.hash or anchor.count != checked):
+            return ChainReport(False, checked, entry.id, _anchor_text(anchor, "stämmer inte med "
+                               "posten (kedjan har räknats om eller poster har tagits bort)"))
+    if pending:
+        anchor = pending[min(pending)]
+        return ChainReport(False, checked, anchor.last_id, _anchor_text(
+            anchor, f"räknade {anchor.count} poster till post {anchor.last_id}, som saknas "
+                    "(poster i slutet har tagits bort)"))
     return ChainReport(True, checked)
+
+
+def _entry_problem(entry: AuditEntry, prev: str) -> str | None:
+    row = {c: getattr(entry, c) for c in _HASHED}
+    if entry.prev_hash != prev:
+        return "föregående hash stämmer inte (post saknas eller flyttad)"
+    if not hmac.compare_digest(entry_hash(row), entry.hash):
+        return "innehållet har ändrats"
+    return None
+
+
+def _anchor_text(anchor, text: str) -> str:
+    return f"ankaret från {_canonical_time(anchor.at)[:19].replace('T', ' ')} UTC {text}"

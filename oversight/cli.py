@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from oversight.audit import acting_as, set_actor, verify_chain
+from oversight.audit import acting_as, set_actor
 from oversight.auth import services
 from oversight.auth.models import DEPARTMENT_KINDS, Department, User
 from oversight.auth.roles import ROLE_LABELS
@@ -175,14 +175,48 @@ def list_users():
 
 @audit_cli.command("verify")
 def verify():
-    """Kontrollera att granskningsloggens hashkedja är obruten."""
-    report = verify_chain(db.session)
+    """Kontrollera granskningsloggens nyckelade hashkedja mot ankarfilens ankare."""
+    from oversight.audit_anchors import read_anchors, verify_with_anchors
+
+    report = verify_with_anchors(db.session)
     if report.ok:
-        click.echo(f"OK: {report.checked} poster, kedjan är hel.")
+        click.echo(f"OK: {report.checked} poster, kedjan är hel "
+                   f"({len(read_anchors())} ankare kontrollerade).")
         return
     click.echo(f"BRUTEN vid post {report.broken_at}: {report.reason} "
                f"({report.checked} poster före den är hela).", err=True)
     sys.exit(1)
+
+
+@audit_cli.command("anchor")
+def anchor():
+    """Skriv kedjans huvudhash och antal poster till ankarfilen (utanför databasen)."""
+    from oversight.audit_anchors import anchor_path, write_anchor
+
+    written = write_anchor(db.session)
+    db.session.rollback()
+    click.echo(f"Ankare: {written.count} poster, sista post {written.last_id}, "
+               f"hash {written.head[:16]}… → {anchor_path()}")
+
+
+@audit_cli.command("reseal")
+@click.option("--yes", is_flag=True, help="Bekräfta (skriver om hasharna i hela kedjan).")
+def reseal(yes):
+    """Nyckla en kedja från före 0008_authsec (kontrollerar den gamla kedjan först) och skriv
+    ett ankare. Körs en gång efter uppgraderingen."""
+    from oversight.audit import reseal_legacy_chain
+    from oversight.audit_anchors import write_anchor
+
+    if not yes:
+        raise click.ClickException("Lägg till --yes för att skriva om kedjans hashar.")
+    try:
+        count = reseal_legacy_chain(db.session)
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    write_anchor(db.session)
+    click.echo(f"Kedjan är nycklad: {count} poster, ankare skrivet.")
 
 
 def _domain_demo_loaders():

@@ -5,6 +5,9 @@ JSON when possible (``OVERSIGHT_LOGIN_MAX_ATTEMPTS=5`` becomes an int), as Flask
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import os
 
 from flask import Flask
@@ -24,7 +27,13 @@ class Defaults:
     MAX_UPLOAD_MB = 20
     LOGIN_MAX_ATTEMPTS = 5
     LOGIN_WINDOW_MINUTES = 15
-    SESSION_HOURS = 8
+    LOGIN_DELAY_SECONDS = 30  # first delay once the free failures are used; doubles per failure
+    LOGIN_MAX_DELAY_SECONDS = 900
+    SESSION_HOURS = 8  # absolute: a session ends this long after login, whatever happens
+    SESSION_IDLE_MINUTES = 30  # a session ends after this long without a request
+    AUDIT_KEY: str | None = None  # HMAC key of the audit chain; required in production
+    AUDIT_ANCHOR_PATH: str | None = None  # default: instance/audit-anchors.log
+    AUDIT_ANCHOR_MINUTE = 5  # the worker writes an anchor every hour at this minute
     PAGE_SIZE = 25
     DEFAULT_LOCALE = "sv"
     REGISTRY_MODE = "offline"  # offline | http
@@ -41,6 +50,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     _derive(app)
     _refuse_insecure_production(app)
+    app.config["AUDIT_KEY_BYTES"] = _audit_key(app)
 
 
 def _derive(app: Flask) -> None:
@@ -58,7 +68,27 @@ def _derive(app: Flask) -> None:
     cfg["REMEMBER_COOKIE_HTTPONLY"] = True
     from datetime import timedelta
 
+    # Sessions are browser sessions (not permanent), so Flask-Login's "strong" protection really
+    # ends a session whose address or browser changed; oversight/sessions.py enforces the
+    # absolute and idle limits on every request. The cookie signature expires with the limit.
     cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(cfg["SESSION_HOURS"]))
+
+
+def _audit_key(app: Flask) -> bytes:
+    key = app.config.get("AUDIT_KEY")
+    if key and (len(str(key)) >= 32 or app.config["ENV_NAME"] != "production"):
+        return str(key).encode()
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError(
+            "OVERSIGHT_AUDIT_KEY must be set in production (at least 32 characters): the audit chain's HMAC key, kept "
+            "outside the database (python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if not app.config.get("TESTING"):
+        logging.getLogger("oversight.audit").warning(
+            "OVERSIGHT_AUDIT_KEY is not set: the audit chain's key is derived from the secret "
+            "key (development only).")
+    secret = str(app.config.get("SECRET_KEY") or "").encode()
+    return hmac.new(secret, b"oversight-audit-chain", hashlib.sha256).digest()
 
 
 def _refuse_insecure_production(app: Flask) -> None:

@@ -27,7 +27,7 @@ from oversight.organisations.models import (
 )
 from oversight.scoping import owned_by
 
-DEMO_PASSWORD = "demo-losenord-2026"
+DEMO_PASSWORD = "demo-losenord-2026"  # nosec B105  # the published password of synthetic demo users (make run)
 
 DISTRICTS = [
     ("sdf-bromma", "Bromma stadsdelsförvaltning"),

@@ -87,8 +87,10 @@ def _xlsx_value(value):
 def export_response(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
     if fmt == "xlsx":
         body = xlsx_bytes(headers, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        fmt, body, mimetype = "csv", csv_bytes(headers, rows), "text/csv; charset=utf-8"
-    return Response(body, mimetype=mimetype, headers={
+        fmt, body, content_type = "csv", csv_bytes(headers, rows), "text/csv; charset=utf-8"
+    # content_type, not mimetype: Werkzeug appends "; charset=utf-8" to a text/* mimetype, which
+    # would name the charset twice.
+    return Response(body, content_type=content_type, headers={
         "Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})

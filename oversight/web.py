@@ -37,7 +37,15 @@ def _hooks(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        from flask import session
+
+        from oversight import sessions
+
+        user = db.session.get(User, int(user_id))
+        if not sessions.is_valid(session, user, app.config):
+            session.clear()  # ended: a later request with the same cookie is anonymous too
+            return None
+        return user
 
     @app.before_request
     def attribute_changes_to_user():

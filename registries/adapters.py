@@ -28,9 +28,9 @@ DEFAULTS = {
     "REGISTRY_DOCUMENT_MAX_MB": 10,
     "REGISTRY_BULK_CHUNK_ROWS": 5000,
     "BOLAGSVERKET_BASE_URL": "https://gw.api.bolagsverket.se/vardefulla-datamangder/v1",
-    "BOLAGSVERKET_TOKEN_URL": "https://portal.api.bolagsverket.se/oauth2/token",
+    "BOLAGSVERKET_TOKEN_URL": "https://portal.api.bolagsverket.se/oauth2/token",  # nosec B105  # a URL, not a secret
     "BOLAGSVERKET_CLIENT_ID": None,
-    "BOLAGSVERKET_CLIENT_SECRET": None,
+    "BOLAGSVERKET_CLIENT_SECRET": None,  # nosec B105  # no secret in code; set from the environment
     "BOLAGSVERKET_SCOPE": "vardefulla-datamangder:read vardefulla-datamangder:ping",
     "YENTE_URL": "http://127.0.0.1:8000",
     "YENTE_DATASET": "default",

@@ -127,7 +127,7 @@ class HttpClient:
         reason = "okänt fel"
         for attempt in range(1, s.retries + 2):
             self.limiter.wait()
-            delay = s.backoff * (2 ** (attempt - 1)) + random.uniform(0, s.backoff)
+            delay = s.backoff * (2 ** (attempt - 1)) + random.uniform(0, s.backoff)  # nosec B311  # jitter of a retry delay, not security
             try:
                 response = self.session.request(method, url, json=json, data=data, headers=headers,
                                                 timeout=(s.connect_timeout, s.read_timeout))

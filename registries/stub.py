@@ -56,7 +56,7 @@ class StubRegistry:
         self.stats: Counter = Counter()
         self.requests: deque = deque(maxlen=10_000)  # {"path", "queries", "schemas"} per call
         self._faults: dict[str, list] = {}
-        self._random = random.Random(seed)
+        self._random = random.Random(seed)  # nosec B311  # seeded faults of the test stub, not security
         self._lock = threading.Lock()
 
     # --- control --------------------------------------------------------------------------
@@ -119,7 +119,7 @@ class StubRegistry:
             return _json({"error": "invalid_client", "error_description": "Client authentication failed"}, 401)
         token = "stub-" + secrets.token_hex(16)
         self.tokens.add(token)
-        return _json({"access_token": token, "scope": form.get("scope", ""), "token_type": "Bearer",
+        return _json({"access_token": token, "scope": form.get("scope", ""), "token_type": "Bearer",  # nosec B105  # the OAuth token type, not a secret
                       "expires_in": self.token_lifetime})
 
     def _authorised(self, request: Request) -> Response | None:

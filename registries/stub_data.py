@@ -104,7 +104,7 @@ def matches(digits: str, name: str | None, query: dict) -> dict:
             "datasets": ["eu_edes"], "referents": [], "target": True, "score": 0.95,
             "features": {"identifier_match": 1.0},
             "explanations": {"identifier_match": {"detail": f"Matched identifier {digits}", "score": 1.0}},
-            "match": True, "token": None})
+            "match": True, "token": None})  # nosec B105  # no token in stub answers
     return {"status": 200, "results": results, "total": {"value": len(results), "relation": "eq"}, "query": query}
 
 
@@ -154,6 +154,6 @@ def person_matches(name: str | None, birth_date, query: dict) -> dict:
             "explanations": {"name_literal_match": {"detail": f"Matched name {plain}", "score": 1.0},
                              **({"dob_day_disjoint": {"detail": "Birth dates differ", "score": -1.0}}
                                 if not truth["match"] else {})},
-            "match": truth["match"], "token": None})
+            "match": truth["match"], "token": None})  # nosec B105  # no token in stub answers
     return {"status": 200, "results": results, "total": {"value": len(results), "relation": "eq"},
             "query": query}

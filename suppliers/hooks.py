@@ -65,5 +65,5 @@ def organisation_section(session: Session, user, org) -> Markup | None:
     if supplier is None:
         return None
     check = latest_checks(session, [supplier.id], user.department_id).get(supplier.id)
-    return Markup(render_template("suppliers/_org_section.html", supplier=supplier,
+    return Markup(render_template("suppliers/_org_section.html", supplier=supplier,  # nosec B704  # render_template output, autoescaped by Jinja
                                   check=check, today=date.today()))

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from oversight.audit import AuditEntry, verify_chain
+from oversight.audit import AuditEntry
+from oversight.audit_anchors import read_anchors, verify_with_anchors
 from oversight.auth import services
 from oversight.auth.forms import UserForm
 from oversight.auth.models import Department, User
@@ -118,13 +119,21 @@ def audit():
     page = paginate(stmt)
     entity_types = db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type))
     return render_template("admin/audit.html", page=page, entity_types=list(entity_types),
-                           args=request.args)
+                           args=request.args, anchors=_recent_anchors())
+
+
+def _recent_anchors():
+    """The newest anchors of the chain (date, count, head) for the auditor; None if unreadable."""
+    try:
+        return list(reversed(read_anchors()))[:10]
+    except ValueError:
+        return None
 
 
 @bp.post("/audit/verify")
 @require("audit.view")
 def audit_verify():
-    report = verify_chain(db.session)
+    report = verify_with_anchors(db.session)
     if report.ok:
         flash(f"Kedjan är hel: {report.checked} poster kontrollerade.", "success")
     else:

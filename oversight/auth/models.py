@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oversight.auth.roles import ROLE_LABELS, can
@@ -66,6 +66,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stored in the session at login and compared on every request: raising it ends every
+    # session of this user (logout, password change, deactivation, role or department change).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     department: Mapped[Department] = relationship()
 
@@ -85,7 +88,9 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Failed and successful logins; the throttle counts these, so it works across workers."""
+    """Failed and successful logins; the throttle counts these in the database, so it works
+    across workers. Attempts refused by the throttle are not stored here (they are logged and
+    audited): a stranger hammering an account cannot make its delay grow faster."""
 
     __tablename__ = "login_attempt"
 

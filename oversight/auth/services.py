@@ -1,28 +1,40 @@
 """Authentication: argon2 hashes, login throttling, user management."""
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oversight.audit import record_event
+from oversight.auth import passwords, throttle
 from oversight.auth.models import Department, LoginAttempt, User
 from oversight.auth.roles import ROLE_LABELS
 from oversight.db import utcnow
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
+log = logging.getLogger("oversight.auth")
 
 
 class LoginThrottled(Exception):
-    """Too many failed attempts for this username or address inside the window."""
+    """Too many failed attempts for this username or address: wait ``seconds``."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 class AuthError(ValueError):
     """A user-facing error, message in Swedish."""
+
+
+class WrongCurrentPassword(AuthError):
+    """The current password given for a change is not the user's."""
 
 
 def hash_password(password: str) -> str:
@@ -36,63 +48,75 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
-def _recent_failures(session: Session, *, window: timedelta, **where) -> int:
-    since = utcnow() - window
-    (column, value), = where.items()
-    last_success = select(func.max(LoginAttempt.at)).where(
-        getattr(LoginAttempt, column) == value, LoginAttempt.success.is_(True)
-    ).scalar_subquery()
-    stmt = select(func.count()).where(
-        getattr(LoginAttempt, column) == value,
-        LoginAttempt.success.is_(False),
-        LoginAttempt.at >= since,
-        LoginAttempt.at > func.coalesce(last_success, since),
-    )
-    return session.scalar(stmt) or 0
-
-
 def authenticate(
     session: Session, username: str, password: str, remote_addr: str | None,
-    *, max_attempts: int, window_minutes: int,
+    *, policy: throttle.Policy, now: datetime | None = None,
 ) -> User | None:
-    """Return the user on success, None on bad credentials; raise LoginThrottled when locked.
-
-    Per-address throttling uses a higher limit so one office behind NAT is not locked out by
-    a single colleague's typos.
-    """
-    username = username.strip().lower()
-    window = timedelta(minutes=window_minutes)
-    if _recent_failures(session, window=window, username=username) >= max_attempts or (
-        remote_addr
-        and _recent_failures(session, window=window, remote_addr=remote_addr) >= max_attempts * 4
-    ):
-        raise LoginThrottled()
+    """Return the user on success, None on bad credentials; raise LoginThrottled (with the
+    seconds left) while a delay for this account or address runs. Every outcome is logged and
+    audited (category ``login``)."""
+    username = username.strip().lower()[:80]
+    now = now or utcnow()
+    wait = throttle.remaining_wait(session, username, remote_addr, policy, now)
+    if wait:
+        _record_login(session, "throttled", username, remote_addr, None,
+                      f"Inloggning som {username} fördröjd ({wait} s kvar)")
+        raise LoginThrottled(wait)
     user = session.scalar(select(User).where(User.username == username))
     ok = bool(user and user.active and verify_password(user.password_hash, password))
     if not user:
         verify_password(_DUMMY_HASH, password)  # same cost whether or not the user exists
-    session.add(LoginAttempt(username=username, remote_addr=remote_addr, success=ok))
+    session.add(LoginAttempt(username=username, remote_addr=remote_addr, success=ok, at=now))
     if not ok:
+        _record_login(session, "failed", username, remote_addr, None,
+                      f"Misslyckad inloggning som {username}")
         return None
-    user.last_login_at = utcnow()
+    user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    _record_login(session, "login", username, remote_addr, user, f"Inloggning som {username}")
     return user
+
+
+def _record_login(session: Session, action: str, username: str, remote_addr: str | None,
+                  user: User | None, summary: str) -> None:
+    level = logging.INFO if action == "login" else logging.WARNING
+    log.log(level, "login %s user=%s addr=%s", action, username, remote_addr)
+    record_event(session, action, "login", user.id if user else None,
+                 f"{summary} från {remote_addr or 'okänd adress'}", actor=user)
 
 
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
-def validate_new_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` (each carries the generation it was started with)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def validate_new_password(password: str, *, username: str = "", name: str = "",
+                          email: str | None = None, current_hash: str | None = None) -> None:
+    """NIST SP 800-63B: length, not a common password or pattern, not built from the user's
+    own data, not the current password. Raises AuthError with the reason in Swedish."""
+    problem = passwords.problem(password, [username, name, email or ""])
+    if problem is None and current_hash and verify_password(current_hash, password):
+        problem = _("Det nya lösenordet får inte vara samma som det nuvarande.")
+    if problem:
+        raise AuthError(problem)
+
+
+def _validate_for(user: User, password: str) -> None:
+    validate_new_password(password, username=user.username, name=user.name, email=user.email,
+                          current_hash=user.password_hash)
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """The user's own change: their other sessions end; the caller renews the current one."""
     if not verify_password(user.password_hash, current):
-        raise AuthError("Nuvarande lösenord stämmer inte.")
-    validate_new_password(new)
+        raise WrongCurrentPassword("Nuvarande lösenord stämmer inte.")
+    _validate_for(user, new)
     user.password_hash = hash_password(new)
+    end_sessions(user)
     session.flush()
 
 
@@ -105,7 +129,7 @@ def create_user(
         raise AuthError(f"Okänd roll: {role}.")
     if session.scalar(select(User).where(User.username == username)):
         raise AuthError(f"Användarnamnet {username} finns redan.")
-    validate_new_password(password)
+    validate_new_password(password, username=username, name=name, email=email)
     user = User(
         username=username, name=name, email=email, role=role,
         department=department, password_hash=hash_password(password),
@@ -126,6 +150,8 @@ def update_user(session: Session, actor, user: User, *, name: str, role: str,
             role != user.role or department.id != user.department_id or not active):
         raise AuthError(_("Du kan inte ändra din egen roll, förvaltning eller aktivering; "
                           "be en annan administratör."))
+    if (role, department.id, bool(active)) != (user.role, user.department_id, bool(user.active)):
+        end_sessions(user)  # new rights (or none) take effect at once, not at the next login
     user.name, user.role, user.department, user.active, user.email = (
         name, role, department, active, email
     )
@@ -154,8 +180,10 @@ def upsert_department(session: Session, *, code: str, name: str, kind: str,
 
 
 def reset_password(session: Session, user: User, new: str) -> None:
-    validate_new_password(new)
+    """An administrator sets a new password: every session of the user ends."""
+    _validate_for(user, new)
     user.password_hash = hash_password(new)
+    end_sessions(user)
     session.flush()
 
 

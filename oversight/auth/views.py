@@ -4,17 +4,22 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from oversight import sessions
 from oversight.audit import set_actor
 from oversight.auth import services
 from oversight.auth.forms import LoginForm, PasswordChangeForm
+from oversight.auth.throttle import Policy
 from oversight.extensions import db
 from oversight.i18n import LOCALES
 from oversight.web import local_path
@@ -27,6 +32,13 @@ def _safe_next(target: str | None) -> str:
     return local_path(target, url_for("main.index"))
 
 
+def wait_text(seconds: int) -> str:
+    """"30 sekunder", "1 minut", "4 minuter": minutes (rounded up) from two minutes on."""
+    if seconds < 120:
+        return ngettext("%(num)d sekund", "%(num)d sekunder", seconds)
+    return ngettext("%(num)d minut", "%(num)d minuter", -(-seconds // 60))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -36,21 +48,21 @@ def login():
         try:
             user = services.authenticate(
                 db.session, form.username.data, form.password.data, request.remote_addr,
-                max_attempts=current_app.config["LOGIN_MAX_ATTEMPTS"],
-                window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
-            )
-        except services.LoginThrottled:
-            db.session.rollback()
-            flash(f"För många misslyckade inloggningar. Försök igen om "
-                  f"{current_app.config['LOGIN_WINDOW_MINUTES']} minuter.", "error")
-            return render_template("auth/login.html", form=form), 429
+                policy=Policy.from_config(current_app.config))
+        except services.LoginThrottled as exc:
+            db.session.commit()  # the audit entry of the refused attempt
+            flash(_("För många misslyckade inloggningar. Försök igen om %(wait)s.",
+                    wait=wait_text(exc.seconds)), "error")
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(exc.seconds)
+            return response
         db.session.commit()
         if user is None:
             flash("Fel användarnamn eller lösenord.", "error")
             return render_template("auth/login.html", form=form), 200
         session.clear()  # new session on login: no fixation
         login_user(user)
-        session.permanent = True
+        sessions.start(session, user)  # a browser session; absolute and idle limits enforced
         set_actor(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -59,6 +71,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_sessions(current_user)  # every session of the user, also a saved cookie
+    db.session.commit()
     logout_user()
     session.clear()
     flash("Du är utloggad.", "info")
@@ -72,10 +86,13 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(db.session, current_user, form.current.data, form.new.data)
-        except services.AuthError as exc:
+        except services.WrongCurrentPassword as exc:
             form.current.errors.append(str(exc))
+        except services.AuthError as exc:
+            form.new.errors.append(str(exc))
         else:
             db.session.commit()
+            sessions.renew(session, current_user)  # this session stays; the user's others end
             flash("Lösenordet är ändrat.", "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)

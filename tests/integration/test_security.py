@@ -52,8 +52,12 @@ def test_production_refuses_default_secret_key():
     with pytest.raises(RuntimeError, match="OVERSIGHT_SECRET_KEY"):
         create_app({"ENV_NAME": "production", "SECRET_KEY": "dev-only-insecure-key",
                     "DATABASE_URL": "sqlite://"})
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    with pytest.raises(RuntimeError, match="OVERSIGHT_AUDIT_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "AUDIT_KEY": "k" * 40,
+                      "DATABASE_URL": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["AUDIT_KEY_BYTES"] == b"k" * 40
 
 
 def test_environment_overrides_defaults(monkeypatch):
