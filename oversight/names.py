@@ -160,18 +160,19 @@ def _tokens(name: str) -> list[str]:
     return ["och" if w in _AND_WORDS else _CLUB_WORDS.get(w, w) for w in words]
 
 
-def _drop_legal_forms(words: list[str]) -> tuple[list[str], frozenset[str]]:
+def _drop_legal_forms(words: list[str], cut: bool = False) -> tuple[list[str], frozenset[str]]:
     """Drop legal-form words until none is left (removing one can expose another:
-    "ideell AB för"); a name made only of them is kept whole."""
+    "ideell AB för"); a name made only of them is kept whole. In a name ``cut`` at a field
+    width, a last word that begins a legal form ("A", "IDE") is what is left of it."""
     families: set[str] = set()
     while True:
-        out = _drop_legal_once(words, families)
+        out = _drop_legal_once(words, families, cut)
         if not out or out == words:
             return words, frozenset(families)
         words = out
 
 
-def _drop_legal_once(words: list[str], families: set[str]) -> list[str]:
+def _drop_legal_once(words: list[str], families: set[str], cut: bool = False) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -187,7 +188,7 @@ def _drop_legal_once(words: list[str], families: set[str]) -> list[str]:
             else:
                 out.append(words[i])
             i += 1
-    out = _drop_cut_legal_tail(out, families)
+    out = _drop_cut_legal_tail(out, families, cut)
     # "och"/"i" left dangling at an edge once a legal form is gone ("X i" from a cut name).
     while len(out) > 1 and out[0] in _LEAD_DROP:
         families.add(_EDGE_WORDS.get(out.pop(0), ""))
@@ -197,12 +198,12 @@ def _drop_legal_once(words: list[str], families: set[str]) -> list[str]:
     return out
 
 
-_CUT_PHRASES = [p for p, _ in _LEGAL_PHRASES if len(p) > 1 or len(p[0]) > 6]
+_CUT_PHRASES = [p for p, _ in _LEGAL_PHRASES if len(p) > 1 or len(p[0]) > 6] + [("ab",)]
 _PHRASE_FAMILY = dict(_LEGAL_PHRASES)
 _CLUB_PREFIXES = frozenset(_CLUB_WORDS.values())
 
 
-def _drop_cut_legal_tail(words: list[str], families: set[str]) -> list[str]:
+def _drop_cut_legal_tail(words: list[str], families: set[str], cut: bool) -> list[str]:
     """A name field cut at its length often ends inside an appended legal form:
     "GLANSHAMMARSBOWLARNA (IDEELL F", "Billesholms IK (IDEELL FÖRENIN", "X Aktiebo"."""
     if len(words) < 2:
@@ -219,7 +220,7 @@ def _drop_cut_legal_tail(words: list[str], families: set[str]) -> list[str]:
                 continue
             last, word = tail[-1], phrase[j - 1]
             if last != word and word.translate(_ASCII).startswith(last.translate(_ASCII)) \
-                    and (j > 1 or len(last) >= 5):
+                    and (j > 1 or len(last) >= 5 or cut):
                 families.add(_PHRASE_FAMILY[phrase])
                 return words[:-j]
     return words
@@ -228,7 +229,7 @@ def _drop_cut_legal_tail(words: list[str], families: set[str]) -> list[str]:
 @lru_cache(maxsize=200_000)
 def analyse_org_name(name: str) -> tuple[str, frozenset[str]]:
     """(normalized name, legal-form families found) — cached: ledgers repeat names a lot."""
-    words, families = _drop_legal_forms(_tokens(name))
+    words, families = _drop_legal_forms(_tokens(name), looks_truncated(name) is not None)
     return " ".join(words), families
 
 
@@ -328,10 +329,11 @@ def has_swedish_letters(text: str) -> bool:
 def looks_truncated(raw: str) -> int | None:
     """The field width a name seems cut at, or None: finance systems cut payee names at a
     fixed width (25, 30, 35 … characters), often inside the last word."""
-    length = len(" ".join((raw or "").split()))
-    for width in FIELD_WIDTHS:
-        if length in (width - 1, width):
-            return width
+    text = (raw or "").rstrip()
+    for length in {len(text), len(" ".join(text.split()))}:
+        for width in FIELD_WIDTHS:
+            if length in (width - 1, width):
+                return width
     return None
 
 

@@ -346,7 +346,8 @@ def test_orebro_names_alone_recover_the_org_numbers(orebro_rows):
     clusters_per_org = Counter(org for org, _ in set(truth))
     orgs_per_cluster = Counter(cid for _, cid in set(truth))
     assert max(orgs_per_cluster.values()) == 1           # precision: never two org numbers
-    assert sum(n - 1 for n in clusters_per_org.values()) == 23  # names that differ too much
+    # names that differ too much to join (23 before typo, cut-name and å/ä/ö-folding rules)
+    assert sum(n - 1 for n in clusters_per_org.values()) <= 21
 
 
 def test_an_account_used_by_two_organisations_attaches_no_one(tmp_path):
