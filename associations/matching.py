@@ -25,7 +25,9 @@ from typing import Iterable, Iterator, Sequence
 from rapidfuzz import fuzz, process
 
 from associations.ledger import LedgerRow
-from oversight.names import MATCH_THRESHOLD, analyse_org_name, compare_names, looks_truncated
+from oversight.names import (
+    MATCH_THRESHOLD, analyse_org_name, compare_names, fold_swedish_letters, looks_truncated,
+)
 
 METHODS = ("singleton", "name_fuzzy", "name_exact", "account", "orgnr")  # weakest first
 SINGLETON, FUZZY, EXACT, ACCOUNT, ORGNR = range(5)
@@ -288,7 +290,7 @@ def candidate_pairs(names: Sequence[str], threshold: float = MATCH_THRESHOLD,
     begin; rapidfuzz within blocks (first word, last word) catches the rest.
     """
     pairs: dict[tuple[str, str], float] = {}
-    folded = {name: _fold(name) for name in names}
+    folded = {name: fold_swedish_letters(name) for name in names}
     for keyfunc in (_nospace_key, _loose_key):
         groups: dict[str, list[str]] = defaultdict(list)
         for name in names:
@@ -309,11 +311,6 @@ def candidate_pairs(names: Sequence[str], threshold: float = MATCH_THRESHOLD,
 
 
 MAX_TYPO_GROUP = 50  # a deletion key shared by more names than this carries no information
-_FOLD = str.maketrans("åäö", "aao")
-
-
-def _fold(name: str) -> str:
-    return name.translate(_FOLD)
 
 
 def _pair_groups(groups, pairs: dict, limit: int | None = None) -> None:
@@ -445,6 +442,7 @@ class MultiDepartmentCluster:
     accounts: list[str]
     purposes: list[str]
     explanation: list[str]
+    ambiguous_name: bool = False
 
 
 def multi_department_clusters(result: ClusterResult, rows: Sequence[LedgerRow],
@@ -476,4 +474,4 @@ def _summarise(c: Cluster, a: dict) -> MultiDepartmentCluster:
               for d, amt in sorted(a["amounts"].items(), key=lambda kv: -kv[1])]
     return MultiDepartmentCluster(c.cluster_id, c.canonical_name, c.resolved_org_nr, total,
                                   shares, c.names, sorted(a["orgs"]), sorted(a["accounts"]),
-                                  sorted(a["purposes"]), c.explanation)
+                                  sorted(a["purposes"]), c.explanation, c.ambiguous_name)

@@ -248,6 +248,16 @@ def _ascii_fold(word: str) -> str:
     return word.translate(_ASCII)
 
 
+def fold_swedish_letters(text: str) -> str:
+    """å, ä, ö → a, a, o: the form to compare with names from systems without them."""
+    return text.translate(_ASCII)
+
+
+def search_key(name: str) -> str:
+    """What a name is searched and blocked by: normalized, then folded to a/a/o."""
+    return fold_swedish_letters(normalize_org_name(name) or (name or "").casefold())
+
+
 def _place_words(words: list[str]) -> set[str]:
     return {words[i + 1] for i in range(len(words) - 1) if words[i] == "i"}
 
