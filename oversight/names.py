@@ -61,10 +61,10 @@ _LEGAL_WORDS = {
     "kommanditbolag": "bolag", "kommanditbolaget": "bolag",
 }
 _LEGAL_PHRASES = [  # (tokens, family); longest first
-    (("ekonomisk", "förening"), "ekonomisk"), (("ekonomiska", "förening"), "ekonomisk"),
+    (("ekonomisk", "förening"), "ekonomisk"), (("ekonomiska", "föreningen"), "ekonomisk"),
     (("ekon", "förening"), "ekonomisk"), (("ek", "förening"), "ekonomisk"),
     (("ek", "för"), "ekonomisk"), (("ekon", "för"), "ekonomisk"),
-    (("ideell", "förening"), "ideell"), (("ideella", "förening"), "ideell"),
+    (("ideell", "förening"), "ideell"), (("ideella", "föreningen"), "ideell"),
     (("ideell", "för"), "ideell"), (("ek", "for"), "ekonomisk"), (("ideell", "for"), "ideell"),
     (("aktiebolag",), "bolag"), (("ekonomisk", "förening"), "ekonomisk"),
 ]
@@ -98,8 +98,6 @@ _ASCII = str.maketrans("åäö", "aao")
 _VOCABULARY = {w.translate(_ASCII): w for w in
                [*_LEGAL_WORDS, *(t for p, _ in _LEGAL_PHRASES for t in p), *_EDGE_WORDS,
                 *_CLUB_WORDS] if w.translate(_ASCII) != w and w != "för"}
-# "Fören." is förening or föreningen: inside a name the two forms are one word.
-_SAME_WORD = {**_VOCABULARY, "föreningen": "förening", "foreningen": "förening"}
 
 _INITIALS = re.compile(r"\b(?:[^\W\d_]\.)+[^\W\d_]\b\.?")  # B.R.A -> BRA, D.E.T. -> DET
 _CARE_OF = re.compile(r"\bc/o\b.*$")
@@ -156,7 +154,7 @@ def _tokens(name: str) -> list[str]:
             text = pattern.sub(expansion, text)
         text = _INITIALS.sub(lambda m: m.group().replace(".", ""), text)
     text = _APOSTROPHES.sub("", text).replace("&", " & ")
-    words = [_SAME_WORD.get(w, w) for w in _NON_WORD.sub(" ", text).split()]
+    words = [_VOCABULARY.get(w, w) for w in _NON_WORD.sub(" ", text).split()]
     return ["och" if w in _AND_WORDS else _CLUB_WORDS.get(w, w) for w in words]
 
 
@@ -276,6 +274,9 @@ def _equivalence(x: str, y: str, places: set[str]) -> str | None:
         return None
     if len(x) >= 3 and len(y) >= 3 and (x + "s" == y or y + "s" == x):
         return "genitive"
+    short, long_ = sorted((x, y), key=len)
+    if len(short) >= 5 and long_ in (short + "en", short + "n", short + "et"):
+        return "genitive"  # the definite form ("Fören." is förening or föreningen)
     shortest = min(len(x), len(y))
     if x in places or y in places or shortest < 4 or x[0] != y[0]:
         return None
@@ -433,7 +434,7 @@ def _compare_empty(a: str, b: str, na: str, nb: str) -> NameComparison:
 
 
 _VERDICT_SV = {"match": "matchar", "close": "nästan lika (kontrollera)", "no_match": "matchar inte"}
-_KIND_SV = {"diacritic": "skiljer bara i å/ä/ö", "genitive": "genitiv-s", "typo": "stavfel",
+_KIND_SV = {"diacritic": "skiljer bara i å/ä/ö", "genitive": "genitiv-s eller bestämd form", "typo": "stavfel",
             "substitution": "en bokstav utbytt: kan vara ett annat namn"}
 
 
