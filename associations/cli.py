@@ -50,9 +50,11 @@ def match_ledger(input_path: str, preset: str, ignore_orgnr: bool, output: str |
             json.dump(_report(input_path, preset, ignore_orgnr, rows, result, multi), f,
                       ensure_ascii=False, indent=2, default=_json_default)
     problems = sum(1 for r in rows if r.org_nr_problem)
+    ambiguous = sum(1 for c in result.clusters.values() if c.ambiguous_name)
     click.echo(f"{len(rows)} rader, {len(result.clusters)} mottagare, {len(multi)} med "
                f"betalningar från flera förvaltningar, {problems} rader med "
-               f"organisationsnummerproblem.", err=True)
+               f"organisationsnummerproblem, {ambiguous} mottagare med samma namn och flera "
+               f"möjliga organisationer (samma namn, flera organisationer möjliga).", err=True)
 
 
 def _write_clusters(stream, result) -> None:
@@ -70,6 +72,9 @@ def _report(input_path, preset, ignore_orgnr, rows, result, multi) -> dict:
         "input": str(input_path), "preset": preset, "use_orgnr": not ignore_orgnr,
         "rows": len(rows), "clusters": len(result.clusters),
         "methods": dict(Counter(a.method for a in result)),
+        "same_name_several_organisations": [
+            {"cluster_id": c.cluster_id, "name": c.canonical_name, "rows": c.rows}
+            for c in result.clusters.values() if c.ambiguous_name],
         "org_nr_problems": problems,
         "multi_department_clusters": [asdict(m) for m in multi],
     }

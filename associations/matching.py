@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from decimal import Decimal
 from rapidfuzz import fuzz, process
 
 from associations.ledger import LedgerRow
-from oversight.names import MATCH_THRESHOLD, analyse_org_name, compare_names
+from oversight.names import (
+    MATCH_THRESHOLD, analyse_org_name, compare_names, fold_swedish_letters, looks_truncated,
+)
 
 METHODS = ("singleton", "name_fuzzy", "name_exact", "account", "orgnr")  # weakest first
 SINGLETON, FUZZY, EXACT, ACCOUNT, ORGNR = range(5)
@@ -50,6 +53,14 @@ class Cluster:
     rows: int = 0
     names: list[str] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
+    # The name alone is used by several organisations (org numbers or accounts say so): these
+    # rows could belong to any of them, so a person resolves the cluster.
+    ambiguous_name: bool = False
+
+
+AMBIGUOUS_NOTE = ("samma namn, flera organisationer möjliga: namnet används av flera "
+                  "organisationsnummer eller konton, så raderna med bara namnet kopplas inte "
+                  "till någon av dem")
 
 
 class ClusterResult:
@@ -82,11 +93,12 @@ class ClusterResult:
 class _UnionFind:
     """Sets of atoms; each root keeps the set's org.nr and its main name (most rows)."""
 
-    def __init__(self, orgs: list[str | None], names: list[str], weights):
+    def __init__(self, orgs: list[str | None], names: list[str], weights, accounts):
         self.parent = list(range(len(orgs)))
         self.org = list(orgs)
         self.canon = list(names)
         self.weight = list(weights)
+        self.accounts: list[frozenset] = [frozenset([a]) if a else frozenset() for a in accounts]
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -105,6 +117,8 @@ class _UnionFind:
             return False
         self.parent[rb] = ra
         self.org[ra] = oa or ob
+        if self.accounts[rb]:
+            self.accounts[ra] = self.accounts[ra] | self.accounts[rb]
         if self.weight[rb] > self.weight[ra]:
             self.canon[ra] = self.canon[rb]
         self.weight[ra] += self.weight[rb]
@@ -142,12 +156,15 @@ class _Builder:
         self.row_numbers = array("I")
         self.row_atoms = array("I")
         self.norm: dict[str, str] = {}
+        self.spelling: dict[str, str] = {}  # normalized name -> a raw spelling (a cut one first)
 
     def add(self, row: LedgerRow) -> None:
         norm = self.norm.get(row.payee_name)
         if norm is None:  # case/space variants share one normalisation
             folded = " ".join(row.payee_name.split()).casefold()
             norm = self.norm[row.payee_name] = analyse_org_name(folded)[0]
+            if norm not in self.spelling or looks_truncated(row.payee_name):
+                self.spelling[norm] = row.payee_name
         org = row.org_nr if self.use_orgnr else None
         key = (norm, org, account_key(row.bank_account))
         atom = self.atom_of.get(key)
@@ -168,7 +185,8 @@ def cluster_ledger(rows: Iterable[LedgerRow], *, use_orgnr: bool = True,
     for row in rows:
         b.add(row)
     n = len(b.keys)
-    uf = _UnionFind([k[1] for k in b.keys], [k[0] for k in b.keys], b.count)
+    uf = _UnionFind([k[1] for k in b.keys], [k[0] for k in b.keys], b.count,
+                    [k[2] for k in b.keys])
     method = array("B", [EXACT if c > 1 else SINGLETON for c in b.count])
     for atom, key in enumerate(b.keys):
         if key[1] and b.count[atom] > 1:
@@ -191,7 +209,7 @@ def cluster_ledger(rows: Iterable[LedgerRow], *, use_orgnr: bool = True,
     _link_shared(b, uf, link, 2, ACCOUNT, "samma bankkonto/giro {}")
     ambiguous = _link_shared(b, uf, link, 0, EXACT, "samma namn efter normalisering '{}'")
     _link_fuzzy_names(b, uf, link, ambiguous, match_threshold)
-    return _finish(b, uf, method, conf, edges)
+    return _finish(b, uf, method, conf, edges, ambiguous)
 
 
 def _link_shared(b: _Builder, uf: _UnionFind, link, part: int, kind: int,
@@ -226,50 +244,114 @@ def _link_fuzzy_names(b: _Builder, uf: _UnionFind, link, ambiguous: set[str],
         first_atom.setdefault(key[0], atom)
         weight[key[0]] += b.count[atom]
     names = [n for n in first_atom if n and n not in ambiguous]
+    cut = {n for n in names if looks_truncated(b.spelling[n])}
     canon_ok: dict[tuple[str, str], bool] = {}
+
+    def same(x: str, y: str):
+        return compare_names(b.spelling[x], b.spelling[y], match_threshold=threshold,
+                             ledger_variants=True)
     # Pairs with the most used name first, then the most similar: variants attach to the
     # main spelling before they can gather round one another.
     order = sorted((-max(weight[x], weight[y]), -r, x, y)
-                   for (x, y), r in candidate_pairs(names, threshold).items())
+                   for (x, y), r in candidate_pairs(names, threshold, cut).items())
     for _, _, x, y in order:
         ra, rb = uf.find(first_atom[x]), uf.find(first_atom[y])
         if ra == rb:
             continue  # already together (same account, or through another variant)
-        cmp = compare_names(x, y, match_threshold=threshold)
-        if cmp.verdict != "match":
+        cmp = same(x, y)
+        if cmp.verdict != "match" or _accounts_disagree(uf, ra, rb, cmp.score):
             continue
         # No chaining: a typo variant may join one payee, but it cannot bridge two payees whose
         # main names do not match each other (Fagersta ~ Faersta ~ Farsta).
         ca, cb = sorted((uf.canon[ra], uf.canon[rb]))
         if ca != cb and (ca, cb) not in canon_ok:
-            canon_ok[ca, cb] = compare_names(ca, cb, match_threshold=threshold).verdict == "match"
+            canon_ok[ca, cb] = same(ca, cb).verdict == "match"
         if ca == cb or canon_ok[ca, cb]:
             link(first_atom[x], first_atom[y], FUZZY, "liknande namn " + cmp.explanation,
                  cmp.score)
 
 
-def candidate_pairs(names: Sequence[str], threshold: float = MATCH_THRESHOLD) -> dict:
-    """{(name, name): rough similarity} for distinct normalized names that might reach
-    ``threshold``; compare_names has the last word."""
+def _accounts_disagree(uf: _UnionFind, ra: int, rb: int, score: float) -> bool:
+    """Evidence against a join: both sides are paid to accounts, none in common, and the names
+    are alike only through a typo or a cut (not the same name once folded)."""
+    a, b = uf.accounts[ra], uf.accounts[rb]
+    return bool(a and b and not a & b and score < 98)
+
+
+def candidate_pairs(names: Sequence[str], threshold: float = MATCH_THRESHOLD,
+                    cut: set[str] | frozenset = frozenset()) -> dict:
+    """{(name, name): rough similarity} for distinct normalized names that might be the same
+    payee; compare_names has the last word.
+
+    Keys on the form folded to a/a/o (systems without å/ä/ö): the name without spaces, the
+    sorted words without genitive -s, and each word of 4+ letters with one letter deleted
+    (a typo anywhere, the first word too, shares a key with the right spelling: SymSpell's
+    deletion neighbourhood); names cut at a field width (``cut``) pair with the names they
+    begin; rapidfuzz within blocks (first word, last word) catches the rest.
+    """
     pairs: dict[tuple[str, str], float] = {}
+    folded = {name: fold_swedish_letters(name) for name in names}
     for keyfunc in (_nospace_key, _loose_key):
         groups: dict[str, list[str]] = defaultdict(list)
         for name in names:
-            groups[keyfunc(name)].append(name)
-        for group in groups.values():
-            for i, x in enumerate(group):
-                for y in group[i + 1:]:
-                    pairs[min(x, y), max(x, y)] = 100.0
+            groups[keyfunc(folded[name])].append(name)
+        _pair_groups(groups.values(), pairs)
+    _pair_groups(_typo_groups(names, folded), pairs, limit=MAX_TYPO_GROUP)
+    _pair_prefixes(names, folded, cut, pairs)
     blocks: dict[str, list[str]] = defaultdict(list)
     for name in names:
         if len(name) >= 8:  # shorter names reach 95 only through the keys above
-            for key in _block_keys(name):
+            for key in _block_keys(folded[name]):
                 blocks[key].append(name)
     ratio = 200.0 / threshold - 1.0  # longest/shortest length that can still reach threshold
     for block in blocks.values():
         if len(block) > 1:
             _fuzzy_block(sorted(block, key=len), ratio, threshold, pairs)
     return pairs
+
+
+MAX_TYPO_GROUP = 50  # a deletion key shared by more names than this carries no information
+
+
+def _pair_groups(groups, pairs: dict, limit: int | None = None) -> None:
+    for group in groups:
+        if len(group) < 2 or (limit and len(group) > limit):
+            continue
+        for i, x in enumerate(group):
+            for y in group[i + 1:]:
+                if x != y:
+                    pairs[min(x, y), max(x, y)] = 100.0
+
+
+def _typo_groups(names: Sequence[str], folded: dict[str, str]):
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        words = folded[name].split()
+        for i, word in enumerate(words):
+            if len(word) < 4 or word.isdigit():
+                continue
+            head, tail = " ".join(words[:i]), " ".join(words[i + 1:])
+            for j in range(len(word)):
+                groups[f"{head}|{word[:j]}{word[j + 1:]}|{tail}"].append(name)
+            groups[f"{head}|{word}|{tail}"].append(name)  # the word itself (an added letter)
+    return groups.values()
+
+
+def _pair_prefixes(names: Sequence[str], folded: dict[str, str], cut, pairs: dict) -> None:
+    """A name cut at a field width pairs with every name it is the beginning of (sorted
+    search, so each cut name costs a binary search and its matches)."""
+    if not cut:
+        return
+    ordered = sorted((folded[n], n) for n in names)
+    keys = [f for f, _ in ordered]
+    for name in cut:
+        prefix = folded[name]
+        i = bisect_left(keys, prefix)
+        while i < len(keys) and keys[i].startswith(prefix):
+            other = ordered[i][1]
+            if other != name:
+                pairs.setdefault((min(name, other), max(name, other)), 100.0)
+            i += 1
 
 
 def _nospace_key(name: str) -> str:
@@ -304,7 +386,8 @@ def _fuzzy_block(block: list[str], ratio: float, threshold: float, pairs: dict) 
                 pairs.setdefault((min(name, other), max(name, other)), score)
 
 
-def _finish(b: _Builder, uf: _UnionFind, method, conf, edges) -> ClusterResult:
+def _finish(b: _Builder, uf: _UnionFind, method, conf, edges,
+            ambiguous: set[str]) -> ClusterResult:
     root_cluster: dict[int, int] = {}
     clusters: dict[int, Cluster] = {}
     best: dict[int, int] = {}  # cluster id -> atom with the most rows (canonical name)
@@ -327,6 +410,11 @@ def _finish(b: _Builder, uf: _UnionFind, method, conf, edges) -> ClusterResult:
     for cid, atom in best.items():
         clusters[cid].canonical_name = b.raw_name[atom]
         clusters[cid].names = sorted(set(clusters[cid].names))
+    for atom, key in enumerate(b.keys):
+        c = clusters[atom_cluster[atom]]
+        if key[0] in ambiguous and not c.resolved_org_nr and not c.ambiguous_name:
+            c.ambiguous_name = True
+            c.explanation.append(AMBIGUOUS_NOTE)
     for atom, why in edges:
         c = clusters[atom_cluster[atom]]
         if len(c.explanation) < MAX_EXPLANATIONS:
@@ -354,6 +442,7 @@ class MultiDepartmentCluster:
     accounts: list[str]
     purposes: list[str]
     explanation: list[str]
+    ambiguous_name: bool = False
 
 
 def multi_department_clusters(result: ClusterResult, rows: Sequence[LedgerRow],
@@ -385,4 +474,4 @@ def _summarise(c: Cluster, a: dict) -> MultiDepartmentCluster:
               for d, amt in sorted(a["amounts"].items(), key=lambda kv: -kv[1])]
     return MultiDepartmentCluster(c.cluster_id, c.canonical_name, c.resolved_org_nr, total,
                                   shares, c.names, sorted(a["orgs"]), sorted(a["accounts"]),
-                                  sorted(a["purposes"]), c.explanation)
+                                  sorted(a["purposes"]), c.explanation, c.ambiguous_name)

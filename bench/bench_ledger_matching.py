@@ -3,6 +3,9 @@
 1. Örebro's real ledger (March 2016) with org numbers hidden (use_orgnr=False): pairwise
    precision / recall / F1 against the org-number column (rows with a valid org number), and
    wall time, for associations.matching and for splink (DuckDB) side by side.
+3. Real names as 20 departments' finance systems write them (bench/ledger_variants.py: å/ä/ö
+   dropped, names cut at a field width, legal forms appended, abbreviations, typos): pairwise
+   P/R/F1 against the organisation number, ours and splink side by side.
 2. A generated ledger of --rows rows (default 1 000 000) with Swedish association and company
    names and realistic variations (case, legal forms, &/och, typos, &amp;, ledger notation),
    20 departments: wall time (read + cluster + multi-department) and peak memory, measured in a
@@ -33,6 +36,7 @@ from associations.matching import cluster_ledger, multi_department_clusters  # n
 from oversight.names import normalize_org_name  # noqa: E402
 
 OREBRO = ROOT.parent / "shared" / "data" / "orebro-2016-03-leverantorsfakturor.xlsx"
+FOLD = str.maketrans("åäö", "aao")
 
 
 # --- metrics --------------------------------------------------------------------------------
@@ -59,6 +63,50 @@ def run_ours(rows) -> tuple[list, float]:
     return result.cluster_ids(), time.perf_counter() - start
 
 
+def run_splink_names(rows, threshold: float = 0.5) -> tuple[list, float]:
+    """splink 4 for the variant ledger: the cleaned, a/a/o-folded name (Jaro-Winkler levels)
+    and the account; no department comparison (departments pay the same payees by design).
+    Blocking on the first and last word and on the first and last four letters, so a typo in
+    the first word is still compared; u by random sampling, m by EM on the account and on the
+    first word; the default match probability 0.5."""
+    import logging
+
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    start = time.perf_counter()
+    records: dict[tuple, int] = {}
+    row_record = []
+    for r in rows:
+        key = (normalize_org_name(r.payee_name).translate(FOLD), r.bank_account)
+        row_record.append(records.setdefault(key, len(records)))
+    df = pd.DataFrame([{"unique_id": i, "name": k[0], "account": k[1],
+                        "first_token": (k[0].split() or [""])[0],
+                        "last_token": (k[0].split() or [""])[-1],
+                        "head": k[0].replace(" ", "")[:4], "tail": k[0].replace(" ", "")[-4:]}
+                       for k, i in records.items()])
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[cl.JaroWinklerAtThresholds("name", [0.97, 0.93, 0.88, 0.8]),
+                     cl.ExactMatch("account")],
+        blocking_rules_to_generate_predictions=[block_on("first_token"), block_on("last_token"),
+                                                block_on("head"), block_on("tail")])
+    linker = Linker(df, settings, db_api=DuckDBAPI(), set_up_basic_logging=False)
+    linker.training.estimate_probability_two_random_records_match([block_on("name")], recall=0.5)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("account"), fix_u_probabilities=True)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("first_token"), fix_u_probabilities=True)
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold).as_pandas_dataframe()
+    cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"]))
+    return [cluster_of[i] for i in row_record], time.perf_counter() - start
+
+
 def run_splink(rows) -> tuple[list, float]:
     """splink 4 on DuckDB: name (Jaro-Winkler levels) + department (+ account if present),
     blocking on the first and last name token, u by random sampling, m by EM.
@@ -79,11 +127,14 @@ def run_splink(rows) -> tuple[list, float]:
     records: dict[tuple, int] = {}
     row_record = []
     for r in rows:
-        key = (normalize_org_name(r.payee_name), r.department, r.bank_account)
+        # cleaned with our normal form, folded to a/a/o (systems without å/ä/ö)
+        key = (normalize_org_name(r.payee_name).translate(FOLD), r.department, r.bank_account)
         row_record.append(records.setdefault(key, len(records)))
     df = pd.DataFrame([{"unique_id": i, "name": k[0], "department": k[1], "account": k[2],
                         "first_token": (k[0].split() or [""])[0],
-                        "last_token": (k[0].split() or [""])[-1]}
+                        "last_token": (k[0].split() or [""])[-1],
+                        # a typo in the first word still shares the name's start or end
+                        "head": k[0].replace(" ", "")[:4], "tail": k[0].replace(" ", "")[-4:]}
                        for k, i in records.items()])
     comparisons = [cl.JaroWinklerAtThresholds("name", [0.98, 0.94, 0.88]),
                    cl.ExactMatch("department")]
@@ -94,7 +145,8 @@ def run_splink(rows) -> tuple[list, float]:
     settings = SettingsCreator(
         link_type="dedupe_only", comparisons=comparisons,
         blocking_rules_to_generate_predictions=[block_on("first_token"),
-                                                block_on("last_token")])
+                                                block_on("last_token"), block_on("head"),
+                                                block_on("tail")])
     linker = Linker(df, settings, db_api=DuckDBAPI(), set_up_basic_logging=False)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name")], recall=0.8)
@@ -128,6 +180,28 @@ def bench_orebro(skip_splink: bool) -> None:
     for name, run in contenders:
         labels, seconds = run(rows)
         p, r, f = pairwise_prf(truth, [labels[i] for i in truth_idx])
+        print(f"{name:<10} {p:>10.5f} {r:>10.5f} {f:>10.5f} {seconds:>8.2f}")
+    print()
+
+
+# --- part 3: real names as 20 departments' systems write them ------------------------------
+
+def bench_variants(skip_splink: bool) -> None:
+    """Örebro's real payee names, written by 20 departments with their own habits
+    (bench/ledger_variants.py): pairwise P/R/F1 against the organisation number."""
+    from bench.ledger_variants import variant_ledger
+
+    if not OREBRO.exists():
+        print(f"Örebro file not found at {OREBRO}: part 3 skipped")
+        return
+    rows, truth = variant_ledger(list(read_ledger(OREBRO, "orebro")))
+    print(f"Variant ledger: {len(rows)} rows, {len(set(truth))} entities, "
+          f"{len({r.payee_name for r in rows})} distinct spellings, {_pairs(truth)} true pairs")
+    print(f"{'method':<10} {'precision':>10} {'recall':>10} {'F1':>10} {'time s':>8}")
+    contenders = [("ours", run_ours)] + ([] if skip_splink else [("splink", run_splink_names)])
+    for name, run in contenders:
+        labels, seconds = run(rows)
+        p, r, f = pairwise_prf(truth, labels)
         print(f"{name:<10} {p:>10.5f} {r:>10.5f} {f:>10.5f} {seconds:>8.2f}")
     print()
 
@@ -339,6 +413,7 @@ def main() -> None:
         return
     if not args.skip_orebro:
         bench_orebro(args.skip_splink)
+        bench_variants(args.skip_splink)
     if args.rows:
         bench_generated(args.rows)
 

@@ -10,9 +10,15 @@ associations are merged), so the comparison is built to be precise:
 * a *soft difference* (an extra word on one side such as "Bandy", a difference only in å/ä/ö,
   or different legal-form families such as AB vs ideell förening) gives at most "close":
   a person decides.
-* å, ä and ö are separate letters in Swedish (Hovsta and Hövsta are different places). A word
-  that differs only by them ("Goteborg" from a system without å/ä/ö) is accepted as "close",
-  never "match".
+* å, ä and ö are separate letters in Swedish, but many finance and bank systems cannot store
+  them. A name written without any å/ä/ö is compared with the other folded to a/a/o and can
+  match ("SVENSKA JERUSALEMSFORENINGEN", VoP practice), and the explanation says so; two names
+  that both have å/ä/ö and differ in them (Hövsta/Håvsta) are at most "close".
+* Legal forms are dropped also when cut off by a field width ("(IDEELL F"), dotted
+  abbreviations are expanded ("Fören.", "Sv."), club words are abbreviated (Ridklubb → RK).
+* ``ledger_variants`` (clustering payment ledgers, not payee verification) also accepts one
+  typo in a distinctive word whatever the name's length ("Hammabry IF", "Lions Clbu"), and a
+  name cut at a usual field width that is the start of the other.
 * A typo (a letter missing, added, or two letters swapped) is tolerated only in words of 5+
   letters (two typos in words of 12+) with the same first letter, and never in numbers, place
   names after "i" or short words (IF, IK, BK ...); even then the whole name has to reach the
@@ -38,6 +44,11 @@ CLOSE_THRESHOLD = 85.0
 SOFT_CAP = 90.0  # highest score with a soft difference: close at the default thresholds
 HARD_CAP = 75.0  # highest score with a hard conflict: no match at the default thresholds
 GENITIVE_SCORE = 97.0  # names that differ only by a genitive -s
+TYPO_SCORE = 96.0  # ledgers: one typo in a distinctive word (checked word by word)
+TRUNCATED_SCORE = 96.0  # ledgers: a name cut at a field width
+# Widths at which finance and bank systems cut a payee name (Bankgirot's name fields are 35/36).
+FIELD_WIDTHS = (20, 24, 25, 30, 32, 35, 36, 40, 50)
+MIN_TRUNCATED_LENGTH = 12  # a cut name keeps enough of itself to be told apart
 
 _KEEP = frozenset("åäö")
 _EXTRA_FOLD = str.maketrans({"ø": "ö", "æ": "ä", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
@@ -54,15 +65,17 @@ _LEGAL_PHRASES = [  # (tokens, family); longest first
     (("ekon", "förening"), "ekonomisk"), (("ek", "förening"), "ekonomisk"),
     (("ek", "för"), "ekonomisk"), (("ekon", "för"), "ekonomisk"),
     (("ideell", "förening"), "ideell"), (("ideella", "föreningen"), "ideell"),
-    (("ideell", "för"), "ideell"),
+    (("ideell", "för"), "ideell"), (("ek", "for"), "ekonomisk"), (("ideell", "for"), "ideell"),
+    (("aktiebolag",), "bolag"), (("ekonomisk", "förening"), "ekonomisk"),
 ]
 _PHRASES_BY_FIRST: dict[str, list] = {}
 for _phrase in _LEGAL_PHRASES:
     _PHRASES_BY_FIRST.setdefault(_phrase[0][0], []).append(_phrase)
 # Dropped only as the first or last word: inside a name they carry meaning.
+# A congregation is written with and without "församling".
 _EDGE_WORDS = {"förening": "ideell", "föreningen": "ideell", "stiftelse": "stiftelse",
                "stiftelsen": "stiftelse", "ek": "ekonomisk", "ekon": "ekonomisk",
-               "ideell": "ideell"}
+               "ideell": "ideell", "församling": "församling", "församlingen": "församling"}
 _LEAD_DROP = frozenset(_EDGE_WORDS) | {"och"}
 _TAIL_DROP = _LEAD_DROP | {"i"}
 # Sport-club words written out or abbreviated: unify to the abbreviation, which is kept
@@ -72,9 +85,19 @@ _CLUB_WORDS = {
     "idrottsklubben": "ik", "bollklubb": "bk", "bollklubben": "bk", "sportklubb": "sk",
     "sportklubben": "sk", "fotbollsklubb": "fk", "fotbollsklubben": "fk",
     "fotbollsförening": "ff", "fotbollsföreningen": "ff", "bordtennisklubb": "btk",
-    "bordtennisklubben": "btk",
+    "bordtennisklubben": "btk", "ridklubb": "rk", "ridklubben": "rk",
 }
 _AND_WORDS = frozenset({"och", "o", "&"})
+# Abbreviations written with a dot ("Fören.", "för.", "Sv."); "för" without a dot is the
+# preposition and stays.
+_DOTTED = ((re.compile(r"\bfören\b\.?"), "förening "), (re.compile(r"\bför\.(?!\w)"), "förening "),
+           (re.compile(r"\bsv\.(?!\w)"), "svenska "))
+_ASCII = str.maketrans("åäö", "aao")
+# Finance systems without å/ä/ö write "FORENING": known words are recognised in that spelling
+# too ("for" only inside a legal-form phrase, where _LEGAL_PHRASES lists it).
+_VOCABULARY = {w.translate(_ASCII): w for w in
+               [*_LEGAL_WORDS, *(t for p, _ in _LEGAL_PHRASES for t in p), *_EDGE_WORDS,
+                *_CLUB_WORDS] if w.translate(_ASCII) != w and w != "för"}
 
 _INITIALS = re.compile(r"\b(?:[^\W\d_]\.)+[^\W\d_]\b\.?")  # B.R.A -> BRA, D.E.T. -> DET
 _CARE_OF = re.compile(r"\bc/o\b.*$")
@@ -127,24 +150,27 @@ def _tokens(name: str) -> list[str]:
         text = _finance_system_quirks(text)
     text = _fold_diacritics(text)
     if "." in text:
+        for pattern, expansion in _DOTTED:
+            text = pattern.sub(expansion, text)
         text = _INITIALS.sub(lambda m: m.group().replace(".", ""), text)
     text = _APOSTROPHES.sub("", text).replace("&", " & ")
-    words = _NON_WORD.sub(" ", text).split()
+    words = [_VOCABULARY.get(w, w) for w in _NON_WORD.sub(" ", text).split()]
     return ["och" if w in _AND_WORDS else _CLUB_WORDS.get(w, w) for w in words]
 
 
-def _drop_legal_forms(words: list[str]) -> tuple[list[str], frozenset[str]]:
+def _drop_legal_forms(words: list[str], cut: bool = False) -> tuple[list[str], frozenset[str]]:
     """Drop legal-form words until none is left (removing one can expose another:
-    "ideell AB för"); a name made only of them is kept whole."""
+    "ideell AB för"); a name made only of them is kept whole. In a name ``cut`` at a field
+    width, a last word that begins a legal form ("A", "IDE") is what is left of it."""
     families: set[str] = set()
     while True:
-        out = _drop_legal_once(words, families)
+        out = _drop_legal_once(words, families, cut)
         if not out or out == words:
             return words, frozenset(families)
         words = out
 
 
-def _drop_legal_once(words: list[str], families: set[str]) -> list[str]:
+def _drop_legal_once(words: list[str], families: set[str], cut: bool = False) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -160,6 +186,7 @@ def _drop_legal_once(words: list[str], families: set[str]) -> list[str]:
             else:
                 out.append(words[i])
             i += 1
+    out = _drop_cut_legal_tail(out, families, cut)
     # "och"/"i" left dangling at an edge once a legal form is gone ("X i" from a cut name).
     while len(out) > 1 and out[0] in _LEAD_DROP:
         families.add(_EDGE_WORDS.get(out.pop(0), ""))
@@ -169,10 +196,38 @@ def _drop_legal_once(words: list[str], families: set[str]) -> list[str]:
     return out
 
 
+_CUT_PHRASES = [p for p, _ in _LEGAL_PHRASES if len(p) > 1 or len(p[0]) > 6] + [("ab",)]
+_PHRASE_FAMILY = dict(_LEGAL_PHRASES)
+_CLUB_PREFIXES = frozenset(_CLUB_WORDS.values())
+
+
+def _drop_cut_legal_tail(words: list[str], families: set[str], cut: bool) -> list[str]:
+    """A name field cut at its length often ends inside an appended legal form:
+    "GLANSHAMMARSBOWLARNA (IDEELL F", "Billesholms IK (IDEELL FÖRENIN", "X Aktiebo"."""
+    if len(words) < 2:
+        return words
+    last = words[-1].translate(_ASCII)
+    if len(last) >= 6 and last not in _CLUB_PREFIXES:
+        for word, abbreviation in _CLUB_WORDS.items():  # "Idrottsföreni" → if
+            if word.translate(_ASCII).startswith(last):
+                return words[:-1] + [abbreviation]
+    for phrase in _CUT_PHRASES:
+        for j in range(len(phrase), 0, -1):  # the cut may fall in any word of the phrase
+            tail = words[-j:]
+            if len(words) - j < 1 or tail[:-1] != list(phrase[:j - 1]):
+                continue
+            last, word = tail[-1], phrase[j - 1]
+            if last != word and word.translate(_ASCII).startswith(last.translate(_ASCII)) \
+                    and (j > 1 or len(last) >= 5 or cut):
+                families.add(_PHRASE_FAMILY[phrase])
+                return words[:-j]
+    return words
+
+
 @lru_cache(maxsize=200_000)
 def analyse_org_name(name: str) -> tuple[str, frozenset[str]]:
     """(normalized name, legal-form families found) — cached: ledgers repeat names a lot."""
-    words, families = _drop_legal_forms(_tokens(name))
+    words, families = _drop_legal_forms(_tokens(name), looks_truncated(name) is not None)
     return " ".join(words), families
 
 
@@ -191,7 +246,14 @@ def _ascii_fold(word: str) -> str:
     return word.translate(_ASCII)
 
 
-_ASCII = str.maketrans("åäö", "aao")
+def fold_swedish_letters(text: str) -> str:
+    """å, ä, ö → a, a, o: the form to compare with names from systems without them."""
+    return text.translate(_ASCII)
+
+
+def search_key(name: str) -> str:
+    """What a name is searched and blocked by: normalized, then folded to a/a/o."""
+    return fold_swedish_letters(normalize_org_name(name) or (name or "").casefold())
 
 
 def _place_words(words: list[str]) -> set[str]:
@@ -212,9 +274,15 @@ def _equivalence(x: str, y: str, places: set[str]) -> str | None:
         return None
     if len(x) >= 3 and len(y) >= 3 and (x + "s" == y or y + "s" == x):
         return "genitive"
+    short, long_ = sorted((x, y), key=len)
+    if len(short) >= 5 and long_ in (short + "en", short + "n", short + "et"):
+        return "genitive"  # the definite form ("Fören." is förening or föreningen)
     shortest = min(len(x), len(y))
-    if x in places or y in places or shortest < 5 or x[0] != y[0]:
+    if x in places or y in places or shortest < 4 or x[0] != y[0]:
         return None
+    if shortest == 4:  # "Clbu": only two letters swapped, never a letter more or less
+        swapped = len(x) == len(y) and OSA.distance(x, y) == 1 and sorted(x) == sorted(y)
+        return "typo" if swapped else None
     allowed = 2 if shortest >= 12 else 1
     if OSA.distance(x, y, score_cutoff=allowed) > allowed:
         return None
@@ -265,16 +333,46 @@ def _verdict(score: float, hard: bool, soft: bool, match: float, close: float) -
     return "no_match"
 
 
+def has_swedish_letters(text: str) -> bool:
+    return any(c in _KEEP for c in text)
+
+
+def looks_truncated(raw: str) -> int | None:
+    """The field width a name seems cut at, or None: finance systems cut payee names at a
+    fixed width (25, 30, 35 … characters), often inside the last word."""
+    text = (raw or "").rstrip()
+    for length in {len(text), len(" ".join(text.split()))}:
+        for width in FIELD_WIDTHS:
+            if length in (width - 1, width):
+                return width
+    return None
+
+
 def compare_names(a: str, b: str, *, match_threshold: float = MATCH_THRESHOLD,
-                  close_threshold: float = CLOSE_THRESHOLD) -> NameComparison:
-    """Compare two organisation names; the explanation says why (in Swedish)."""
+                  close_threshold: float = CLOSE_THRESHOLD,
+                  ledger_variants: bool = False) -> NameComparison:
+    """Compare two organisation names; the explanation says why (in Swedish).
+
+    A name written without any å/ä/ö (a system that cannot store them) is compared with the
+    other folded to a/a/o: "SVENSKA JERUSALEMSFORENINGEN" is "Svenska Jerusalemsföreningen".
+    ``ledger_variants`` also accepts what finance systems do to names of the same payee:
+    one typo in a distinctive word, and a name cut at a field width (a prefix of the other).
+    """
     na, fam_a = analyse_org_name(a or "")
     nb, fam_b = analyse_org_name(b or "")
     if not na or not nb:
         return _compare_empty(a, b, na, nb)
-    if na == nb or na.replace(" ", "") == nb.replace(" ", ""):
-        score, reasons = (100.0, ["identiska efter normalisering"]) if na == nb else \
+    folded = has_swedish_letters(na) != has_swedish_letters(nb)
+    ca, cb = (_ascii_fold(na), _ascii_fold(nb)) if folded else (na, nb)
+    truncated = _truncation(a, b, ca, cb) if ledger_variants else None
+    if ca == cb or ca.replace(" ", "") == cb.replace(" ", ""):
+        score, reasons = (100.0, ["identiska efter normalisering"]) if ca == cb else \
             (98.0, ["lika bortsett från mellanslag"])
+        if folded:
+            score, reasons = score - 1, reasons + [_ASCII_REASON]
+        hard, soft = False, False
+    elif truncated:
+        score, reasons = TRUNCATED_SCORE, [truncated]
         hard, soft = False, False
     else:
         score = round(fuzz.ratio(na, nb), 1)
@@ -285,13 +383,21 @@ def compare_names(a: str, b: str, *, match_threshold: float = MATCH_THRESHOLD,
         if was_reordered:
             score = reordered
             reasons.append(f"samma ord i annan ordning ({reordered:g}, blockerar matchning)")
-        equivalent, conflicts, extras = _token_diff(na.split(), nb.split())
+        equivalent, conflicts, extras = _token_diff(ca.split(), cb.split())
         hard = bool(conflicts)
         soft = bool(extras) or was_reordered or \
             any(kind in ("diacritic", "substitution") for *_, kind in equivalent)
         reasons += _describe(equivalent, conflicts, extras)
-        if not (hard or soft) and all(kind == "genitive" for *_, kind in equivalent):
+        if folded:
+            reasons.append(_ASCII_REASON)
+        kinds = {kind for *_, kind in equivalent}
+        if not (hard or soft) and kinds == {"genitive"}:
             score = max(score, GENITIVE_SCORE)  # "Axbergs IF" is "Axberg IF"
+        elif ledger_variants and not (hard or soft) and kinds and len(equivalent) == 1:
+            # One typo in a distinctive word: the whole-name ratio would punish short names
+            # for it ("Hammabry IF"); the token rules above already vetted the word.
+            score = max(score, TYPO_SCORE)
+            reasons.append("ett stavfel i ett särskiljande ord")
     if fam_a and fam_b and not fam_a & fam_b:
         soft = True
         reasons.append(f"olika associationsformer ({'/'.join(sorted(fam_a))} mot "
@@ -305,6 +411,20 @@ def compare_names(a: str, b: str, *, match_threshold: float = MATCH_THRESHOLD,
     return NameComparison(score, na, nb, verdict, text)
 
 
+_ASCII_REASON = "skiljer bara i å/ä/ö: det ena namnet är skrivet utan å/ä/ö"
+
+
+def _truncation(a: str, b: str, ca: str, cb: str) -> str | None:
+    """Why the shorter name is the longer one cut at a field width, or None."""
+    (short_raw, short), (_, long_) = sorted(((a, ca), (b, cb)), key=lambda p: (len(p[1]), p))
+    width = looks_truncated(short_raw)
+    if width is None or len(short) < MIN_TRUNCATED_LENGTH or short == long_:
+        return None
+    if not long_.startswith(short) or " " not in short:
+        return None
+    return f"namnet verkar avkortat vid {width} tecken ('{short}' är början av '{long_}')"
+
+
 def _compare_empty(a: str, b: str, na: str, nb: str) -> NameComparison:
     """Nothing left after normalisation (e.g. only punctuation): only identical text matches."""
     ra, rb = (a or "").strip().casefold(), (b or "").strip().casefold()
@@ -314,7 +434,7 @@ def _compare_empty(a: str, b: str, na: str, nb: str) -> NameComparison:
 
 
 _VERDICT_SV = {"match": "matchar", "close": "nästan lika (kontrollera)", "no_match": "matchar inte"}
-_KIND_SV = {"diacritic": "skiljer bara i å/ä/ö", "genitive": "genitiv-s", "typo": "stavfel",
+_KIND_SV = {"diacritic": "skiljer bara i å/ä/ö", "genitive": "genitiv-s eller bestämd form", "typo": "stavfel",
             "substitution": "en bokstav utbytt: kan vara ett annat namn"}
 
 

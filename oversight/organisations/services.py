@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from oversight import identifiers
 from oversight.audit import record_view
 from oversight.db import utcnow
-from oversight.names import normalize_org_name
+from oversight.names import search_key
 from oversight.organisations.models import (
     ACCOUNT_KINDS,
     KEY_PERSON_ROLES,
@@ -242,8 +242,9 @@ def _name_hits(session: Session, query: str, limit: int) -> list[SearchHit]:
         select(OrganisationName.organisation_id, OrganisationName.name))]
     if not rows:
         return []
-    needle = normalize_org_name(query) or query.casefold()
-    choices = [normalize_org_name(name) or name.casefold() for _, name in rows]
+    # Folded to a/a/o on both sides: "JERUSALEMSFORENINGEN" finds Jerusalemsföreningen.
+    needle = search_key(query)
+    choices = [search_key(name) for _, name in rows]
     best = process.extract(needle, choices, scorer=fuzz.WRatio, limit=limit * 3,
                            score_cutoff=70)
     ids = {rows[i][0] for _, _, i in best}

@@ -33,6 +33,10 @@ def by_name(payee: str, holder: str) -> str:
     ("B.R.A Bygg AB", "BRA BYGG AB"),
     ("Skärholmens Fotbollsförening", "Skärholmens FF"),
     ("Café Åsö AB", "CAFE ÅSÖ AB"),
+    # Bank systems without å/ä/ö (VoP practice: a match, and the explanation says why)
+    ("Svenska Jerusalemsföreningen", "SVENSKA JERUSALEMSFORENINGEN"),
+    ("Hägerstens Ridklubb", "HAGERSTENS RK"),
+    ("Föreningen Örnsköldsviks Allehanda", "ORNSKOLDSVIKS ALLEHANDA IDEELL FORENING"),
 ])
 def test_same_organisation_written_differently_matches(payee, holder):
     assert by_name(payee, holder) == MTCH
@@ -45,7 +49,7 @@ def test_same_organisation_written_differently_matches(payee, holder):
     ("Somaliska föreningen i Järva", "Somaliska Riksförbundet i Sverige"),
     ("Byggservice Söder AB", "Söders Bygg & Måleri AB"),
     ("Trygg Vardag Assistans AB", "Assistansgruppen Trygg Vardag AB"),
-    ("Hovsta IF", "Hövsta IF"),
+    ("Hövsta IF", "Håvsta IF"),  # both written with å/ä/ö: really other letters
     ("Gemenskap i Rinkeby", "Gemenskap i Tensta"),
     ("Assistans 1 AB", "Assistans 2 AB"),
 ])

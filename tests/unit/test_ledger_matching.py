@@ -362,7 +362,8 @@ def test_orebro_names_alone_recover_the_org_numbers(orebro_rows):
     clusters_per_org = Counter(org for org, _ in set(truth))
     orgs_per_cluster = Counter(cid for _, cid in set(truth))
     assert max(orgs_per_cluster.values()) == 1           # precision: never two org numbers
-    assert sum(n - 1 for n in clusters_per_org.values()) == 23  # names that differ too much
+    # names that differ too much to join (23 before typo, cut-name and å/ä/ö-folding rules)
+    assert sum(n - 1 for n in clusters_per_org.values()) <= 21
 
 
 def test_an_account_used_by_two_organisations_attaches_no_one(tmp_path):
@@ -382,3 +383,72 @@ def test_xlsx_number_cells_and_missing_amount(tmp_path):
     assert next(rows).org_nr == "556811-9357"
     with pytest.raises(LedgerError, match="Rad 2: belopp saknas"):
         next(rows)
+
+
+# --- names as different finance systems write them (issue: multi-department resolution) ----
+
+VARIANTS = [  # (department, payee) — each group is one association
+    [("Kultur", "Svenska Jerusalemsföreningen"), ("Fritid", "SVENSKA JERUSALEMSFORENINGEN")],
+    [("Kultur", "glanshammarsbowlarna"), ("Fritid", "GLANSHAMMARSBOWLARNA (IDEELL F")],
+    [("Kultur", "HULTSFREDSBYGDENS RIDKLUBB"), ("Social", "HULTSFREDSBYGDENS RK")],
+    [("Kultur", "Hammarby Idrottsförening"), ("Fritid", "Hammabry Idrottsförening")],
+    [("Kultur", "Lions Club Gävle"), ("Social", "Lions Clbu Gävle")],
+    [("Kultur", "Billesholms IK"), ("Fritid", "Billesholms IK (IDEELL FÖRENIN")],
+    [("Kultur", "EFS  I  FURULUND  OCH  ÖJERSJÖ"),
+     ("Social", "EFS I FURULUND & OJERSJO FORSAMLING")],
+]
+CONFUSERS = ["IFK Göteborg", "IFK Göteborg Bandy", "Hovsta IF", "Hovsta IK", "Gamla Upsala SK",
+             "Gamla Upsala FF", "Lions Club Gävle Norra"]
+
+
+def test_variants_join_and_confusers_stay_apart(tmp_path):
+    lines = [f"{d};{p};;;1;;;" for group in VARIANTS for d, p in group]
+    lines += [f"Fritid;{p};;;1;;;" for p in CONFUSERS]
+    rows = list(read_ledger(write(tmp_path, STANDARD + "\n".join(lines) + "\n")))
+    result = cluster_ledger(rows, use_orgnr=False)
+    ids = result.cluster_ids()
+    n = sum(len(g) for g in VARIANTS)
+    start = 0
+    for group in VARIANTS:
+        assert len(set(ids[start:start + len(group)])) == 1, group
+        start += len(group)
+    # every variant group is its own cluster, every confuser alone
+    assert len(set(ids)) == len(VARIANTS) + len(CONFUSERS)
+    assert len(set(ids[n:])) == len(CONFUSERS)
+    typo = result.clusters[ids[6]]  # the Hammarby pair explains its join
+    assert any("stavfel" in e and "hammabry" in e for e in typo.explanation)
+
+
+def test_an_account_that_contradicts_a_typo_keeps_rows_apart(tmp_path):
+    path = write(tmp_path, STANDARD + "A;Hammarby Idrottsförening;;BG 5050-1055;1;;;\n"
+                 "B;Hammabry Idrottsförening;;BG 5402-1234;1;;;\n"
+                 "C;Hammabry Idrottsförening;;;1;;;\n")
+    ids = cluster_ledger(list(read_ledger(path)), use_orgnr=False).cluster_ids()
+    assert ids[0] != ids[1]  # two accounts, names alike only through a typo
+
+
+def test_same_name_under_several_org_numbers_is_flagged_not_joined(tmp_path):
+    path = write(tmp_path, STANDARD + "A;Svenska Röda Korset;802001-5791;;1;;;\n"
+                 "B;Svenska Röda Korset;802008-0704;;1;;;\n"
+                 "C;SVENSKA RÖDA KORSET;;;1;;;\nD;Svenska Röda Korset;;;1;;;\n")
+    result = cluster_ledger(list(read_ledger(path)))
+    by_row = {a.row: a for a in result}
+    assert len({by_row[1].cluster_id, by_row[2].cluster_id, by_row[3].cluster_id}) == 3
+    name_only = result.clusters[by_row[3].cluster_id]
+    assert by_row[3].cluster_id == by_row[4].cluster_id
+    assert name_only.ambiguous_name and name_only.resolved_org_nr is None
+    assert any("samma namn, flera organisationer möjliga" in e for e in name_only.explanation)
+    assert not result.clusters[by_row[1].cluster_id].ambiguous_name
+    multi = multi_department_clusters(result, list(read_ledger(path)))
+    assert [m.ambiguous_name for m in multi if m.cluster_id == name_only.cluster_id] == [True]
+
+
+def test_variant_benchmark_generator_is_deterministic_and_hides_org_numbers(orebro_rows):
+    from bench.ledger_variants import variant_ledger
+    rows, truth = variant_ledger(orebro_rows[:3000])
+    again, truth2 = variant_ledger(orebro_rows[:3000])
+    assert [r.payee_name for r in rows] == [r.payee_name for r in again] and truth == truth2
+    assert all(r.org_nr is None for r in rows) and len(rows) == len(truth)
+    result = cluster_ledger(rows, use_orgnr=False).cluster_ids()
+    wrong = {cid for cid in result if len({t for t, c in zip(truth, result) if c == cid}) > 1}
+    assert not wrong  # never two organisations in one cluster on real names
