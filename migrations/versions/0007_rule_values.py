@@ -1,7 +1,7 @@
 """rule values: one store of dated rule values for every domain (grant_rule_value moves in)
 
 Revision ID: 0007_rule_values
-Revises: 0005_associations
+Revises: 0006_jobs
 Create Date: 2026-12-02 16:40:00
 
 Seeds today's values (the defaults registered in code at the time of writing; later defaults
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_rule_values'
-down_revision = '0005_associations'
+down_revision = '0006_jobs'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """authsec: a session generation per user (ends every session of that user)
 
 Revision ID: 0008_authsec
-Revises: 0005_associations
+Revises: 0007_rule_values
 Create Date: 2026-12-02 16:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_authsec'
-down_revision = '0005_associations'
+down_revision = '0007_rule_values'
 branch_labels = None
 depends_on = None
 

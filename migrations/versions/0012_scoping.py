@@ -1,7 +1,7 @@
 """scoping: who owns a grant; who closed a bank account
 
 Revision ID: 0012_scoping
-Revises: 0005_associations
+Revises: 0008_authsec
 Create Date: 2026-12-02 16:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_scoping'
-down_revision = '0005_associations'
+down_revision = '0008_authsec'
 branch_labels = None
 depends_on = None
 
