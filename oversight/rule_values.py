@@ -216,11 +216,6 @@ def value_on(session: Session, key: str, on: date) -> Decimal:
     return entry_on(session, key, on).decimal
 
 
-def entries_on(session: Session, keys, on: date) -> dict[str, RuleValue]:
-    """Several rules at once (each must have a value: fail closed)."""
-    return {key: entry_on(session, key, on) for key in keys}
-
-
 # --- writing ----------------------------------------------------------------------------------
 
 def _as_decimal(value) -> Decimal:
