@@ -175,3 +175,15 @@ def test_registry_answer_age_comes_from_the_store(db, monkeypatch):
     assess_module.assess_configured(SimpleNamespace(registry="sanctions"), date(2026, 5, 1))
     assess_module.assess_configured(SimpleNamespace(registry="test-holder"), date(2026, 5, 1))
     assert seen == [90, 7, None]
+
+
+def test_a_supplier_check_without_its_rule_values_is_refused_with_the_message(db, make,
+                                                                              runner):
+    make.department(code="socialforvaltningen", kind="social")
+    db.session.execute(RuleValue.__table__.delete().where(RuleValue.key == DIRECT))
+    db.session.commit()
+    result = runner.invoke(args=["suppliers", "check", "556901-2346", "--name", "Bolag AB"])
+    assert result.exit_code != 0 and "Direktupphandlingsgräns" in result.output
+    assert "Traceback" not in result.output
+    listing = runner.invoke(args=["suppliers", "rules", "--date", "2024-01-01"])
+    assert listing.exit_code != 0 and "saknas för 2024-01-01" in listing.output
