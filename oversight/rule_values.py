@@ -34,7 +34,7 @@ LAW, POLICY, DECISION = "law", "policy", "decision"
 SOURCE_KINDS = {LAW: "Lag eller förordning", POLICY: "Kommunens riktlinje",
                 DECISION: "Beslut"}
 
-# Units: code -> (decimals shown, formatter). Plural forms through ngettext.
+# Units a rule may have (format_value shows each; plural forms through ngettext).
 UNITS = ("kr", "kr_per_hour", "days", "weeks", "months", "years", "hours", "hours_per_week",
          "percent", "score", "count", "day_of_month")
 
