@@ -26,7 +26,11 @@ from rapidfuzz import fuzz, process
 
 from associations.ledger import LedgerRow
 from oversight.names import (
-    MATCH_THRESHOLD, analyse_org_name, compare_names, fold_swedish_letters, looks_truncated,
+    MATCH_THRESHOLD,
+    analyse_org_name,
+    compare_names,
+    fold_swedish_letters,
+    looks_truncated,
 )
 
 METHODS = ("singleton", "name_fuzzy", "name_exact", "account", "orgnr")  # weakest first

@@ -121,11 +121,6 @@ class Grant(TimestampMixin, db.Model):
         return self.department.name if self.department_id else (self.funder_name or "")
 
     @property
-    def grantor_key(self) -> str:
-        return f"dept:{self.department_id}" if self.department_id else \
-            f"funder:{(self.funder_name or '').casefold()}"
-
-    @property
     def form_label(self) -> str:
         return GRANT_FORMS.get(self.form, self.form)
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from oversight.organisations.models import Organisation
+from oversight.rule_values import RuleValueMissing
 from oversight.scoping import owned_by
 from suppliers import evidence as ev
 from suppliers import registry_adapter, rules, sources
@@ -28,6 +29,7 @@ from suppliers.models import (
 )
 from suppliers.registry_adapter import LookupRequest
 from suppliers.rule_values import values_on
+from suppliers.services import SupplierError
 
 Progress = Callable[[int, int | None, str | None], None]
 
@@ -101,7 +103,10 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
     Registry questions are asked in chunks of ``SUPPLIERS_BATCH_CHUNK`` suppliers (each chunk
     concurrently, see ``registry_adapter``), so a progress bar moves while a long batch runs."""
     on_date = on_date or date.today()
-    values = values_on(session, on_date)
+    try:
+        values = values_on(session, on_date)
+    except RuleValueMissing as exc:  # fail closed: no check without its rules
+        raise SupplierError(str(exc)) from exc
     total = len(targets)
     checks: list[SupplierCheck] = []
     if progress:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from oversight.auth.models import Department, User
 from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
+from oversight.rule_values import RuleValueMissing
 from suppliers import checks, monitoring, rule_values, rules, services
 from suppliers.models import Procurement
 
@@ -103,8 +104,12 @@ def check_command(orgnr, as_json, name, regime, permit_activity, department_code
         supplier = services.ensure_supplier(db.session, actor, orgnr=orgnr, name=name)
     except services.SupplierError as exc:
         raise click.ClickException(str(exc)) from exc
-    check = checks.check_supplier(db.session, actor, supplier, regime=regime,
-                                  permit_activity=permit_activity, trigger="cli")
+    try:
+        check = checks.check_supplier(db.session, actor, supplier, regime=regime,
+                                      permit_activity=permit_activity, trigger="cli")
+    except services.SupplierError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     if as_json:
         click.echo(json.dumps(_check_dict(check), ensure_ascii=False, indent=2))
@@ -166,5 +171,9 @@ def monitor_command():
 def rules_command(on):
     """Visa regelvärden (tidsgränser, beloppsgränser, hur gamla svar får vara)."""
     day = on.date() if on else date.today()
-    for line in rule_values.descriptions(db.session, rule_values.values_on(db.session, day), day):
+    try:
+        values = rule_values.values_on(db.session, day)
+    except RuleValueMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in rule_values.descriptions(db.session, values, day):
         click.echo(line)

@@ -336,8 +336,5 @@ class EvidenceBundle:
                 return item
         return None
 
-    def for_source(self, source: str) -> list[Evidence]:
-        return [e for e in self.items if e.source == source]
-
     def mark_stale(self, on_date: date, max_age: dict[str, int | None]) -> EvidenceBundle:
         return EvidenceBundle([e.with_stale(on_date, max_age.get(e.source)) for e in self.items])

@@ -354,10 +354,6 @@ class CheckEvidence(db.Model):
     def key(self) -> str:
         return f"{self.source}:{self.subject}"
 
-    def as_evidence(self):
-        from suppliers.evidence_store import evidence_from_row
-        return evidence_from_row(self)
-
 
 # --- criminal-record extracts ------------------------------------------------------------------
 

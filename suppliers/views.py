@@ -152,8 +152,14 @@ def check_now(supplier_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for(".show", supplier_id=supplier.id))
-    check = checks.check_supplier(db.session, current_user, supplier, regime=form.regime.data,
-                                  permit_activity=form.permit_activity.data or None)
+    try:
+        check = checks.check_supplier(db.session, current_user, supplier,
+                                      regime=form.regime.data,
+                                      permit_activity=form.permit_activity.data or None)
+    except SupplierError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".show", supplier_id=supplier.id))
     db.session.commit()
     flash(f"Kontrollen är klar: {check.overall_label}.", "success")
     return redirect(url_for(".check", check_id=check.id))

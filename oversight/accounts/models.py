@@ -22,7 +22,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from oversight.accounts.verification import (
-    FINDING_LABELS,
     KIND_LABELS,
     STATUS_BADGES,
     STATUS_LABELS,
@@ -191,10 +190,6 @@ class _ResultMixin:
     @property
     def alerts(self) -> list[Finding]:
         return [f for f in self.finding_list if f.severity != "info"]
-
-    @staticmethod
-    def finding_label(code: str) -> str:
-        return FINDING_LABELS.get(code, code)
 
 
 class AccountVerificationRecord(_ResultMixin, db.Model):

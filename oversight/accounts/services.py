@@ -45,7 +45,7 @@ from oversight.db import utcnow
 from oversight.organisations.models import BankAccount, Organisation
 from oversight.rule_values import value_on
 from oversight.scoping import may_change
-from oversight.uploads import UploadError, check_document, safe_filename, sniff_document
+from oversight.uploads import UploadError, check_document, safe_filename
 
 CHUNK = 900  # bound parameters per IN (...) query: safe on SQLite and PostgreSQL
 
@@ -92,11 +92,6 @@ def _as_date(value) -> date | None:
 
 
 # --- documents -------------------------------------------------------------------------------
-
-def document_type(data: bytes) -> str | None:
-    """The content type from the file's first bytes (the browser's claim is not trusted)."""
-    return sniff_document(data)
-
 
 def store_document(session: Session, user, filename: str, data: bytes) -> AccountDocument:
     max_mb = float(current_app.config.get("ACCOUNT_DOCUMENT_MAX_MB", 10)) \

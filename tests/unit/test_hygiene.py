@@ -31,7 +31,9 @@ def test_domains_import_the_accounts_api_directly():
 FRAMEWORK = {"WTF_CSRF_TIME_LIMIT", "SQLALCHEMY_ENGINE_OPTIONS", "TESTING", "SECRET_KEY_FALLBACKS",
              "SQLALCHEMY_DATABASE_URI", "MAX_CONTENT_LENGTH", "PERMANENT_SESSION_LIFETIME",
              "BABEL_TRANSLATION_DIRECTORIES", "BABEL_DEFAULT_TIMEZONE", "WTF_CSRF_ENABLED",
-             "SERVER_NAME", "PREFERRED_URL_SCHEME", "APPLICATION_ROOT"}
+             "SERVER_NAME", "PREFERRED_URL_SCHEME", "APPLICATION_ROOT", "SESSION_COOKIE_SECURE",
+             "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SECURE",
+             "REMEMBER_COOKIE_HTTPONLY"}
 
 
 def declared_settings() -> set[str]:
@@ -49,7 +51,7 @@ def declared_settings() -> set[str]:
 
 
 def settings_read_in_code() -> set[str]:
-    pattern = re.compile(r"""config(?:\[|\.get\(|\.setdefault\()\s*["']([A-Z][A-Z0-9_]+)["']"""
+    pattern = re.compile(r"""(?:config|cfg)(?:\[|\.get\()\s*["']([A-Z][A-Z0-9_]+)["']"""
                          r"""|per_registry\([^,]+,\s*["']([A-Z][A-Z0-9_]+)["']""")
     found = set()
     for folder in ("oversight", *DOMAINS):
@@ -61,6 +63,10 @@ def settings_read_in_code() -> set[str]:
 
 def test_every_setting_the_code_reads_is_declared_with_a_default():
     assert settings_read_in_code() - declared_settings() == set()
+
+
+def test_no_declared_setting_is_unused():
+    assert declared_settings() - settings_read_in_code() == set()
 
 
 def test_env_example_lists_every_setting():
