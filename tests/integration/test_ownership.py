@@ -12,7 +12,7 @@ from associations.grants import GrantError, register_grant
 from associations.models import Grant, GrantDecision, GrantReport
 from oversight.accounts import services as accounts
 from oversight.accounts.models import AccountVerificationRecord, SharedAccountAllowance
-from oversight.audit import AuditEntry, set_actor
+from oversight.audit import AuditEntry
 from oversight.auth.models import User
 from oversight.organisations import services as orgs
 from oversight.organisations.models import BankAccount
@@ -252,4 +252,3 @@ def test_another_admins_change_is_shown_to_the_department(db, admins, login_as):
     assert entry.actor_id == admins["other_admin"].id
     page = officer_page.get("/").get_data(as_text=True)
     assert f"{admin.name} har fått behörighet i din förvaltning" in page
-    set_actor(None)
