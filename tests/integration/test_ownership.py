@@ -231,6 +231,8 @@ def _user_form(user: User, department_id: int, role: str) -> dict:
 def test_admin_cannot_move_itself(db, admins, login_as):
     admin = admins["admin"]
     client = login_as(admin)
+    assert "ändras av en annan administratör" in client.get(
+        f"/admin/users/{admin.id}").get_data(as_text=True)
     client.post(f"/admin/users/{admin.id}", data=_user_form(admin, admins["jarva"].id, "admin"))
     client.post(f"/admin/users/{admin.id}", data=_user_form(admin, admin.department_id, "lss"))
     db.session.expire_all()
