@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Callable, Iterator
+from typing import Iterator
 
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from associations.ledger import (
     FIELDS, PRESETS, REQUIRED, LedgerError, LedgerRow, Preset, read_ledger, resolve_columns,
 )
+from oversight.jobs import Progress
 from oversight.tabular import TableError, open_table
 from oversight.tabular_files import estimate_text_rows, is_zip, xlsx_dimensions
 from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
@@ -44,7 +45,6 @@ PRESET_LABELS = {"orebro": "Örebro (RN1/FÖRVALTNING, LEVERANTÖR, ORGANISATIO,
                  "standard": "Standard (department, payee_name, org_nr, amount ...)"}
 BATCH = 5000
 PROGRESS_EVERY = 2000  # rows between progress calls during an import
-Progress = Callable[[int, "int | None", "str | None"], None]
 PREVIEW_ROWS = 20
 
 

@@ -13,7 +13,8 @@ from associations.detection import (
     DetectionError, ReportFilters, judgements_for_key, latest_run, record_judgement,
     report_clusters, run_departments,
 )
-from associations.hooks import DETECT_JOB, IMPORT_JOB, mask_pnr
+from associations.hooks import DETECT_JOB, IMPORT_JOB
+from oversight.identifiers import mask_personnummer as mask_pnr
 from associations.models import (
     CLUSTER_STATUSES, VERDICTS, DetectionCluster, DetectionClusterEntry, DetectionRun, Grant,
     LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,

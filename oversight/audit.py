@@ -19,6 +19,7 @@ from flask import g, has_app_context
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from oversight.jsonable import to_jsonable
 from oversight.db import utcnow
 from oversight.extensions import db
 
@@ -70,19 +71,7 @@ def current_actor() -> Actor:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return _canonical_time(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return str(value)
+    return to_jsonable(value, on_datetime=_canonical_time, fallback=str)
 
 
 def _canonical_time(value: datetime) -> str:

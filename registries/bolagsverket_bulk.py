@@ -24,11 +24,12 @@ import io
 import json
 from contextlib import contextmanager
 from datetime import date
-from typing import Callable, Iterator
+from typing import Iterator
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from oversight.jobs import Progress
 from oversight import identifiers
 from oversight.db import utcnow
 from oversight.identifiers import mask_personnummer
@@ -259,7 +260,6 @@ class _Prepend(io.RawIOBase):
 
 # --- importing -----------------------------------------------------------------------------
 
-Progress = Callable[[int, int | None, str | None], None]
 
 
 def import_file(session: Session, user, path: str, *, filename: str | None = None,

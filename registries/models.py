@@ -19,16 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oversight.db import utcnow
+from oversight.identifiers import mask_personnummer
 from oversight.formatting import STOCKHOLM
 from oversight.extensions import db
 from registries.base import CONCLUSIVE, REGISTRY_LABELS, STATUS_LABELS
 from registries.normalized import records_of
-
-
-def _masked(identifier: str) -> str:
-    """A sole trader's identity is a personnummer: never in full in summaries."""
-    personal = identifier and len(identifier) > 11 and identifier.replace("-", "").isdigit()
-    return identifier[:-4] + "****" if personal else identifier
 
 
 class RegistryBlob(db.Model):
@@ -117,7 +112,7 @@ class RegistryRecord(db.Model):
     document = relationship(RegistryDocument)
 
     def __str__(self) -> str:
-        return f"Besked ({self.origin}) från {self.registry} om {_masked(self.identifier)}"
+        return f"Besked ({self.origin}) från {self.registry} om {mask_personnummer(self.identifier)}"
 
 
 class RegistryLookup(db.Model):
@@ -152,7 +147,7 @@ class RegistryLookup(db.Model):
     document = relationship(RegistryDocument)
 
     def __str__(self) -> str:
-        return f"Uppslag i {self.registry_label} om {_masked(self.identifier)}: {self.status_label}"
+        return f"Uppslag i {self.registry_label} om {mask_personnummer(self.identifier)}: {self.status_label}"
 
     @property
     def registry_label(self) -> str:

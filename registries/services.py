@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from oversight.jobs import Progress
 from oversight import identifiers
 from oversight.db import utcnow
 from oversight.organisations.models import Organisation
@@ -32,7 +33,6 @@ from registries.base import (
 from registries.models import RegistryLookup, StoredLookup
 from registries.store import organisations_by_orgnr, store_results
 
-Progress = Callable[[int, int | None, str | None], None]
 log = logging.getLogger(__name__)
 
 

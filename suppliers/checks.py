@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
+from typing import Iterable
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from oversight.jobs import Progress
 from oversight.organisations.models import Organisation
 from suppliers import evidence as ev
 from suppliers import registry_adapter, rules, sources
@@ -22,7 +23,6 @@ from suppliers.models import CheckEvidence, CheckGround, Contract, Procurement, 
 from suppliers.registry_adapter import LookupRequest
 from suppliers.rule_values import values_on
 
-Progress = Callable[[int, int | None, str | None], None]
 
 
 @dataclass

@@ -11,12 +11,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Sequence
+from typing import Sequence
 
 from flask import current_app, url_for
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from oversight.jobs import Progress
 from oversight import identifiers
 from oversight.accounts.models import PaymentCheck, PaymentCheckLine
 from oversight.accounts.paymentfile import FORMATS, Payment, PaymentFile, detect_format, \
@@ -32,7 +33,6 @@ from oversight.jobs import job_handler
 from oversight.names import normalize_org_name
 from oversight.organisations.models import Organisation, OrganisationName
 
-Progress = Callable[[int, int | None, str | None], None]
 
 
 @dataclass
