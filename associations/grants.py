@@ -11,7 +11,7 @@ import importlib
 import logging
 from dataclasses import asdict, dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from associations.models import (
     FUNDED_STATUSES, GRANT_FORMS, GRANT_STATUSES, AssociationProfile, Grant, GrantRuleValue,
 )
+from oversight.tabular import parse_amount
 from oversight.organisations.models import BankAccount, KeyPerson, Organisation
 
 log = logging.getLogger(__name__)
@@ -324,12 +325,12 @@ def external_funders() -> list[str]:
 
 
 def _amount(value) -> Decimal:
+    if isinstance(value, Decimal):
+        value = str(value)
     try:
-        amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise GrantError("Beloppet måste vara ett tal.") from None
-    if amount < 0:
-        raise GrantError("Beloppet kan inte vara negativt.")
+        amount = parse_amount(value, allow_negative=False)
+    except ValueError as exc:
+        raise GrantError(str(exc)) from None
     return amount.quantize(Decimal("0.01"))
 
 

@@ -19,6 +19,12 @@ class Defaults:
     REDIS_URL: str | None = None  # set to run background jobs on Redis
     JOBS_IMMEDIATE = False  # run jobs in-process (tests)
     MAX_UPLOAD_MB = 20
+    # imported files (oversight/tabular.py), checked before a file is parsed
+    IMPORT_MAX_FILE_MB = 100
+    IMPORT_MAX_UNCOMPRESSED_MB = 200
+    IMPORT_MAX_ROWS = 1_000_000
+    IMPORT_MAX_CELLS = 20_000_000
+    IMPORT_MAX_CELL_CHARS = 32_767
     LOGIN_MAX_ATTEMPTS = 5
     LOGIN_WINDOW_MINUTES = 15
     SESSION_HOURS = 8
