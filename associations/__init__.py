@@ -27,7 +27,5 @@ def init_app(app) -> None:
     from associations.views import bp
 
     app.register_blueprint(bp)
-    app.jinja_env.filters.setdefault("mask_pnr", hooks.mask_pnr)
-    app.jinja_env.filters.setdefault("mask_pnrs", hooks.mask_pnrs)
     if "associations" not in app.cli.commands:
         app.cli.add_command(associations_cli)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -38,6 +38,7 @@ from oversight.rule_values import (
     value_on,
 )
 from oversight.scoping import may_act, owned_by
+from oversight.tabular import parse_amount
 
 log = logging.getLogger(__name__)
 
@@ -311,12 +312,12 @@ def external_funders() -> list[str]:
 
 
 def _amount(value) -> Decimal:
+    if isinstance(value, Decimal):
+        value = str(value)
     try:
-        amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise GrantError("Beloppet måste vara ett tal.") from None
-    if amount < 0:
-        raise GrantError("Beloppet kan inte vara negativt.")
+        amount = parse_amount(value, allow_negative=False)
+    except ValueError as exc:
+        raise GrantError(str(exc)) from None
     return amount.quantize(Decimal("0.01"))
 
 

@@ -2,7 +2,6 @@
 attention items, the section on the organisation page and the navigation entry."""
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -170,25 +169,3 @@ def organisation_section(session, user, org):
     return Markup(render_template("associations/_org_section.html", org=org, grants=grants[:5],  # nosec B704  # render_template output, autoescaped by Jinja
                                   grant_count=len(grants), paid_total=total,
                                   paid_departments=departments))
-
-
-_PERSON_LIKE = re.compile(r"(?:\d{2})?\d{2}(\d{2})\d{2}[-+]?\d{4}")
-
-
-def mask_pnr(value) -> str:
-    """A raw ledger value that looks like a personnummer (a sole trader) is shown masked:
-    month 01-12 where an organisation number has 20 or more."""
-    text = "" if value is None else str(value).strip()
-    m = _PERSON_LIKE.fullmatch(text.replace(" ", ""))
-    if m and 1 <= int(m.group(1)) <= 12:
-        return text[:-4] + "****"
-    return text
-
-
-_PERSON_IN_TEXT = re.compile(r"(?<!\d)(?:\d{2})?\d{2}(?:0[1-9]|1[0-2])\d{2}[-+]?\d{4}(?!\d)")
-
-
-def mask_pnrs(text) -> str:
-    """Every personnummer-like number inside a text (a problem message) masked."""
-    return _PERSON_IN_TEXT.sub(lambda m: m.group(0)[:-4] + "****", "" if text is None
-                               else str(text))

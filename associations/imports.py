@@ -14,7 +14,7 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -35,6 +35,7 @@ from associations.ledger import (
 )
 from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
 from oversight.auth.models import Department
+from oversight.jobs import Progress
 from oversight.organisations.models import Organisation
 from oversight.scoping import owned_by
 from oversight.tabular import TableError, open_table
@@ -52,7 +53,6 @@ PRESET_LABELS = {"orebro": "Örebro (RN1/FÖRVALTNING, LEVERANTÖR, ORGANISATIO,
                  "standard": "Standard (department, payee_name, org_nr, amount ...)"}
 BATCH = 5000
 PROGRESS_EVERY = 2000  # rows between progress calls during an import
-Progress = Callable[[int, "int | None", "str | None"], None]
 PREVIEW_ROWS = 20
 
 

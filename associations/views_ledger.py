@@ -18,7 +18,7 @@ from associations.detection import (
     report_clusters,
     run_departments,
 )
-from associations.hooks import DETECT_JOB, IMPORT_JOB, mask_pnr
+from associations.hooks import DETECT_JOB, IMPORT_JOB
 from associations.models import (
     CLUSTER_STATUSES,
     VERDICTS,
@@ -35,6 +35,7 @@ from associations.views import bp, departments
 from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db
+from oversight.identifiers import mask_personnummer as mask_pnr
 from oversight.jobs import busy_message, create_job, dispatch, running_job_of_kind
 from oversight.permissions import require
 from oversight.views_support import flash_form_errors, paginate

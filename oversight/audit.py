@@ -17,8 +17,7 @@ import json
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, g, has_app_context
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from oversight.db import utcnow
 from oversight.extensions import db
+from oversight.jsonable import to_jsonable
 
 GENESIS = "0" * 64
 _IGNORED_COLUMNS = {"created_at", "updated_at"}
@@ -103,19 +103,7 @@ def current_actor() -> Actor:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return _canonical_time(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return str(value)
+    return to_jsonable(value, on_datetime=_canonical_time, fallback=str)
 
 
 def _canonical_time(value: datetime) -> str:

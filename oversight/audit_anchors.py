@@ -83,7 +83,7 @@ def read_anchors() -> list[Anchor]:
                 mac = data.pop("mac", "")
                 anchors.append(_anchor(data, hmac.compare_digest(mac, _mac(data))))
             except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"Ankarfilen {path}, rad {number}: kan inte läsas ({exc}).")
+                raise ValueError(f"Ankarfilen {path}, rad {number}: kan inte läsas ({exc}).") from exc
     return anchors
 
 

@@ -213,7 +213,7 @@ def reseal(yes):
         count = reseal_legacy_chain(db.session)
     except ValueError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     write_anchor(db.session)
     click.echo(f"Kedjan är nycklad: {count} poster, ankare skrivet.")

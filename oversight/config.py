@@ -25,6 +25,12 @@ class Defaults:
     JOB_HEARTBEAT_SECONDS = 30  # how often a running job stamps its heartbeat
     SQLITE_BUSY_TIMEOUT_SECONDS = 15  # SQLite: wait this long for a lock before failing
     MAX_UPLOAD_MB = 20
+    # imported files (oversight/tabular.py), checked before a file is parsed
+    IMPORT_MAX_FILE_MB = 100
+    IMPORT_MAX_UNCOMPRESSED_MB = 200
+    IMPORT_MAX_ROWS = 1_000_000
+    IMPORT_MAX_CELLS = 20_000_000
+    IMPORT_MAX_CELL_CHARS = 32_767
     LOGIN_MAX_ATTEMPTS = 5
     LOGIN_WINDOW_MINUTES = 15
     LOGIN_DELAY_SECONDS = 30  # first delay once the free failures are used; doubles per failure

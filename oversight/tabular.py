@@ -47,6 +47,9 @@ from oversight.tabular_files import (
     xlsx_dimensions,
 )
 from oversight.tabular_values import (
+    _present,
+    _text,
+    convert,
     parse_amount,
     parse_bool,
     parse_date,
@@ -156,10 +159,10 @@ class TableReader:
     def __init__(self, header: list[str], columns: Sequence[Column], records: Iterator,
                  fmt: str, estimated_rows: int, allow_unknown_columns: bool,
                  header_row: int, encoding: str | None = None, delimiter: str | None = None,
-                 limits: Limits = Limits()):
+                 limits: Limits | None = None):
         self.header, self.columns, self.format = header, list(columns), fmt
         self.estimated_rows, self.encoding, self.delimiter = estimated_rows, encoding, delimiter
-        self.limits, self.header_row = limits, header_row
+        self.limits, self.header_row = limits or Limits(), header_row
         self.index = _match_header(header, self.columns, allow_unknown_columns, header_row)
         self.found = {name: header[i] for name, i in self.index.items()}
         self._records = records
@@ -209,65 +212,12 @@ class TableReader:
         return row
 
 
-def _present(value) -> bool:
-    return value is not None and (not isinstance(value, str) or bool(value.strip()))
-
-
 @dataclass(frozen=True)
 class _Problem:
     """A cell the container could not give a value for (an XLSX formula without a value)."""
 
     message: str
     cell: str | None = None
-
-
-def convert(column: Column, raw) -> object:
-    """One cell as the column's kind; None for a blank cell (when allowed)."""
-    if not _present(raw):
-        if column.allow_empty:
-            return None
-        raise ValueError(_("Värde saknas."))
-    if column.convert is not None:
-        return column.convert(raw.strip() if isinstance(raw, str) else raw)
-    kind = column.kind
-    if kind == "text":
-        return _text(raw)
-    if kind == "amount":
-        return parse_amount(raw, column.max_decimals, column.allow_negative)
-    if kind == "date":
-        return parse_date(raw, column.earliest, column.latest)
-    if kind == "int":
-        return parse_int(raw)
-    if kind == "bool":
-        return parse_bool(raw)
-    if kind == "time":
-        return parse_time(raw)
-    return _identity(kind, _text(raw))
-
-
-def _text(raw) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)  # an Excel number cell (5560160680.0) means its digits
-    if hasattr(raw, "isoformat") and not isinstance(raw, str):
-        raw = raw.isoformat()[:10] if getattr(raw, "hour", 0) == 0 else raw.isoformat()
-    return str(raw).strip()
-
-
-def _identity(kind: str, text: str) -> str:
-    from oversight import identifiers
-    if kind == "orgnr":
-        result = identifiers.validate("orgnr", text)
-        if not result.valid:
-            raise ValueError(_("Ogiltigt organisationsnummer %(value)s: %(reason)s",
-                               value=text[:20], reason=result.error))
-        return result.normalized
-    if identifiers.is_personal_identity(text):
-        return identifiers.validate_personnummer(text).normalized \
-            if identifiers.validate_personnummer(text).valid \
-            else identifiers.validate_samordningsnummer(text).normalized
-    result = identifiers.validate_personnummer(text)
-    raise ValueError(_("Ogiltigt personnummer %(value)s: %(reason)s",
-                       value=identifiers.mask_personnummer(text), reason=result.error))
 
 
 def _match_header(header: list[str], columns: list[Column], allow_unknown: bool,

@@ -13,8 +13,12 @@ import math
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+
+if TYPE_CHECKING:
+    from oversight.tabular import Column
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE_AHEAD = timedelta(days=366)  # default: at most a year ahead of today
@@ -229,3 +233,58 @@ def parse_bool(text) -> bool:
     if word in FALSE_WORDS:
         return False
     raise ValueError(_("%(value)s är varken ja eller nej.", value=_short(raw)))
+
+
+# --- one cell as its column's kind ------------------------------------------------------------
+
+def _present(value) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+def convert(column: Column, raw) -> object:
+    """One cell as the column's kind; None for a blank cell (when allowed)."""
+    if not _present(raw):
+        if column.allow_empty:
+            return None
+        raise ValueError(_("Värde saknas."))
+    if column.convert is not None:
+        return column.convert(raw.strip() if isinstance(raw, str) else raw)
+    kind = column.kind
+    if kind == "text":
+        return _text(raw)
+    if kind == "amount":
+        return parse_amount(raw, column.max_decimals, column.allow_negative)
+    if kind == "date":
+        return parse_date(raw, column.earliest, column.latest)
+    if kind == "int":
+        return parse_int(raw)
+    if kind == "bool":
+        return parse_bool(raw)
+    if kind == "time":
+        return parse_time(raw)
+    return _identity(kind, _text(raw))
+
+
+def _text(raw) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # an Excel number cell (5560160680.0) means its digits
+    if hasattr(raw, "isoformat") and not isinstance(raw, str):
+        raw = raw.isoformat()[:10] if getattr(raw, "hour", 0) == 0 else raw.isoformat()
+    return str(raw).strip()
+
+
+def _identity(kind: str, text: str) -> str:
+    from oversight import identifiers
+    if kind == "orgnr":
+        result = identifiers.validate("orgnr", text)
+        if not result.valid:
+            raise ValueError(_("Ogiltigt organisationsnummer %(value)s: %(reason)s",
+                               value=text[:20], reason=result.error))
+        return result.normalized
+    if identifiers.is_personal_identity(text):
+        return identifiers.validate_personnummer(text).normalized \
+            if identifiers.validate_personnummer(text).valid \
+            else identifiers.validate_samordningsnummer(text).normalized
+    result = identifiers.validate_personnummer(text)
+    raise ValueError(_("Ogiltigt personnummer %(value)s: %(reason)s",
+                       value=identifiers.mask_personnummer(text), reason=result.error))

@@ -101,7 +101,7 @@ def _templates(app: Flask) -> None:
     app.jinja_env.filters.update(
         sek=formatting.sek, number=formatting.number, isodate=formatting.iso_date,
         datetime=formatting.local_datetime, age=formatting.age_text,
-        mask_personnummer=identifiers.mask_personnummer,
+        mask_personnummer=lambda value: identifiers.mask_personnummer(value) or "",
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from oversight.db import utcnow
+from oversight.jsonable import to_jsonable as _to_jsonable
 
 FOUND, NOT_FOUND, PARTIAL, ERROR, UNAVAILABLE = "found", "not_found", "partial", "error", "unavailable"
 STATUSES = (FOUND, NOT_FOUND, PARTIAL, ERROR, UNAVAILABLE)
@@ -131,17 +132,7 @@ class Adapter(Protocol):
 # --- JSON conversion of the normalized frozen dataclasses ---------------------------------
 
 def to_jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    return value
+    return _to_jsonable(value)
 
 
 def from_jsonable(cls, data: Any):

@@ -13,7 +13,8 @@ every field quoted, subfields joined by ``$``, repeated values by ``|``)::
 Columns are found by the header (any order; both spellings of the proceedings column; an
 optional ``naringsgren`` column ``47610$Klartext|...``). UTF-8 (with or without BOM) and
 Latin-1 are accepted (a file mixing them is refused), read with the core reader's line-level
-pieces (oversight.tabular_files: encoding, field counts, the one-member zip rule). Memory stays bounded: rows are parsed and upserted in chunks, and a row
+pieces (oversight.tabular_files: encoding, field counts, the one-member zip rule). Memory
+stays bounded: rows are parsed and upserted in chunks, and a row
 whose content hash is unchanged is not written at all, so a re-import changes nothing.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 from oversight import identifiers
 from oversight.db import utcnow
 from oversight.identifiers import mask_personnummer
+from oversight.jobs import Progress
 from oversight.tabular import parse_date
 from oversight.tabular_files import (
     MB,
@@ -271,7 +273,6 @@ class _Prepend(io.RawIOBase):
 
 # --- importing -----------------------------------------------------------------------------
 
-Progress = Callable[[int, int | None, str | None], None]
 
 
 def import_file(session: Session, user, path: str, *, filename: str | None = None,

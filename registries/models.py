@@ -30,14 +30,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from oversight.db import utcnow
 from oversight.extensions import db
 from oversight.formatting import STOCKHOLM
+from oversight.identifiers import mask_personnummer
 from registries.base import CONCLUSIVE, REGISTRY_LABELS, STATUS_LABELS
 from registries.normalized import records_of
-
-
-def _masked(identifier: str) -> str:
-    """A sole trader's identity is a personnummer: never in full in summaries."""
-    personal = identifier and len(identifier) > 11 and identifier.replace("-", "").isdigit()
-    return identifier[:-4] + "****" if personal else identifier
 
 
 class RegistryBlob(db.Model):
@@ -126,7 +121,7 @@ class RegistryRecord(db.Model):
     document = relationship(RegistryDocument)
 
     def __str__(self) -> str:
-        return f"Besked ({self.origin}) från {self.registry} om {_masked(self.identifier)}"
+        return f"Besked ({self.origin}) från {self.registry} om {mask_personnummer(self.identifier)}"
 
 
 class RegistryLookup(db.Model):
@@ -161,7 +156,7 @@ class RegistryLookup(db.Model):
     document = relationship(RegistryDocument)
 
     def __str__(self) -> str:
-        return f"Uppslag i {self.registry_label} om {_masked(self.identifier)}: {self.status_label}"
+        return f"Uppslag i {self.registry_label} om {mask_personnummer(self.identifier)}: {self.status_label}"
 
     @property
     def registry_label(self) -> str:

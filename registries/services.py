@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from oversight import identifiers
 from oversight.db import utcnow
+from oversight.jobs import Progress
 from oversight.organisations.models import Organisation
 from registries.adapters import build_adapter, per_registry
 from registries.base import (
@@ -38,7 +39,6 @@ from registries.base import (
 from registries.models import RegistryLookup, StoredLookup
 from registries.store import organisations_by_orgnr, store_results
 
-Progress = Callable[[int, int | None, str | None], None]
 log = logging.getLogger(__name__)
 
 

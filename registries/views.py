@@ -60,12 +60,6 @@ def _is_personal(identifier: str) -> bool:
     return bool(result.valid and result.details.get("personal_data"))
 
 
-@bp.app_template_filter("masked_identity")
-def display_identifier(identifier: str) -> str:
-    """A sole trader's identity is a personnummer: masked wherever lookups are listed."""
-    return identifiers.mask_personnummer(identifier) if _is_personal(identifier) else identifier
-
-
 @bp.get("/lookups/<int:lookup_id>")
 @require("org.view")
 def evidence(lookup_id: int):
@@ -88,7 +82,7 @@ def evidence(lookup_id: int):
                            history=history,
                            truncated=text is not None and len(shown) < len(text),
                            assessment=assess_configured(stored),
-                           identifier=display_identifier(stored.identifier))
+                           identifier=identifiers.mask_personnummer(stored.identifier))
 
 
 @bp.get("/lookups/<int:lookup_id>/raw")

@@ -5,7 +5,7 @@ stores the check with a copy of every piece of evidence. Flushes, never commits 
 through the job's progress callback, which the job runner owns)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from oversight.jobs import Progress
 from oversight.organisations.models import Organisation
 from oversight.rule_values import RuleValueMissing
 from oversight.scoping import owned_by
@@ -30,8 +31,6 @@ from suppliers.models import (
 from suppliers.registry_adapter import LookupRequest
 from suppliers.rule_values import values_on
 from suppliers.services import SupplierError
-
-Progress = Callable[[int, int | None, str | None], None]
 
 
 @dataclass

@@ -2,14 +2,14 @@
 re-read (kontrollunderlag, decision snapshots) exactly as the rules saw it."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import typing
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from oversight.jsonable import to_jsonable
 from suppliers import evidence as ev
 
 FACT_TYPES = {cls.__name__: cls for cls in (
@@ -18,19 +18,7 @@ FACT_TYPES = {cls.__name__: cls for cls in (
 
 
 def to_json(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        data["_type"] = type(value).__name__
-        return data
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    return value
+    return to_jsonable(value, tag_types=True)
 
 
 def from_json(data: Any, tp: Any = None) -> Any:

@@ -5,7 +5,7 @@ nothing."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -16,6 +16,7 @@ from oversight.db import utcnow
 from oversight.organisations import services as orgs
 from oversight.organisations.models import KeyPerson, Organisation, OrganisationWarning
 from oversight.scoping import may_change, owned_by, owner_condition
+from oversight.tabular import parse_amount
 from suppliers import evidence as ev
 from suppliers.models import (
     COMPLAINT_CATEGORIES,
@@ -152,13 +153,12 @@ def risk_of(check: SupplierCheck | None, warnings: int) -> str:
 def _money(value) -> Decimal | None:
     if value in (None, ""):
         return None
+    if isinstance(value, Decimal):
+        value = str(value)  # a form's DecimalField: its text, so NaN and exponents are refused
     try:
-        amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
-    except InvalidOperation as exc:
-        raise SupplierError(f"Ogiltigt belopp: {value}") from exc
-    if amount < 0:
-        raise SupplierError("Beloppet kan inte vara negativt.")
-    return amount
+        return parse_amount(value, allow_negative=False)
+    except ValueError as exc:
+        raise SupplierError(f"Ogiltigt belopp: {exc}") from None
 
 
 def _procedure_fields(data: dict) -> dict:

@@ -8,7 +8,7 @@ then runs the pure core per payment: no per-payment queries.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -45,13 +45,11 @@ from oversight.accounts.verification import (
     verify,
 )
 from oversight.db import utcnow
-from oversight.jobs import JobFailed, job_handler
+from oversight.jobs import JobFailed, Progress, job_handler
 from oversight.names import normalize_org_name
 from oversight.organisations.models import Organisation, OrganisationName
 from oversight.scoping import owned_by
 from oversight.views_support import path_for
-
-Progress = Callable[[int, int | None, str | None], None]
 
 
 @dataclass

@@ -156,7 +156,8 @@ class KeyPerson(db.Model):
 
     @property
     def masked_personnummer(self) -> str | None:
-        return self.personnummer[:8] + "-****" if self.personnummer else None
+        from oversight.identifiers import mask_personnummer
+        return mask_personnummer(self.personnummer) if self.personnummer else None
 
     def __str__(self) -> str:
         return f"{self.role_label} {self.name}"

@@ -70,3 +70,39 @@ def test_registry_file_in_a_zip_is_read(db):
         archive.writestr("kfm.csv", f"organisationsnummer;belopp;datum\n556901-2346;12 000,50;{TODAY}\n")
     imp = services.import_registry_file(db.session, None, "kronofogden", "kfm.zip", data=buffer.getvalue())
     assert imp.inserted == 1
+
+
+def test_an_xlsx_bomb_uploaded_as_a_ledger_is_refused_before_parsing(db, make, login_as, app,
+                                                                    monkeypatch):
+    """Security issue, defect 5: the upload is refused from the workbook's declared sizes and
+    the job imports nothing; no request unpacks it."""
+    from associations.models import LedgerEntry, LedgerImport
+    from oversight.jobs import Job
+    from tests.integration.test_associations_import import STANDARD_FIELDS, upload
+    from tests.unit.test_tabular_limits import _bomb
+    monkeypatch.setitem(app.config, "IMPORT_MAX_UNCOMPRESSED_MB", 4)
+    dept = make.department(code="kultur", name="Kulturförvaltningen")
+    client = login_as(make.user(role="grants", department=dept))
+    response = upload(client, _bomb(200_000), "bomb.xlsx", dept)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "packas upp till" in page
+    response = client.post(response.headers["Location"], data=STANDARD_FIELDS)
+    job = db.session.scalar(select(Job))
+    if job is not None:
+        assert job.status == "failed" and "packas upp till" in (job.error or "")
+    assert _count(db, LedgerImport) == 0 and _count(db, LedgerEntry) == 0
+
+
+def test_reader_messages_are_english_in_the_english_ui(app):
+    from flask import session
+
+    from oversight.tabular import Column, TableError, read_table
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        with pytest.raises(TableError) as exc:
+            read_table(b"belopp;datum\n1e6;2026-02-30\n", "f.csv",
+                       [Column("belopp", kind="amount"), Column("datum", kind="date")])
+    text = str(exc.value)
+    assert "Row 2, column belopp: The amount 1e6 cannot be read as an amount" in text
+    assert "the day does not exist in that month" in text
