@@ -328,17 +328,32 @@ def _pair_groups(groups, pairs: dict, limit: int | None = None) -> None:
 
 
 def _typo_groups(names: Sequence[str], folded: dict[str, str]):
-    groups: dict[str, list[str]] = defaultdict(list)
+    """Groups of names that are the same but for one word within one edit of the other.
+
+    The deletion neighbourhood (SymSpell) is built over the distinct words, not the names, so
+    the work grows with the vocabulary; a name then meets its neighbours by swapping one word
+    for a neighbour word and looking the result up."""
+    by_form: dict[str, list[str]] = defaultdict(list)
     for name in names:
-        words = folded[name].split()
+        by_form[folded[name]].append(name)
+    vocabulary = {w for form in by_form for w in form.split() if len(w) >= 4 and not w.isdigit()}
+    deletions: dict[str, list[str]] = defaultdict(list)
+    for word in vocabulary:
+        deletions[word].append(word)
+        for j in range(len(word)):
+            deletions[word[:j] + word[j + 1:]].append(word)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for words in deletions.values():
+        if 1 < len(words) <= MAX_TYPO_GROUP:
+            for w in words:
+                neighbours[w].update(x for x in words if x != w)
+    for form, group in by_form.items():
+        words = form.split()
         for i, word in enumerate(words):
-            if len(word) < 4 or word.isdigit():
-                continue
-            head, tail = " ".join(words[:i]), " ".join(words[i + 1:])
-            for j in range(len(word)):
-                groups[f"{head}|{word[:j]}{word[j + 1:]}|{tail}"].append(name)
-            groups[f"{head}|{word}|{tail}"].append(name)  # the word itself (an added letter)
-    return groups.values()
+            for other in neighbours.get(word, ()):
+                twin = by_form.get(" ".join(words[:i] + [other] + words[i + 1:]))
+                if twin:
+                    yield group + twin
 
 
 def _pair_prefixes(names: Sequence[str], folded: dict[str, str], cut, pairs: dict) -> None:

@@ -198,7 +198,12 @@ def _drop_legal_once(words: list[str], families: set[str], cut: bool = False) ->
 
 _CUT_PHRASES = [p for p, _ in _LEGAL_PHRASES if len(p) > 1 or len(p[0]) > 6] + [("ab",)]
 _PHRASE_FAMILY = dict(_LEGAL_PHRASES)
-_CLUB_PREFIXES = frozenset(_CLUB_WORDS.values())
+# Precomputed for speed (every distinct payee name passes here): the folded beginnings of the
+# legal-form words, and of the club words (6+ letters) with their abbreviation.
+_CUT_WORD_PREFIXES = frozenset(w.translate(_ASCII)[:k] for p in _CUT_PHRASES for w in p
+                               for k in range(1, len(w)))
+_CUT_CLUB_WORDS = {w.translate(_ASCII)[:k]: abbreviation for w, abbreviation in _CLUB_WORDS.items()
+                   for k in range(6, len(w))}
 
 
 def _drop_cut_legal_tail(words: list[str], families: set[str], cut: bool) -> list[str]:
@@ -207,17 +212,17 @@ def _drop_cut_legal_tail(words: list[str], families: set[str], cut: bool) -> lis
     if len(words) < 2:
         return words
     last = words[-1].translate(_ASCII)
-    if len(last) >= 6 and last not in _CLUB_PREFIXES:
-        for word, abbreviation in _CLUB_WORDS.items():  # "Idrottsföreni" → if
-            if word.translate(_ASCII).startswith(last):
-                return words[:-1] + [abbreviation]
+    if last in _CUT_CLUB_WORDS:  # "Idrottsföreni" → if
+        return words[:-1] + [_CUT_CLUB_WORDS[last]]
+    if last not in _CUT_WORD_PREFIXES:
+        return words
     for phrase in _CUT_PHRASES:
         for j in range(len(phrase), 0, -1):  # the cut may fall in any word of the phrase
             tail = words[-j:]
             if len(words) - j < 1 or tail[:-1] != list(phrase[:j - 1]):
                 continue
-            last, word = tail[-1], phrase[j - 1]
-            if last != word and word.translate(_ASCII).startswith(last.translate(_ASCII)) \
+            word = phrase[j - 1]
+            if last != word and word.translate(_ASCII).startswith(last) \
                     and (j > 1 or len(last) >= 5 or cut):
                 families.add(_PHRASE_FAMILY[phrase])
                 return words[:-j]
