@@ -56,7 +56,7 @@ def authenticate(
     seconds left) while a delay for this account or address runs. Every outcome is logged and
     audited (category ``login``)."""
     username = username.strip().lower()[:80]
-    now = now or utcnow()
+    now = now or throttle.now()
     wait = throttle.remaining_wait(session, username, remote_addr, policy, now)
     if wait:
         _record_login(session, "throttled", username, remote_addr, None,

@@ -1,13 +1,12 @@
 """Issue 10, defect 7: a keyed audit chain with anchors outside the database; creation entries
 carry the new row's id."""
-import hashlib
 import json
 import os
 
 import pytest
 from sqlalchemy import select, text
 
-from oversight.audit import GENESIS, AuditEntry, entry_hash, verify_chain
+from oversight.audit import GENESIS, AuditEntry, entry_hash, legacy_entry_hash, verify_chain
 from oversight.audit_anchors import anchor_path, read_anchors, verify_with_anchors, write_anchor
 
 _FIELDS = ("at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
@@ -45,10 +44,8 @@ def _recompute(db, hasher):
 
 
 def _unkeyed(row):
-    payload = dict(row)
-    payload["at"] = payload["at"].isoformat(timespec="microseconds")
-    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(data.encode()).hexdigest()
+    """The chain's hash before keying (plain SHA-256, as written up to 0008_authsec)."""
+    return legacy_entry_hash(row)
 
 
 def _change_actor(db, entry_id):
