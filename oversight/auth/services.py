@@ -81,7 +81,7 @@ def authenticate(
 def _record_login(session: Session, action: str, username: str, remote_addr: str | None,
                   user: User | None, summary: str) -> None:
     level = logging.INFO if action == "login" else logging.WARNING
-    log.log(level, "login %s user=%s addr=%s", action, username, remote_addr)
+    log.log(level, "login %s user=%r addr=%s", action, username, remote_addr)  # %r: no log injection
     record_event(session, action, "login", user.id if user else None,
                  f"{summary} från {remote_addr or 'okänd adress'}", actor=user)
 
