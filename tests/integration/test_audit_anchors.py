@@ -185,3 +185,12 @@ def test_a_legacy_unkeyed_chain_is_resealed_once_and_a_broken_one_refused(make, 
     _change_actor(db, entries[1].id)
     result = runner.invoke(args=["audit", "reseal", "--yes"])
     assert result.exit_code != 0 and f"post {entries[1].id}" in result.output
+
+
+def test_an_unwritable_anchor_file_is_a_clear_cli_error(app, make, db, runner, tmp_path):
+    _some_entries(make, db, 1)
+    app.config["AUDIT_ANCHOR_PATH"] = str(tmp_path / "is-a-dir")
+    os.mkdir(app.config["AUDIT_ANCHOR_PATH"])
+    result = runner.invoke(args=["audit", "anchor"])
+    assert result.exit_code == 1 and "kan inte skrivas" in result.output
+    assert "Traceback" not in result.output
