@@ -193,8 +193,12 @@ def anchor():
     """Skriv kedjans huvudhash och antal poster till ankarfilen (utanför databasen)."""
     from oversight.audit_anchors import anchor_path, write_anchor
 
-    written = write_anchor(db.session)
-    db.session.rollback()
+    try:
+        written = write_anchor(db.session)
+    except OSError as exc:
+        raise click.ClickException(f"Ankarfilen {anchor_path()} kan inte skrivas: {exc.strerror}.")
+    finally:
+        db.session.rollback()
     click.echo(f"Ankare: {written.count} poster, sista post {written.last_id}, "
                f"hash {written.head[:16]}… → {anchor_path()}")
 

@@ -56,7 +56,7 @@ def authenticate(
     seconds left) while a delay for this account or address runs. Every outcome is logged and
     audited (category ``login``)."""
     username = username.strip().lower()[:80]
-    now = now or utcnow()
+    now = now or throttle.now()
     wait = throttle.remaining_wait(session, username, remote_addr, policy, now)
     if wait:
         _record_login(session, "throttled", username, remote_addr, None,
@@ -81,7 +81,7 @@ def authenticate(
 def _record_login(session: Session, action: str, username: str, remote_addr: str | None,
                   user: User | None, summary: str) -> None:
     level = logging.INFO if action == "login" else logging.WARNING
-    log.log(level, "login %s user=%s addr=%s", action, username, remote_addr)
+    log.log(level, "login %s user=%r addr=%s", action, username, remote_addr)  # %r: no log injection
     record_event(session, action, "login", user.id if user else None,
                  f"{summary} från {remote_addr or 'okänd adress'}", actor=user)
 

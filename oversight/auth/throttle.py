@@ -22,8 +22,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oversight.auth.models import LoginAttempt
+from oversight.db import utcnow
 
 ADDRESS_FACTOR = 4
+
+
+def now() -> datetime:
+    """The throttle's clock (tests replace it to let time pass without waiting)."""
+    return utcnow()
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,12 @@
 """Issue 10, defect 7: a keyed audit chain with anchors outside the database; creation entries
 carry the new row's id."""
-import hashlib
 import json
 import os
 
 import pytest
 from sqlalchemy import select, text
 
-from oversight.audit import GENESIS, AuditEntry, entry_hash, verify_chain
+from oversight.audit import GENESIS, AuditEntry, entry_hash, legacy_entry_hash, verify_chain
 from oversight.audit_anchors import anchor_path, read_anchors, verify_with_anchors, write_anchor
 
 _FIELDS = ("at", "actor_id", "actor", "department_id", "action", "entity_type", "entity_id",
@@ -45,10 +44,8 @@ def _recompute(db, hasher):
 
 
 def _unkeyed(row):
-    payload = dict(row)
-    payload["at"] = payload["at"].isoformat(timespec="microseconds")
-    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(data.encode()).hexdigest()
+    """The chain's hash before keying (plain SHA-256, as written up to 0008_authsec)."""
+    return legacy_entry_hash(row)
 
 
 def _change_actor(db, entry_id):
@@ -184,3 +181,12 @@ def test_a_legacy_unkeyed_chain_is_resealed_once_and_a_broken_one_refused(make, 
     _change_actor(db, entries[1].id)
     result = runner.invoke(args=["audit", "reseal", "--yes"])
     assert result.exit_code != 0 and f"post {entries[1].id}" in result.output
+
+
+def test_an_unwritable_anchor_file_is_a_clear_cli_error(app, make, db, runner, tmp_path):
+    _some_entries(make, db, 1)
+    app.config["AUDIT_ANCHOR_PATH"] = str(tmp_path / "is-a-dir")
+    os.mkdir(app.config["AUDIT_ANCHOR_PATH"])
+    result = runner.invoke(args=["audit", "anchor"])
+    assert result.exit_code == 1 and "kan inte skrivas" in result.output
+    assert "Traceback" not in result.output
