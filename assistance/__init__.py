@@ -18,3 +18,9 @@ def init_app(app) -> None:
         app.config.setdefault(key, value)
 
     from assistance import models  # noqa: F401  (tables)
+    from assistance import imports, rules  # noqa: F401  (importers register on import)
+    from assistance.cli import assistance_cli
+
+    rules.register_rules()
+    if "assistance" not in app.cli.commands:
+        app.cli.add_command(assistance_cli)
