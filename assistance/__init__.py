@@ -18,8 +18,11 @@ def init_app(app) -> None:
         app.config.setdefault(key, value)
 
     from assistance import models  # noqa: F401  (tables)
-    from assistance import imports, rules  # noqa: F401  (importers register on import)
+    from assistance import hooks, imports, rules  # noqa: F401  (register on import)
     from assistance.cli import assistance_cli
+    from assistance.views import bp
+
+    app.register_blueprint(bp)
 
     rules.register_rules()
     if "assistance" not in app.cli.commands:
