@@ -52,6 +52,9 @@ def recent_permit_losses(session, user) -> list[AttentionItem]:
     officer, without anyone's users."""
     if not _lss(user):
         return []
+    from assistance.alerts import open_alerts
+
+    alerted = {a.organisation_id for a in open_alerts(session, user)}  # already shown as danger
     since = date.today() - timedelta(days=30)
     from datetime import datetime, timezone
 
@@ -64,7 +67,7 @@ def recent_permit_losses(session, user) -> list[AttentionItem]:
         detail=(f"IVO: {p.status_label} från {(p.valid_from or p.decision_date).isoformat() if (p.valid_from or p.decision_date) else 'okänt datum'}"
                 f"{', dnr ' + p.reference if p.reference else ''}."),
         url=url_for("assistance.provider", org_id=p.organisation_id), severity="warning",
-        on=p.valid_from or p.decision_date) for p in rows]
+        on=p.valid_from or p.decision_date) for p in rows if p.organisation_id not in alerted]
 
 
 @register("assistance", "IVO-tillstånd (personlig assistans)", order=45)
