@@ -2,6 +2,8 @@
 The pages about people (assistance users, alerts, the IVO letter) are in views_people.py."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -94,7 +96,7 @@ def add_permit(org_id: int):
             source="ivo_notice" if document or form.reference.data else "manual",
             note=form.note.data, document=document)
 
-    commit_or_flash(action, "Tillståndsuppgiften är registrerad (historiken behålls).")
+    commit_or_flash(action, _("Tillståndsuppgiften är registrerad (historiken behålls)."))
     return redirect(url_for(".provider", org_id=org.id))
 
 
@@ -119,7 +121,7 @@ def add_verification(org_id: int):
         return redirect(url_for(".provider", org_id=org.id))
     commit_or_flash(lambda: services.record_verification(
         db.session, current_user, org, verified_on=form.verified_on.data, method=form.method.data,
-        result=form.result.data, note=form.note.data), "Kontrollen är registrerad.")
+        result=form.result.data, note=form.note.data), _("Kontrollen är registrerad."))
     return redirect(url_for(".provider", org_id=org.id))
 
 
