@@ -258,8 +258,8 @@ def change_provider(session: Session, user, person: AssistanceUser, *, from_day:
             raise AssistanceError(_("Det finns redan ett arrangemang som börjar samma dag eller senare."))
         if current.active_on(from_day) or (current.valid_to is None):
             current.valid_to = from_day - timedelta(days=1)
-    new = Arrangement(assistance_user_id=person.id, valid_from=from_day, kind=kind,
+    new = Arrangement(valid_from=from_day, kind=kind,
                       provider_organisation_id=getattr(organisation, "id", None))
-    session.add(new)
+    person.arrangements.append(new)
     session.flush()
     return new
