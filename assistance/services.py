@@ -91,12 +91,14 @@ def latest_verification(session: Session, organisation_id: int) -> PermitVerific
         .order_by(PermitVerification.verified_on.desc(), PermitVerification.id.desc()).limit(1))
 
 
-def verification_overdue(session: Session, verification: PermitVerification | None, on: date) -> bool:
+def verification_overdue(session: Session, verification: PermitVerification | None, on: date,
+                         max_age: int | None = None) -> bool:
     """Overdue when there is none, or it is older than the rule value (the boundary day is
-    still in time: age == max age is not overdue)."""
+    still in time: age == max age is not overdue). ``max_age``: the rule value, if known."""
     if verification is None:
         return True
-    max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
+    if max_age is None:
+        max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
     return (on - verification.verified_on).days > max_age
 
 
@@ -136,10 +138,12 @@ def verification_schedule(session: Session, on: date, user=None) -> list[Schedul
     of its permit verification."""
     in_use = providers_in_use(session, on, user)
     orgs = session.scalars(select(Organisation).where(Organisation.id.in_(in_use))).all()
+    max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
     out = []
     for org in sorted(orgs, key=lambda o: o.name):
         last = latest_verification(session, org.id)
-        out.append(ScheduleRow(org, in_use[org.id], last, verification_overdue(session, last, on),
+        out.append(ScheduleRow(org, in_use[org.id], last,
+                               verification_overdue(session, last, on, max_age),
                                permit_status_on(permits_of(session, org.id), on)))
     return out
 
