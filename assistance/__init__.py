@@ -9,6 +9,7 @@ from __future__ import annotations
 
 DEFAULTS = {
     "ASSISTANCE_UPLOAD_MAX_MB": 10,  # largest IVO document attached to a permit notice
+    "ASSISTANCE_IMPORT_MAX_MB": 5,  # largest file imported on the web page
     "ASSISTANCE_DAILY_HOUR": 6,  # hour of the daily alert refresh and permit verification (huey)
 }
 

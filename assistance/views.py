@@ -125,4 +125,34 @@ def add_verification(org_id: int):
     return redirect(url_for(".provider", org_id=org.id))
 
 
+@bp.route("/import", methods=["GET", "POST"])
+@require("assistance.manage")
+def import_file():
+    """The same importers as `flask assistance import`, for the officer's own district (users,
+    decisions, arrangements) or for everyone (permit lists). Small files: read at once."""
+    from assistance.fileio import ImportFailed
+    from assistance.imports import run_import
+
+    form = forms.ImportForm()
+    errors, result = [], None
+    if form.validate_on_submit():
+        storage = form.file.data
+        max_bytes = int(current_app.config["ASSISTANCE_IMPORT_MAX_MB"]) * 1024 * 1024
+        data = storage.stream.read(max_bytes + 1) if storage and storage.filename else b""
+        if not data:
+            errors = [_("Välj en fil.")]
+        elif len(data) > max_bytes:
+            errors = [_("Filen är större än %(n)s MB.", n=current_app.config["ASSISTANCE_IMPORT_MAX_MB"])]
+        else:
+            try:
+                result = run_import(db.session, current_user, form.kind.data, data, storage.filename)
+            except ImportFailed as exc:
+                db.session.rollback()
+                errors = [str(e) for e in exc.errors]
+            else:
+                db.session.commit()
+    return render_template("assistance/import.html", form=form, errors=errors, result=result), \
+        (400 if errors else 200)
+
+
 from assistance import views_people  # noqa: E402,F401  (routes on the same blueprint)
