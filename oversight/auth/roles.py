@@ -57,6 +57,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "grants.view": set(ROLE_LABELS),
     "grants.manage": {ADMIN, GRANTS},
     "ledger.import": {ADMIN, GRANTS, INVESTIGATOR},
+    "assistance.view": {ADMIN, LSS, INVESTIGATOR, AUDITOR},  # providers, permits, own users
+    "assistance.manage": {LSS},  # permits, verifications, alerts, arrangements (own district)
 }
 
 

@@ -14,7 +14,6 @@ from oversight.audit import record_event
 from oversight.auth import passwords, throttle
 from oversight.auth.models import Department, LoginAttempt, User
 from oversight.auth.roles import ROLE_LABELS
-from oversight.db import utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
