@@ -35,7 +35,7 @@ class PublicTipForm(FlaskForm):
 class AssessForm(FlaskForm):
     decision = SelectField(_l("Bedömning"), choices=[("open", _l("Inled utredning (ställ i kö)")),
                                                      ("not_opened", _l("Inled inte utredning"))])
-    reason = SelectField(_l("Skäl att inte inleda"), choices=codes.choices(codes.NOT_OPENED_REASONS, "–"))
+    reason = SelectField(_l("Skäl att inte inleda"), choices=codes.choices(codes.NOT_OPENED_REASONS, "–"), validate_choice=False)
     on = DateField(_l("Datum"), validators=[Optional()])
     amount_estimate = DecimalField(_l("Uppskattat belopp (kr)"), places=2, validators=[Optional(), NumberRange(min=0)])
     risk_of_loss = BooleanField(_l("Risk att information går förlorad"))
@@ -67,10 +67,10 @@ class ActivityForm(FlaskForm):
 
 
 class ClassifyForm(FlaskForm):
-    cause = SelectField(_l("Orsak"), choices=codes.choices(codes.CAUSES, "–"))
-    intent = SelectField(_l("Uppsåt"), choices=codes.choices(codes.INTENTS, "–"))
-    preventable = SelectField(_l("Gick att förebygga"), choices=codes.choices(codes.PREVENTABLE, "–"))
-    sex = SelectField(_l("Kön"), choices=codes.choices(codes.SEXES, "–"))
+    cause = SelectField(_l("Orsak"), choices=codes.choices(codes.CAUSES, "–"), validate_choice=False)
+    intent = SelectField(_l("Uppsåt"), choices=codes.choices(codes.INTENTS, "–"), validate_choice=False)
+    preventable = SelectField(_l("Gick att förebygga"), choices=codes.choices(codes.PREVENTABLE, "–"), validate_choice=False)
+    sex = SelectField(_l("Kön"), choices=codes.choices(codes.SEXES, "–"), validate_choice=False)
     detected_by = StringField(_l("Upptäckt genom"), validators=[Optional(), Length(max=200)])
     saved_monthly = DecimalField(_l("Stoppad felaktig månadsutbetalning (kr)"), places=2,
                                  validators=[Optional(), NumberRange(min=0)],
@@ -84,16 +84,16 @@ class DecisionForm(FlaskForm):
     decided_by_name = StringField(_l("Namn på delegat eller nämnd"), validators=[Optional(), Length(max=200)])
     meeting_date = DateField(_l("Sammanträdesdatum"), validators=[Optional()])
     paragraph = StringField(_l("Paragraf"), validators=[Optional(), Length(max=40)])
-    legal_basis = SelectField(_l("Rättslig grund"), choices=codes.choices(codes.LEGAL_BASES, "–"))
+    legal_basis = SelectField(_l("Rättslig grund"), choices=codes.choices(codes.LEGAL_BASES, "–"), validate_choice=False)
     amount = DecimalField(_l("Belopp (kr)"), places=2, validators=[Optional(), NumberRange(min=0)])
     period_from = DateField(_l("Felaktig utbetalning från"), validators=[Optional()],
                             description=_l("Första felaktiga utbetalningen: fristen för ersättningstalan räknas härifrån."))
     period_to = DateField(_l("till"), validators=[Optional()])
-    repayment_method = SelectField(_l("Återbetalning"), choices=codes.choices(codes.REPAYMENT_METHODS, "–"))
+    repayment_method = SelectField(_l("Återbetalning"), choices=codes.choices(codes.REPAYMENT_METHODS, "–"), validate_choice=False)
     monthly = DecimalField(_l("Avbetalning per månad (kr)"), places=2, validators=[Optional(), NumberRange(min=1)])
     first_due = DateField(_l("Första förfallodag"), validators=[Optional()])
     ability_to_pay = TextAreaField(_l("Betalningsförmåga"), validators=[Optional(), Length(max=4000)])
-    recipient = SelectField(_l("Mottagare (underrättelse)"), choices=codes.choices(codes.RECIPIENTS, "–"))
+    recipient = SelectField(_l("Mottagare (underrättelse)"), choices=codes.choices(codes.RECIPIENTS, "–"), validate_choice=False)
     police_reference = StringField(_l("Polisens diarienummer"), validators=[Optional(), Length(max=60)])
     outcome = TextAreaField(_l("Utfall"), validators=[Optional(), Length(max=4000)])
     reasoning = TextAreaField(_l("Motivering"), validators=[Optional(), Length(max=8000)])
