@@ -2,7 +2,14 @@
 specialists may see the code as secondary text). English comes from the translations."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask import has_request_context
+from flask_babel import gettext, lazy_gettext
+
+
+def _l(text: str) -> str:
+    """Marks a Swedish source string for extraction; translated when shown (``label``)."""
+    return text
+
 
 SOURCES = {
     "caseworker": _l("Handläggare"),
@@ -144,12 +151,15 @@ ACTIVITY_KINDS = {
 
 
 def label(codes: dict, code: str | None) -> str:
-    """The label of ``code`` (the code itself when unknown, empty for None)."""
+    """The label of ``code`` in the reader's language (the code itself when unknown, empty for
+    None); Swedish outside a request (CLI, exports)."""
     if code is None:
         return ""
-    return str(codes.get(code, code))
+    text = codes.get(code, code)
+    return gettext(text) if has_request_context() and code in codes else text
 
 
-def choices(codes: dict, blank: str | None = None) -> list[tuple[str, str]]:
-    items = [(k, str(v)) for k, v in codes.items()]
+def choices(codes: dict, blank: str | None = None) -> list[tuple[str, object]]:
+    """Form choices; the labels are translated when the form is rendered."""
+    items = [(k, lazy_gettext(v)) for k, v in codes.items()]
     return ([("", blank)] if blank is not None else []) + items

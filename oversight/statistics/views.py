@@ -59,5 +59,5 @@ def code_labels() -> dict[str, str]:
 
     out = {"unknown": "Okänt / ej angivet"}
     for table in (codes.CAUSES, codes.NOT_OPENED_REASONS, codes.RECIPIENTS, codes.SEXES, codes.MODULES):
-        out.update({k: str(v) for k, v in table.items()})
+        out.update({k: codes.label(table, k) for k in table})
     return out
