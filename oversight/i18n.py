@@ -12,13 +12,15 @@ LOCALES = {"sv": "Svenska", "en": "English"}
 
 
 def select_locale() -> str:
+    from flask import current_app, has_request_context
+
+    if not has_request_context():  # a job or a CLI command: the configured default
+        return current_app.config["DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
-    from flask import current_app
-
     return current_app.config["DEFAULT_LOCALE"]
 
 

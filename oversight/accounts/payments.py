@@ -194,17 +194,19 @@ def _shared_in_file(results: list[PaymentResult], allowances) -> None:
         who = ("org", r.organisation_id) if r.organisation_id else \
             ("id", v.payee_id) if v.payee_id else ("name", normalize_org_name(r.payment.payee_name))
         payees[key].setdefault(who, r.payment.payee_name or mask_holder_id(v.payee_id))
+    listed: dict[tuple, str] = {}  # per account, once: not re-sorted for every line
+    for key, names in payees.items():
+        if len(names) > 1 and key not in allowances:
+            listed[key] = ", ".join(sorted(set(names.values()))[:5])
     for r in results:
         v = r.verification
         if not v.normalized:
             continue
         key = account_key(v.kind, v.normalized)
-        names = payees[key]
-        if len(names) > 1 and key not in allowances:
-            listed = ", ".join(sorted(set(names.values()))[:5])
+        if key in listed:
             v.findings.append(Finding(SHARED_IN_FILE, "danger", (
-                f"{v.kind_label} {v.normalized} används för {len(names)} olika mottagare i "
-                f"filen: {listed}.")))
+                f"{v.kind_label} {v.normalized} används för {len(payees[key])} olika mottagare i "
+                f"filen: {listed[key]}.")))
 
 
 def summarize(results: Sequence[PaymentResult]) -> dict:
