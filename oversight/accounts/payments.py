@@ -21,7 +21,7 @@ from oversight import identifiers
 from oversight.accounts.models import PaymentCheck, PaymentCheckLine
 from oversight.accounts.paymentfile import FORMATS, Payment, PaymentFile, detect_format, \
     parse_payment_file, sha256
-from oversight.accounts.services import AccountsError, _chunks, current_settings, load_context
+from oversight.accounts.services import AccountsError, _chunks, load_context
 from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import (
     INVALID_PAYEE_ID, SHARED_IN_FILE, STATUSES, UNKNOWN_PAYEE, AccountVerification, Claim,
@@ -132,7 +132,7 @@ def load_payment_context(session: Session, payments: Sequence[Payment], *,
         result = validate_account(p.kind, p.number)
         if result is not None and result.valid:
             keys.add(account_key(p.kind, result.normalized))
-    ctx = load_context(session, keys, org_ids, today, settings or current_settings())
+    ctx = load_context(session, keys, org_ids, today, settings)
     return PaymentContext(ids, matches, _other_names(session, org_ids), ctx)
 
 

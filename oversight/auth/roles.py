@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "personal.reveal": _WRITERS - {ADMIN} | {AUDITOR},
     "audit.view": {ADMIN, AUDITOR},
     "users.manage": {ADMIN},
+    "rules.manage": {ADMIN},  # dated rule values (amounts, limits, time limits)
     "jobs.run": _WRITERS,
     # domain modules
     "registry.lookup": _WRITERS,
