@@ -1,7 +1,7 @@
 """cases: case register, decisions, payments, control calendar
 
 Revision ID: 0011_cases
-Revises: 0005_associations
+Revises: 0007_rule_values
 Create Date: 2026-12-02 16:16:27.086822
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_cases'
-down_revision = '0005_associations'
+down_revision = '0007_rule_values'  # 0005_associations on its own; chained after the merged rules branch
 branch_labels = None
 depends_on = None
 

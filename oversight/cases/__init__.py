@@ -29,13 +29,12 @@ def init_app(app) -> None:
 
     from oversight import navigation
     from oversight.auth.roles import PERMISSIONS
-    from oversight.cases import hooks, models, rules  # noqa: F401  (models and start page)
+    from oversight.cases import hooks, models  # noqa: F401  (models and start page)
     from oversight.cases.cli import cases_cli
     from oversight.cases.views import bp
 
     for permission, roles in _PERMISSIONS.items():
         PERMISSIONS.setdefault(permission, set(roles))
-    rules.register_rules()
     app.register_blueprint(bp)
     if "cases" not in app.cli.commands:
         app.cli.add_command(cases_cli)

