@@ -31,6 +31,25 @@ def import_command(file: Path, username: str | None):
     click.echo(f"Importerade {result.imported} ärenden; {len(result.skipped)} fanns redan.")
 
 
+@cases_cli.command("import-payments")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="Utredaren som registrerar betalningarna.")
+def import_payments_command(file: Path, username: str):
+    """Importera inbetalningar på återkrav från ekonomisystemet (ärende;betaldatum;belopp;referens)."""
+    from oversight.cases.payment_import import import_payments
+    from oversight.tabular import TableError
+
+    user = acting_user(username)
+    try:
+        result = import_payments(db.session, user, file.read_bytes(), file.name)
+    except TableError as exc:
+        db.session.rollback()
+        raise click.ClickException("Filen importerades inte: " + "; ".join(str(e) for e in exc.errors[:50]))
+    db.session.commit()
+    click.echo(f"{result.added} inbetalningar registrerade på {len(result.cases)} ärenden; "
+               f"{result.skipped} fanns redan.")
+
+
 @cases_cli.command("alerts")
 @click.option("--department", "code", required=True, help="Förvaltningens kod.")
 def alerts_command(code: str):

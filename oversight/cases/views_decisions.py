@@ -95,3 +95,27 @@ def from_finding():
             return redirect(url_for("cases.show", case_id=holder["case"].id))
         flash(f"Ärendets referens: {holder['case'].reference}.", "info")
     return redirect(back)
+
+
+@bp.post("/payments/import")
+@require("cases.manage")
+def import_payments():
+    """The finance system's file of payments received (ärende;betaldatum;belopp;referens)."""
+    from oversight.cases.payment_import import import_payments as run_import
+    from oversight.tabular import TableError
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Välj en fil.", "error")
+        return redirect(url_for("cases.index"))
+    try:
+        result = run_import(db.session, current_user, upload.read(), upload.filename)
+    except TableError as exc:
+        db.session.rollback()
+        for error in exc.errors[:20]:
+            flash(str(error), "error")
+        return redirect(url_for("cases.index"))
+    db.session.commit()
+    flash(f"{result.added} inbetalningar registrerade på {len(result.cases)} ärenden; "
+          f"{result.skipped} fanns redan.", "success")
+    return redirect(url_for("cases.index"))

@@ -195,3 +195,45 @@ def test_events_record_who_and_when(setup, db):
     services.transition(db.session, setup["inv"], case, "assessment")
     event = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)).all()[-1]
     assert event.actor_name == setup["inv"].name and event.at is not None
+
+
+def _recovery_case(db, s, amount=Decimal(3000)):
+    case = _case(db, s)
+    services.assess(db.session, s["inv"], case, open_case=True)
+    services.transition(db.session, s["inv"], case, "investigation")
+    decisions.add_decision(db.session, s["inv"], case, kind="recovery", decided_on=date.today(),
+                           amount=amount)
+    db.session.commit()
+    return case
+
+
+def test_payments_imported_from_the_finance_system(setup, db, login_as, runner, tmp_path):
+    import io
+
+    s = setup
+    case = _recovery_case(db, s)
+    other = services.register_case(db.session, s["inv_bromma"], department=s["bromma"], title="B",
+                                   source="caseworker")
+    db.session.commit()
+    body = f"ärende;betaldatum;belopp;referens\n{case.reference};{date.today()};1 000,00;OCR1\n"
+    client = login_as(s["inv"])
+    r = client.post("/cases/payments/import", data={"file": (io.BytesIO(body.encode()), "bet.csv")},
+                    content_type="multipart/form-data", follow_redirects=True)
+    assert "1 inbetalningar registrerade" in r.get_data(as_text=True)
+    again = client.post("/cases/payments/import", data={"file": (io.BytesIO(body.encode()), "bet.csv")},
+                        content_type="multipart/form-data", follow_redirects=True)
+    assert "1 fanns redan" in again.get_data(as_text=True)
+    for bad, expected in ((f"ärende;betaldatum;belopp\n{case.reference};2026-02-30;5\n", "Rad 2, kolumn betaldatum"),
+                          (f"ärende;betaldatum;belopp\n{case.reference};{date.today()};5\n"
+                           f"{other.reference};{date.today()};500\n", "Rad 3, kolumn ärende")):
+        r = client.post("/cases/payments/import", data={"file": (io.BytesIO(bad.encode()), "bad.csv")},
+                        content_type="multipart/form-data", follow_redirects=True)
+        assert expected in r.get_data(as_text=True)
+    db.session.refresh(case)
+    assert [p.amount for p in case.payments] == [Decimal(1000)]
+    path = tmp_path / "bet.csv"
+    path.write_text(f"reference;paid_on;amount\n{case.reference};{date.today()};2000\n", encoding="utf-8")
+    result = runner.invoke(args=["cases", "import-payments", str(path), "--user", "inv.jarva"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(case)
+    assert decisions.repayment(db.session, case).ready_to_close
