@@ -108,16 +108,16 @@ def show(case_id: int):
         "cases/show.html", case=case, owner=owner, alerts=case_alerts(db.session, case, date.today()),
         money=repayment(db.session, case), next_statuses=sorted(transitions.allowed_next(case.status)),
         priority=transitions.priority(case.amount_estimate, case.risk_of_loss, case.ongoing_error),
-        codes=codes, assess_form=forms.AssessForm(), transition_form=forms.TransitionForm(),
-        assign_form=forms.AssignForm(), inv_form=inv_form, activity_form=forms.ActivityForm(),
-        classify_form=forms.ClassifyForm(obj=case), payment_form=forms.PaymentForm(),
+        codes=codes, assess_form=forms.AssessForm(prefix="assess"), transition_form=forms.TransitionForm(),
+        assign_form=forms.AssignForm(prefix="assign"), inv_form=inv_form, activity_form=forms.ActivityForm(prefix="act"),
+        classify_form=forms.ClassifyForm(obj=case, prefix="cls"), payment_form=forms.PaymentForm(prefix="pay"),
         organisation=db.session.get(Organisation, case.organisation_id) if case.organisation_id else None)
 
 
 @bp.post("/<int:case_id>/assess")
 @require("cases.manage")
 def assess(case_id: int):
-    case, form = _case(case_id), forms.AssessForm()
+    case, form = _case(case_id), forms.AssessForm(prefix="assess")
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(case)
@@ -155,7 +155,7 @@ def set_investigator(case_id: int):
 @bp.post("/<int:case_id>/assign")
 @require("cases.manage")
 def assign(case_id: int):
-    case, form = _owned(case_id), forms.AssignForm()
+    case, form = _owned(case_id), forms.AssignForm(prefix="assign")
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(case)
@@ -182,7 +182,7 @@ def revoke(case_id: int, assignment_id: int):
 @bp.post("/<int:case_id>/activities")
 @require("cases.manage")
 def add_activity(case_id: int):
-    case, form = _case(case_id), forms.ActivityForm()
+    case, form = _case(case_id), forms.ActivityForm(prefix="act")
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(case)
@@ -196,7 +196,7 @@ def add_activity(case_id: int):
 @bp.post("/<int:case_id>/classify")
 @require("cases.manage")
 def classify(case_id: int):
-    case, form = _case(case_id), forms.ClassifyForm()
+    case, form = _case(case_id), forms.ClassifyForm(prefix="cls")
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(case)

@@ -59,7 +59,7 @@ def letter(decision_id: int):
 @bp.post("/<int:case_id>/payments")
 @require("cases.manage")
 def add_payment(case_id: int):
-    case, form = _case(case_id), forms.PaymentForm()
+    case, form = _case(case_id), forms.PaymentForm(prefix="pay")
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(case)

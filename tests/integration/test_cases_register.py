@@ -42,8 +42,8 @@ def test_register_assess_investigate_decide_pay_close(setup, db, login_as):
     assert case.status == "registered" and case.department_id == s["jarva"].id
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "19850312-****" in page and "1231" not in page
-    assert client.post(f"/cases/{case.id}/assess", data={"decision": "open", "amount_estimate": "150000",
-                                                          "risk_of_loss": "y"}).status_code == 302
+    assert client.post(f"/cases/{case.id}/assess", data={"assess-decision": "open", "assess-amount_estimate": "150000",
+                                                          "assess-risk_of_loss": "y"}).status_code == 302
     client.post(f"/cases/{case.id}/transition", data={"target": "investigation"})
     db.session.refresh(case)
     assert case.status == "investigation" and case.investigation_started_on == date.today()
@@ -58,7 +58,7 @@ def test_register_assess_investigate_decide_pay_close(setup, db, login_as):
     assert "9 kap. 1 § socialtjänstlagen" in letter and case.reference in letter and "Järva" in letter
     db.session.refresh(case)
     assert case.status == "decision" and len(case.decisions[0].instalments) == 3
-    client.post(f"/cases/{case.id}/payments", data={"paid_on": date.today().isoformat(), "amount": "3000"})
+    client.post(f"/cases/{case.id}/payments", data={"pay-paid_on": date.today().isoformat(), "pay-amount": "3000"})
     db.session.refresh(case)
     assert case.status == "follow_up"
     assert decisions.repayment(db.session, case).ready_to_close
@@ -84,11 +84,11 @@ def test_refused_transition_is_a_message_not_a_change(setup, db, login_as):
 def test_not_opened_needs_reason_through_the_view(setup, db, login_as):
     case = _case(db, setup)
     client = login_as(setup["inv"])
-    r = client.post(f"/cases/{case.id}/assess", data={"decision": "not_opened"}, follow_redirects=True)
+    r = client.post(f"/cases/{case.id}/assess", data={"assess-decision": "not_opened"}, follow_redirects=True)
     assert "skälet" in r.get_data(as_text=True)
     db.session.refresh(case)
     assert case.status == "registered"  # rolled back, nothing half-saved
-    client.post(f"/cases/{case.id}/assess", data={"decision": "not_opened", "reason": "too_old"})
+    client.post(f"/cases/{case.id}/assess", data={"assess-decision": "not_opened", "assess-reason": "too_old"})
     db.session.refresh(case)
     assert case.status == "not_opened" and case.not_opened_reason == "too_old"
 
@@ -99,7 +99,7 @@ def test_other_district_gets_404_everywhere(setup, db, login_as):
     for url in (f"/cases/{case.id}", f"/cases/{case.id}/decisions/new"):
         assert client.get(url).status_code == 404
     assert client.post(f"/cases/{case.id}/transition", data={"target": "assessment"}).status_code == 404
-    assert client.post(f"/cases/{case.id}/assign", data={"username": "inv.bromma"}).status_code == 404
+    assert client.post(f"/cases/{case.id}/assign", data={"assign-username": "inv.bromma"}).status_code == 404
     listing = client.get("/cases/").get_data(as_text=True)
     assert case.reference not in listing
     assert case.reference not in client.get("/cases/?format=csv").get_data(as_text=True)
@@ -116,8 +116,8 @@ def test_assignment_gives_access_to_that_case_only_and_is_audited(setup, db, log
     s = setup
     case, other = _case(db, s), _case(db, s)
     owner = login_as(s["inv"])
-    assert owner.post(f"/cases/{case.id}/assign", data={"username": "inv.central",
-                                                         "reason": "Central enhet"}).status_code == 302
+    assert owner.post(f"/cases/{case.id}/assign", data={"assign-username": "inv.central",
+                                                         "assign-reason": "Central enhet"}).status_code == 302
     central = login_as(s["central"])
     assert central.get(f"/cases/{case.id}").status_code == 200
     assert central.get(f"/cases/{other.id}").status_code == 404
@@ -125,7 +125,7 @@ def test_assignment_gives_access_to_that_case_only_and_is_audited(setup, db, log
     assert case.reference in listing and other.reference not in listing
     # may work on it, not hand it on
     assert central.post(f"/cases/{case.id}/transition", data={"target": "assessment"}).status_code == 302
-    assert central.post(f"/cases/{case.id}/assign", data={"username": "inv.bromma"}).status_code == 404
+    assert central.post(f"/cases/{case.id}/assign", data={"assign-username": "inv.bromma"}).status_code == 404
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type.in_(
         ("fut_case_assignment", "fut_case")))).all()
     assert any(e.action == "create" and e.entity_type == "fut_case_assignment" for e in entries)
