@@ -146,3 +146,19 @@ def test_statistics_page_shows_measures_definitions_chart_and_exports(runner, db
     assert "incoming;579" in csv
     districts_csv = client.get("/statistics/?year=2016&format=csv&table=districts").get_data(as_text=True)
     assert "Farsta stadsdelsförvaltning" in districts_csv
+
+
+def test_reporting_unit_and_denominator_rates(runner, db, districts, tmp_path):
+    path = tmp_path / "enheter.csv"
+    path.write_text("reference;department;received_on;unit\nU-1;sdf-farsta;2016-03-01;Enheten för hemlösa\n"
+                    "U-2;sdf-farsta;2016-03-02;\n", encoding="utf-8")
+    assert runner.invoke(args=["cases", "import", str(path)]).exit_code == 0
+    unit = json.loads(runner.invoke(args=["statistics", "show", "--year", "2016",
+                                          "--unit", "Enheten för hemlösa", "--json"]).output)
+    assert unit["incoming"] == 1
+    result = runner.invoke(args=["statistics", "denominator", "--year", "2016", "--department",
+                                 "sdf-farsta", "--kind", "households", "--value", "400"])
+    assert result.exit_code == 0, result.output
+    farsta = json.loads(runner.invoke(args=["statistics", "show", "--year", "2016", "--department",
+                                            "sdf-farsta", "--json"]).output)
+    assert farsta["rates"]["incoming_per_1000_households"] == 5.0
