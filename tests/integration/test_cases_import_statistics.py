@@ -162,3 +162,17 @@ def test_reporting_unit_and_denominator_rates(runner, db, districts, tmp_path):
     farsta = json.loads(runner.invoke(args=["statistics", "show", "--year", "2016", "--department",
                                             "sdf-farsta", "--json"]).output)
     assert farsta["rates"]["incoming_per_1000_households"] == 5.0
+
+
+def test_the_readme_example_file_imports(runner, db, make):
+    from pathlib import Path
+
+    make.department(code="sdf-rinkeby-kista", name="Rinkeby-Kista stadsdelsförvaltning")
+    make.department(code="sdf-sodermalm", name="Södermalms stadsdelsförvaltning")
+    example = Path(__file__).resolve().parents[2] / "oversight" / "cases" / "fixtures" / "arenden-exempel.csv"
+    result = runner.invoke(args=["cases", "import", str(example)])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(runner.invoke(args=["statistics", "show", "--year", "2016", "--json"]).output)
+    assert (stats["incoming"], stats["opened"], stats["not_opened"], stats["queue_end"]) == (4, 3, 1, 1)
+    assert stats["recovery_amount"] == 55750.0 and stats["repaid_amount"] == 19250.0
+    assert stats["notifications"] == 3 and stats["police_reports"] == 1 and stats["saved_amount"] == 36000.0
