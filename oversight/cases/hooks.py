@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from oversight.attention import AttentionItem, provider
 from oversight.cases.access import accessible_cases
 from oversight.cases.alerts import alerts_for_cases
 from oversight.cases.models import Case
-from oversight.cases.transitions import INTAKE_STATUSES
+from oversight.cases.transitions import INTAKE_STATUSES, OPEN_STATUSES
 
 _TITLES = {
     "start_overdue": "Utredning inte påbörjad i tid",
@@ -35,4 +35,10 @@ def case_items(session, user) -> list[AttentionItem]:
         items.append(AttentionItem(
             title=f"{intake} tips att bedöma", detail="Inkomna uppgifter som väntar på förhandsbedömning.",
             url=url_for("cases.index", status="intake"), severity="info"))
+    mine = session.scalar(accessible_cases(user, func.count(Case.id)).where(
+        Case.investigator_id == user.id, Case.status.in_(OPEN_STATUSES)))
+    if mine:
+        items.append(AttentionItem(
+            title=f"Mina pågående ärenden: {mine}", detail="Ärenden där du är handläggare.",
+            url=url_for("cases.index", status="open", mine="1"), severity="info"))
     return items

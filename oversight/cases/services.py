@@ -15,7 +15,7 @@ from oversight.auth.roles import INVESTIGATOR
 from oversight.cases import codes, transitions
 from oversight.cases.models import Case, CaseActivity, CaseAssignment, CaseEvent, CaseLink
 from oversight.scoping import restrict_to_department
-from oversight.identifiers import InvalidIdentifier, validate_personnummer, validate_samordningsnummer
+from oversight.identifiers import validate_personnummer, validate_samordningsnummer
 
 
 class CaseError(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,7 +14,7 @@ from oversight.auth.roles import INVESTIGATOR
 from oversight.cases import access, codes, forms, services, transitions
 from oversight.cases.alerts import case_alerts
 from oversight.cases.decisions import repayment
-from oversight.cases.models import Case, CaseAssignment
+from oversight.cases.models import Case
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
@@ -33,7 +33,6 @@ def _owned(case_id: int) -> Case:
     """For the owner's actions (assignment, investigator): an assigned user gets a 404."""
     case = _case(case_id)
     if not access.is_owner(current_user, case):
-        from flask import abort
         abort(404)
     return case
 

@@ -13,7 +13,7 @@ def test_demo_story_for_utredare_in_jarva(runner, db, app):
     assert login(client, "utredare", DEMO_PASSWORD).status_code == 302
     start = client.get("/").get_data(as_text=True)
     for text in ("Utredning inte påbörjad i tid: DEMO-JARVA-2", "Missad avbetalning: DEMO-JARVA-4",
-                 "Uppföljning av begäran: DEMO-JARVA-3", "tips att bedöma"):
+                 "Uppföljning av begäran: DEMO-JARVA-3", "tips att bedöma", "Mina pågående ärenden"):
         assert text in start
     listing = client.get("/cases/").get_data(as_text=True)
     assert "DEMO-JARVA-5" in listing and "HIST-SDF-BROMMA" not in listing

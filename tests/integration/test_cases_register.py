@@ -237,3 +237,31 @@ def test_payments_imported_from_the_finance_system(setup, db, login_as, runner, 
     assert result.exit_code == 0, result.output
     db.session.refresh(case)
     assert decisions.repayment(db.session, case).ready_to_close
+
+
+def test_no_case_data_of_another_department_on_any_page(setup, db, login_as, app, make):
+    """Every GET page (ids 1-8, HTML and CSV), as every role of another department: the
+    case's personal data and notes never show; the statistics show only counts."""
+    from flask import url_for
+
+    s = setup
+    case = _case(db, s)
+    services.add_activity(db.session, s["inv"], case, kind="note", text="HEMLIG-ARENDEANTECKNING")
+    services.assess(db.session, s["inv"], case, open_case=True)
+    services.transition(db.session, s["inv"], case, "investigation")
+    decisions.add_decision(db.session, s["inv"], case, kind="recovery", decided_on=date.today(),
+                           amount=Decimal(999), reasoning="HEMLIG-MOTIVERING")
+    db.session.commit()
+    secrets = ["HEMLIG-ARENDEANTECKNING", "HEMLIG-MOTIVERING", "Testperson", "850312", "Oredovisad lön"]
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" in rule.methods and rule.endpoint.split(".")[0] in ("cases", "statistics", "main"):
+                for i in range(1, 9) if rule.arguments else [None]:
+                    urls.append(url_for(rule.endpoint, **{a: i for a in rule.arguments}))
+    urls += ["/cases/?format=csv", "/statistics/?format=csv", "/statistics/?format=csv&table=districts"]
+    for role in ("admin", "auditor", "procurement", "lss", "grants", "investigator"):
+        client = login_as(make.user(role=role, department=s["bromma"]))
+        for url in urls:
+            body = client.get(url).get_data(as_text=True)
+            assert not [x for x in secrets if x in body], (role, url)
