@@ -66,6 +66,12 @@ def load_facts(session: Session, department: Department | None = None,
     return [facts_for(c) for c in session.scalars(stmt.execution_options(yield_per=500))]
 
 
+def reporting_units(session: Session) -> list[str]:
+    """Reporting units that are not departments (e.g. a unit for the homeless), as entered."""
+    stmt = select(Case.reporting_unit).where(Case.reporting_unit.is_not(None)).distinct()
+    return sorted(u for u in session.scalars(stmt) if u)
+
+
 def denominators(session: Session, year: int, department: Department | None) -> dict[str, int]:
     stmt = select(Denominator.kind, Denominator.value).where(Denominator.year == year)
     if department is not None:

@@ -14,7 +14,7 @@ from oversight.permissions import require
 from oversight.statistics import measures as m
 from oversight.statistics.chart import bar_chart
 from oversight.statistics.export import HEADERS, SCALARS, comparison_rows, measure_rows
-from oversight.statistics.service import comparison, measures_for
+from oversight.statistics.service import comparison, measures_for, reporting_units
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics")
 CHARTABLE = [x for x in SCALARS if x.unit in ("count", "sek", "days")]
@@ -35,7 +35,9 @@ def index():
     month = _int_arg("month", None, 1, 12)
     departments = db.session.scalars(select(Department).order_by(Department.name)).all()
     dept = next((d for d in departments if str(d.id) == request.args.get("department")), None)
-    values = measures_for(db.session, year, month, dept)
+    units = reporting_units(db.session)
+    unit = request.args.get("unit") if request.args.get("unit") in units else None
+    values = measures_for(db.session, year, month, dept, unit)
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
         if request.args.get("table") == "districts":
@@ -48,7 +50,7 @@ def index():
     chart = bar_chart([(r.department.name, r.values[chart_key]) for r in districts],
                       m.BY_KEY[chart_key].unit)
     return render_template("statistics/index.html", year=year, month=month, dept=dept,
-                           departments=departments, values=values, measures=m.MEASURES,
+                           departments=departments, units=units, unit=unit, values=values, measures=m.MEASURES,
                            scalars=SCALARS, chartable=CHARTABLE, chart_key=chart_key,
                            chart=chart, districts=districts, by_key=m.BY_KEY, labels=code_labels())
 

@@ -176,3 +176,14 @@ def test_the_readme_example_file_imports(runner, db, make):
     assert (stats["incoming"], stats["opened"], stats["not_opened"], stats["queue_end"]) == (4, 3, 1, 1)
     assert stats["recovery_amount"] == 55750.0 and stats["repaid_amount"] == 19250.0
     assert stats["notifications"] == 3 and stats["police_reports"] == 1 and stats["saved_amount"] == 36000.0
+
+
+def test_statistics_page_filters_by_reporting_unit(runner, db, make, districts, tmp_path, login_as):
+    path = tmp_path / "enheter.csv"
+    path.write_text("reference;department;received_on;unit\nU-1;sdf-farsta;2016-03-01;Enheten för hemlösa\n"
+                    "U-2;sdf-farsta;2016-03-02;\nU-3;sdf-farsta;2016-03-03;\n", encoding="utf-8")
+    assert runner.invoke(args=["cases", "import", str(path)]).exit_code == 0
+    client = login_as(make.user(role="investigator"))
+    page = client.get("/statistics/?year=2016&unit=Enheten+för+hemlösa").get_data(as_text=True)
+    assert "Statistik 2016, Enheten för hemlösa" in page
+    assert '<tr data-key="incoming"><th scope="row">Inkomna uppgifter</th><td class="num">1</td>' in page
