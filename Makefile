@@ -7,7 +7,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations translations-update db demo worker chromium bench clean
+.PHONY: run test lint install translations translations-update db demo worker chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,10 @@ chromium:
 	    exit 1; \
 	  fi; }
 
-test: $(VENV)/.installed-test translations chromium
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test: $(VENV)/.installed-test translations chromium lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test

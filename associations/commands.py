@@ -62,7 +62,7 @@ def import_ledger_command(path, department_code, preset, period, detect, show_pr
                    f"{li.period_end or '?'}.")
     for warning in report.warnings:
         click.echo(f"Obs: {warning}", err=True)
-    for row, payee, raw, problem in report.problems[:show_problems]:
+    for row, payee, _raw, problem in report.problems[:show_problems]:
         click.echo(f"  Rad {row}: {payee}: {problem}", err=True)
     if len(report.problems) > show_problems:
         click.echo(f"  ... och {li.flagged_row_count - show_problems} rader till.", err=True)

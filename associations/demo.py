@@ -19,8 +19,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from associations.detection import cluster_key, latest_judgements, record_judgement, \
-    run_detection
+from associations.detection import cluster_key, latest_judgements, record_judgement, run_detection
 from associations.followup import decide, record_report
 from associations.grants import register_grant, save_profile
 from associations.imports import import_ledger

@@ -22,8 +22,14 @@ from associations.funding import FundingItem, find_overlaps
 from associations.ledger import LedgerRow
 from associations.matching import cluster_ledger, multi_department_clusters
 from associations.models import (
-    FUNDED_STATUSES, VERDICTS, ClusterJudgement, DetectionCluster, DetectionClusterEntry,
-    DetectionRun, Grant, LedgerEntry,
+    FUNDED_STATUSES,
+    VERDICTS,
+    ClusterJudgement,
+    DetectionCluster,
+    DetectionClusterEntry,
+    DetectionRun,
+    Grant,
+    LedgerEntry,
 )
 from oversight.auth.models import Department
 from oversight.names import normalize_org_name

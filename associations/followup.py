@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from associations.grants import GrantError, _amount, rule_value
 from associations.models import (
-    DECISION_ACTIONS, FUNDED_STATUSES, Grant, GrantDecision, GrantReport, LedgerEntry,
+    DECISION_ACTIONS,
+    FUNDED_STATUSES,
+    Grant,
+    GrantDecision,
+    GrantReport,
+    LedgerEntry,
 )
 from oversight.organisations.models import KeyPerson, Organisation
 
@@ -161,11 +166,11 @@ class SharedPerson:
 
     @property
     def grant_associations(self) -> list[PersonLink]:
-        return [l for l in self.links if l.grant_receiving]
+        return [link for link in self.links if link.grant_receiving]
 
     @property
     def other_organisations(self) -> list[PersonLink]:
-        return [l for l in self.links if not l.is_association]
+        return [link for link in self.links if not link.is_association]
 
 
 def grant_receiving_ids(session: Session) -> set[int]:

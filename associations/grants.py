@@ -1,7 +1,8 @@
 """Grants: registration with eligibility warnings, the association profile, rule values.
 
 Rule values (2 years etc.) are data with validity dates in the one store of rule values
-(``oversight.rule_values``, keys ``grants.<code>``); the defaults are registered below. Eligibility is checked when a grant is
+(``oversight.rule_values``, keys ``grants.<code>``); the defaults are registered below.
+Eligibility is checked when a grant is
 registered (the result is stored on the grant) and shown again, up to date, on the association
 page. A check that could not be performed (bankgiro holder) is a warning, never a pass.
 """
@@ -17,12 +18,22 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from associations.models import (
-    FUNDED_STATUSES, GRANT_FORMS, GRANT_STATUSES, AssociationProfile, Grant,
+    FUNDED_STATUSES,
+    GRANT_FORMS,
+    GRANT_STATUSES,
+    AssociationProfile,
+    Grant,
 )
 from oversight.accounts import verify_organisation_accounts
 from oversight.organisations.models import BankAccount, KeyPerson, Organisation
 from oversight.rule_values import (
-    POLICY, RuleDefault, RuleDefinition, RuleValueError, add_value, register, value_on,
+    POLICY,
+    RuleDefault,
+    RuleDefinition,
+    RuleValueError,
+    add_value,
+    register,
+    value_on,
 )
 
 log = logging.getLogger(__name__)

@@ -15,17 +15,24 @@ import os
 import re
 import uuid
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Callable, Iterator
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from associations.ledger import (
-    FIELDS, PRESETS, REQUIRED, LedgerError, LedgerRow, Preset, read_ledger, resolve_columns,
+    FIELDS,
+    PRESETS,
+    REQUIRED,
+    LedgerError,
+    LedgerRow,
+    Preset,
+    read_ledger,
+    resolve_columns,
 )
 from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
 from oversight.auth.models import Department
@@ -232,11 +239,6 @@ def save_mapping(session: Session, department, name: str, columns: dict) -> Ledg
     return mapping
 
 
-def mappings_for(session: Session, department_id: int) -> list[LedgerMapping]:
-    return list(session.scalars(select(LedgerMapping).where(
-        LedgerMapping.department_id == department_id).order_by(LedgerMapping.name)))
-
-
 # --- import ---------------------------------------------------------------------------------
 
 @dataclass
@@ -432,14 +434,6 @@ def _finish(session: Session, li: LedgerImport, stats: _Stats) -> None:
     if li.period_start is None and li.period_end is None and stats.first:
         li.period_start, li.period_end = stats.first, stats.last
     session.flush()
-
-
-def link_entries_to_organisation(session: Session, org: Organisation) -> int:
-    """Rows imported before the organisation was registered: link them by org.nr."""
-    result = session.execute(update(LedgerEntry).where(
-        LedgerEntry.org_nr == org.orgnr, LedgerEntry.organisation_id.is_(None))
-        .values(organisation_id=org.id))
-    return result.rowcount or 0
 
 
 def month_period(text: str | None) -> tuple[date | None, date | None]:

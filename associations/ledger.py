@@ -13,12 +13,13 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 FIELDS = ("department", "payee_name", "org_nr", "bank_account", "amount", "date",
           "account_text", "purpose")

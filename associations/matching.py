@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, process
 

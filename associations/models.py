@@ -10,7 +10,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -106,11 +115,6 @@ class Grant(TimestampMixin, db.Model):
         return self.department.name if self.department_id else (self.funder_name or "")
 
     @property
-    def grantor_key(self) -> str:
-        return f"dept:{self.department_id}" if self.department_id else \
-            f"funder:{(self.funder_name or '').casefold()}"
-
-    @property
     def form_label(self) -> str:
         return GRANT_FORMS.get(self.form, self.form)
 
@@ -186,6 +190,14 @@ class GrantReport(TimestampMixin, db.Model):
 
 
 from associations.ledger_models import (  # noqa: E402,F401  (one import path for all models)
-    CLUSTER_STATUSES, VERDICTS, ClusterJudgement, DetectionCluster, DetectionClusterEntry,
-    DetectionRun, LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,
+    CLUSTER_STATUSES,
+    VERDICTS,
+    ClusterJudgement,
+    DetectionCluster,
+    DetectionClusterEntry,
+    DetectionRun,
+    LedgerEntry,
+    LedgerImport,
+    LedgerMapping,
+    LedgerUpload,
 )

@@ -13,7 +13,12 @@ from associations.followup import SharedPerson, shared_key_persons
 from associations.funding import FundingOverlap, find_overlaps
 from associations.grants import Finding, eligibility, get_profile, grants_for
 from associations.models import (
-    FUNDED_STATUSES, AssociationProfile, ClusterJudgement, DetectionCluster, Grant, LedgerEntry,
+    FUNDED_STATUSES,
+    AssociationProfile,
+    ClusterJudgement,
+    DetectionCluster,
+    Grant,
+    LedgerEntry,
 )
 from oversight.auth.models import Department
 from oversight.organisations.models import Organisation

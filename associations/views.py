@@ -8,19 +8,25 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from associations import forms, grants as grant_services
+from associations import forms
+from associations import grants as grant_services
 from associations.followup import (
-    ACTION_LABELS, allowed_actions, decide, overdue_reports, reclaimed_total, record_report,
+    ACTION_LABELS,
+    allowed_actions,
+    decide,
+    overdue_reports,
+    reclaimed_total,
+    record_report,
     shared_key_persons,
 )
 from associations.grants import GrantError
 from associations.models import Grant, GrantReport
 from associations.overview import association_overview, associations_page, totals_for
-from oversight.views_support import commit_or_flash, flash_form_errors
 from oversight.auth.models import Department
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 from oversight.web import local_path
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
@@ -34,7 +40,7 @@ def departments() -> list[Department]:
 @require("grants.view")
 def index():
     q = request.args.get("q", "").strip()
-    page = db.paginate(associations_page(db.session, q), per_page=25, error_out=False)
+    page = paginate(associations_page(db.session, q))
     return render_template("associations/index.html", page=page, q=q,
                            totals=totals_for(db.session, page.items))
 

@@ -10,22 +10,34 @@ from sqlalchemy import select
 
 from associations import forms, imports
 from associations.detection import (
-    DetectionError, ReportFilters, judgements_for_key, latest_run, record_judgement,
-    report_clusters, run_departments,
+    DetectionError,
+    ReportFilters,
+    judgements_for_key,
+    latest_run,
+    record_judgement,
+    report_clusters,
+    run_departments,
 )
 from associations.hooks import DETECT_JOB, IMPORT_JOB, mask_pnr
 from associations.models import (
-    CLUSTER_STATUSES, VERDICTS, DetectionCluster, DetectionClusterEntry, DetectionRun, Grant,
-    LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,
+    CLUSTER_STATUSES,
+    VERDICTS,
+    DetectionCluster,
+    DetectionClusterEntry,
+    DetectionRun,
+    Grant,
+    LedgerEntry,
+    LedgerImport,
+    LedgerMapping,
+    LedgerUpload,
 )
 from associations.views import bp, departments
-from oversight.views_support import flash_form_errors
 from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.jobs import QUEUED, RUNNING, Job, create_job, dispatch
 from oversight.permissions import require
-
+from oversight.views_support import flash_form_errors, paginate
 
 # --- upload and import ------------------------------------------------------------------------
 
@@ -143,16 +155,16 @@ def _running_import(up: LedgerUpload) -> Job | None:
 def imports_index():
     stmt = select(LedgerImport).order_by(LedgerImport.id.desc())
     return render_template("associations/imports.html",
-                           page=db.paginate(stmt, per_page=25, error_out=False))
+                           page=paginate(stmt))
 
 
 @bp.get("/imports/<int:import_id>")
 @require("grants.view")
 def show_import(import_id: int):
     li = db.get_or_404(LedgerImport, import_id)
-    problems = db.paginate(select(LedgerEntry).where(
+    problems = paginate(select(LedgerEntry).where(
         LedgerEntry.import_id == li.id, LedgerEntry.org_nr_problem.is_not(None))
-        .order_by(LedgerEntry.row_number), per_page=50, error_out=False)
+        .order_by(LedgerEntry.row_number))
     return render_template("associations/import.html", li=li, problems=problems,
                            detect_form=forms.DetectionForm(period_start=li.period_start,
                                                            period_end=li.period_end))

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -193,7 +193,7 @@ def orebro_pairs():
         if result.valid and not result.details.get("sole_trader"):
             names_by_org[result.normalized].add(" ".join(str(row[1]).split()))
     pairs = []
-    for orgnr, names in names_by_org.items():
+    for names in names_by_org.values():
         names = sorted(names)
         pairs += [(a, b, True, "orebro:same-orgnr") for i, a in enumerate(names)
                   for b in names[i + 1:]]
@@ -276,7 +276,7 @@ def build_register(db_url: str, n_orgs: int, seed: int = 11) -> list[dict]:
 
     rng = random.Random(seed)
     app = create_app({"DATABASE_URL": db_url, "TESTING": True})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     payees = []
     with app.app_context():
         db.create_all()
@@ -391,7 +391,11 @@ def child(db_url: str, path: str) -> None:
 
     from oversight.accounts.paymentfile import parse_payment_file
     from oversight.accounts.payments import (
-        create_payment_check, load_payment_context, store_lines, summarize, verify_loaded,
+        create_payment_check,
+        load_payment_context,
+        store_lines,
+        summarize,
+        verify_loaded,
     )
     from oversight.app import create_app
     from oversight.auth.models import Department

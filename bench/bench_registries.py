@@ -94,7 +94,7 @@ def _import_worker(database_url: str, path: str, queue) -> None:
             peak[0] = max(peak[0], _rss_mb())
 
         figures = []
-        for attempt in (1, 2):
+        for _attempt in (1, 2):
             started = time.perf_counter()
             imp = services.import_registry_file(db.session, None, "bolagsverket-bulk", "bulk.zip", path=path,
                                                 progress=sample)

@@ -2,9 +2,8 @@
 writes (the database is set up by ``flask db upgrade``, see the Makefile)."""
 from __future__ import annotations
 
-import os
-
 import importlib
+import os
 
 from flask import Flask
 

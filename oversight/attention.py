@@ -2,9 +2,9 @@
 the user's start page (new warnings, monitoring findings, overdue reports, ...)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from flask import g, has_app_context
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, insert, inspect, select, text
@@ -88,7 +89,7 @@ def _jsonable(value: Any) -> Any:
 def _canonical_time(value: datetime) -> str:
     # SQLite returns naive UTC, PostgreSQL aware in the session zone: hash one canonical form.
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(timespec="microseconds")
 
 

@@ -49,7 +49,7 @@ def add_department(code, name, kind, valid_from, valid_to, successor_code):
             valid_from=valid_from.date() if valid_from else None,
             valid_to=valid_to.date() if valid_to else None, successor_code=successor_code)
     except services.AuthError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"{dept.code}: {dept.name} ({dept.kind_label})")
 
@@ -83,7 +83,7 @@ def create_user(username, name, role, department_code, email, password):
         user = services.create_user(db.session, username=username, name=name, password=password,
                                     role=role, department=department, email=email)
     except services.AuthError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Skapade {user.username} ({user.role_label}, {department.name}).")
 

@@ -20,7 +20,10 @@ from oversight.auth import services as auth
 from oversight.auth.models import Department, User
 from oversight.organisations import services as orgs
 from oversight.organisations.models import (
-    Organisation, OrganisationName, OrganisationNote, OrganisationWarning,
+    Organisation,
+    OrganisationName,
+    OrganisationNote,
+    OrganisationWarning,
 )
 
 DEMO_PASSWORD = "demo-losenord-2026"

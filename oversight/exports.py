@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from flask import Response
 
@@ -38,7 +38,7 @@ def _text(value) -> str:
 def _local_naive(value: datetime) -> datetime:
     """Excel has no time zones: write Stockholm wall-clock time (naive values are UTC)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(STOCKHOLM).replace(tzinfo=None)
 
 

@@ -1,7 +1,7 @@
 """Swedish number and date formats for templates and exports: ``1 234 567 kr``, ISO dates."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ def local_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
@@ -51,7 +51,7 @@ def age_days(value, today: date | None = None) -> int | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(
             STOCKHOLM).date()
     return ((today or date.today()) - value).days
 

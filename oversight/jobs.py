@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import traceback
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from flask import Flask, current_app
 from huey import MemoryHuey, RedisHuey, SqliteHuey

@@ -6,6 +6,7 @@ from oversight.extensions import db
 from oversight.jobs import Job
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, scoped_select
+from oversight.views_support import paginate
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -14,7 +15,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 @require("jobs.run")
 def index():
     stmt = scoped_select(Job, current_user).order_by(Job.id.desc())
-    return render_template("jobs/index.html", page=db.paginate(stmt, per_page=25, error_out=False))
+    return render_template("jobs/index.html", page=paginate(stmt))
 
 
 @bp.get("/<int:job_id>")

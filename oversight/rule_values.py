@@ -34,7 +34,7 @@ LAW, POLICY, DECISION = "law", "policy", "decision"
 SOURCE_KINDS = {LAW: "Lag eller förordning", POLICY: "Kommunens riktlinje",
                 DECISION: "Beslut"}
 
-# Units: code -> (decimals shown, formatter). Plural forms through ngettext.
+# Units a rule may have (format_value shows each; plural forms through ngettext).
 UNITS = ("kr", "kr_per_hour", "days", "weeks", "months", "years", "hours", "hours_per_week",
          "percent", "score", "count", "day_of_month")
 
@@ -214,11 +214,6 @@ def entry_on(session: Session, key: str, on: date) -> RuleValue:
 
 def value_on(session: Session, key: str, on: date) -> Decimal:
     return entry_on(session, key, on).decimal
-
-
-def entries_on(session: Session, keys, on: date) -> dict[str, RuleValue]:
-    """Several rules at once (each must have a value: fail closed)."""
-    return {key: entry_on(session, key, on) for key in keys}
 
 
 # --- writing ----------------------------------------------------------------------------------

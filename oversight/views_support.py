@@ -1,9 +1,9 @@
 """Small helpers every blueprint uses for the shape of a form POST."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from flask import flash
+from flask import current_app, flash
 
 from oversight.extensions import db
 
@@ -28,3 +28,9 @@ def commit_or_flash(action: Callable[[], object], success: str,
     db.session.commit()
     flash(success, "success")
     return True
+
+
+def paginate(stmt):
+    """One page of a list statement: the page number from ``?page=``, ``PAGE_SIZE`` rows (one
+    setting for every list)."""
+    return db.paginate(stmt, per_page=int(current_app.config["PAGE_SIZE"]), error_out=False)

@@ -13,11 +13,27 @@ import time
 
 from oversight import identifiers
 from registries.base import (
-    ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE, CredentialsRejected, RegistryResult, RunAbort,
-    Unavailable, failed, parse_date,
+    ERROR,
+    FOUND,
+    NOT_FOUND,
+    PARTIAL,
+    UNAVAILABLE,
+    CredentialsRejected,
+    RegistryResult,
+    RunAbort,
+    Unavailable,
+    failed,
+    parse_date,
 )
 from registries.bolagsverket_codes import (
-    AVREGISTRERINGSORSAK, FORFARANDE, LAND, NAMNTYP, ORGANISATIONSFORM, PARTS, care_of, code,
+    AVREGISTRERINGSORSAK,
+    FORFARANDE,
+    LAND,
+    NAMNTYP,
+    ORGANISATIONSFORM,
+    PARTS,
+    care_of,
+    code,
 )
 from registries.http import HttpAnswer, HttpClient
 from registries.normalized import Address, Code, CompanyRecord, NameEntry, Proceeding

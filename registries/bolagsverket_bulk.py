@@ -23,9 +23,9 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -35,7 +35,13 @@ from oversight.db import utcnow
 from registries.base import FOUND, NOT_FOUND, UNAVAILABLE, RegistryResult, failed, parse_date
 from registries.bolagsverket import NAME, result_from_answer
 from registries.bolagsverket_codes import (
-    AVREGISTRERINGSORSAK, FORFARANDE, LAND, NAMNTYP, ORGANISATIONSFORM, care_of, code,
+    AVREGISTRERINGSORSAK,
+    FORFARANDE,
+    LAND,
+    NAMNTYP,
+    ORGANISATIONSFORM,
+    care_of,
+    code,
 )
 from registries.models import BolagsverketBulkRow, RegistryImport
 from registries.normalized import Address, Code, CompanyRecord, NameEntry, Proceeding

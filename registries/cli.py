@@ -45,7 +45,7 @@ def lookup(registry, identifier, as_json, name, cached, username):
     try:
         stored = services.lookup(db.session, user, registry, identifier, name=name, use_cache=cached)
     except services.RegistryInputError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     assessment = assess_configured(stored)
     if as_json:
@@ -92,10 +92,10 @@ def import_command(kind, path, data_date, username):
         db.session.rollback()
         for error in exc.errors:
             click.echo(f"rad {error['line']}: {error['error']}" if error.get("line") else error["error"], err=True)
-        raise click.ClickException(f"Filen importerades inte ({len(exc.errors)} fel, inget sparat).")
+        raise click.ClickException(f"Filen importerades inte ({len(exc.errors)} fel, inget sparat).") from exc
     except ValueError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Import {imp.id} ({kind}): {imp.rows_total} rader, {imp.inserted} nya, {imp.updated} ändrade, "
                f"{imp.unchanged} oförändrade, {imp.rejected} avvisade.")

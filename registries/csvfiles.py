@@ -5,11 +5,13 @@ amounts with decimal comma. Pure functions, no I/O."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
-from oversight.tabular import Column, TableError, parse_amount as _parse_amount, parse_bool as \
-    _parse_bool, read_table as _read_table
+from oversight.tabular import Column, TableError
+from oversight.tabular import parse_amount as _parse_amount
+from oversight.tabular import parse_bool as _parse_bool
+from oversight.tabular import read_table as _read_table
 
 
 class ImportRejected(ValueError):

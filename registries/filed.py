@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,13 +23,24 @@ from oversight import identifiers
 from oversight.db import utcnow
 from oversight.tabular import parse_date as _parse_date
 from registries.base import (
-    ERROR, FOUND, NOT_FOUND, UNAVAILABLE, RegistryResult, failed, to_jsonable,
+    ERROR,
+    FOUND,
+    NOT_FOUND,
+    UNAVAILABLE,
+    RegistryResult,
+    failed,
+    to_jsonable,
 )
 from registries.csvfiles import ImportRejected, parse_amount, parse_bool, read_table
 from registries.models import RegistryImport, RegistryRecord
-from registries.normalized import IVO_STATUSES, DebtRecord, PermitRecord, TaxRegistration, records_of
+from registries.normalized import (
+    IVO_STATUSES,
+    DebtRecord,
+    PermitRecord,
+    TaxRegistration,
+    records_of,
+)
 from registries.store import sha256_hex
-
 
 # --- building records from a row (file line or form) ----------------------------------------
 

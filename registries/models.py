@@ -11,16 +11,25 @@
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
-    JSON, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oversight.db import utcnow
-from oversight.formatting import STOCKHOLM
 from oversight.extensions import db
+from oversight.formatting import STOCKHOLM
 from registries.base import CONCLUSIVE, REGISTRY_LABELS, STATUS_LABELS
 from registries.normalized import records_of
 
@@ -179,7 +188,7 @@ class RegistryLookup(db.Model):
         """What the answer's age is measured from: the document's date, else retrieval."""
         if self.document_date:
             return self.document_date
-        at = self.retrieved_at if self.retrieved_at.tzinfo else self.retrieved_at.replace(tzinfo=timezone.utc)
+        at = self.retrieved_at if self.retrieved_at.tzinfo else self.retrieved_at.replace(tzinfo=UTC)
         return at.astimezone(STOCKHOLM).date()
 
     def is_stale(self, max_age_days: int | None, today: date | None = None) -> bool:

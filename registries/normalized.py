@@ -78,10 +78,6 @@ class CompanyRecord:
     def deregistered(self) -> bool:
         return self.deregistration_date is not None
 
-    @property
-    def earlier_names(self) -> tuple[NameEntry, ...]:
-        return tuple(n for n in self.names if not n.current)
-
 
 # --- Sanctions and debarment ----------------------------------------------------------------
 

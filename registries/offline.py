@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_fixture(name: str) -> dict:
     """``bolagsverket`` -> {digits: {"organisationer": [...]}}; ``sanctions`` -> {digits: yente
     per-query answer}. Cached and shared: treat as read-only."""

@@ -25,8 +25,16 @@ from sqlalchemy.orm import Session
 from oversight import identifiers
 from oversight.names import compare_names
 from registries.base import (
-    ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE, CredentialsRejected, RegistryResult, Unavailable,
-    failed, parse_date,
+    ERROR,
+    FOUND,
+    NOT_FOUND,
+    PARTIAL,
+    UNAVAILABLE,
+    CredentialsRejected,
+    RegistryResult,
+    Unavailable,
+    failed,
+    parse_date,
 )
 from registries.http import HttpClient
 from registries.models import RegistryRecord
@@ -237,10 +245,6 @@ class SanctionsAdapter:
         for (index, orgnr, name), result in zip(checked, primary):
             results[index] = self._merge(result, self.local.match(orgnr, name))
         return [results[i] for i in range(len(queries))]
-
-    def lookup_person(self, identifier: str, name: str, birth_date=None) -> RegistryResult:
-        """A representative (board member, VD, ...) screened by name and birth date."""
-        return self.lookup_people([(identifier, name, birth_date)])[0]
 
     def lookup_people(self, people: list[tuple[str, str, object]]) -> list[RegistryResult]:
         """Many representatives, ``(identifier, name, birth date or None)`` each, in order:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, timedelta
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -27,7 +27,13 @@ from oversight.db import utcnow
 from oversight.organisations.models import Organisation
 from registries.adapters import build_adapter, per_registry
 from registries.base import (
-    CONCLUSIVE, REGISTRIES, UNAVAILABLE, RegistryResult, RunAbort, failed, parse_date,
+    CONCLUSIVE,
+    REGISTRIES,
+    UNAVAILABLE,
+    RegistryResult,
+    RunAbort,
+    failed,
+    parse_date,
 )
 from registries.models import RegistryLookup, StoredLookup
 from registries.store import organisations_by_orgnr, store_results
@@ -126,7 +132,8 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
             state["abort"] = state["abort"] or str(exc)
             return
         except Exception as exc:  # a bug must stop the run, never read as "checked"
-            log.exception("registry lookup failed")
+            if state["abort"] is None:  # the cause, with its traceback; later ones are noise
+                log.exception("registry lookup failed")
             state["abort"] = state["abort"] or f"oväntat fel ({type(exc).__name__})"
             return
         # Failures in a row count calls: a batched call (yente, 100 queries) is one call. An
@@ -148,16 +155,21 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         for unit in units:
             if state["abort"]:
                 break
-            collect(lambda: run(unit))
+            collect(lambda unit=unit: run(unit))
     else:
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             futures = [pool.submit(run, unit) for unit in units]
             for future in as_completed(futures):
+                if future.cancelled():  # not asked: reported once below, not per thread
+                    continue
                 collect(future.result)
                 if state["abort"]:
                     for other in futures:
                         other.cancel()
     name = getattr(adapter, "name", "register")
+    if state["abort"]:
+        log.warning("%s: körningen avbröts (%s); %d av %d frågor besvarades", name,
+                    state["abort"], len(results), len(queries))
     out = []
     for orgnr, _ in queries:
         result = results.get(orgnr)
@@ -214,20 +226,7 @@ class _People:
 
     def lookup_many(self, unit: list[tuple[str, str | None]]) -> list[RegistryResult]:
         people = [(identifier, *self.details[identifier]) for identifier, _ in unit]
-        many = getattr(self.adapter, "lookup_people", None)
-        if many is not None:
-            return many(people)
-        out = []
-        for identifier, name, born in people:  # an adapter with the one-person method only
-            try:
-                out.append(self.adapter.lookup_person(identifier, name, born))
-            except RunAbort:
-                raise
-            except Exception as exc:  # noqa: BLE001 - this person could not be checked
-                log.exception("person lookup failed")
-                out.append(failed(self.name, identifier, UNAVAILABLE, "körning avbruten",
-                                  f"Personen kunde inte kontrolleras ({type(exc).__name__})."))
-        return out
+        return self.adapter.lookup_people(people)
 
 
 def batch_person_lookup(session: Session, user, people: list[tuple[str, date | None]], *,
@@ -381,7 +380,8 @@ def _configuration(session: Session, registry: str, config) -> tuple[str, str]:
             RegistryImport.id.desc()).limit(1))
         return "offline", (f"bulkfil importerad {latest.data_date} ({latest.rows_total} rader)" if latest
                            else "ingen bulkfil importerad: endast exempeldata")
-    n = session.scalar(select(func.count()).select_from(RegistryRecord).where(RegistryRecord.registry == "sanctions-list"))
+    n = session.scalar(select(func.count()).select_from(RegistryRecord)
+                       .where(RegistryRecord.registry == "sanctions-list"))
     if http:
         return "http", f"yente {config['YENTE_URL']} ({config['YENTE_DATASET']}), lokal lista {n} poster"
     return "offline", f"endast exempeldata, lokal lista {n} poster"

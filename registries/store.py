@@ -7,7 +7,7 @@ answers included): build a :class:`registries.base.RegistryResult` and call
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

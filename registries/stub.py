@@ -33,7 +33,7 @@ import secrets
 import threading
 import time
 from collections import Counter, deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
@@ -114,7 +114,8 @@ class StubRegistry:
         form = request.form
         client_id = form.get("client_id") or (request.authorization.username if request.authorization else None)
         secret = form.get("client_secret") or (request.authorization.password if request.authorization else None)
-        if form.get("grant_type") != "client_credentials" or (client_id, secret) != (self.client_id, self.client_secret):
+        if (form.get("grant_type") != "client_credentials"
+                or (client_id, secret) != (self.client_id, self.client_secret)):
             return _json({"error": "invalid_client", "error_description": "Client authentication failed"}, 401)
         token = "stub-" + secrets.token_hex(16)
         self.tokens.add(token)
@@ -226,7 +227,7 @@ def _problem(status: int, title: str, detail: str, instance: str, kind: str = "a
              request: Request | None = None) -> Response:
     return Response(json.dumps({
         "type": kind, "instance": instance, "status": status, "title": title, "detail": detail,
-        "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "requestId": request.headers.get("X-Request-Id") if request else None}, ensure_ascii=False),
         status=status, content_type="application/problem+json")
 

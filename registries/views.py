@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,6 +24,7 @@ from oversight.extensions import db
 from oversight.jobs import create_job, dispatch
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.views_support import paginate
 from registries import forms, services
 from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
@@ -40,7 +49,7 @@ def index():
         else:
             db.session.commit()
             return redirect(url_for(".evidence", lookup_id=stored.id))
-    recent = db.paginate(select(RegistryLookup).order_by(RegistryLookup.id.desc()), per_page=25, error_out=False)
+    recent = paginate(select(RegistryLookup).order_by(RegistryLookup.id.desc()))
     return render_template("registries/index.html", form=form, recent=recent,
                            status=services.registry_status(db.session), labels=REGISTRY_LABELS)
 

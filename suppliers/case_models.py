@@ -5,17 +5,31 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, \
-    event, inspect
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from oversight.db import TimestampMixin, utcnow
 from oversight.extensions import db
 from suppliers.models import (
-    DECISION_OUTCOMES, DOCUMENT_KINDS, HEARING_STATUSES, PUBLISHABLE_OUTCOMES, ImmutableError,
-    Supplier, SupplierCheck,
+    DECISION_OUTCOMES,
+    DOCUMENT_KINDS,
+    HEARING_STATUSES,
+    PUBLISHABLE_OUTCOMES,
+    ImmutableError,
+    Supplier,
+    SupplierCheck,
 )
-
 
 # --- hearings and decisions ------------------------------------------------------------------
 

@@ -5,22 +5,30 @@ stores the check with a copy of every piece of evidence. Flushes, never commits 
 through the job's progress callback, which the job runner owns)."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from oversight.organisations.models import Organisation
+from oversight.rule_values import RuleValueMissing
 from suppliers import evidence as ev
 from suppliers import registry_adapter, rules, sources
 from suppliers.evidence_store import row_values
-from suppliers.models import CheckEvidence, CheckGround, Contract, Procurement, Supplier, \
-    SupplierCheck
+from suppliers.models import (
+    CheckEvidence,
+    CheckGround,
+    Contract,
+    Procurement,
+    Supplier,
+    SupplierCheck,
+)
 from suppliers.registry_adapter import LookupRequest
 from suppliers.rule_values import values_on
+from suppliers.services import SupplierError
 
 Progress = Callable[[int, int | None, str | None], None]
 
@@ -94,7 +102,10 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
     Registry questions are asked in chunks of ``SUPPLIERS_BATCH_CHUNK`` suppliers (each chunk
     concurrently, see ``registry_adapter``), so a progress bar moves while a long batch runs."""
     on_date = on_date or date.today()
-    values = values_on(session, on_date)
+    try:
+        values = values_on(session, on_date)
+    except RuleValueMissing as exc:  # fail closed: no check without its rules
+        raise SupplierError(str(exc)) from exc
     total = len(targets)
     checks: list[SupplierCheck] = []
     if progress:

@@ -13,10 +13,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from oversight.cli import acting_user
 from oversight.audit import set_actor
 from oversight.auth.models import Department, User
+from oversight.cli import acting_user
 from oversight.extensions import db
+from oversight.rule_values import RuleValueMissing
 from suppliers import checks, monitoring, rule_values, rules, services
 from suppliers.models import Procurement
 
@@ -104,9 +105,13 @@ def check_command(orgnr, as_json, name, regime, permit_activity, department_code
     try:
         supplier = services.ensure_supplier(db.session, actor, orgnr=orgnr, name=name)
     except services.SupplierError as exc:
-        raise click.ClickException(str(exc))
-    check = checks.check_supplier(db.session, actor, supplier, regime=regime,
-                                  permit_activity=permit_activity, trigger="cli")
+        raise click.ClickException(str(exc)) from exc
+    try:
+        check = checks.check_supplier(db.session, actor, supplier, regime=regime,
+                                      permit_activity=permit_activity, trigger="cli")
+    except services.SupplierError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     if as_json:
         click.echo(json.dumps(_check_dict(check), ensure_ascii=False, indent=2))
@@ -168,5 +173,9 @@ def monitor_command():
 def rules_command(on):
     """Visa regelvärden (tidsgränser, beloppsgränser, hur gamla svar får vara)."""
     day = on.date() if on else date.today()
-    for line in rule_values.descriptions(db.session, rule_values.values_on(db.session, day), day):
+    try:
+        values = rule_values.values_on(db.session, day)
+    except RuleValueMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in rule_values.descriptions(db.session, values, day):
         click.echo(line)

@@ -23,7 +23,12 @@ from oversight.auth.models import User
 from oversight.organisations import services as orgs
 from suppliers import checks, monitoring, services
 from suppliers.models import (
-    Complaint, Contract, CriminalRecordExtract, MonitorRun, Procurement, SupplierCheck,
+    Complaint,
+    Contract,
+    CriminalRecordExtract,
+    MonitorRun,
+    Procurement,
+    SupplierCheck,
 )
 
 OMSORG, TRYGG, STAD, BYGG = "556901-2346", "556874-3214", "559012-8764", "556712-0984"

@@ -15,7 +15,7 @@ kontrolleras".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from registries.base import CONCLUSIVE, ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE
@@ -228,7 +228,7 @@ class RecordExtract:
 
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -335,9 +335,6 @@ class EvidenceBundle:
             if item.source == source and item.subject == subject:
                 return item
         return None
-
-    def for_source(self, source: str) -> list[Evidence]:
-        return [e for e in self.items if e.source == source]
 
     def mark_stale(self, on_date: date, max_age: dict[str, int | None]) -> EvidenceBundle:
         return EvidenceBundle([e.with_stale(on_date, max_age.get(e.source)) for e in self.items])

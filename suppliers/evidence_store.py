@@ -52,8 +52,7 @@ def from_json(data: Any, tp: Any = None) -> Any:
 
 def _strip_optional(tp):
     args = [a for a in typing.get_args(tp) if a is not type(None)]
-    return args[0] if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"),
-                                                "UnionType")) and len(args) == 1 else tp
+    return args[0] if typing.get_origin(tp) in (typing.Union, __import__("types").UnionType) and len(args) == 1 else tp
 
 
 def _item_type(tp):

@@ -4,7 +4,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,8 +17,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from suppliers import evidence as ev
 from suppliers import rules
 from suppliers.models import (
-    COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, CONTRACT_STATUSES, DECISION_OUTCOMES,
-    DOCUMENT_KINDS, PROCEDURES, PROCUREMENT_STATUSES,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_SEVERITIES,
+    CONTRACT_STATUSES,
+    DECISION_OUTCOMES,
+    DOCUMENT_KINDS,
+    PROCEDURES,
+    PROCUREMENT_STATUSES,
 )
 
 REQUIRED = "Fältet måste fyllas i."

@@ -18,11 +18,16 @@ from oversight.uploads import UploadError, check_document, safe_filename
 from suppliers import letters, rules
 from suppliers.evidence_store import digest
 from suppliers.models import (
-    DECISION_OUTCOMES, DOCUMENT_KINDS, PUBLISHABLE_OUTCOMES, Decision, Hearing,
-    HearingDocument, Supplier, SupplierCheck,
+    DECISION_OUTCOMES,
+    DOCUMENT_KINDS,
+    PUBLISHABLE_OUTCOMES,
+    Decision,
+    Hearing,
+    HearingDocument,
+    Supplier,
+    SupplierCheck,
 )
 from suppliers.services import SupplierError
-
 
 
 def _own(user, row, what: str) -> None:

@@ -22,7 +22,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -344,10 +353,6 @@ class CheckEvidence(db.Model):
     def key(self) -> str:
         return f"{self.source}:{self.subject}"
 
-    def as_evidence(self):
-        from suppliers.evidence_store import evidence_from_row
-        return evidence_from_row(self)
-
 
 # --- criminal-record extracts ------------------------------------------------------------------
 
@@ -459,6 +464,11 @@ class Complaint(TimestampMixin, db.Model):
 
 # Hearings, decisions and monitoring live in case_models.py (same tables, same metadata).
 from suppliers.case_models import (  # noqa: E402,F401
-    Decision, Hearing, HearingDocument, MonitoringFinding, MonitorRun, guard_immutable,
+    Decision,
+    Hearing,
+    HearingDocument,
+    MonitoringFinding,
+    MonitorRun,
+    guard_immutable,
     install_guards,
 )

@@ -12,9 +12,9 @@ rules cannot mistake a failed lookup for a clean answer.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Iterable
+from datetime import UTC, date, datetime
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -115,7 +115,7 @@ def translate(result, request: LookupRequest, *, ref: str | None = None,
 def failure(request: LookupRequest, status: str, message: str) -> ev.Evidence:
     return ev.Evidence(source=request.registry, subject=request.subject,
                        subject_label=request.subject_label, status=status, message=message,
-                       retrieved_at=datetime.now(timezone.utc),
+                       retrieved_at=datetime.now(UTC),
                        query=f"{request.schema} {request.identifier}")
 
 

@@ -15,13 +15,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from registries.assess import max_age_key
-
 from oversight import rule_defaults  # noqa: F401  (the shared answer ages)
 from oversight.rule_values import (
-    LAW, POLICY, RuleDefault, RuleDefinition, RuleValueMissing, definition, describe, entry_on,
-    label_for, register,
+    LAW,
+    POLICY,
+    RuleDefault,
+    RuleDefinition,
+    RuleValueMissing,
+    definition,
+    describe,
+    entry_on,
+    label_for,
+    register,
 )
+from registries.assess import max_age_key
 
 LOU_START = date(2017, 1, 1)  # LOU (2016:1145) in force
 

@@ -19,9 +19,10 @@ Time limits and thresholds are rule values read from ``context.values`` (see
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from suppliers import evidence as ev
 from suppliers import rule_values as rv

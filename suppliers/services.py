@@ -4,7 +4,7 @@ never commit; a bad input raises :class:`SupplierError` with a Swedish message a
 nothing."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import case, func, or_, select
@@ -17,9 +17,19 @@ from oversight.organisations import services as orgs
 from oversight.organisations.models import KeyPerson, Organisation, OrganisationWarning
 from suppliers import evidence as ev
 from suppliers.models import (
-    COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, CONTRACT_STATUSES, PROCEDURES,
-    PROCUREMENT_STATUSES, Complaint, Contract, Conviction, CriminalRecordExtract, Procurement,
-    Supplier, SupplierCheck, Tender,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_SEVERITIES,
+    CONTRACT_STATUSES,
+    PROCEDURES,
+    PROCUREMENT_STATUSES,
+    Complaint,
+    Contract,
+    Conviction,
+    CriminalRecordExtract,
+    Procurement,
+    Supplier,
+    SupplierCheck,
+    Tender,
 )
 
 
@@ -58,13 +68,6 @@ def supplier_for(session: Session, user, org: Organisation) -> Supplier:
         session.add(supplier)
         session.flush()
     return supplier
-
-
-def get_supplier_by_orgnr(session: Session, orgnr: str) -> Supplier | None:
-    org = orgs.get_by_orgnr(session, orgnr)
-    if org is None:
-        return None
-    return session.scalar(select(Supplier).where(Supplier.organisation_id == org.id))
 
 
 RISK_LABELS = {
@@ -400,8 +403,4 @@ def record_extract(session: Session, user, supplier: Supplier, *, key_person_id:
     session.add(extract)
     session.flush()
     return extract
-
-
-def monitoring_feed_since(days: int = 30) -> date:
-    return date.today() - timedelta(days=days)
 

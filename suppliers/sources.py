@@ -3,7 +3,7 @@ decisions, and criminal-record extracts the department entered. Database reads o
 answers are always conclusive (``found`` / ``not_found``), except a missing extract."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -11,13 +11,17 @@ from sqlalchemy.orm import Session, selectinload
 from oversight.organisations.models import OrganisationWarning
 from suppliers import evidence as ev
 from suppliers.models import (
-    PUBLISHABLE_OUTCOMES, Complaint, CriminalRecordExtract, Decision, Supplier,
+    PUBLISHABLE_OUTCOMES,
+    Complaint,
+    CriminalRecordExtract,
+    Decision,
+    Supplier,
 )
 from suppliers.rules import REPRESENTATIVE_ROLES, Person
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def representatives(org, on_date: date) -> list[tuple[Person, object]]:

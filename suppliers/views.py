@@ -14,10 +14,20 @@ from oversight.extensions import db
 from oversight.jobs import Job, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import get_scoped, get_scoped_or_404, scoped_select
+from oversight.views_support import paginate
 from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
-    Complaint, Contract, CriminalRecordExtract, Decision, Hearing, MonitoringFinding,
-    MonitorRun, Procurement, Supplier, SupplierCheck, Tender,
+    Complaint,
+    Contract,
+    CriminalRecordExtract,
+    Decision,
+    Hearing,
+    MonitoringFinding,
+    MonitorRun,
+    Procurement,
+    Supplier,
+    SupplierCheck,
+    Tender,
 )
 from suppliers.services import RISK_BADGES, RISK_LABELS, SupplierError
 
@@ -81,7 +91,7 @@ def index():
         return export_response(args["format"], "leverantorer",
                                ["organisationsnummer", "namn", "riskstatus", "aktiva varningar",
                                 "senast kontrollerad", "senaste kontroll", "aktiva avtal"], rows)
-    page = db.paginate(stmt, per_page=25, error_out=False)
+    page = paginate(stmt)
     return render_template("suppliers/index.html", page=page,
                            extras=services.listing_extras(db.session, current_user, page.items),
                            risk_of=services.risk_of, risk_labels=RISK_LABELS,
@@ -136,8 +146,14 @@ def check_now(supplier_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for(".show", supplier_id=supplier.id))
-    check = checks.check_supplier(db.session, current_user, supplier, regime=form.regime.data,
-                                  permit_activity=form.permit_activity.data or None)
+    try:
+        check = checks.check_supplier(db.session, current_user, supplier,
+                                      regime=form.regime.data,
+                                      permit_activity=form.permit_activity.data or None)
+    except SupplierError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".show", supplier_id=supplier.id))
     db.session.commit()
     flash(f"Kontrollen är klar: {check.overall_label}.", "success")
     return redirect(url_for(".check", check_id=check.id))
@@ -216,7 +232,7 @@ def assess_complaint(complaint_id: int):
 @require("supplier.view")
 def procurements():
     stmt = select(Procurement).order_by(Procurement.created_at.desc())
-    page = db.paginate(stmt, per_page=25, error_out=False)
+    page = paginate(stmt)
     return render_template("suppliers/procurements.html", page=page)
 
 

@@ -8,7 +8,7 @@ Seeds today's values (the defaults registered in code at the time of writing; la
 are added by ``flask demo load`` / ``seed_defaults``, which insert what is missing) and moves
 the grant rule values of ``grant_rule_value`` into the store as ``grants.<code>``.
 """
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import sqlalchemy as sa
 from alembic import op
@@ -125,7 +125,7 @@ def upgrade():
     )
     with op.batch_alter_table('rule_value', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rule_value_key'), ['key'], unique=False)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = [dict(key=k, value=v, unit=u, valid_from=f, valid_to=t, source_kind=kind, source=s,
                  created_at=now) for k, v, u, f, t, kind, s in DEFAULTS]
     rows = _with_grant_rows(rows, now)

@@ -21,8 +21,12 @@ from __future__ import annotations
 from oversight.accounts.paymentfile import Payment
 from oversight.accounts.payments import PaymentResult, verify_payments
 from oversight.accounts.services import (
-    AccountsError, bankgiro_registered_to, record_verification, verify_account,
-    verify_and_record_organisation, verify_organisation_accounts,
+    AccountsError,
+    bankgiro_registered_to,
+    record_verification,
+    verify_account,
+    verify_and_record_organisation,
+    verify_organisation_accounts,
 )
 from oversight.accounts.verification import CMTC, MTCH, NMTC, NOAP, AccountVerification
 

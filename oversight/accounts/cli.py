@@ -9,13 +9,17 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from oversight.cli import acting_user
 from oversight.accounts import services
 from oversight.accounts.paymentfile import account_kind, parse_payment_file
-from oversight.accounts.payments import create_payment_check, run_payment_check, summarize, \
-    verify_payments
+from oversight.accounts.payments import (
+    create_payment_check,
+    run_payment_check,
+    summarize,
+    verify_payments,
+)
 from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import STATUS_LABELS, STATUSES
+from oversight.cli import acting_user
 from oversight.extensions import db
 from oversight.organisations.services import get_by_orgnr
 

@@ -6,12 +6,27 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from oversight.accounts.verification import (
-    FINDING_LABELS, KIND_LABELS, STATUS_BADGES, STATUS_LABELS, Finding, mask_holder_id,
+    KIND_LABELS,
+    STATUS_BADGES,
+    STATUS_LABELS,
+    Finding,
+    mask_holder_id,
 )
 from oversight.db import utcnow
 from oversight.extensions import db
@@ -175,10 +190,6 @@ class _ResultMixin:
     @property
     def alerts(self) -> list[Finding]:
         return [f for f in self.finding_list if f.severity != "info"]
-
-    @staticmethod
-    def finding_label(code: str) -> str:
-        return FINDING_LABELS.get(code, code)
 
 
 class AccountVerificationRecord(_ResultMixin, db.Model):

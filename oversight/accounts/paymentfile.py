@@ -25,8 +25,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from oversight.accounts import xmlsafe
-from oversight.accounts.textfile import FileError, FileFormatError, parse_amount, parse_date, \
-    read_rows
+from oversight.accounts.textfile import (
+    FileError,
+    FileFormatError,
+    parse_amount,
+    parse_date,
+    read_rows,
+)
 
 PAIN001_NAMESPACES = {
     "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03": "pain.001.001.03",

@@ -8,10 +8,10 @@ then runs the pure core per payment: no per-payment queries.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Sequence
 
 from flask import current_app, url_for
 from sqlalchemy import insert, select
@@ -19,13 +19,30 @@ from sqlalchemy.orm import Session
 
 from oversight import identifiers
 from oversight.accounts.models import PaymentCheck, PaymentCheckLine
-from oversight.accounts.paymentfile import FORMATS, Payment, PaymentFile, detect_format, \
-    parse_payment_file, sha256
+from oversight.accounts.paymentfile import (
+    FORMATS,
+    Payment,
+    PaymentFile,
+    detect_format,
+    parse_payment_file,
+    sha256,
+)
 from oversight.accounts.services import AccountsError, _chunks, load_context
 from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import (
-    INVALID_PAYEE_ID, SHARED_IN_FILE, STATUSES, UNKNOWN_PAYEE, AccountVerification, Claim,
-    Context, Finding, Settings, account_key, mask_holder_id, validate_account, verify,
+    INVALID_PAYEE_ID,
+    SHARED_IN_FILE,
+    STATUSES,
+    UNKNOWN_PAYEE,
+    AccountVerification,
+    Claim,
+    Context,
+    Finding,
+    Settings,
+    account_key,
+    mask_holder_id,
+    validate_account,
+    verify,
 )
 from oversight.db import utcnow
 from oversight.jobs import job_handler

@@ -6,30 +6,45 @@ the decisions themselves are made by the pure core in verification.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight import identifiers
-from oversight.accounts.holderfile import HolderError, HolderFields, check_fields, \
-    parse_holder_file
+from oversight.accounts.holderfile import HolderError, HolderFields, check_fields, parse_holder_file
 from oversight.accounts.models import (
-    ALLOWANCE_CATEGORIES, HOLDER_SOURCES, AccountDocument, AccountHolderEvidence,
-    AccountVerificationRecord, SharedAccountAllowance,
+    ALLOWANCE_CATEGORIES,
+    HOLDER_SOURCES,
+    AccountDocument,
+    AccountHolderEvidence,
+    AccountVerificationRecord,
+    SharedAccountAllowance,
 )
 from oversight.accounts.paymentfile import sha256
 from oversight.accounts.verification import (
-    ACCOUNT_KINDS, MTCH, NMTC, NOAP, AccountVerification, Allowance, Claim, Context,
-    HolderAnswer, RegisterAccount, Settings, account_key, mask_holder_id, validate_account,
+    ACCOUNT_KINDS,
+    MTCH,
+    NMTC,
+    NOAP,
+    AccountVerification,
+    Allowance,
+    Claim,
+    Context,
+    HolderAnswer,
+    RegisterAccount,
+    Settings,
+    account_key,
+    mask_holder_id,
+    validate_account,
     verify,
 )
 from oversight.audit import record_view
 from oversight.db import utcnow
 from oversight.organisations.models import BankAccount, Organisation
 from oversight.rule_values import value_on
-from oversight.uploads import UploadError, check_document, safe_filename, sniff_document
+from oversight.uploads import UploadError, check_document, safe_filename
 
 CHUNK = 900  # bound parameters per IN (...) query: safe on SQLite and PostgreSQL
 
@@ -68,7 +83,7 @@ def _as_date(value) -> date | None:
         return None
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         from oversight.formatting import STOCKHOLM
 
         return value.astimezone(STOCKHOLM).date()
@@ -76,11 +91,6 @@ def _as_date(value) -> date | None:
 
 
 # --- documents -------------------------------------------------------------------------------
-
-def document_type(data: bytes) -> str | None:
-    """The content type from the file's first bytes (the browser's claim is not trusted)."""
-    return sniff_document(data)
-
 
 def store_document(session: Session, user, filename: str, data: bytes) -> AccountDocument:
     max_mb = float(current_app.config.get("ACCOUNT_DOCUMENT_MAX_MB", 10)) \

@@ -203,7 +203,7 @@ class Finding:
         return {"code": self.code, "severity": self.severity, "text": self.text}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Finding":
+    def from_json(cls, data: dict) -> Finding:
         return cls(data["code"], data["severity"], data["text"])
 
 

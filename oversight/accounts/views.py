@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from oversight import identifiers
-from oversight.views_support import commit_or_flash, flash_form_errors
 from oversight.accounts import forms, services
 from oversight.accounts.models import AccountHolderEvidence, SharedAccountAllowance
 from oversight.accounts.services import AccountsError
@@ -22,6 +21,7 @@ from oversight.organisations import services as org_services
 from oversight.organisations.forms import WarningForm
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -112,7 +112,7 @@ def holders():
         return export_response(request.args["format"], "kontohavare",
                                ["kontotyp", "kontonummer", "kontohavare", "organisationsnummer",
                                 "status", "källa", "datum", "registrering", "referens"], rows)
-    page = db.paginate(stmt, per_page=25, error_out=False)
+    page = paginate(stmt)
     return render_template("accounts/holders.html", page=page, q=q)
 
 

@@ -17,6 +17,7 @@ from oversight.jobs import DONE, create_job, dispatch
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, restrict_to_department, scoped_select
+from oversight.views_support import paginate
 
 
 @bp.route("/payments", methods=["GET", "POST"])
@@ -70,7 +71,7 @@ def payment_check(check_id: int):
         lines = list(db.session.scalars(stmt))
         page = None
     else:
-        page = db.paginate(stmt, per_page=50, error_out=False)
+        page = paginate(stmt)
         lines = page.items
     return render_template("accounts/payment_check.html", check=check, page=page, lines=lines,
                            org_names=_org_names(lines), status=status, code=code,

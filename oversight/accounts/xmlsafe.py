@@ -8,8 +8,8 @@ instructions other than the XML declaration are ignored.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from xml.parsers import expat
 
 from oversight.accounts.textfile import FileError, FileFormatError
@@ -23,10 +23,10 @@ class Node:
     ns: str
     line: int
     attrib: dict[str, str] = field(default_factory=dict)
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     text: str = ""
 
-    def find(self, path: str) -> "Node | None":
+    def find(self, path: str) -> Node | None:
         """First descendant along a '/'-separated path of local names."""
         node: Node | None = self
         for part in path.split("/"):
@@ -35,7 +35,7 @@ class Node:
                 return None
         return node
 
-    def findall(self, tag: str) -> list["Node"]:
+    def findall(self, tag: str) -> list[Node]:
         return [c for c in self.children if c.tag == tag]
 
     def findtext(self, path: str) -> str | None:

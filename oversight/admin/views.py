@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,6 +13,7 @@ from oversight.auth.models import Department, User
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.permissions import require
+from oversight.views_support import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -98,7 +99,7 @@ def _audit_query(args, user):
             continue
         if key == "to":
             day += timedelta(days=1)
-        bound = datetime.combine(day, time(), tzinfo=timezone.utc)
+        bound = datetime.combine(day, time(), tzinfo=UTC)
         stmt = stmt.where(AuditEntry.at >= bound if op == "ge" else AuditEntry.at < bound)
     return stmt.order_by(AuditEntry.id.desc())
 
@@ -113,7 +114,7 @@ def audit():
         return export_response(request.args["format"], "granskningslogg",
                                ["id", "tid", "användare", "händelse", "typ", "objekt-id",
                                 "sammanfattning", "före", "efter", "hash"], rows)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = paginate(stmt)
     entity_types = db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type))
     return render_template("admin/audit.html", page=page, entity_types=list(entity_types),
                            args=request.args)

@@ -2,8 +2,8 @@
 cases, registry evidence) register a section renderer that returns HTML for one organisation."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session

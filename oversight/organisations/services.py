@@ -15,8 +15,15 @@ from oversight.audit import record_view
 from oversight.db import utcnow
 from oversight.names import normalize_org_name
 from oversight.organisations.models import (
-    ACCOUNT_KINDS, KEY_PERSON_ROLES, WARNING_CATEGORIES, BankAccount, KeyPerson, Organisation,
-    OrganisationName, OrganisationNote, OrganisationWarning,
+    ACCOUNT_KINDS,
+    KEY_PERSON_ROLES,
+    WARNING_CATEGORIES,
+    BankAccount,
+    KeyPerson,
+    Organisation,
+    OrganisationName,
+    OrganisationNote,
+    OrganisationWarning,
 )
 from oversight.scoping import scoped_select
 

@@ -8,11 +8,15 @@ from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.organisations import forms, sections, services
 from oversight.organisations.models import (
-    BankAccount, KeyPerson, Organisation, OrganisationNote, OrganisationWarning,
+    BankAccount,
+    KeyPerson,
+    Organisation,
+    OrganisationNote,
+    OrganisationWarning,
 )
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404
-from oversight.views_support import commit_or_flash, flash_form_errors
+from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -44,7 +48,7 @@ def index():
         return export_response(request.args["format"], "organisationer",
                                ["organisationsnummer", "namn", "organisationsform",
                                 "aktiva varningar", "registrerad i plattformen"], rows)
-    page = db.paginate(stmt, per_page=25, error_out=False)
+    page = paginate(stmt)
     return render_template("organisations/index.html", q=q, hits=None, page=page)
 
 

@@ -97,7 +97,8 @@ def test_demo_story_pages_are_accessible(page, live_server, db, sign_in, assert_
 
     from associations.demo import load
     from associations.models import DetectionCluster, Grant
-    from oversight.demo import DEMO_PASSWORD, load as load_core
+    from oversight.demo import DEMO_PASSWORD
+    from oversight.demo import load as load_core
     from oversight.organisations.models import Organisation
 
     load_core(db.session)

@@ -73,7 +73,8 @@ def test_register_list_and_admin_pages_are_accessible(page, live_server, make, d
         make.organisation(name=f"Bolag {i} AB")
     db.session.commit()
     sign_in("admin")
-    for path in ("/organisations/", "/organisations/new", "/admin/users", "/admin/audit", "/jobs/", "/admin/departments",
+    for path in ("/organisations/", "/organisations/new", "/admin/users", "/admin/audit", "/jobs/",
+                 "/admin/departments", "/admin/rules", "/admin/rules/new",
                  "/password"):
         page.goto(live_server + path)
         assert_accessible()

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from oversight.organisations import services as orgs
-from suppliers import evidence as ev, services
+from suppliers import evidence as ev
+from suppliers import services
 from suppliers.testing import FakeRegistries
 
 

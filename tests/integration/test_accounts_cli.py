@@ -5,8 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from oversight.accounts.models import AccountHolderEvidence, AccountVerificationRecord, \
-    PaymentCheck
+from oversight.accounts.models import AccountHolderEvidence, AccountVerificationRecord, PaymentCheck
 from oversight.organisations import services as orgs
 
 FIXTURES = Path(__file__).resolve().parents[2] / "oversight" / "accounts" / "fixtures"

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
-from oversight.accounts import bankgiro_registered_to, verify_organisation_accounts
-from oversight.accounts import services
+from oversight.accounts import bankgiro_registered_to, services, verify_organisation_accounts
 from oversight.accounts.models import AccountHolderEvidence, PaymentCheckLine
 from oversight.accounts.paymentfile import parse_payment_file
 from oversight.accounts.payments import create_payment_check, run_payment_check, verify_payments

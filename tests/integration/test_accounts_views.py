@@ -9,7 +9,10 @@ from sqlalchemy import func, select
 
 from oversight.accounts import services
 from oversight.accounts.models import (
-    AccountHolderEvidence, AccountVerificationRecord, PaymentCheck, SharedAccountAllowance,
+    AccountHolderEvidence,
+    AccountVerificationRecord,
+    PaymentCheck,
+    SharedAccountAllowance,
 )
 from oversight.audit import AuditEntry
 from oversight.organisations import services as orgs

@@ -10,7 +10,11 @@ from sqlalchemy import func, select
 
 from associations import imports
 from associations.detection import (
-    DetectionError, ReportFilters, record_judgement, report_clusters, run_detection,
+    DetectionError,
+    ReportFilters,
+    record_judgement,
+    report_clusters,
+    run_detection,
 )
 from associations.grants import register_grant
 from associations.models import DetectionCluster, DetectionClusterEntry

@@ -9,10 +9,19 @@ import pytest
 from sqlalchemy import select
 
 from associations.followup import (
-    decide, overdue_reports, record_report, report_periods, shared_key_persons,
+    decide,
+    overdue_reports,
+    record_report,
+    report_periods,
+    shared_key_persons,
 )
 from associations.grants import (
-    GrantError, check_accounts, eligibility, register_grant, rule_value, set_rule_value,
+    GrantError,
+    check_accounts,
+    eligibility,
+    register_grant,
+    rule_value,
+    set_rule_value,
 )
 from associations.models import Grant, GrantDecision
 from oversight.organisations import services as orgs
@@ -254,9 +263,9 @@ def test_shared_key_persons_across_grant_receiving_associations_and_suppliers(db
     grant(db, b, dept)
     (person,) = shared_key_persons(db.session)
     assert person.masked_personnummer == "19770110-****"
-    assert {l.organisation.name for l in person.grant_associations} == {"Förening A",
+    assert {k.organisation.name for k in person.grant_associations} == {"Förening A",
                                                                         "Förening B"}
-    assert [l.organisation.name for l in person.other_organisations] == ["Leverantören AB"]
+    assert [k.organisation.name for k in person.other_organisations] == ["Leverantören AB"]
     assert shared_key_persons(db.session, lonely) == []
 
 

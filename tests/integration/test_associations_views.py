@@ -10,7 +10,12 @@ from sqlalchemy import func, select
 from associations import imports
 from associations.detection import run_detection
 from associations.models import (
-    ClusterJudgement, DetectionCluster, DetectionRun, Grant, GrantDecision, LedgerImport,
+    ClusterJudgement,
+    DetectionCluster,
+    DetectionRun,
+    Grant,
+    GrantDecision,
+    LedgerImport,
 )
 from oversight.jobs import Job
 from oversight.organisations.models import Organisation
@@ -220,9 +225,9 @@ def test_import_pages_and_history(db, make, login_as):
 
 def test_sole_trader_numbers_in_ledgers_are_masked(db, make, login_as):
     client = login_as(make.user(role="grants"))
-    data = ("department;payee_name;org_nr;amount\n"
-            "Kultur;Enskild Firma;850312-1231;1\nIdrott;Enskild Firma;19850312-1231;2\n"
-            "Kultur;Annan Firma;850312-1234;3\n").encode()
+    data = (b"department;payee_name;org_nr;amount\n"
+            b"Kultur;Enskild Firma;850312-1231;1\nIdrott;Enskild Firma;19850312-1231;2\n"
+            b"Kultur;Annan Firma;850312-1234;3\n")
     li = imports.import_ledger(db.session, None, data=data, filename="p.csv",
                                department=make.department()).ledger_import
     run = run_detection(db.session, None)

@@ -3,11 +3,11 @@ another department must not be able to make the platform run its personal-data c
 department that is not theirs (and read the outcome in its own job)."""
 from __future__ import annotations
 
+import pytest
+
 from suppliers import services
 from suppliers.models import Procurement, SupplierCheck
 from suppliers.testing import FakeRegistries
-
-import pytest
 
 
 @pytest.fixture

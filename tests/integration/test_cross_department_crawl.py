@@ -14,7 +14,8 @@ from flask import url_for
 
 from oversight.audit import set_actor
 from oversight.organisations import services as orgs
-from suppliers import checks, evidence as ev, hearings, services
+from suppliers import checks, hearings, services
+from suppliers import evidence as ev
 from suppliers.testing import FakeRegistries
 
 FIXTURES = Path(__file__).resolve().parents[2] / "oversight" / "accounts" / "fixtures"

@@ -11,7 +11,13 @@ from registries.assess import NOT_CHECKED, OK, STALE, WARNING, assess
 from registries.base import FOUND, NOT_FOUND, UNAVAILABLE
 from registries.csvfiles import ImportRejected
 from registries.documents import DocumentError
-from registries.models import RegistryBlob, RegistryDocument, RegistryImport, RegistryLookup, RegistryRecord
+from registries.models import (
+    RegistryBlob,
+    RegistryDocument,
+    RegistryImport,
+    RegistryLookup,
+    RegistryRecord,
+)
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 TODAY = date.today()

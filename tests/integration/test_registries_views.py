@@ -92,13 +92,15 @@ def test_manual_entry_with_document(make, login_as, db):
 def test_import_page(make, login_as, db):
     client = login_as(make.user(role="procurement"))
     good = "organisationsnummer;fskatt;moms;arbetsgivare;datum\n556901-2346;ja;ja;ja;2026-11-01\n"
-    response = client.post("/registries/import", data={"kind": "skatteverket", "file": (io.BytesIO(good.encode()), "skv.csv")},
-                           content_type="multipart/form-data")
+    response = client.post("/registries/import", data={
+        "kind": "skatteverket", "file": (io.BytesIO(good.encode()), "skv.csv")},
+        content_type="multipart/form-data")
     assert response.status_code == 302
     assert "1 nya" in client.get(response.headers["Location"]).get_data(as_text=True)
     bad = "organisationsnummer;fskatt;datum\n556901-2346;kanske;2026-11-01\n"
-    page = client.post("/registries/import", data={"kind": "skatteverket", "file": (io.BytesIO(bad.encode()), "bad.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post("/registries/import", data={
+        "kind": "skatteverket", "file": (io.BytesIO(bad.encode()), "bad.csv")},
+        content_type="multipart/form-data").get_data(as_text=True)
     assert "Filen importerades inte" in page and "<td>2</td>" in page and "varken ja eller nej" in page
     assert db.session.scalar(select(func.count()).select_from(RegistryRecord)) == 1
 

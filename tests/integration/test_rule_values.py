@@ -175,3 +175,40 @@ def test_registry_answer_age_comes_from_the_store(db, monkeypatch):
     assess_module.assess_configured(SimpleNamespace(registry="sanctions"), date(2026, 5, 1))
     assess_module.assess_configured(SimpleNamespace(registry="test-holder"), date(2026, 5, 1))
     assert seen == [90, 7, None]
+
+
+def test_a_supplier_check_without_its_rule_values_is_refused_with_the_message(db, make,
+                                                                              runner):
+    make.department(code="socialforvaltningen", kind="social")
+    db.session.execute(RuleValue.__table__.delete().where(RuleValue.key == DIRECT))
+    db.session.commit()
+    result = runner.invoke(args=["suppliers", "check", "556901-2346", "--name", "Bolag AB"])
+    assert result.exit_code != 0 and "Direktupphandlingsgräns" in result.output
+    assert "Traceback" not in result.output
+    listing = runner.invoke(args=["suppliers", "rules", "--date", "2024-01-01"])
+    assert listing.exit_code != 0 and "saknas för 2024-01-01" in listing.output
+
+
+def test_migration_seeds_todays_values_and_moves_the_grant_values(tmp_path):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from oversight.app import create_app
+    from oversight.extensions import db as _db
+    from tests.conftest import config_for_tests
+
+    app = create_app(config_for_tests(DATABASE_URL="sqlite:///" + str(tmp_path / "m.db")))
+    with app.app_context():
+        upgrade(revision="0005_associations")
+        with _db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO grant_rule_value (code, value, valid_from, source) "
+                              "VALUES ('min_org_age_years', 5, '2024-01-01', 'Nämndbeslut 12')"))
+        upgrade(revision="0007_rule_values")
+        assert rv.value_on(_db.session, "grants.min_org_age_years", date(2023, 12, 31)) == 2
+        moved = rv.entry_on(_db.session, "grants.min_org_age_years", date(2024, 1, 1))
+        assert moved.decimal == 5 and moved.source == "Nämndbeslut 12"
+        assert rv.value_on(_db.session, DIRECT, date(2022, 2, 1)) == Decimal("700000")
+        assert rv.value_on(_db.session, SCHABLON, date(2024, 5, 1)) == Decimal("332.60")
+        assert "grant_rule_value" not in _db.inspect(_db.engine).get_table_names()
+        _db.session.remove()
+        _db.engine.dispose()

@@ -3,7 +3,7 @@ import io
 import pytest
 
 from oversight.app import create_app
-from oversight.jobs import create_job, dispatch, job_handler, Job
+from oversight.jobs import Job, create_job, dispatch, job_handler
 from tests.conftest import PASSWORD, config_for_tests
 
 
@@ -106,6 +106,7 @@ def test_failed_job_is_failed_never_done(make, db):
 def test_job_goes_through_the_real_sqlite_queue(tmp_path, make, db):
     """Not immediate: dispatch enqueues in huey's SQLite storage; a worker executes it."""
     from huey import SqliteHuey
+
     from oversight.jobs import get_huey
 
     worker_app = create_app(config_for_tests(JOBS_IMMEDIATE=False))

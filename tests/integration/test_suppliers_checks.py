@@ -2,12 +2,13 @@
 batch screening with progress, and fail-closed behaviour when registries fail."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 
 from oversight.organisations import services as orgs
-from suppliers import checks, evidence as ev, rules, services
+from suppliers import checks, rules, services
+from suppliers import evidence as ev
 from suppliers.models import CheckGround, ImmutableError, SupplierCheck
 from suppliers.testing import FakeRegistries
 from tests.factories import orgnr
@@ -106,9 +107,9 @@ def test_registry_fault_is_never_clear(db, make, officer, fake):
 def test_stale_answer_is_not_relied_on(db, make, officer, fake):
     supplier = supplier_with_vd(db, make, officer)
     extracts(db, officer, supplier)
-    from datetime import datetime, timezone
+    from datetime import datetime
     fake.set(supplier.organisation.orgnr, "skatteverket",
-             retrieved_at=datetime.now(timezone.utc) - timedelta(days=200),
+             retrieved_at=datetime.now(UTC) - timedelta(days=200),
              facts=(ev.TaxStatus(True, True, True, date.today() - timedelta(days=120)),),
              document_date=date.today() - timedelta(days=120))
     check = checks.check_supplier(db.session, officer, supplier)

@@ -8,10 +8,10 @@ import pytest
 
 from oversight.organisations.models import OrganisationWarning
 from suppliers import checks, hearings, rules, services
+from suppliers import evidence as ev
 from suppliers.models import Decision, ImmutableError
 from suppliers.services import SupplierError
 from suppliers.testing import FakeRegistries
-from suppliers import evidence as ev
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 

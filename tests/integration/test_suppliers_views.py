@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from oversight.organisations import services as orgs
-from suppliers import checks, evidence as ev, hearings, monitoring, rules, services
+from suppliers import checks, hearings, monitoring, rules, services
+from suppliers import evidence as ev
 from suppliers.models import Hearing, MonitoringFinding, Procurement
 from suppliers.testing import FakeRegistries
 

@@ -4,7 +4,14 @@ from datetime import date
 import pytest
 
 from oversight.accounts.verification import (
-    CMTC, MTCH, NMTC, Claim, Context, HolderAnswer, Settings, verify,
+    CMTC,
+    MTCH,
+    NMTC,
+    Claim,
+    Context,
+    HolderAnswer,
+    Settings,
+    verify,
 )
 
 TODAY = date(2026, 3, 20)

@@ -4,10 +4,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from oversight.accounts.paymentfile import detect_format, parse_payment_file, parse_pain001, \
-    parse_payments_csv
+from oversight.accounts.paymentfile import (
+    detect_format,
+    parse_pain001,
+    parse_payment_file,
+    parse_payments_csv,
+)
 from oversight.accounts.textfile import FileFormatError, parse_amount
 
 FIXTURES = Path(__file__).resolve().parents[2] / "oversight" / "accounts" / "fixtures"

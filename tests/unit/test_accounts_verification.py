@@ -2,12 +2,29 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oversight.accounts.verification import (
-    CLOSED_ACCOUNT, CMTC, INVALID_ACCOUNT, MTCH, NMTC, NOAP, NOT_IN_REGISTER, PRIVATE_ACCOUNT,
-    RECENT_CHANGE, REMOVED_ACCOUNT, SHARED_ACCOUNT, SHARED_ACCOUNT_ALLOWED, Allowance, Claim,
-    Context, HolderAnswer, RegisterAccount, Settings, verify,
+    CLOSED_ACCOUNT,
+    CMTC,
+    INVALID_ACCOUNT,
+    MTCH,
+    NMTC,
+    NOAP,
+    NOT_IN_REGISTER,
+    PRIVATE_ACCOUNT,
+    RECENT_CHANGE,
+    REMOVED_ACCOUNT,
+    SHARED_ACCOUNT,
+    SHARED_ACCOUNT_ALLOWED,
+    Allowance,
+    Claim,
+    Context,
+    HolderAnswer,
+    RegisterAccount,
+    Settings,
+    verify,
 )
 
 TODAY = date(2026, 3, 20)

@@ -1,7 +1,8 @@
 """Possible double funding (pure): overlap in time and alike activity or purpose."""
 from datetime import date
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from associations.funding import FundingItem, find_overlaps, similarity
 

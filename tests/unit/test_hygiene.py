@@ -24,3 +24,54 @@ def test_domains_import_the_accounts_api_directly():
             text = path.read_text(encoding="utf-8")
             assert "importlib" not in text, f"{path}: an 'if installed' lookup"
             assert "oversight.accounts." not in text, f"{path}: use oversight.accounts' API"
+
+
+# Flask and extension settings we set but never read ourselves (not OVERSIGHT_ settings a
+# deployer chooses), and the ones derived from others in oversight/config.py.
+FRAMEWORK = {"WTF_CSRF_TIME_LIMIT", "SQLALCHEMY_ENGINE_OPTIONS", "TESTING", "SECRET_KEY_FALLBACKS",
+             "SQLALCHEMY_DATABASE_URI", "MAX_CONTENT_LENGTH", "PERMANENT_SESSION_LIFETIME",
+             "BABEL_TRANSLATION_DIRECTORIES", "BABEL_DEFAULT_TIMEZONE", "WTF_CSRF_ENABLED",
+             "SERVER_NAME", "PREFERRED_URL_SCHEME", "APPLICATION_ROOT", "SESSION_COOKIE_SECURE",
+             "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SECURE",
+             "REMEMBER_COOKIE_HTTPONLY"}
+
+
+def declared_settings() -> set[str]:
+    import associations
+    import oversight.accounts
+    import suppliers
+    from oversight.config import Defaults
+    from registries import adapters
+
+    names = {k for k in vars(Defaults) if k.isupper()}
+    for defaults in (oversight.accounts.DEFAULTS, suppliers.DEFAULTS, associations.DEFAULTS,
+                     adapters.DEFAULTS, adapters.PER_REGISTRY):
+        names |= set(defaults)
+    return names - FRAMEWORK
+
+
+def settings_read_in_code() -> set[str]:
+    pattern = re.compile(r"""(?:config|cfg)(?:\[|\.get\()\s*["']([A-Z][A-Z0-9_]+)["']"""
+                         r"""|per_registry\([^,]+,\s*["']([A-Z][A-Z0-9_]+)["']""")
+    found = set()
+    for folder in ("oversight", *DOMAINS):
+        for path in (ROOT / folder).rglob("*.py"):
+            for match in pattern.finditer(path.read_text(encoding="utf-8")):
+                found.add(match.group(1) or match.group(2))
+    return found - FRAMEWORK
+
+
+def test_every_setting_the_code_reads_is_declared_with_a_default():
+    assert settings_read_in_code() - declared_settings() == set()
+
+
+def test_no_declared_setting_is_unused():
+    assert declared_settings() - settings_read_in_code() == set()
+
+
+def test_env_example_lists_every_setting():
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#?\s*OVERSIGHT_([A-Z][A-Z0-9_]+)=", text, re.M))
+    missing = (declared_settings() | {"INSTANCE_PATH"}) - listed
+    assert missing == set(), f".env.example lacks: {sorted(missing)}"
+    assert listed - declared_settings() - {"INSTANCE_PATH"} == set(), "unknown settings listed"

@@ -54,3 +54,26 @@ def test_run_abort_and_consecutive_failures():
     adapter = Fake(thread_safe=False, unavailable={f"id{i}" for i in range(10, 20)})
     results = run_batch(adapter, QUERIES, concurrency=1, abort_after=3)
     assert len(adapter.calls) == 13 and [r.status for r in results[13:]] == [UNAVAILABLE] * 17
+
+
+class Gate(Fake):
+    """The first lookup aborts the run; the others wait (bounded) so later ones are cancelled."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+
+    def lookup(self, identifier, *, name=None):
+        if identifier == "id0":
+            raise CredentialsRejected("nyckeln avvisades")
+        self.release.wait(timeout=2)
+        return super().lookup(identifier, name=name)
+
+
+def test_an_aborted_batch_logs_one_line_not_a_traceback_per_cancelled_thread(caplog):
+    caplog.set_level("DEBUG", logger="registries")
+    results = run_batch(Gate(), QUERIES, concurrency=2)
+    assert results[0].status == UNAVAILABLE and "avbröts" in results[-1].message
+    records = [r for r in caplog.records if r.name.startswith("registries")]
+    assert [r.exc_info for r in records if r.exc_info] == []
+    assert len(records) == 1 and "avbröts" in records[0].getMessage()

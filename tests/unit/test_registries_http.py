@@ -7,7 +7,16 @@ import pytest
 import requests
 import responses
 
-from registries.base import CONCLUSIVE, ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE, CredentialsRejected, Unavailable
+from registries.base import (
+    CONCLUSIVE,
+    ERROR,
+    FOUND,
+    NOT_FOUND,
+    PARTIAL,
+    UNAVAILABLE,
+    CredentialsRejected,
+    Unavailable,
+)
 from registries.bolagsverket import BolagsverketApi
 from registries.http import HttpClient, HttpSettings, RateLimiter
 from registries.offline import load_fixture
@@ -28,7 +37,8 @@ class Sleeps(list):
 
 def client(registry="bolagsverket", sleeps=None, **settings):
     values = {"retries": 2, "backoff": 0.01, "retry_after_cap": 30.0, "read_timeout": 2.0} | settings
-    return HttpClient(registry, requests.Session(), HttpSettings(**values), sleep=sleeps if sleeps is not None else Sleeps())
+    return HttpClient(registry, requests.Session(), HttpSettings(**values),
+                      sleep=sleeps if sleeps is not None else Sleeps())
 
 
 def api(sleeps=None, **settings):

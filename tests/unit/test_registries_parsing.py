@@ -1,14 +1,23 @@
 """Parsing of registry answers and files: Bolagsverket's API shape, the bulk file, small CSVs."""
 import copy
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registries.base import (
-    ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE, RegistryResult, from_jsonable, parse_date, redact,
+    ERROR,
+    FOUND,
+    NOT_FOUND,
+    PARTIAL,
+    UNAVAILABLE,
+    RegistryResult,
+    from_jsonable,
+    parse_date,
+    redact,
     to_jsonable,
 )
 from registries.bolagsverket import AnswerShapeError, parse_organisationer
@@ -145,7 +154,7 @@ def test_result_rules():
 def test_redact_and_retry_after():
     assert redact("Bearer abcdef123 failed", ["abcdef123", None, ""]) == "Bearer [dolt] failed"
     assert retry_after_seconds("7") == 7
-    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
 

@@ -102,7 +102,8 @@ class Batched:
     def lookup_many(self, unit):
         self.calls += 1
         if self.status == NOT_FOUND:
-            return [RegistryResult(registry="fake", identifier=i, status=NOT_FOUND, source=self.source) for i, _ in unit]
+            return [RegistryResult(registry="fake", identifier=i, status=NOT_FOUND, source=self.source)
+                    for i, _ in unit]
         return [failed("fake", i, self.status, self.source, "nere") for i, _ in unit]
 
 

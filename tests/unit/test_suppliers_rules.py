@@ -3,18 +3,19 @@ limits at the boundary days, and fail-closed handling of partial, failed and sta
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from suppliers import evidence as ev
 from suppliers import rules
 from suppliers.rule_values import defaults_on as values_on
 
 TODAY = date(2026, 3, 16)
-NOW = datetime(2026, 3, 16, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 16, 8, 0, tzinfo=UTC)
 VD = rules.Person("person:1", "VD Cecilia Provdahl")
 
 
@@ -264,10 +265,10 @@ def test_partial_answer_usable_only_when_the_needed_part_is_there():
 
 
 def test_stale_bolagsverket_answer_is_unknown():
-    old = replace(company(), retrieved_at=datetime(2026, 2, 13, tzinfo=timezone.utc))  # 31 days
+    old = replace(company(), retrieved_at=datetime(2026, 2, 13, tzinfo=UTC))  # 31 days
     o = outcome(run(clean_bundle(bolagsverket=old)), "insolvency")
     assert o.outcome == rules.UNKNOWN and "för gammalt" in o.problems[0]
-    ok = replace(company(), retrieved_at=datetime(2026, 2, 14, tzinfo=timezone.utc))  # 30 days
+    ok = replace(company(), retrieved_at=datetime(2026, 2, 14, tzinfo=UTC))  # 30 days
     assert outcome(run(clean_bundle(bolagsverket=ok)), "insolvency").outcome == rules.CLEAR
 
 
@@ -441,7 +442,7 @@ def test_any_failed_source_makes_its_grounds_unknown_never_clear(failures):
         if how == "absent":
             continue
         if how == "stale":
-            bundle.add(replace(current, retrieved_at=datetime(2020, 1, 1, tzinfo=timezone.utc),
+            bundle.add(replace(current, retrieved_at=datetime(2020, 1, 1, tzinfo=UTC),
                                document_date=None))
         else:
             bundle.add(replace(current, status=how,

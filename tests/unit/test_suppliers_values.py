@@ -2,10 +2,11 @@
 rule values themselves: tests/integration/test_rule_values.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from suppliers import evidence as ev
 from suppliers import letters, rule_values, rules
@@ -36,7 +37,7 @@ def test_evidence_facts_round_trip_through_json():
 
 def test_evidence_staleness_uses_document_date_first():
     item = ev.Evidence(ev.KRONOFOGDEN, "org", "Bolag", ev.NOT_FOUND,
-                       retrieved_at=datetime(2026, 3, 1, tzinfo=timezone.utc),
+                       retrieved_at=datetime(2026, 3, 1, tzinfo=UTC),
                        document_date=date(2025, 11, 1))
     assert item.age_days(date(2026, 3, 1)) == 120
     assert item.is_stale(date(2026, 3, 1), 90)

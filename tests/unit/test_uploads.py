@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oversight.uploads import UploadError, check_document, safe_filename, sniff_document
 
