@@ -26,7 +26,7 @@ def import_command(file: Path, username: str | None):
         result = import_cases(db.session, user, file.read_bytes(), file.name)
     except (CaseImportError, FileError) as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"Importerade {result.imported} ärenden; {len(result.skipped)} fanns redan.")
 
@@ -44,7 +44,8 @@ def import_payments_command(file: Path, username: str):
         result = import_payments(db.session, user, file.read_bytes(), file.name)
     except TableError as exc:
         db.session.rollback()
-        raise click.ClickException("Filen importerades inte: " + "; ".join(str(e) for e in exc.errors[:50]))
+        shown = "; ".join(str(e) for e in exc.errors[:50])
+        raise click.ClickException("Filen importerades inte: " + shown) from None
     db.session.commit()
     click.echo(f"{result.added} inbetalningar registrerade på {len(result.cases)} ärenden; "
                f"{result.skipped} fanns redan.")
@@ -60,6 +61,6 @@ def alerts_command(code: str):
     try:
         dept = department_by_code(db.session, code)
     except StatisticsError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     for alert in department_alerts(db.session, dept.id):
         click.echo(f"{alert.kind}\t{alert.reference}\t{alert.text}")

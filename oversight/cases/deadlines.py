@@ -11,10 +11,10 @@ values, see ``oversight.cases.rules``).
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 
 def add_months(day: date, months: int) -> date:

@@ -132,7 +132,8 @@ def _history_row(rng: random.Random, dept: Department, year: int, ref: str) -> d
            "assessed_on": received + timedelta(days=rng.randint(3, 20)), "notified_to": [],
            "sex": rng.choice(["woman", "man", None])}
     if rng.random() < 0.5:
-        row.update(assessment="not_opened", not_opened_reason=rng.choice(["no_grounds", "own_error", "too_old", "other"]))
+        reasons = ["no_grounds", "own_error", "too_old", "other"]
+        row.update(assessment="not_opened", not_opened_reason=rng.choice(reasons))
         return row
     started = row["assessed_on"] + timedelta(days=rng.randint(10, 100))
     row.update(assessment="opened", cause=rng.choice(CAUSES), investigation_started_on=started,

@@ -5,7 +5,7 @@ The cells stay text here; ``importer.py`` converts them with the core's ``parse_
 ``parse_amount`` so every message names the row and the column."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from oversight.tabular import CellError, Column, TableError, read_table
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from oversight.auth.models import Department
 from oversight.cases import codes
 from oversight.cases.filereader import CellError, read_rows
+from oversight.cases.models import Case, CaseDecision, CaseEvent, CasePayment
 from oversight.tabular import parse_amount, parse_date
-from oversight.cases.models import Case, CaseEvent, CaseDecision, CasePayment
 
 COLUMNS = ("reference", "department", "received_on", "source", "assessment", "not_opened_reason",
            "assessed_on", "investigation_started_on", "closed_on", "cause", "sex",

@@ -40,7 +40,8 @@ def import_payments(session: Session, user, data: bytes, filename: str,
         ref = str(row.values["case"]).strip()
         case = cases.get(ref)
         if case is None:
-            errors.append(CellError(row.number, "ärende", f"ärendet {ref} finns inte (eller hör till en annan förvaltning)"))
+            errors.append(CellError(row.number, "ärende",
+                                    f"ärendet {ref} finns inte (eller hör till en annan förvaltning)"))
             continue
         if row.values["paid_on"] > date.today():
             errors.append(CellError(row.number, "betaldatum", "betaldatum ligger i framtiden"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -16,14 +16,14 @@ def address_hash(secret: str, address: str | None) -> str:
 
 
 def throttled(session: Session, digest: str, limit: int, window_minutes: int) -> bool:
-    since = datetime.now(timezone.utc) - timedelta(minutes=window_minutes)
+    since = datetime.now(UTC) - timedelta(minutes=window_minutes)
     count = session.scalar(select(func.count()).select_from(TipSubmission).where(
         TipSubmission.address_hash == digest, TipSubmission.at >= since)) or 0
     return count >= limit
 
 
 def record_submission(session: Session, digest: str, window_minutes: int) -> None:
-    old = datetime.now(timezone.utc) - timedelta(minutes=window_minutes)
+    old = datetime.now(UTC) - timedelta(minutes=window_minutes)
     session.execute(delete(TipSubmission).where(TipSubmission.at < old))
     session.add(TipSubmission(address_hash=digest))
     session.flush()

@@ -4,7 +4,7 @@ they flush, never commit; the audit trail records every row change in the same t
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -14,8 +14,8 @@ from oversight.auth.models import Department, User
 from oversight.auth.roles import INVESTIGATOR
 from oversight.cases import codes, transitions
 from oversight.cases.models import Case, CaseActivity, CaseAssignment, CaseEvent, CaseLink
-from oversight.scoping import restrict_to_department
 from oversight.identifiers import validate_personnummer, validate_samordningsnummer
+from oversight.scoping import restrict_to_department
 
 
 class CaseError(ValueError):
@@ -163,7 +163,7 @@ def assign(session: Session, user, case: Case, assignee: User, reason: str | Non
 
 def revoke_assignment(session: Session, user, assignment: CaseAssignment) -> None:
     if assignment.revoked_at is None:
-        assignment.revoked_at = datetime.now(timezone.utc)
+        assignment.revoked_at = datetime.now(UTC)
         session.flush()
 
 

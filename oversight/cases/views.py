@@ -108,7 +108,8 @@ def show(case_id: int):
         money=repayment(db.session, case), next_statuses=sorted(transitions.allowed_next(case.status)),
         priority=transitions.priority(case.amount_estimate, case.risk_of_loss, case.ongoing_error),
         codes=codes, assess_form=forms.AssessForm(prefix="assess"), transition_form=forms.TransitionForm(),
-        assign_form=forms.AssignForm(prefix="assign"), inv_form=inv_form, activity_form=forms.ActivityForm(prefix="act"),
+        assign_form=forms.AssignForm(prefix="assign"), inv_form=inv_form,
+        activity_form=forms.ActivityForm(prefix="act"),
         classify_form=forms.ClassifyForm(obj=case, prefix="cls"), payment_form=forms.PaymentForm(prefix="pay"),
         organisation=db.session.get(Organisation, case.organisation_id) if case.organisation_id else None)
 
@@ -219,4 +220,4 @@ def department_choices() -> list[tuple[int, str]]:
 
 
 # Registered on import: the decision, payment, finding and control pages share the blueprint.
-from oversight.cases import views_decisions, views_public, views_controls  # noqa: E402,F401
+from oversight.cases import views_controls, views_decisions, views_public  # noqa: E402,F401

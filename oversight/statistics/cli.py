@@ -19,7 +19,7 @@ def _values(year, month, code, unit=None):
         dept = department_by_code(db.session, code) if code else None
         return measures_for(db.session, year, month, dept, unit)
     except StatisticsError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
 
 
 @statistics_cli.command("show")
@@ -68,7 +68,7 @@ def denominator(year, code, kind, value):
     try:
         dept = department_by_code(db.session, code)
     except StatisticsError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     row = db.session.scalar(select(Denominator).where(
         Denominator.department_id == dept.id, Denominator.year == year, Denominator.kind == kind))
     if row is None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import statistics as pystats
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable
 
 # The saved amount is entered per case as the incorrect monthly payment that was stopped,
 # times this many months (one documented method; see SAVED_DEFINITION).

@@ -70,7 +70,8 @@ def test_account_mismatch_page_offers_the_button(db, make, login_as):
 
 
 def test_supplier_ground_found_offers_the_button(db, make, login_as, monkeypatch):
-    from suppliers import checks, evidence as ev
+    from suppliers import checks
+    from suppliers import evidence as ev
     from suppliers import services as suppliers
     from suppliers.testing import FakeRegistries
 
