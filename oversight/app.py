@@ -9,7 +9,8 @@ from flask import Flask
 
 # Domain packages: each defines ``init_app(app)`` that imports its models and registers its
 # blueprints, CLI groups, job handlers, navigation entries and organisation-page sections.
-DOMAINS = ("registries", "oversight.accounts", "suppliers", "associations", "assistance")
+DOMAINS = ("registries", "oversight.accounts", "suppliers", "associations", "assistance",
+           "oversight.cases", "oversight.statistics")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

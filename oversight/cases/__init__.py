@@ -1,0 +1,42 @@
+"""The investigation case register (FUT): tips -> assessment -> investigation -> decisions
+(återkrav, polisanmälan, underrättelse, ...) -> repayment follow-up -> closed, the control
+calendar, and opening a case from any module's finding. See README "Case register".
+
+``init_app(app)`` registers the models, the blueprint (with the public tip form), the
+``flask cases`` commands, the permissions, the rule values, the start-page items and the
+navigation entries.
+"""
+from __future__ import annotations
+
+DEFAULTS = {
+    # The public tip form: at most this many submissions per address and window.
+    "CASES_PUBLIC_TIP_LIMIT": 5,
+    "CASES_PUBLIC_TIP_WINDOW_MINUTES": 60,
+}
+
+_PERMISSIONS = {
+    "cases.view": {"investigator", "admin"},
+    "cases.manage": {"investigator"},
+    # Opening a case from a finding: every role that works with findings.
+    "cases.open": {"admin", "procurement", "grants", "lss", "investigator"},
+    "statistics.view": {"investigator", "auditor", "admin", "lss", "grants", "procurement"},
+}
+
+
+def init_app(app) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+
+    from oversight import navigation
+    from oversight.auth.roles import PERMISSIONS
+    from oversight.cases import hooks, models  # noqa: F401  (models and start page)
+    from oversight.cases.cli import cases_cli
+    from oversight.cases.views import bp
+
+    for permission, roles in _PERMISSIONS.items():
+        PERMISSIONS.setdefault(permission, set(roles))
+    app.register_blueprint(bp)
+    if "cases" not in app.cli.commands:
+        app.cli.add_command(cases_cli)
+    navigation.register("cases.index", "Ärenden", "cases.view", 60)
+    navigation.register("cases.controls_index", "Årshjul", "cases.view", 62)

@@ -1,0 +1,66 @@
+"""``flask cases ...``: import case lists and payments, list alerts. Same services as the views;
+the command owns the transaction."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from oversight.cli import acting_user
+from oversight.extensions import db
+
+cases_cli = AppGroup("cases", help="Ärenderegistret (FUT): import och bevakning.")
+
+
+@cases_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", default=None, help="Användare som importen görs som.")
+def import_command(file: Path, username: str | None):
+    """Importera en ärendelista (CSV eller XLSX, en rad per ärende)."""
+    from oversight.cases.filereader import FileError
+    from oversight.cases.importer import CaseImportError, import_cases
+
+    user = acting_user(username)
+    try:
+        result = import_cases(db.session, user, file.read_bytes(), file.name)
+    except (CaseImportError, FileError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Importerade {result.imported} ärenden; {len(result.skipped)} fanns redan.")
+
+
+@cases_cli.command("import-payments")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="Utredaren som registrerar betalningarna.")
+def import_payments_command(file: Path, username: str):
+    """Importera inbetalningar på återkrav från ekonomisystemet (ärende;betaldatum;belopp;referens)."""
+    from oversight.cases.payment_import import import_payments
+    from oversight.tabular import TableError
+
+    user = acting_user(username)
+    try:
+        result = import_payments(db.session, user, file.read_bytes(), file.name)
+    except TableError as exc:
+        db.session.rollback()
+        shown = "; ".join(str(e) for e in exc.errors[:50])
+        raise click.ClickException("Filen importerades inte: " + shown) from None
+    db.session.commit()
+    click.echo(f"{result.added} inbetalningar registrerade på {len(result.cases)} ärenden; "
+               f"{result.skipped} fanns redan.")
+
+
+@cases_cli.command("alerts")
+@click.option("--department", "code", required=True, help="Förvaltningens kod.")
+def alerts_command(code: str):
+    """Lista ärenden i kö som passerat startfristen och avbetalningar som missats."""
+    from oversight.cases.alerts import department_alerts
+    from oversight.statistics.service import StatisticsError, department_by_code
+
+    try:
+        dept = department_by_code(db.session, code)
+    except StatisticsError as exc:
+        raise click.ClickException(str(exc)) from None
+    for alert in department_alerts(db.session, dept.id):
+        click.echo(f"{alert.kind}\t{alert.reference}\t{alert.text}")

@@ -1,0 +1,44 @@
+"""Start-page items for investigators: alerts on their cases (start deadline, missed
+instalments, claim deadlines, follow-ups) and tips waiting for assessment."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+from sqlalchemy import func
+
+from oversight.attention import AttentionItem, provider
+from oversight.cases.access import accessible_cases
+from oversight.cases.alerts import alerts_for_cases
+from oversight.cases.models import Case
+from oversight.cases.transitions import INTAKE_STATUSES, OPEN_STATUSES
+
+_TITLES = {
+    "start_overdue": "Utredning inte påbörjad i tid",
+    "missed_instalment": "Missad avbetalning",
+    "claim_deadline": "Frist för ersättningstalan",
+    "follow_up": "Uppföljning av begäran",
+    "ready_to_close": "Kan avslutas",
+}
+
+
+@provider
+def case_items(session, user) -> list[AttentionItem]:
+    if not user.can("cases.view"):
+        return []
+    items = [AttentionItem(title=f"{_TITLES[a.kind]}: {a.reference}", detail=a.text,
+                           url=url_for("cases.show", case_id=a.case_id), severity=a.severity, on=a.on)
+             for a in alerts_for_cases(session, accessible_cases(user), date.today())]
+    intake = session.scalar(accessible_cases(user, func.count(Case.id))
+                            .where(Case.status.in_(INTAKE_STATUSES)))
+    if intake:
+        items.append(AttentionItem(
+            title=f"{intake} tips att bedöma", detail="Inkomna uppgifter som väntar på förhandsbedömning.",
+            url=url_for("cases.index", status="intake"), severity="info"))
+    mine = session.scalar(accessible_cases(user, func.count(Case.id)).where(
+        Case.investigator_id == user.id, Case.status.in_(OPEN_STATUSES)))
+    if mine:
+        items.append(AttentionItem(
+            title=f"Mina pågående ärenden: {mine}", detail="Ärenden där du är handläggare.",
+            url=url_for("cases.index", status="open", mine="1"), severity="info"))
+    return items

@@ -1,0 +1,19 @@
+"""The case register's time limits, read from the core store of dated rule values
+(``oversight.rule_values``; the keys ``cases.start_deadline_months``,
+``cases.claim_deadline_years`` and ``cases.missed_instalment_grace_days`` are declared in
+``oversight.rule_defaults``). This function is the one place the case register reads them;
+no value valid on the day raises ``RuleValueMissing`` (fail closed)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from oversight.rule_values import value_on
+
+KEYS = ("cases.start_deadline_months", "cases.claim_deadline_years",
+        "cases.missed_instalment_grace_days")
+
+
+def rule_number(session, key: str, on: date | None = None) -> int:
+    """The value of ``key`` valid on ``on`` (today by default), as an int."""
+    return int(Decimal(value_on(session, key, on or date.today())))
