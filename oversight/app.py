@@ -10,8 +10,7 @@ from flask import Flask
 
 # Domain packages: each defines ``init_app(app)`` that imports its models and registers its
 # blueprints, CLI groups, job handlers, navigation entries and organisation-page sections.
-# (assistance/ joins when its issue is taken.)
-DOMAINS = ("registries", "oversight.accounts", "suppliers", "associations")
+DOMAINS = ("registries", "oversight.accounts", "suppliers", "associations", "assistance")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
