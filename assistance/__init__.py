@@ -18,3 +18,6 @@ def init_app(app) -> None:
         app.config.setdefault(key, value)
 
     from assistance import models  # noqa: F401  (tables)
+
+    from assistance import timereports  # time reports (issue 13): registers after the above
+    timereports.init_app(app)

@@ -66,6 +66,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Provider role only: the provider organisation whose time reports the user submits.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
 
     department: Mapped[Department] = relationship()
 

@@ -1,0 +1,34 @@
+"""Time reports (issue 13): ``init_app`` registers the models, rules, importers, commands,
+blueprints (officers, providers, JSON API), navigation and start-page items. Called from
+``assistance.init_app`` after the module's own registrations."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask.cli import AppGroup
+
+    from assistance import timereport_models  # noqa: F401  (tables)
+    from assistance.timereport_cli import register_commands
+    from assistance.timereport_rules import register_rules
+
+    register_rules()
+    try:
+        from assistance import timereport_imports
+    except ImportError:  # the module's import registry is not on this branch yet
+        timereport_imports = None
+    if timereport_imports is not None:
+        timereport_imports.register()
+    group = app.cli.commands.get("assistance")
+    if group is None:
+        group = AppGroup("assistance", help="Personlig assistans.")
+        app.cli.add_command(group)
+    register_commands(group)
+    _register_web(app)
+
+
+def _register_web(app) -> None:
+    try:
+        from assistance import timereport_views
+    except ImportError:
+        return
+    timereport_views.init_app(app)
