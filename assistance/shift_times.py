@@ -74,6 +74,13 @@ def hours(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def hours_text(minutes: int) -> str:
+    """Swedish hours for explanations: ``1,5`` / ``8`` (no trailing zeros)."""
+    from oversight.formatting import number
+    h = hours(minutes)
+    return number(h, 0 if h == h.to_integral() else (1 if (h * 10) == (h * 10).to_integral() else 2))
+
+
 def clock(t: time) -> str:
     return f"{t.hour:02d}:{t.minute:02d}"
 

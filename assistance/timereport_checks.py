@@ -15,8 +15,9 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from assistance import timereport_codes as C
-from assistance.shift_times import (MINUTES_PER_DAY, clock, clock_minutes, hours, month_bounds,
-                                    shift_span)
+from assistance.shift_times import (MINUTES_PER_DAY, clock, clock_minutes, hours, hours_text,
+                                    month_bounds, shift_span)
+from oversight.formatting import number
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def check_overlap(timed: list[Timed], since: date = date.min) -> list[C.Finding]
             out.append(_finding(C.ASSISTANT_OVERLAP, mine.shift, rows, minutes, _(
                 "Assistenten är rapporterad i två pass samtidigt: %(mine)s överlappar %(other)s "
                 "%(where)s med %(h)s timmar. En assistent kan inte arbeta i två pass samtidigt.",
-                mine=_shift_text(mine), other=_shift_text(other), where=where, h=hours(minutes))))
+                mine=_shift_text(mine), other=_shift_text(other), where=where, h=hours_text(minutes))))
     return out
 
 
@@ -156,7 +157,7 @@ def _check_person_decisions(person, items, decisions, month) -> list[C.Finding]:
         out.append(_finding(C.NO_DECISION, without[0].shift, [t.shift.row for t in without],
                             minutes, _(
             "%(n)s pass (%(h)s timmar) ligger på dagar utan gällande beslut om assistans: "
-            "rad %(rows)s.", n=len(without), h=hours(minutes),
+            "rad %(rows)s.", n=len(without), h=hours_text(minutes),
             rows=_rows_text(t.shift.row for t in without))))
     excluded = {id(t) for t in without}
     within = sorted((t for t in items if id(t) not in excluded), key=lambda t: (t.start, t.end))
@@ -171,8 +172,8 @@ def _check_person_decisions(person, items, decisions, month) -> list[C.Finding]:
                 rows.append(t.shift.row)
         out.append(_finding(C.HOURS_ABOVE_DECISION, within[0].shift, rows, total - limit, _(
             "Månadens rapporterade timmar %(got)s överstiger de beslutade %(decided)s timmarna "
-            "med %(over)s timmar; överskjutande från rad %(rows)s.", got=hours(total),
-            decided=decided, over=hours(total - limit), rows=_rows_text(rows)),
+            "med %(over)s timmar; överskjutande från rad %(rows)s.", got=hours_text(total),
+            decided=number(decided, 2), over=hours_text(total - limit), rows=_rows_text(rows)),
             day=month))
     return out
 
@@ -214,7 +215,7 @@ def check_hospital(timed: list[Timed], stays, max_days: int) -> list[C.Finding]:
         out.append(_finding(C.HOSPITAL_STAY, items[0].shift, [t.shift.row for t in items],
                             minutes, _(
             "%(h)s timmar under sjukhusvistelse %(start)s–%(end)s: rad %(rows)s. %(rule)s",
-            h=hours(minutes), start=stay.start.isoformat(), end=end,
+            h=hours_text(minutes), start=stay.start.isoformat(), end=end,
             rows=_rows_text(t.shift.row for t in items), rule=rule)))
     return out
 
@@ -231,6 +232,6 @@ def check_death(timed: list[Timed], deaths: dict) -> list[C.Finding]:
         minutes = sum(t.minutes for t in items)
         out.append(_finding(C.AFTER_DEATH, items[0].shift, [t.shift.row for t in items], minutes,
                             _("%(h)s timmar rapporterade efter dödsdagen %(died)s: rad %(rows)s.",
-                              h=hours(minutes), died=deaths[person].isoformat(),
+                              h=hours_text(minutes), died=deaths[person].isoformat(),
                               rows=_rows_text(t.shift.row for t in items))))
     return out

@@ -9,7 +9,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from assistance import timereport_codes as C
-from assistance.shift_times import hours, month_bounds
+from assistance.shift_times import hours, hours_text, month_bounds
+from oversight.formatting import number
 from assistance.timereport_checks import (Timed, _finding, _rows_text, check_death,
                                           check_decision_hours, check_hospital, check_overlap,
                                           time_shifts)
@@ -35,7 +36,7 @@ def _group_finding(code, items, text, **kw) -> C.Finding:
     minutes = sum(t.minutes for t in items)
     rows = [t.shift.row for t in items]
     return _finding(code, items[0].shift, rows, minutes,
-                    _(text, h=hours(minutes), rows=_rows_text(rows), **kw))
+                    _(text, h=hours_text(minutes), rows=_rows_text(rows), **kw))
 
 
 # --- the assistant: age, residence, work permit -------------------------------------------
@@ -130,8 +131,8 @@ def _cap_findings(items, worst, cap, weekly, weeks, first, last) -> list[C.Findi
             "Assistenten arbetade %(total)s timmar under %(weeks)s veckor %(start)s–%(end)s, i "
             "snitt %(avg)s timmar i veckan, över gränsen %(cap)s timmar i veckan i snitt "
             "(arbetstidslagen; 52 timmar för anhörig eller samma hushåll). Rad %(rows)s.",
-            total=hours(total), weeks=weeks, start=start.isoformat(), end=end.isoformat(),
-            avg=hours(total // weeks), cap=weekly, rows=_rows_text(rows)), day=end))
+            total=hours_text(total), weeks=weeks, start=start.isoformat(), end=end.isoformat(),
+            avg=hours_text(total // weeks), cap=number(weekly), rows=_rows_text(rows)), day=end))
     return out
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_login import current_user
 
 from oversight.extensions import babel
@@ -12,12 +12,15 @@ LOCALES = {"sv": "Svenska", "en": "English"}
 
 
 def select_locale() -> str:
+    from flask import current_app
+
+    if not has_request_context():  # CLI commands and jobs: gettext in the default locale
+        return current_app.config["DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
-    from flask import current_app
 
     return current_app.config["DEFAULT_LOCALE"]
 

@@ -55,3 +55,14 @@ def test_parse_month():
     assert parse_month("2026-03") == date(2026, 3, 1)
     with pytest.raises(ValueError, match="Ogiltig månad"):
         parse_month("2026-13")
+
+
+def test_gettext_works_in_an_app_context_without_a_request():
+    """CLI commands and jobs format Swedish explanations through gettext."""
+    from flask_babel import gettext
+
+    from oversight.app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite://"})
+    with app.app_context():
+        assert gettext("rad %(row)s", row=3) == "rad 3"
