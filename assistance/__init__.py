@@ -18,6 +18,15 @@ def init_app(app) -> None:
         app.config.setdefault(key, value)
 
     from assistance import models  # noqa: F401  (tables)
+    from assistance import hooks, imports, rules  # noqa: F401  (register on import)
+    from assistance.cli import assistance_cli
+    from assistance.views import bp
+
+    app.register_blueprint(bp)
+
+    rules.register_rules()
+    if "assistance" not in app.cli.commands:
+        app.cli.add_command(assistance_cli)
 
     from assistance import timereports  # time reports (issue 13): registers after the above
     timereports.init_app(app)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
     UniqueConstraint,
@@ -24,15 +23,22 @@ from oversight.db import TimestampMixin, utcnow
 from oversight.extensions import db
 
 # --- codes and their labels (one definition each) -------------------------------------------
+# Labels are Swedish source strings (N_ marks them for translation); ``label`` translates at
+# display time, so the same dicts serve the CLI and imports, where there is no request.
+
+
+def N_(text: str) -> str:  # noqa: N802  (gettext marker)
+    return text
+
 
 PERMIT_STATUSES = {
-    "valid": _l("gällande"),
-    "revoked": _l("återkallat"),
-    "banned": _l("tillfälligt förbud"),
-    "ceased": _l("upphört"),
-    "pending": _l("ansökan pågår"),
-    "missing": _l("saknas"),
-    "unknown": _l("okänt"),
+    "valid": N_("gällande"),
+    "revoked": N_("återkallat"),
+    "banned": N_("tillfälligt förbud"),
+    "ceased": N_("upphört"),
+    "pending": N_("ansökan pågår"),
+    "missing": N_("saknas"),
+    "unknown": N_("okänt"),
 }
 # The only status under which a provider may run assistance on a day.
 VALID_STATUS = "valid"
@@ -46,47 +52,55 @@ PERMIT_ACTIVITIES = (
 )
 
 PERMIT_SOURCES = {
-    "ivo_list": _l("Lista från IVO"),
-    "ivo_notice": _l("Underrättelse från IVO"),
-    "manual": _l("Manuell registrering"),
-    "registry": _l("Registeruppgift"),
-    "demo": _l("Demodata"),
+    "ivo_list": N_("Lista från IVO"),
+    "ivo_notice": N_("Underrättelse från IVO"),
+    "manual": N_("Manuell registrering"),
+    "registry": N_("Registeruppgift"),
+    "demo": N_("Demodata"),
 }
 
 DECISION_BASES = {
-    "lss": _l("LSS, högst 20 timmar/vecka"),
-    "temporary_extension": _l("Tillfälligt utökat behov"),
-    "fk_arranged": _l("Beslutat av Försäkringskassan, ordnat av kommunen"),
+    "lss": N_("LSS, högst 20 timmar/vecka"),
+    "temporary_extension": N_("Tillfälligt utökat behov"),
+    "fk_arranged": N_("Beslutat av Försäkringskassan, ordnat av kommunen"),
 }
 
 ARRANGEMENT_KINDS = {
-    "provider": _l("Assistansanordnare"),
-    "own_employer": _l("Egen arbetsgivare"),
-    "municipal": _l("Kommunen i egen regi"),
+    "provider": N_("Assistansanordnare"),
+    "own_employer": N_("Egen arbetsgivare"),
+    "municipal": N_("Kommunen i egen regi"),
 }
 # Only a company or association that runs assistance needs an IVO permit (LSS 23 §).
 PERMIT_BOUND_KINDS = ("provider",)
 
 VERIFICATION_METHODS = {
-    "ivo_register": _l("Kontrollerat i IVO:s register"),
-    "phone": _l("Telefon till IVO"),
-    "email": _l("E-post till IVO"),
-    "registry": _l("Automatisk registerkontroll"),
+    "ivo_register": N_("Kontrollerat i IVO:s register"),
+    "phone": N_("Telefon till IVO"),
+    "email": N_("E-post till IVO"),
+    "registry": N_("Automatisk registerkontroll"),
 }
 VERIFICATION_RESULTS = {
-    "no_change": _l("Ingen ändring"),
-    "changed": _l("Ändrat tillstånd registrerat"),
-    "not_found": _l("Inget tillstånd hittades"),
-    "could_not_check": _l("Kunde inte kontrolleras"),
+    "no_change": N_("Ingen ändring"),
+    "changed": N_("Ändrat tillstånd registrerat"),
+    "not_found": N_("Inget tillstånd hittades"),
+    "could_not_check": N_("Kunde inte kontrolleras"),
 }
 # Results that count as a verification of the permit (fail closed: the rest do not).
 CONCLUSIVE_RESULTS = ("no_change", "changed", "not_found")
 
-ALERT_STATES = {"open": _l("Öppen"), "handled": _l("Hanterad")}
+ALERT_STATES = {"open": N_("Öppen"), "handled": N_("Hanterad")}
 
 
 def label(codes: dict, code: str | None) -> str:
-    return str(codes.get(code, code or ""))
+    """The label of ``code`` in the page's language (the Swedish source outside a request)."""
+    text = codes.get(code, code or "")
+    from flask import has_request_context
+
+    if has_request_context() and text:
+        from flask_babel import gettext
+
+        return gettext(text)
+    return text
 
 
 # --- models -------------------------------------------------------------------------------------

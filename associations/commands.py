@@ -121,8 +121,8 @@ def overdue_command():
 @click.option("--source", default=None, help="Beslut eller riktlinje som värdet kommer från.")
 def rules_command(assignment, valid_from, source):
     """Visa eller ändra regelvärden (med giltighetsdatum) för bidragsprövningen."""
-    from associations.grants import DEFAULT_RULES, RULE_LABELS, GrantError, rule_value, \
-        set_rule_value
+    from associations.grants import RULES, GrantError, rule_key, set_rule_value
+    from oversight.rule_values import describe, entry_on
 
     if assignment:
         code, _, value = assignment.partition("=")
@@ -133,5 +133,5 @@ def rules_command(assignment, valid_from, source):
             db.session.rollback()
             raise click.ClickException(str(exc) or "Ogiltigt värde.") from exc
         db.session.commit()
-    for code in DEFAULT_RULES:
-        click.echo(f"{code}\t{rule_value(db.session, code)}\t{RULE_LABELS[code]}")
+    for code in RULES:
+        click.echo(f"{code}\t{describe(entry_on(db.session, rule_key(code), date.today()))}")

@@ -1,7 +1,7 @@
 """Grants: registration with eligibility warnings, the association profile, rule values.
 
-Rule values (2 years etc.) are data with validity dates: built-in defaults below, overridden by
-rows in ``grant_rule_value`` for the dates they cover. Eligibility is checked when a grant is
+Rule values (2 years etc.) are data with validity dates in the one store of rule values
+(``oversight.rule_values``, keys ``grants.<code>``); the defaults are registered below. Eligibility is checked when a grant is
 registered (the result is stored on the grant) and shown again, up to date, on the association
 page. A check that could not be performed (bankgiro holder) is a warning, never a pass.
 """
@@ -18,9 +18,12 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from associations.models import (
-    FUNDED_STATUSES, GRANT_FORMS, GRANT_STATUSES, AssociationProfile, Grant, GrantRuleValue,
+    FUNDED_STATUSES, GRANT_FORMS, GRANT_STATUSES, AssociationProfile, Grant,
 )
 from oversight.organisations.models import BankAccount, KeyPerson, Organisation
+from oversight.rule_values import (
+    POLICY, RuleDefault, RuleDefinition, RuleValueError, add_value, register, value_on,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,62 +32,47 @@ class GrantError(ValueError):
     """A user-facing validation error (Swedish message)."""
 
 
-# --- rules as data ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RuleDefault:
-    value: Decimal
-    valid_from: date
-    valid_to: date | None
-    source: str
-
+# --- rules as data (the one store: oversight.rule_values) -----------------------------------------
 
 _SOCIAL = "Stockholms stad, socialnämndens riktlinjer för föreningsbidrag"
-DEFAULT_RULES: dict[str, list[RuleDefault]] = {
-    # Registered with Skatteverket for at least this many years before applying.
-    "min_org_age_years": [RuleDefault(Decimal(2), date(2000, 1, 1), None, _SOCIAL)],
-    # Verksamhetsbidrag only after this many consecutive years of tidsbegränsat bidrag.
-    "verksamhetsbidrag_prior_years": [RuleDefault(Decimal(2), date(2000, 1, 1), None, _SOCIAL)],
-    # Tidsbegränsat bidrag at most this many consecutive years from the same grantor.
-    "tidsbegransat_max_years": [RuleDefault(Decimal(2), date(2000, 1, 1), None, _SOCIAL)],
-    # Months after a grant year / half-year in which the report is due (local practice:
-    # not in the seed documents; set the municipality's own value as a rule row).
-    "report_due_months": [RuleDefault(Decimal(3), date(2000, 1, 1), None, "Antagande")],
-    "halfyear_report_due_months": [RuleDefault(Decimal(1), date(2000, 1, 1), None, "Antagande")],
+_LOCAL = "Kommunens praxis (inte angiven i riktlinjerna; ange kommunens eget värde)"
+_EPOCH = date(2000, 1, 1)
+RULES = {  # code -> (Swedish label, English label, unit, default, source)
+    "min_org_age_years": ("Minsta ålder på organisationsnumret", "Minimum age of the "
+                          "organisation number", "years", 2, _SOCIAL),
+    "verksamhetsbidrag_prior_years": ("År i följd med tidsbegränsat bidrag före "
+                                      "verksamhetsbidrag", "Consecutive years of time-limited "
+                                      "grant before an operating grant", "years", 2, _SOCIAL),
+    "tidsbegransat_max_years": ("Högst antal år i följd med tidsbegränsat bidrag", "Most "
+                                "consecutive years of time-limited grant", "years", 2, _SOCIAL),
+    "report_due_months": ("Redovisning efter bidragsår senast", "Report due after a grant year "
+                          "within", "months", 3, _LOCAL),
+    "halfyear_report_due_months": ("Halvårsredovisning efter halvår senast", "Half-year report "
+                                   "due within", "months", 1, _LOCAL),
 }
-RULE_LABELS = {
-    "min_org_age_years": "Minsta ålder på organisationsnumret (år)",
-    "verksamhetsbidrag_prior_years": "År i följd med tidsbegränsat bidrag före verksamhetsbidrag",
-    "tidsbegransat_max_years": "Högst antal år i följd med tidsbegränsat bidrag",
-    "report_due_months": "Månader efter bidragsår till redovisning",
-    "halfyear_report_due_months": "Månader efter halvår till halvårsredovisning",
-}
+for _code, (_sv, _en, _unit, _value, _source) in RULES.items():
+    register(RuleDefinition(f"grants.{_code}", _sv, _en, _unit,
+                            [RuleDefault(_EPOCH, _value, _source, kind=POLICY)]))
+
+
+def rule_key(code: str) -> str:
+    if code not in RULES:
+        raise GrantError(f"Okänd regel: {code}.")
+    return f"grants.{code}"
 
 
 def rule_value(session: Session, code: str, on: date | None = None) -> Decimal:
-    on = on or date.today()
-    row = session.scalar(
-        select(GrantRuleValue).where(
-            GrantRuleValue.code == code, GrantRuleValue.valid_from <= on,
-            (GrantRuleValue.valid_to.is_(None)) | (GrantRuleValue.valid_to >= on))
-        .order_by(GrantRuleValue.valid_from.desc()).limit(1))
-    if row is not None:
-        return Decimal(row.value)
-    for d in sorted(DEFAULT_RULES[code], key=lambda r: r.valid_from, reverse=True):
-        if d.valid_from <= on and (d.valid_to is None or on <= d.valid_to):
-            return d.value
-    raise KeyError(f"no value for rule {code} on {on}")
+    """The grant rule's value on ``on`` (today); ``RuleValueMissing`` when none is valid."""
+    return value_on(session, rule_key(code), on or date.today())
 
 
 def set_rule_value(session: Session, code: str, value, valid_from: date,
-                   valid_to: date | None = None, source: str | None = None) -> GrantRuleValue:
-    if code not in DEFAULT_RULES:
-        raise GrantError(f"Okänd regel: {code}.")
-    row = GrantRuleValue(code=code, value=Decimal(str(value)), valid_from=valid_from,
-                         valid_to=valid_to, source=source)
-    session.add(row)
-    session.flush()
-    return row
+                   valid_to: date | None = None, source: str | None = None, user=None):
+    try:
+        return add_value(session, user, rule_key(code), value, valid_from,
+                         source or "Nämndbeslut", valid_to=valid_to)
+    except RuleValueError as exc:
+        raise GrantError(str(exc)) from exc
 
 
 # --- profile ----------------------------------------------------------------------------------

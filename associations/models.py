@@ -185,24 +185,6 @@ class GrantReport(TimestampMixin, db.Model):
         return f"{self.kind_label} {self.period_start}–{self.period_end} (bidrag {self.grant_id})"
 
 
-class GrantRuleValue(db.Model):
-    """A rule value with its validity (rules are data): overrides the built-in defaults in
-    associations.grants.DEFAULT_RULES for the dates it covers."""
-
-    __tablename__ = "grant_rule_value"
-    __audited__ = True
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(60), index=True)
-    value: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
-    source: Mapped[str | None] = mapped_column(String(300))
-
-    def __str__(self) -> str:
-        return f"Regel {self.code} = {self.value} från {self.valid_from}"
-
-
 from associations.ledger_models import (  # noqa: E402,F401  (one import path for all models)
     CLUSTER_STATUSES, VERDICTS, ClusterJudgement, DetectionCluster, DetectionClusterEntry,
     DetectionRun, LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload,

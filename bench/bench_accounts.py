@@ -280,6 +280,10 @@ def build_register(db_url: str, n_orgs: int, seed: int = 11) -> list[dict]:
     payees = []
     with app.app_context():
         db.create_all()
+        from oversight.rule_values import seed_defaults
+
+        seed_defaults(db.session)  # as migration 0007 does
+        db.session.commit()
         orgs, accounts, aliases, evidence = [], [], [], []
         for i in range(1, n_orgs + 1):
             name, group = make_name(rng)
@@ -458,9 +462,9 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    from oversight.config import Defaults
+    from oversight.accounts.verification import Settings
 
-    match, close = float(Defaults.NAME_MATCH_THRESHOLD), float(Defaults.NAME_CLOSE_THRESHOLD)
+    match, close = Settings().match_threshold, Settings().close_threshold
     if not args.skip_throughput:
         print(f"1. Betalfilskontroll: {args.payments} betalningar mot {args.orgs} organisationer")
         throughput(args.orgs, args.payments)

@@ -118,6 +118,10 @@ def _fresh_database(folder: str) -> str:
     with app.app_context():
         db.drop_all()
         db.create_all()
+        from oversight.rule_values import seed_defaults
+
+        seed_defaults(db.session)  # as migration 0007 does
+        db.session.commit()
         db.engine.dispose()
     return url
 

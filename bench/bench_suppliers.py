@@ -71,6 +71,10 @@ def setup(url: str, n: int, representatives: bool = False) -> tuple[int, dict]:
     with app.app_context():
         db.drop_all()
         db.create_all()
+        from oversight.rule_values import seed_defaults
+
+        seed_defaults(db.session)  # as migration 0007 does
+        db.session.commit()
         dept = Department(code="socialforvaltningen", name="Socialförvaltningen", kind="social")
         db.session.add(dept)
         db.session.flush()

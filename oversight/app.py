@@ -68,6 +68,7 @@ def _import_models() -> None:
     import oversight.auth.models  # noqa: F401
     import oversight.jobs  # noqa: F401
     import oversight.organisations.models  # noqa: F401
+    import oversight.rule_values  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -25,8 +25,6 @@ class Defaults:
     PAGE_SIZE = 25
     DEFAULT_LOCALE = "sv"
     REGISTRY_MODE = "offline"  # offline | http
-    NAME_MATCH_THRESHOLD = 95
-    NAME_CLOSE_THRESHOLD = 85
     PROXY_COUNT = 0  # reverse proxies in front of the app (trust that many X-Forwarded-* hops)
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session rather than a clock
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

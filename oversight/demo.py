@@ -97,6 +97,9 @@ KEY_PERSONS = [
 
 def load(session: Session) -> str:
     set_actor(None)  # attributed to "system" in the audit trail
+    from oversight.rule_values import seed_defaults
+
+    rules = seed_defaults(session)  # today's rule values that a migration did not insert
     departments = _departments(session)
     users = _users(session, departments)
     organisations = _organisations(session)
@@ -104,7 +107,7 @@ def load(session: Session) -> str:
     _warnings_and_notes(session, organisations, users)
     session.flush()
     return (f"Demodata: {len(departments)} förvaltningar, {len(users)} användare, "
-            f"{len(organisations)} organisationer.")
+            f"{len(organisations)} organisationer, {rules} nya regelvärden.")
 
 
 def _departments(session: Session) -> dict[str, Department]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, has_request_context, session
+from flask import Flask, session
 from flask_login import current_user
 
 from oversight.extensions import babel
@@ -12,16 +12,15 @@ LOCALES = {"sv": "Svenska", "en": "English"}
 
 
 def select_locale() -> str:
-    from flask import current_app
+    from flask import current_app, has_request_context
 
-    if not has_request_context():  # CLI commands and jobs: gettext in the default locale
+    if not has_request_context():  # a job or a CLI command: the configured default
         return current_app.config["DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
-
     return current_app.config["DEFAULT_LOCALE"]
 
 

@@ -181,6 +181,8 @@ def _parse_person(text: str, today: date | None) -> tuple[str, dict]:
         raise InvalidIdentifier(
             f"Plustecknet anger att personen fyllt 100 år, men födelsedatumet är {birth.isoformat()}"
         )
+    if ten[6:9] == "000":
+        raise InvalidIdentifier("Födelsenumret 000 används inte i personnummer")
     if not _luhn_ok(ten):
         raise InvalidIdentifier("Kontrollsiffran stämmer inte")
     details = {
@@ -221,15 +223,25 @@ def is_personal_identity(value, today: date | None = None) -> bool:
     return _run(value, _parse_person, today).valid
 
 
-def mask_personnummer(normalized: str) -> str:
-    """``19850312-1234`` -> ``19850312-****``; anything unparsable is masked completely."""
-    text = _as_text(normalized).strip()
-    if not re.fullmatch(r"[0-9]{8}-[0-9]{4}", text):
-        result = _run(text, _parse_person, None)
-        if not result.valid:
-            return re.sub(r"[0-9]", "*", text)
-        text = result.normalized
-    return text[:9] + "****"
+_PERSON_LIKE = re.compile(
+    r"(?<![0-9])(?:(?:18|19|20)[0-9]{2}|[0-9]{2})(?:0[1-9]|1[0-2])(?:[0-2][0-9]|3[01]|[6-8][0-9]|9[01])"
+    r"[-+]?[0-9]{4}(?![0-9])")
+
+
+def mask_personnummer(value):
+    """The one masking of personnummer and samordningsnummer, for pages, exports, messages
+    and logs (Jinja filter ``mask_personnummer``): ``811218-9876`` -> ``19811218-****``;
+    inside any text (a raw ledger cell, an error message) every number shaped like one, valid
+    or not, loses its last four digits. Organisation numbers and other text stay as they are;
+    None stays None."""
+    if value is None:
+        return None
+    text = _as_text(value)
+    stripped = text.strip()
+    if _PERSON_LIKE.fullmatch(stripped.replace(" ", "")):
+        result = _run(stripped, _parse_person, None)
+        return result.normalized[:9] + "****" if result.valid else stripped[:-4] + "****"
+    return _PERSON_LIKE.sub(lambda m: m.group(0)[:-4] + "****", text)
 
 
 # --- organisationsnummer ----------------------------------------------------

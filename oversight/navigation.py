@@ -25,6 +25,7 @@ register("organisations.index", "Organisationer", "org.view", 10)
 register("jobs.index", "Jobb", "jobs.run", 80)
 register("admin.users", "Användare", "users.manage", 90)
 register("admin.departments", "Förvaltningar", "users.manage", 92)
+register("admin.rule_values", "Regelvärden", "rules.manage", 93)
 register("admin.audit", "Granskningslogg", "audit.view", 95)
 
 

@@ -7,7 +7,7 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from oversight import formatting
+from oversight import formatting, identifiers
 from oversight.audit import set_actor
 
 CSP = (
@@ -90,6 +90,7 @@ def _templates(app: Flask) -> None:
     app.jinja_env.filters.update(
         sek=formatting.sek, number=formatting.number, isodate=formatting.iso_date,
         datetime=formatting.local_datetime, age=formatting.age_text,
+        mask_personnummer=identifiers.mask_personnummer,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

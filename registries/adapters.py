@@ -45,9 +45,7 @@ PER_REGISTRY = {
     # seconds a conclusive answer is reused instead of asking again (0 = always ask)
     "REGISTRY_CACHE_MAX_AGE": {"bolagsverket": 86400, "sanctions": 86400, "skatteverket": 0,
                                "kronofogden": 0, "ivo": 0},
-    # days after which an answer is reported as stale, not current
-    "REGISTRY_STALE_AFTER_DAYS": {"bolagsverket": 30, "sanctions": 30, "skatteverket": 90,
-                                  "kronofogden": 90, "ivo": 365},
+    # (how old an answer may be is a dated rule value: registries.<registry>.max_age_days)
 }
 SECRET_SETTINGS = ("BOLAGSVERKET_CLIENT_SECRET", "YENTE_API_KEY")
 

@@ -62,13 +62,23 @@ def assess(stored, stale_after_days: int | None = None, today: date | None = Non
     return Assessment(STALE if stale else OK if known else READ, (), notes)
 
 
-def assess_configured(stored) -> Assessment:
-    """``assess`` with the app's REGISTRY_STALE_AFTER_DAYS for the registry."""
-    from flask import current_app
+def max_age_key(registry: str) -> str:
+    """The dated rule value that limits how old an answer from ``registry`` may be (one value,
+    shared with the supplier checks and, for IVO, the assistance module)."""
+    return ("ivo.permit_verification_max_age_days" if registry == "ivo"
+            else f"registries.{registry}.max_age_days")
 
-    from registries.adapters import per_registry
 
-    return assess(stored, per_registry(current_app.config, "REGISTRY_STALE_AFTER_DAYS", stored.registry, None))
+def assess_configured(stored, today: date | None = None) -> Assessment:
+    """``assess`` with the answer age valid today for the registry (rule values)."""
+    from oversight.extensions import db
+    from oversight.rule_values import is_registered, value_on
+
+    day = today or date.today()
+    key = max_age_key(stored.registry)
+    if not is_registered(key):  # another module's own answers: no age limit defined
+        return assess(stored, None, day)
+    return assess(stored, int(value_on(db.session, key, day)), day)
 
 
 def _d(value) -> str:

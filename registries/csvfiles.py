@@ -1,16 +1,15 @@
-"""Reading the small registry files (Skatteverket, Kronofogden, IVO, the local sanctions list):
-CSV with a header row, ``;`` ``,`` or tab separated, UTF-8 with or without BOM or Latin-1,
-Swedish booleans (ja/nej) and amounts with decimal comma. Pure functions, no I/O."""
+"""Reading the small registry files (Skatteverket, Kronofogden, IVO, the local sanctions list)
+through the core reader (``oversight.tabular``): CSV or XLSX (or a zip with one of them) with a
+header row, any encoding and delimiter the reader accepts, Swedish booleans (ja/nej) and
+amounts with decimal comma. Pure functions, no I/O."""
 from __future__ import annotations
 
-import csv
-import io
-import re
-from decimal import Decimal, InvalidOperation
+from collections import defaultdict
+from decimal import Decimal
 from typing import Iterator
 
-TRUE = {"ja", "j", "yes", "y", "1", "true", "sant", "x"}
-FALSE = {"nej", "n", "no", "0", "false", "falskt"}
+from oversight.tabular import Column, TableError, parse_amount as _parse_amount, parse_bool as \
+    _parse_bool, read_table as _read_table
 
 
 class ImportRejected(ValueError):
@@ -23,67 +22,51 @@ class ImportRejected(ValueError):
         super().__init__(f"Filen importerades inte: {shown}{more}.")
 
 
-def decode(data: bytes) -> str:
+def _error(e) -> dict:
+    message = e.message if e.column is None else f"{e.column}: {e.message}"
+    return {"line": e.row, "error": message}
+
+
+def read_table(data: bytes, aliases: dict[str, str], required: tuple[str, ...],
+               filename: str = "fil.csv", errors: list | None = None) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, {field: text}) for every non-empty data line that has the header's
+    number of fields; rows with the wrong number go to ``errors`` (dicts with line and error)
+    when given, else the file is refused.
+
+    ``aliases`` maps header titles (``organisationsnummer``, ``orgnr``, ...) to field names;
+    unknown columns are ignored, a field named twice is refused. Raises ImportRejected for an
+    unusable file or header."""
+    titles: dict[str, list[str]] = defaultdict(list)
+    for title, field in aliases.items():
+        titles[field].append(title)
+    columns = [Column(field, aliases=tuple(names), required=field in required)
+               for field, names in titles.items()]
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _key(title: str) -> str:
-    text = title.strip().strip('"').lower().replace("å", "a").replace("ä", "a").replace("ö", "o")
-    return re.sub(r"[^a-z0-9]+", "", text)
-
-
-def read_table(data: bytes, aliases: dict[str, str], required: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, {field: value}) for every non-empty data line.
-
-    ``aliases`` maps folded header titles (``organisationsnummer``, ``orgnr``, ...) to field
-    names; unknown columns are ignored. Raises ImportRejected for an unusable header."""
-    text = decode(data)
-    if not text.strip():
-        raise ImportRejected([{"line": None, "error": "filen är tom"}])
-    first = text.splitlines()[0]
-    delimiter = max(";,\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader)
-    columns = {}
-    for index, title in enumerate(header):
-        field = aliases.get(_key(title))
-        if field and field not in columns:
-            columns[field] = index
-    absent = [f for f in required if f not in columns]
-    if absent:
-        raise ImportRejected([{"line": 1, "error": "rubrikraden saknar " + ", ".join(absent)}])
-    previous = reader.line_num
-    for fields in reader:
-        start, previous = previous + 1, reader.line_num
-        if not any(f.strip() for f in fields):
-            continue
-        yield start, {f: (fields[i].strip() if i < len(fields) else "") for f, i in columns.items()}
+        table = _read_table(data, filename, columns, keep_bad_rows=True, allow_unknown_columns=True)
+    except TableError as exc:
+        raise ImportRejected([_error(e) for e in exc.errors]) from None
+    if table.errors:
+        if errors is None:
+            raise ImportRejected([_error(e) for e in table.errors])
+        errors.extend(_error(e) for e in table.errors)
+    for row in table.rows:
+        yield row.number, {f: ("" if v is None else v) for f, v in row.values.items()}
 
 
 def parse_bool(value: str | None, field: str) -> bool | None:
-    text = (value or "").strip().lower()
-    if not text:
+    if not (value or "").strip():
         return None
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    raise ValueError(f"{field}: {value!r} är varken ja eller nej")
+    try:
+        return _parse_bool(value)
+    except ValueError as exc:
+        raise ValueError(f"{field}: {exc}") from None
 
 
 def parse_amount(value: str | None, field: str) -> Decimal:
-    text = re.sub(r"(?i)\s|kr|sek|\u00a0", "", value or "")
-    if not text:
+    if not (value or "").strip():
         raise ValueError(f"{field} saknas")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{field}: {value!r} är inget belopp") from None
-    if amount < 0:
-        raise ValueError(f"{field} kan inte vara negativt")
+        amount = _parse_amount(value, max_decimals=2, allow_negative=False)
+    except ValueError as exc:
+        raise ValueError(f"{field}: {exc}") from None
     return amount.quantize(Decimal("0.01"))

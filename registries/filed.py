@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from oversight import identifiers
 from oversight.db import utcnow
+from oversight.tabular import parse_date as _parse_date
 from registries.base import (
-    ERROR, FOUND, NOT_FOUND, UNAVAILABLE, RegistryResult, failed, parse_date, to_jsonable,
+    ERROR, FOUND, NOT_FOUND, UNAVAILABLE, RegistryResult, failed, to_jsonable,
 )
 from registries.csvfiles import ImportRejected, parse_amount, parse_bool, read_table
 from registries.models import RegistryImport, RegistryRecord
@@ -42,8 +43,16 @@ def _orgnr(row: dict, required: bool = True) -> str:
     return result.normalized
 
 
+def parse_date(value) -> date | None:
+    """A date cell or form value (the core reader's forms; empty is None); a date after
+    today is checked by the caller."""
+    if value is None or value == "":
+        return None
+    return _parse_date(value, latest=date.max)
+
+
 def _document_date(row: dict, default: date | None) -> date:
-    value = parse_date(row.get("date")) if row.get("date") else default
+    value = _date_field(row, "date", "datum") if row.get("date") else default
     if value is None:
         raise ValueError("datum saknas (ange kolumnen datum eller datum för hela filen)")
     if value > date.today():
@@ -54,8 +63,8 @@ def _document_date(row: dict, default: date | None) -> date:
 def _date_field(row: dict, key: str, label: str) -> date | None:
     try:
         return parse_date(row.get(key))
-    except ValueError:
-        raise ValueError(f"{label}: ogiltigt datum {row.get(key)!r}") from None
+    except ValueError as exc:
+        raise ValueError(f"{label}: {exc}") from None
 
 
 def build_skatteverket(row: dict, default_date: date | None):
@@ -160,13 +169,13 @@ def import_records(session: Session, user, kind: str, filename: str, data: bytes
     """All or nothing: a file with any bad line is refused with every bad line named."""
     spec = KINDS[kind]
     parsed, errors = [], []
-    for line, row in read_table(data, spec.aliases, spec.required):
+    for line, row in read_table(data, spec.aliases, spec.required, filename, errors):
         try:
             parsed.append((line, *spec.build(row, data_date)))
         except ValueError as exc:
             errors.append({"line": line, "error": str(exc)})
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(sorted(errors, key=lambda e: e["line"] or 0))
     if not parsed:
         raise ImportRejected([{"line": None, "error": "filen har inga rader med uppgifter"}])
     hashes = {}

@@ -10,16 +10,14 @@ DEFAULTS = {
     "SUPPLIERS_UPLOAD_MAX_MB": 10,  # largest document attached to a hearing
     "SUPPLIERS_MONITOR_HOUR": 5,  # hour of the daily periodic monitoring task (huey)
     "SUPPLIERS_CLI_DEPARTMENT": "socialforvaltningen",  # department of `flask suppliers check`
-    "SUPPLIERS_RULE_OVERRIDES": {},  # policy rule values, e.g. {"max_age_days.sanctions": 14}
 }
 
 
 def init_app(app) -> None:
-    from suppliers import models, rule_values
+    from suppliers import models, rule_values  # noqa: F401  (registers the rule values)
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    rule_values.set_overrides(app.config.get("SUPPLIERS_RULE_OVERRIDES") or {})
     models.install_guards()
 
     from suppliers import hooks, jobs, views, views_cases  # noqa: F401  (register routes etc.)

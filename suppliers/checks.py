@@ -94,7 +94,7 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
     Registry questions are asked in chunks of ``SUPPLIERS_BATCH_CHUNK`` suppliers (each chunk
     concurrently, see ``registry_adapter``), so a progress bar moves while a long batch runs."""
     on_date = on_date or date.today()
-    values = values_on(on_date)
+    values = values_on(session, on_date)
     total = len(targets)
     checks: list[SupplierCheck] = []
     if progress:

@@ -168,7 +168,5 @@ def monitor_command():
 def rules_command(on):
     """Visa regelvärden (tidsgränser, beloppsgränser, hur gamla svar får vara)."""
     day = on.date() if on else date.today()
-    for name, value in rule_values.values_on(day).items():
-        row = rule_values.rule_row(name, day)
-        flag = "" if row.verified else " (ej verifierat)"
-        click.echo(f"{name:<40} {value} {row.unit}  [{row.kind}, från {row.valid_from}]{flag}")
+    for line in rule_values.descriptions(db.session, rule_values.values_on(db.session, day), day):
+        click.echo(line)

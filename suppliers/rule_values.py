@@ -1,128 +1,119 @@
-"""Rule values with validity dates: time limits, thresholds and freshness limits.
+"""The suppliers' rule values (time limits, amounts, answer ages), kept in the one store of
+dated rule values (``oversight.rule_values``); this module registers them and reads them.
 
-Laws change and municipal policies change more often, so no number used by the exclusion
-rules is a literal in the rules: it is looked up here for the date that matters (the day of
-the check). A new value is a new row with its ``valid_from``; the old row keeps answering for
-earlier dates, so a check from 2021 can be re-read with the values that applied then.
-
-Each row says where the value comes from (``source``) and whether it is law or local policy
-(``kind``). Values marked ``kind="policy"`` are the municipality's own choices (e.g. how old a
-Skatteverket answer may be before a check refuses to rely on it) and can be overridden per
-installation with the ``SUPPLIERS_RULE_OVERRIDES`` setting (see ``init_app``).
+A check reads every value that applies on its date once (``values_on``) and stores them with
+the check, so it can be re-read with the values that applied then; pages and the printed
+kontrollunderlag show ``describe()`` text, never a key. Answer ages are shared with the
+registries (``registries.<registry>.max_age_days``) and the IVO answer age with the assistance
+module (``ivo.permit_verification_max_age_days``): one value each.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
-LAW, POLICY = "law", "policy"
+from sqlalchemy.orm import Session
 
+from registries.assess import max_age_key
 
-@dataclass(frozen=True)
-class RuleValue:
-    name: str
-    value: Any
-    valid_from: date
-    valid_to: date | None
-    unit: str
-    kind: str  # law | policy
-    source: str
-    verified: bool = True  # False: taken from a secondary source, confirm before relying on it
-
-    def applies_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
+from oversight import rule_defaults  # noqa: F401  (the shared answer ages)
+from oversight.rule_values import (
+    LAW, POLICY, RuleDefault, RuleDefinition, RuleValueMissing, definition, describe, entry_on,
+    label_for, register,
+)
 
 LOU_START = date(2017, 1, 1)  # LOU (2016:1145) in force
 
-RULE_VALUES: tuple[RuleValue, ...] = (
-    # --- time limits (LOU 13 kap.) ---------------------------------------------------------
-    RuleValue("conviction_years", 5, LOU_START, None, "år", LAW,
-              "LOU 13 kap.: uteslutning enligt 1 § får inte ske när mer än fem år har gått "
-              "sedan domen fick laga kraft."),
-    RuleValue("event_years", 3, LOU_START, None, "år", LAW,
-              "LOU 13 kap.: uteslutning enligt 3 § får inte ske när mer än tre år har gått "
-              "sedan omständigheten inträffade."),
-    RuleValue("lov_conviction_years", 5, date(2009, 1, 1), None, "år", POLICY,
-              "LOV 7 kap. 1 § anger ingen tidsgräns; staden tillämpar LOU:s fem år av "
-              "proportionalitetsskäl.", verified=False),
-    RuleValue("complaint_years", 3, LOU_START, None, "år", LAW,
-              "Klagomål räknas som möjlig brist i tidigare kontrakt (LOU 13 kap. 3 § 7) i tre år."),
-    RuleValue("complaints_for_persistent_deficiency", 2, LOU_START, None, "klagomål", POLICY,
-              "Mindre allvarliga klagomål räknas som långvarig brist (13 kap. 3 § 7) från det "
-              "andra inom tidsgränsen; ett allvarligt klagomål räcker ensamt."),
-    # --- thresholds ------------------------------------------------------------------------
-    RuleValue("direct_award_limit", Decimal("615312"), date(2020, 1, 1), date(2022, 1, 31), "kr",
-              LAW, "Direktupphandlingsgräns 2020–jan 2022 (28 % av tröskelvärdet), enligt "
-              "stadens handlingsplan ”cirka 615 000 kronor”.", verified=False),
-    RuleValue("direct_award_limit", Decimal("700000"), date(2022, 2, 1), None, "kr", LAW,
-              "LOU 19 kap. 30 §, direktupphandlingsgräns 700 000 kr från 1 februari 2022."),
-    RuleValue("documentation_limit", Decimal("100000"), LOU_START, None, "kr", LAW,
-              "LOU 19 kap. 30 §: direktupphandling över 100 000 kr ska dokumenteras."),
-    # --- how old an answer may be before a check refuses to rely on it (policy) ---------------
-    RuleValue("max_age_days.bolagsverket", 30, LOU_START, None, "dagar", POLICY,
-              "Bolagsverkets uppgifter får vara högst 30 dagar gamla vid kontroll."),
-    RuleValue("max_age_days.skatteverket", 90, LOU_START, None, "dagar", POLICY,
-              "Skatteverkets intyg (SKV 4820) får vara högst 3 månader gammalt."),
-    RuleValue("max_age_days.kronofogden", 90, LOU_START, None, "dagar", POLICY,
-              "Kronofogdens utdrag i upphandlingssyfte får vara högst 3 månader gammalt."),
-    RuleValue("max_age_days.sanctions", 7, LOU_START, None, "dagar", POLICY,
-              "Sanktions- och uteslutningslistor ändras ofta: högst en vecka gammal träfflista."),
-    RuleValue("max_age_days.ivo", 30, LOU_START, None, "dagar", POLICY,
-              "IVO:s tillståndsuppgift får vara högst 30 dagar gammal."),
-    RuleValue("max_age_days.criminal_record", 180, LOU_START, None, "dagar", POLICY,
-              "Utdrag ur belastningsregistret får vara högst 6 månader gammalt."),
-    # --- monitoring --------------------------------------------------------------------------
-    RuleValue("monitor_interval_days", 7, LOU_START, None, "dagar", POLICY,
-              "Leverantörer med aktiva avtal kontrolleras minst varje vecka."),
-)
-
-_overrides: dict[str, Any] = {}
+CONVICTION_YEARS = "suppliers.conviction_years"
+EVENT_YEARS = "suppliers.event_years"
+LOV_CONVICTION_YEARS = "suppliers.lov_conviction_years"
+COMPLAINT_YEARS = "suppliers.complaint_years"
+PERSISTENT_COMPLAINTS = "suppliers.complaints_for_persistent_deficiency"
+DIRECT_AWARD_LIMIT = "procurement.direct_award_limit"
+DOCUMENTATION_LIMIT = "procurement.documentation_limit"
+MONITOR_INTERVAL_DAYS = "suppliers.monitor_interval_days"
+CRIMINAL_RECORD_MAX_AGE = "suppliers.criminal_record_max_age_days"
+# evidence source -> the rule value that limits how old its answer may be
+MAX_AGE_KEYS = {
+    **{registry: max_age_key(registry)
+       for registry in ("bolagsverket", "skatteverket", "kronofogden", "sanctions", "ivo")},
+    "criminal_record": CRIMINAL_RECORD_MAX_AGE,
+}
 
 
-class UnknownRuleValue(LookupError):
-    pass
+def _rule(key, sv, en, unit, *defaults):
+    register(RuleDefinition(key, sv, en, unit, list(defaults)))
 
 
-def set_overrides(values: dict[str, Any] | None) -> None:
-    """Installation overrides for policy values (from the SUPPLIERS_RULE_OVERRIDES setting).
-    Law values cannot be overridden: a new law value is a new row with a date."""
-    _overrides.clear()
-    for name, value in (values or {}).items():
-        rows = [r for r in RULE_VALUES if r.name == name]
-        if not rows:
-            raise UnknownRuleValue(f"Okänt regelvärde i SUPPLIERS_RULE_OVERRIDES: {name}")
-        if any(r.kind == LAW for r in rows):
-            raise UnknownRuleValue(f"{name} är ett lagvärde och kan inte ändras med inställning.")
-        _overrides[name] = value
+_rule(CONVICTION_YEARS, "Tidsgräns för uteslutning efter dom", "Time limit after a conviction",
+      "years", RuleDefault(LOU_START, 5, "LOU 13 kap. 4 §", kind=LAW))
+_rule(EVENT_YEARS, "Tidsgräns för uteslutning efter omständighet",
+      "Time limit after an event", "years", RuleDefault(LOU_START, 3, "LOU 13 kap. 4 §", kind=LAW))
+_rule(LOV_CONVICTION_YEARS, "Tidsgräns efter dom i valfrihetssystem (LOV)",
+      "Time limit after a conviction (LOV)", "years",
+      RuleDefault(date(2009, 1, 1), 5, "LOV 7 kap. 1 § anger ingen tidsgräns; staden tillämpar "
+                  "LOU:s fem år av proportionalitetsskäl", kind=POLICY))
+_rule(COMPLAINT_YEARS, "Klagomål räknas som brist i tidigare kontrakt i",
+      "Complaints count as deficiencies in an earlier contract for", "years",
+      RuleDefault(LOU_START, 3, "LOU 13 kap. 3 § 7", kind=LAW))
+_rule(PERSISTENT_COMPLAINTS, "Antal klagomål som räknas som långvarig brist",
+      "Complaints that count as a persistent deficiency", "count",
+      RuleDefault(LOU_START, 2, "Kommunens riktlinje (LOU 13 kap. 3 § 7); ett allvarligt "
+                  "klagomål räcker ensamt", kind=POLICY))
+_rule(DIRECT_AWARD_LIMIT, "Direktupphandlingsgräns", "Direct award limit", "kr",
+      RuleDefault(date(2020, 1, 1), Decimal("615312"),
+                  "LOU 19 kap. 8 § (28 % av tröskelvärdet), enligt stadens handlingsplan",
+                  date(2022, 1, 31)),
+      RuleDefault(date(2022, 2, 1), Decimal("700000"), "LOU 19 kap. 2 §"))
+_rule(DOCUMENTATION_LIMIT, "Dokumentationsplikt vid direktupphandling över",
+      "Documentation duty for direct awards above", "kr",
+      RuleDefault(LOU_START, Decimal("100000"), "LOU 19 kap. 30 §"))
+_rule(CRIMINAL_RECORD_MAX_AGE, "Högsta ålder på utdrag ur belastningsregistret",
+      "Maximum age of a criminal-record extract", "days",
+      RuleDefault(LOU_START, 180, "Kommunens riktlinje (högst 6 månader)", kind=POLICY))
+_rule(MONITOR_INTERVAL_DAYS, "Leverantörer med aktiva avtal kontrolleras minst var",
+      "Suppliers with active contracts are checked at least every", "days",
+      RuleDefault(LOU_START, 7, "Kommunens riktlinje för bevakning", kind=POLICY))
+
+CHECK_KEYS = (CONVICTION_YEARS, EVENT_YEARS, LOV_CONVICTION_YEARS, COMPLAINT_YEARS,
+              PERSISTENT_COMPLAINTS, DIRECT_AWARD_LIMIT, DOCUMENTATION_LIMIT,
+              *MAX_AGE_KEYS.values(), MONITOR_INTERVAL_DAYS)
 
 
-def rule_row(name: str, on_date: date, table: Iterable[RuleValue] = RULE_VALUES) -> RuleValue:
-    rows = [r for r in table if r.name == name and r.applies_on(on_date)]
-    if not rows:
-        raise UnknownRuleValue(f"Inget värde för {name} den {on_date.isoformat()}.")
-    return max(rows, key=lambda r: r.valid_from)
+def _plain(value: Decimal) -> Any:
+    return int(value) if value == value.to_integral_value() else str(value)
 
 
-def rule_value(name: str, on_date: date, table: Iterable[RuleValue] = RULE_VALUES) -> Any:
-    """The value of ``name`` that applies on ``on_date``."""
-    row = rule_row(name, on_date, table)
-    return _overrides.get(name, row.value) if table is RULE_VALUES else row.value
+def values_on(session: Session, on_date: date) -> dict[str, Any]:
+    """Every value a check uses on ``on_date`` (stored with the check, so it can be re-read).
+    A value missing for the date raises ``RuleValueMissing``: no check runs without its rules."""
+    return {key: _plain(entry_on(session, key, on_date).decimal) for key in CHECK_KEYS}
 
 
-def values_on(on_date: date) -> dict[str, Any]:
-    """Every value that applies on ``on_date`` (stored with a check, so it can be re-read)."""
-    names = sorted({r.name for r in RULE_VALUES})
+def defaults_on(on_date: date) -> dict[str, Any]:
+    """The registered defaults on ``on_date`` without a database (pure tests, benchmarks)."""
     out = {}
-    for name in names:
-        try:
-            value = rule_value(name, on_date)
-        except UnknownRuleValue:
-            continue
-        out[name] = str(value) if isinstance(value, Decimal) else value
+    for key in CHECK_KEYS:
+        rows = [d for d in definition(key).defaults
+                if d.valid_from <= on_date and (d.valid_to is None or on_date <= d.valid_to)]
+        if rows:
+            out[key] = _plain(Decimal(str(max(rows, key=lambda d: d.valid_from).value)))
     return out
+
+
+def descriptions(session: Session, values: dict[str, Any], on_date: date) -> list[str]:
+    """Readable lines for the values a check used ("Direktupphandlingsgräns: 700 000 kr, gäller
+    från 2022-02-01, LOU 19 kap. 2 §"); a value no longer in the store shows its label."""
+    lines = []
+    for key, value in values.items():
+        try:
+            entry = entry_on(session, key, on_date)
+        except RuleValueMissing:
+            lines.append(f"{label_for(key)}: {value}")
+            continue
+        lines.append(describe(entry))
+    return sorted(lines)
 
 
 def add_years(day: date, years: int) -> date:

@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any, Callable, Iterable, Mapping
 
 from suppliers import evidence as ev
+from suppliers import rule_values as rv
 from suppliers.rule_values import add_years, within_years
 
 FOUND, CLEAR, UNKNOWN = "found", "clear", "unknown"
@@ -239,7 +240,7 @@ def _insolvency(ctx: CheckContext, acc: _Acc) -> None:
 
 
 def _company_status(ctx: CheckContext, acc: _Acc, status: ev.CompanyStatus) -> None:
-    years = _years(ctx, "event_years")
+    years = _years(ctx, rv.EVENT_YEARS)
     for p in status.proceedings:
         since = f" sedan {p.from_date}" if p.from_date else ""
         if p.code in DISTRESS_PROCEEDINGS:
@@ -292,7 +293,7 @@ def _kr(amount) -> str:
 
 
 def _warnings(ctx: CheckContext, acc: _Acc, categories: set[str]) -> None:
-    years = _years(ctx, "event_years")
+    years = _years(ctx, rv.EVENT_YEARS)
     item = acc.need(ev.WARNINGS, label=ctx.supplier_name)
     for w in (item.facts if item else ()):
         if w.category not in categories:
@@ -333,7 +334,7 @@ def _permit_revocations(ctx: CheckContext, acc: _Acc) -> None:
 
 
 def _professional_convictions(ctx: CheckContext, acc: _Acc) -> None:
-    years = _years(ctx, "event_years")
+    years = _years(ctx, rv.EVENT_YEARS)
     for subject, label in _subjects(ctx):
         item = acc.optional(ev.CRIMINAL_RECORD, subject)
         for extract in (item.facts if item else ()):
@@ -345,8 +346,8 @@ def _professional_convictions(ctx: CheckContext, acc: _Acc) -> None:
 
 def _deficiencies(ctx: CheckContext, acc: _Acc) -> None:
     """Complaints and own terminations in this municipality's contracts, and warnings."""
-    complaint_years = _years(ctx, "complaint_years")
-    persistent = _years(ctx, "complaints_for_persistent_deficiency")
+    complaint_years = _years(ctx, rv.COMPLAINT_YEARS)
+    persistent = _years(ctx, rv.PERSISTENT_COMPLAINTS)
     item = acc.need(ev.COMPLAINTS, label=ctx.supplier_name)
     counted = []
     for c in (item.facts if item else ()):
@@ -365,7 +366,7 @@ def _deficiencies(ctx: CheckContext, acc: _Acc) -> None:
         acc.notes.append(f"{len(counted)} klagomål av mindre allvar inom {complaint_years} år – "
                          f"räknas som långvarig brist först vid {persistent}.")
     decisions = acc.need(ev.DECISIONS, label=ctx.supplier_name)
-    years = _years(ctx, "event_years")
+    years = _years(ctx, rv.EVENT_YEARS)
     for d in (decisions.facts if decisions else ()):
         if within_years(d.decided_on, ctx.on_date, years):
             acc.found.append(f"Eget beslut ({d.summary}) {d.decided_on}, {d.department}.")
@@ -392,10 +393,10 @@ def _crimes(ctx, bundle, spec):
     acc = _Acc(bundle)
     if ctx.regime == LOV:
         categories = ev.MANDATORY_CONVICTIONS | {"professional"}
-        _convictions(ctx, acc, frozenset(categories), "lov_conviction_years",
+        _convictions(ctx, acc, frozenset(categories), rv.LOV_CONVICTION_YEARS,
                      require_extracts=True)
         return acc.result(spec, ctx)
-    _convictions(ctx, acc, ev.MANDATORY_CONVICTIONS, "conviction_years", require_extracts=True)
+    _convictions(ctx, acc, ev.MANDATORY_CONVICTIONS, rv.CONVICTION_YEARS, require_extracts=True)
     return acc.result(spec, ctx, mandatory=ctx.regime == LOU)
 
 
@@ -561,8 +562,8 @@ def evaluate(ctx: CheckContext, bundle: ev.EvidenceBundle) -> list[GroundOutcome
 
 
 def max_ages(values: Mapping[str, Any]) -> dict[str, int | None]:
-    return {source: (int(values[f"max_age_days.{source}"])
-                     if values.get(f"max_age_days.{source}") is not None else None)
+    return {source: (int(values[rv.MAX_AGE_KEYS[source]])
+                     if values.get(rv.MAX_AGE_KEYS[source]) is not None else None)
             for source in ev.AGE_LIMITED}
 
 

@@ -14,7 +14,7 @@ from oversight.extensions import db
 from oversight.jobs import Job, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import get_scoped, get_scoped_or_404, scoped_select
-from suppliers import checks, forms, monitoring, rules, services
+from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
     Complaint, Contract, CriminalRecordExtract, Decision, Hearing, MonitoringFinding,
     MonitorRun, Procurement, Supplier, SupplierCheck, Tender,
@@ -323,8 +323,14 @@ def screen(procurement_id: int):
 @require("supplier.view")
 def procurement_underlag(procurement_id: int):
     procurement = db.get_or_404(Procurement, procurement_id)
+    results = _results_for(procurement)
+    done = [check for _tender, check in results if check is not None]
+    latest = max(done, key=lambda c: c.on_date, default=None)
+    rule_lines = (rule_values.descriptions(db.session, latest.rule_values, latest.on_date)
+                  if latest else [])
     return render_template("suppliers/procurement_underlag.html", procurement=procurement,
-                           results=_results_for(procurement))
+                           results=results, rule_lines=rule_lines, rules_date=latest and
+                           latest.on_date)
 
 
 # --- monitoring -----------------------------------------------------------------------------------

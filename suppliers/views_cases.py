@@ -12,7 +12,7 @@ from oversight.extensions import db
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, scoped_select
 from oversight.uploads import DOCUMENT_TYPES
-from suppliers import forms, hearings, rules, services
+from suppliers import forms, hearings, rule_values, rules, services
 from suppliers.models import Decision, Hearing, HearingDocument, SupplierCheck
 from suppliers.views import attempt, bp, flash_errors, supplier_or_404
 
@@ -40,7 +40,9 @@ def check(check_id: int):
     form.codes.choices = [(g.code, f"{g.label} – {g.outcome_label}") for g in candidates]
     form.codes.data = [g.code for g in candidates if g.outcome == rules.FOUND]
     form.deadline.data = hearings.hearing_deadline()
-    return render_template("suppliers/check.html", check=check, hearing_form=form)
+    rule_lines = rule_values.descriptions(db.session, check.rule_values, check.on_date)
+    return render_template("suppliers/check.html", check=check, hearing_form=form,
+                           rule_lines=rule_lines)
 
 
 @bp.post("/checks/<int:check_id>/hearings")

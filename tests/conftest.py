@@ -51,6 +51,7 @@ def app():
     with app.app_context():
         _db.drop_all()
         _db.create_all()
+        seed_rule_values(_db)
     yield app
     with app.app_context():
         _db.session.remove()
@@ -65,6 +66,15 @@ def empty_all_tables(db) -> None:
     else:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
+    db.session.commit()
+    seed_rule_values(db)
+
+
+def seed_rule_values(db) -> None:
+    """Every test starts with today's rule values, as a migrated database has them."""
+    from oversight.rule_values import seed_defaults
+
+    seed_defaults(db.session)
     db.session.commit()
 
 

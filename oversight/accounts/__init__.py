@@ -13,8 +13,6 @@ from __future__ import annotations
 
 # Settings this package adds (name: default). Environment: OVERSIGHT_<NAME>.
 DEFAULTS = {
-    "ACCOUNT_EVIDENCE_MAX_AGE_DAYS": 180,  # older holder answers are stale: NOAP
-    "ACCOUNT_CHANGE_WINDOW_DAYS": 30,  # account added this close before a payment: flagged
     "ACCOUNT_COVERED_KINDS": ["bankgiro", "plusgiro", "bank_account", "iban"],
     "ACCOUNT_DOCUMENT_MAX_MB": 10,  # attached holder documents (PDF, PNG, JPEG)
     "ACCOUNT_ATTENTION_DAYS": 30,  # how far back "what needs attention" looks

@@ -21,7 +21,7 @@ from oversight import identifiers
 from oversight.accounts.models import PaymentCheck, PaymentCheckLine
 from oversight.accounts.paymentfile import FORMATS, Payment, PaymentFile, detect_format, \
     parse_payment_file, sha256
-from oversight.accounts.services import AccountsError, _chunks, current_settings, load_context
+from oversight.accounts.services import AccountsError, _chunks, load_context
 from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import (
     INVALID_PAYEE_ID, SHARED_IN_FILE, STATUSES, UNKNOWN_PAYEE, AccountVerification, Claim,
@@ -132,7 +132,7 @@ def load_payment_context(session: Session, payments: Sequence[Payment], *,
         result = validate_account(p.kind, p.number)
         if result is not None and result.valid:
             keys.add(account_key(p.kind, result.normalized))
-    ctx = load_context(session, keys, org_ids, today, settings or current_settings())
+    ctx = load_context(session, keys, org_ids, today, settings)
     return PaymentContext(ids, matches, _other_names(session, org_ids), ctx)
 
 
@@ -194,17 +194,19 @@ def _shared_in_file(results: list[PaymentResult], allowances) -> None:
         who = ("org", r.organisation_id) if r.organisation_id else \
             ("id", v.payee_id) if v.payee_id else ("name", normalize_org_name(r.payment.payee_name))
         payees[key].setdefault(who, r.payment.payee_name or mask_holder_id(v.payee_id))
+    listed: dict[tuple, str] = {}  # per account, once: not re-sorted for every line
+    for key, names in payees.items():
+        if len(names) > 1 and key not in allowances:
+            listed[key] = ", ".join(sorted(set(names.values()))[:5])
     for r in results:
         v = r.verification
         if not v.normalized:
             continue
         key = account_key(v.kind, v.normalized)
-        names = payees[key]
-        if len(names) > 1 and key not in allowances:
-            listed = ", ".join(sorted(set(names.values()))[:5])
+        if key in listed:
             v.findings.append(Finding(SHARED_IN_FILE, "danger", (
-                f"{v.kind_label} {v.normalized} används för {len(names)} olika mottagare i "
-                f"filen: {listed}.")))
+                f"{v.kind_label} {v.normalized} används för {len(payees[key])} olika mottagare i "
+                f"filen: {listed[key]}.")))
 
 
 def summarize(results: Sequence[PaymentResult]) -> dict:

@@ -21,12 +21,14 @@ from oversight.accounts.models import (
 )
 from oversight.accounts.paymentfile import sha256
 from oversight.accounts.verification import (
-    MTCH, NMTC, NOAP, AccountVerification, Allowance, Claim, Context, HolderAnswer,
-    RegisterAccount, Settings, account_key, mask_holder_id, validate_account, verify,
+    ACCOUNT_KINDS, MTCH, NMTC, NOAP, AccountVerification, Allowance, Claim, Context,
+    HolderAnswer, RegisterAccount, Settings, account_key, mask_holder_id, validate_account,
+    verify,
 )
 from oversight.audit import record_view
 from oversight.db import utcnow
 from oversight.organisations.models import BankAccount, Organisation
+from oversight.rule_values import value_on
 from oversight.uploads import UploadError, check_document, safe_filename, sniff_document
 
 CHUNK = 900  # bound parameters per IN (...) query: safe on SQLite and PostgreSQL
@@ -42,8 +44,17 @@ class AccountsError(ValueError):
     """A user-facing error (Swedish message); nothing was saved."""
 
 
-def current_settings() -> Settings:
-    return Settings.from_config(current_app.config) if has_app_context() else Settings()
+def current_settings(session: Session, today: date | None = None) -> Settings:
+    """The thresholds and answer ages valid on ``today``, from the dated rule values (the
+    covered account kinds are an installation setting)."""
+    day = today or date.today()
+    kinds = current_app.config.get("ACCOUNT_COVERED_KINDS") if has_app_context() else None
+    return Settings(
+        match_threshold=float(value_on(session, "accounts.name_match_threshold", day)),
+        close_threshold=float(value_on(session, "accounts.name_close_threshold", day)),
+        max_age_days=int(value_on(session, "accounts.evidence_max_age_days", day)),
+        change_window_days=int(value_on(session, "accounts.change_window_days", day)),
+        covered_kinds=tuple(kinds or ACCOUNT_KINDS))
 
 
 def _chunks(values, size: int = CHUNK):
@@ -225,7 +236,8 @@ def active_allowances(session: Session) -> dict[tuple[str, str], Allowance]:
 
 def load_context(session: Session, keys, org_ids=(), today: date | None = None,
                  settings: Settings | None = None) -> Context:
-    ctx = Context(settings=settings or current_settings(), today=today or date.today())
+    today = today or date.today()
+    ctx = Context(settings=settings or current_settings(session, today), today=today)
     ctx.add_evidence(holder_answers(session, keys))
     ctx.add_register(register_rows(session, keys=keys, org_ids=org_ids))
     ctx.allowances = active_allowances(session)

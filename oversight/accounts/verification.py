@@ -149,16 +149,6 @@ class Settings:
     change_window_days: int = 30
     covered_kinds: tuple[str, ...] = ACCOUNT_KINDS
 
-    @classmethod
-    def from_config(cls, config) -> "Settings":
-        return cls(
-            match_threshold=float(config.get("NAME_MATCH_THRESHOLD", 95)),
-            close_threshold=float(config.get("NAME_CLOSE_THRESHOLD", 85)),
-            max_age_days=int(config.get("ACCOUNT_EVIDENCE_MAX_AGE_DAYS", 180)),
-            change_window_days=int(config.get("ACCOUNT_CHANGE_WINDOW_DAYS", 30)),
-            covered_kinds=tuple(config.get("ACCOUNT_COVERED_KINDS", ACCOUNT_KINDS)),
-        )
-
 
 @dataclass
 class Context:

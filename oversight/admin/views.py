@@ -128,3 +128,6 @@ def audit_verify():
     else:
         flash(f"Kedjan är bruten vid post {report.broken_at}: {report.reason}.", "error")
     return redirect(url_for("admin.audit"))
+
+
+from oversight.admin import rules as _rules  # noqa: E402,F401  (rule-value pages on this blueprint)

@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "personal.reveal": _WRITERS - {ADMIN} | {AUDITOR},
     "audit.view": {ADMIN, AUDITOR},
     "users.manage": {ADMIN},
+    "rules.manage": {ADMIN},  # dated rule values (amounts, limits, time limits)
     "jobs.run": _WRITERS,
     # domain modules
     "registry.lookup": _WRITERS,
@@ -45,6 +46,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "grants.view": _STAFF,
     "grants.manage": {ADMIN, GRANTS},
     "ledger.import": {ADMIN, GRANTS, INVESTIGATOR},
+    "assistance.view": {ADMIN, LSS, INVESTIGATOR, AUDITOR},  # providers, permits, own users
+    "assistance.manage": {LSS},  # permits, verifications, alerts, arrangements (own district)
     "timereport.submit": {PROVIDER},
     "timereport.view": {ADMIN, LSS, INVESTIGATOR, AUDITOR},
     "timereport.handle": {LSS},

@@ -104,7 +104,7 @@ def test_organisation_accounts_verified_with_evidence(db, user, rinkeby):
 
 def test_stale_evidence_in_the_database_reads_noap(db, user, rinkeby, app):
     holder(db, user, "bankgiro", "5050-1006", "Gemenskap i Rinkeby", "802432-4009",
-           days=app.config["ACCOUNT_EVIDENCE_MAX_AGE_DAYS"] + 1)
+           days=180 + 1)  # accounts.evidence_max_age_days
     [v] = verify_organisation_accounts(db.session, rinkeby)
     assert v.status == "NOAP" and "äldre än" in v.explanation
 

@@ -346,10 +346,10 @@ def test_approving_an_application_schedules_reports(db, make, dept, handler):
 
 def test_cli_rules_overdue_and_detect(runner, db, make, dept):
     result = runner.invoke(args=["associations", "rules"])
-    assert result.exit_code == 0 and "min_org_age_years\t2" in result.output
+    assert result.exit_code == 0 and "organisationsnumret: 2 år" in result.output
     result = runner.invoke(args=["associations", "rules", "--set", "min_org_age_years=3",
                                  "--from", "2020-01-01", "--source", "Nämndbeslut"])
-    assert result.exit_code == 0 and "min_org_age_years\t3" in result.output
+    assert result.exit_code == 0 and "organisationsnumret: 3 år" in result.output
     bad = runner.invoke(args=["associations", "rules", "--set", "min_org_age_years=tre"])
     assert bad.exit_code == 1
     org = association(make, name="Föreningen Sen")

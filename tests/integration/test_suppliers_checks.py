@@ -58,7 +58,7 @@ def test_clean_supplier_with_extracts_is_clear_except_person_sanctions(db, make,
     stored = {e.key: e for e in check.evidence}
     assert stored["criminal_record:org"].status == ev.NOT_FOUND
     assert stored["bolagsverket:org"].ref.startswith("fake:bolagsverket")
-    assert check.rule_values["conviction_years"] == 5
+    assert check.rule_values["suppliers.conviction_years"] == 5
     assert check.representatives == ["VD Vera Direktör"]
 
 

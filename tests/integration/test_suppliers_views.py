@@ -114,6 +114,8 @@ def test_procurement_kontrollera_runs_job_and_shows_results(db, make, world, fak
     underlag = client.get(f"/suppliers/procurements/{procurement.id}/underlag")
     assert "Kontrollunderlag" in underlag.get_data(as_text=True)
     assert "pågående konkurs" in underlag.get_data(as_text=True)
+    printed = underlag.get_data(as_text=True).replace("\u00a0", " ")
+    assert "Direktupphandlingsgräns: 700 000 kr" in printed and "direct_award_limit" not in printed
 
 
 def test_checks_and_hearings_are_department_scoped(db, make, world, fake, login_as):
@@ -331,3 +333,8 @@ def test_kontrollunderlag_links_evidence_and_what_to_do(db, world, login_as):
     assert f"/registries/manual/kronofogden?org={org.id}" in page
     assert f"/suppliers/{supplier.id}/extracts/new" in page
     assert "Kunde inte kontrolleras" in page and "Bedöms i upphandlingen" in page
+    # rule values as label, formatted value, validity and source; never a raw key
+    text = page.replace("\u00a0", " ")
+    assert "Direktupphandlingsgräns: 700 000 kr, gäller från 2022-02-01, LOU 19 kap. 2 §" in text
+    assert "Tidsgräns för uteslutning efter dom: 5 år" in text
+    assert "direct_award_limit" not in text and "conviction_years" not in text

@@ -203,7 +203,13 @@ def test_samordningsnummer():
 def test_mask_and_is_personal_identity():
     assert mask_personnummer("19850312-1234") == "19850312-****"
     assert mask_personnummer("811218-9876") == "19811218-****"
-    assert mask_personnummer("nonsense 1234") == "nonsense ****"
+    assert mask_personnummer("nonsense 1234") == "nonsense 1234"  # no personnummer in it
+    assert mask_personnummer("811218-9875") == "811218-****"  # wrong check digit: still masked
+    assert mask_personnummer("Ogiltigt 19811218-9875 och 556016-0680") == \
+        "Ogiltigt 19811218-**** och 556016-0680"
+    assert mask_personnummer("701063-2391") == "19701063-****"  # samordningsnummer
+    assert mask_personnummer("556016-0680") == "556016-0680"
+    assert mask_personnummer(None) is None
     assert is_personal_identity("811218-9876")
     assert is_personal_identity("701063-2391")
     assert not is_personal_identity("556016-0680")
@@ -428,7 +434,8 @@ def test_generated_orgnr_validates_and_is_idempotent(number):
     assert validate_orgnr("16" + number).normalized == result.normalized
 
 
-@given(birth_dates(), st.text(alphabet="0123456789", min_size=3, max_size=3), st.booleans())
+@given(birth_dates(), st.text(alphabet="0123456789", min_size=3, max_size=3)
+       .filter(lambda s: s != "000"), st.booleans())  # birth number 000 is never issued
 def test_generated_person_numbers(birth, serial, coordination):
     ten = person_number(birth, serial, coordination)
     sep = "+" if age(birth) >= 100 else "-"
@@ -589,3 +596,10 @@ def test_cli_stdin_any_invalid_exits_1():
 def test_cli_rejects_unknown_kind():
     outcome = CliRunner().invoke(ids_cli, ["validate", "--kind", "passport", "x"])
     assert outcome.exit_code == 2
+
+
+def test_birth_number_000_is_invalid():
+    from oversight.identifiers import validate_personnummer
+    result = validate_personnummer("20150916-0006")
+    assert not result.valid and "000" in result.error
+    assert not is_personal_identity("20150916-0006")

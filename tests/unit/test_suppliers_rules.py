@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 
 from suppliers import evidence as ev
 from suppliers import rules
-from suppliers.rule_values import values_on
+from suppliers.rule_values import defaults_on as values_on
 
 TODAY = date(2026, 3, 16)
 NOW = datetime(2026, 3, 16, 8, 0, tzinfo=timezone.utc)

@@ -1,46 +1,16 @@
-"""Rule values with validity dates, the evidence JSON round trip and the hearing letter."""
+"""Time limits in calendar years, the evidence JSON round trip and the hearing letter (the
+rule values themselves: tests/integration/test_rule_values.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, strategies as st
 
 from suppliers import evidence as ev
 from suppliers import letters, rule_values, rules
 from suppliers.evidence_store import digest, from_json, to_json
-from suppliers.rule_values import (
-    RuleValue, UnknownRuleValue, add_years, rule_value, set_overrides, within_years,
-)
-
-
-def test_direct_award_limit_changes_on_1_february_2022():
-    assert rule_value("direct_award_limit", date(2022, 1, 31)) == Decimal("615312")
-    assert rule_value("direct_award_limit", date(2022, 2, 1)) == Decimal("700000")
-    assert rule_value("documentation_limit", date(2026, 1, 1)) == Decimal("100000")
-    with pytest.raises(UnknownRuleValue):
-        rule_value("direct_award_limit", date(2019, 12, 31))
-
-
-def test_newest_row_wins_in_a_custom_table():
-    table = (RuleValue("x", 1, date(2020, 1, 1), None, "", "law", "a"),
-             RuleValue("x", 2, date(2024, 1, 1), None, "", "law", "b"))
-    assert rule_value("x", date(2023, 12, 31), table) == 1
-    assert rule_value("x", date(2024, 1, 1), table) == 2
-
-
-def test_overrides_apply_to_policy_values_only():
-    try:
-        set_overrides({"max_age_days.sanctions": 14})
-        assert rule_value("max_age_days.sanctions", date(2026, 1, 1)) == 14
-        with pytest.raises(UnknownRuleValue, match="lagvärde"):
-            set_overrides({"conviction_years": 3})
-        with pytest.raises(UnknownRuleValue, match="Okänt"):
-            set_overrides({"no_such_value": 1})
-    finally:
-        set_overrides({})
-    assert rule_value("max_age_days.sanctions", date(2026, 1, 1)) == 7
+from suppliers.rule_values import add_years, within_years
 
 
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
@@ -90,8 +60,8 @@ def test_letter_names_grounds_deadline_and_right_to_self_cleaning():
     assert "självsanering" not in lov and "lämna synpunkter" in lov
 
 
-def test_values_on_lists_every_value_for_the_check():
-    values = rule_values.values_on(date(2026, 3, 16))
-    assert values["conviction_years"] == 5 and values["event_years"] == 3
-    assert values["direct_award_limit"] == "700000"
+def test_defaults_on_lists_every_value_for_the_check():
+    values = rule_values.defaults_on(date(2026, 3, 16))
+    assert values[rule_values.CONVICTION_YEARS] == 5 and values[rule_values.EVENT_YEARS] == 3
+    assert values[rule_values.DIRECT_AWARD_LIMIT] == 700000
     assert set(rules.max_ages(values)) == set(ev.AGE_LIMITED)

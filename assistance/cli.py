@@ -1,0 +1,96 @@
+"""`flask assistance ...`: imports, alerts and the permit verification run (the same services
+as the web pages; one transaction per command)."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from oversight.cli import acting_user
+from oversight.extensions import db
+
+assistance_cli = AppGroup("assistance", help="Personlig assistans: brukare, anordnare, IVO-tillstånd.")
+
+
+def _day(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} är inget datum (ÅÅÅÅ-MM-DD).") from None
+
+
+@assistance_cli.command("import")
+@click.argument("kind")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "username", default=None, help="Användare som ändringarna loggas på.")
+def import_command(kind: str, path: str, username: str | None) -> None:
+    """Importera en fil: users, decisions, arrangements, permits (och tidrapporternas typer).
+    Allt eller inget: vid fel importeras ingenting och felen visas med radnummer."""
+    from assistance.fileio import ImportFailed
+    from assistance.imports import IMPORTERS, run_import
+
+    if kind not in IMPORTERS:
+        raise click.BadParameter(f"okänd typ {kind!r}; tillåtna: {', '.join(sorted(IMPORTERS))}",
+                                 param_hint="KIND")
+    user = acting_user(username)
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        result = run_import(db.session, user, kind, data, path)
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"Inget importerades ({len(exc.errors)} fel).") from exc
+    db.session.commit()
+    click.echo(result.summary())
+
+
+@assistance_cli.command("alerts")
+@click.option("--date", "day", default=None, help="Dagen som gäller (ÅÅÅÅ-MM-DD), standard i dag.")
+@click.option("--json", "as_json", is_flag=True, help="En JSON-rad per larm.")
+@click.option("--user", "username", default=None)
+def alerts_command(day: str | None, as_json: bool, username: str | None) -> None:
+    """Sök dagar utan giltigt IVO-tillstånd och spara ett larm per stadsdel och anordnare."""
+    from assistance.alerts import alerts_json, refresh_alerts
+
+    acting_user(username)
+    on = _day(day)
+    pairs = refresh_alerts(db.session, on)
+    rows = alerts_json(pairs)
+    db.session.commit()
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(f"{row['district']}: {row['provider_name']} ({row['provider_org_nr']}), "
+                       f"{row['status']}, {len(row['person_ids'])} brukare, "
+                       f"{row['days_without_permit']} dagar från {row['first_day']}")
+    if not as_json:
+        click.echo(f"{len(rows)} larm.", err=True)
+
+
+@assistance_cli.command("verify-permits")
+@click.option("--date", "day", default=None, help="Dagen som gäller (ÅÅÅÅ-MM-DD), standard i dag.")
+@click.option("--user", "username", default=None)
+def verify_permits_command(day: str | None, username: str | None) -> None:
+    """Kontrollera tillstånden som kan kontrolleras automatiskt (registrens IVO-besked) och lista
+    anordnarna som behöver en manuell kontroll hos IVO."""
+    from assistance.services import verify_permits
+
+    user = acting_user(username)
+    on = _day(day)
+    verified, manual = verify_permits(db.session, user, on)
+    db.session.commit()
+    for org, v in verified:
+        click.echo(f"Kontrollerad: {org.name} ({org.orgnr}): {v.result_label}, {v.verified_on}")
+    for row in manual:
+        last = row.verification.verified_on.isoformat() if row.verification else "aldrig"
+        click.echo(f"Manuell kontroll behövs: {row.organisation.name} ({row.organisation.orgnr}), "
+                   f"senast kontrollerad {last}, {row.users} brukare")
+    click.echo(f"{len(verified)} kontrollerade automatiskt, {len(manual)} behöver manuell kontroll.",
+               err=True)

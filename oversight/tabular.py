@@ -1,0 +1,460 @@
+"""One reader of Swedish tabular files for every import (CSV, TXT, XLSX, a zip holding one).
+
+    columns = [Column("organisationsnummer", aliases=("orgnr",), kind="orgnr"),
+               Column("belopp", kind="amount"),
+               Column("datum", required=False, kind="date")]
+    table = read_table(data, filename, columns)        # raises TableError
+    for row in table.rows:                             # Row(number, values)
+        row.number, row.values["belopp"]               # 1-based line as a person counts it
+
+What it decides, so no import has to: the encoding per file (UTF-8 with or without BOM,
+UTF-16 with BOM, Windows-1252/Latin-1; a file mixing them is refused naming the first line
+that differs), the delimiter (``;``, tab, ``,``), the header (missing, duplicated and unknown
+columns named; titles compared case-, space- and å/ä/ö-insensitively), the number of fields of
+every row, a cell size limit, the cell values (``oversight.tabular_values``) and the limits on
+size, unpacked size, rows and cells, checked before the file is parsed. Every error is a
+``CellError(row, column, message)`` in Swedish (English in the English UI). By default a file
+with any bad row raises TableError listing them; ``keep_bad_rows=True`` returns the good rows
+and the errors (for imports that keep and flag bad rows by design).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterator, Sequence
+
+from flask_babel import gettext as _
+
+from oversight.tabular_files import (
+    FileProblem, Limits, CappedReader, check_field_count, decode, detect_delimiter,
+    estimate_text_rows, is_xlsx, is_zip, open_zip, sheet_has_formulas, single_member,
+    verify_members, xlsx_dimensions,
+)
+from oversight.tabular_values import (
+    parse_amount, parse_bool, parse_date, parse_int, parse_time,
+)
+
+__all__ = ["Column", "Row", "CellError", "TableError", "Table", "Limits", "read_table",
+           "open_table", "parse_amount", "parse_date", "parse_bool", "parse_int", "parse_time",
+           "header_key"]
+
+KINDS = ("text", "amount", "date", "int", "bool", "orgnr", "personnummer", "time")
+MAX_ERRORS = 200
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column the import expects. ``name`` is the key in ``Row.values`` and is also an
+    accepted header title; ``aliases`` are other titles. ``required``: the header must have
+    it. ``allow_empty``: a blank cell is None (else an error). ``label`` names the column in
+    messages (default: the first title). ``convert`` replaces the kind's converter (takes the
+    cell, returns the value or raises ValueError with a Swedish message)."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    kind: str = "text"
+    allow_empty: bool = True
+    earliest: date | None = None
+    latest: date | None = None
+    max_decimals: int = 2
+    allow_negative: bool = True
+    label: str | None = None
+    convert: Callable[[object], object] | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@dataclass
+class CellError:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row and self.column:
+            return _("Rad %(row)s, kolumn %(column)s: %(message)s", row=self.row,
+                     column=self.column, message=self.message)
+        if self.row:
+            return _("Rad %(row)s: %(message)s", row=self.row, message=self.message)
+        return self.message
+
+    def to_json(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message,
+                "text": str(self)}
+
+
+class TableError(ValueError):
+    """The file is refused: ``errors`` lists every problem found (up to a limit)."""
+
+    def __init__(self, errors: list[CellError]):
+        self.errors = list(errors)
+        shown = "; ".join(str(e) for e in self.errors[:5])
+        more = len(self.errors) - 5
+        if more > 0:
+            shown += " " + _("(och %(n)s fel till)", n=more)
+        super().__init__(shown)
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    values: dict[str, object]
+    errors: list[CellError] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    errors: list[CellError]
+    header: list[str]
+    found: dict[str, str]  # column name -> the header title it was found under
+    format: str  # "csv" | "xlsx"
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def header_key(title) -> str:
+    """Titles compare without case, accents (å ä ö), spaces and punctuation."""
+    text = unicodedata.normalize("NFKD", str(title or "").replace("\ufeff", "")).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", "", text)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+class TableReader:
+    """An opened file with its header checked; iterate it for rows (each with its errors).
+    ``read_table`` is the usual entry; imports that stream millions of rows iterate this."""
+
+    def __init__(self, header: list[str], columns: Sequence[Column], records: Iterator,
+                 fmt: str, estimated_rows: int, allow_unknown_columns: bool,
+                 header_row: int, encoding: str | None = None, delimiter: str | None = None,
+                 limits: Limits = Limits()):
+        self.header, self.columns, self.format = header, list(columns), fmt
+        self.estimated_rows, self.encoding, self.delimiter = estimated_rows, encoding, delimiter
+        self.limits, self.header_row = limits, header_row
+        self.index = _match_header(header, self.columns, allow_unknown_columns, header_row)
+        self.found = {name: header[i] for name, i in self.index.items()}
+        self._records = records
+        self.width = len(header)
+
+    def __iter__(self) -> Iterator[Row]:
+        count = 0
+        for number, record in self._records:
+            if not any(_present(v) for v in record):
+                continue
+            count += 1
+            if count > self.limits.max_rows:
+                raise TableError([CellError(number, None, _(
+                    "Filen har fler än %(n)s rader.", n=self.limits.max_rows))])
+            yield self._row(number, record)
+
+    def _row(self, number: int, record: list) -> Row:
+        row = Row(number, {})
+        if self.format == "csv":
+            problem = check_field_count(record, self.width, number)
+            if problem:
+                row.errors.append(CellError(number, None, problem))
+                return row
+        for column in self.columns:
+            i = self.index.get(column.name)
+            raw = record[i] if i is not None and i < len(record) else None
+            if isinstance(raw, _Problem):
+                row.errors.append(CellError(number, column.title, raw.message))
+                continue
+            if isinstance(raw, str) and len(raw) > self.limits.max_cell_chars:
+                row.errors.append(CellError(number, column.title, _(
+                    "Cellen har %(n)s tecken, fler än gränsen %(limit)s.", n=len(raw),
+                    limit=self.limits.max_cell_chars)))
+                continue
+            try:
+                row.values[column.name] = convert(column, raw)
+            except ValueError as exc:
+                row.errors.append(CellError(number, column.title, str(exc)))
+        return row
+
+
+def _present(value) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """A cell the container could not give a value for (an XLSX formula without a value)."""
+
+    message: str
+    cell: str | None = None
+
+
+def convert(column: Column, raw) -> object:
+    """One cell as the column's kind; None for a blank cell (when allowed)."""
+    if not _present(raw):
+        if column.allow_empty:
+            return None
+        raise ValueError(_("Värde saknas."))
+    if column.convert is not None:
+        return column.convert(raw.strip() if isinstance(raw, str) else raw)
+    kind = column.kind
+    if kind == "text":
+        return _text(raw)
+    if kind == "amount":
+        return parse_amount(raw, column.max_decimals, column.allow_negative)
+    if kind == "date":
+        return parse_date(raw, column.earliest, column.latest)
+    if kind == "int":
+        return parse_int(raw)
+    if kind == "bool":
+        return parse_bool(raw)
+    if kind == "time":
+        return parse_time(raw)
+    return _identity(kind, _text(raw))
+
+
+def _text(raw) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # an Excel number cell (5560160680.0) means its digits
+    if hasattr(raw, "isoformat") and not isinstance(raw, str):
+        raw = raw.isoformat()[:10] if getattr(raw, "hour", 0) == 0 else raw.isoformat()
+    return str(raw).strip()
+
+
+def _identity(kind: str, text: str) -> str:
+    from oversight import identifiers
+    if kind == "orgnr":
+        result = identifiers.validate("orgnr", text)
+        if not result.valid:
+            raise ValueError(_("Ogiltigt organisationsnummer %(value)s: %(reason)s",
+                               value=text[:20], reason=result.error))
+        return result.normalized
+    if identifiers.is_personal_identity(text):
+        return identifiers.validate_personnummer(text).normalized \
+            if identifiers.validate_personnummer(text).valid \
+            else identifiers.validate_samordningsnummer(text).normalized
+    result = identifiers.validate_personnummer(text)
+    raise ValueError(_("Ogiltigt personnummer %(value)s: %(reason)s",
+                       value=identifiers.mask_personnummer(text), reason=result.error))
+
+
+def _match_header(header: list[str], columns: list[Column], allow_unknown: bool,
+                  row: int) -> dict[str, int]:
+    by_key: dict[str, Column] = {}
+    for column in columns:
+        for title in (column.name, *column.aliases):
+            by_key.setdefault(header_key(title), column)
+    index: dict[str, int] = {}
+    errors: list[CellError] = []
+    unknown = []
+    for i, title in enumerate(header):
+        if not _present(title):
+            continue
+        column = by_key.get(header_key(title))
+        if column is None:
+            unknown.append(str(title).strip())
+        elif column.name in index:
+            errors.append(CellError(row, None, _(
+                "Kolumnen %(column)s finns två gånger i rubrikraden (%(first)s och %(second)s).",
+                column=column.title, first=header[index[column.name]], second=title)))
+        else:
+            index[column.name] = i
+    missing = [c.title for c in columns if c.required and c.name not in index]
+    if missing:
+        errors.append(CellError(row, None, _(
+            "Rubrikraden saknar %(columns)s. Filens kolumner: %(found)s.",
+            columns=", ".join(missing),
+            found=", ".join(str(h).strip() for h in header if _present(h)) or "-")))
+    if unknown and not allow_unknown:
+        errors.append(CellError(row, None, _(
+            "Okända kolumner: %(columns)s. Väntade: %(expected)s.", columns=", ".join(unknown),
+            expected=", ".join(c.title for c in columns))))
+    if errors:
+        raise TableError(errors)
+    return index
+
+
+def open_table(data: bytes, filename: str, columns: Sequence[Column], *,
+               allow_unknown_columns: bool = False, limits: Limits | None = None,
+               **limit_overrides) -> TableReader:
+    """Check the file's limits, open it and check its header; raises TableError."""
+    limits = _limits(limits, limit_overrides)
+    try:
+        if len(data) > limits.max_bytes:
+            raise FileProblem(_("Filen är för stor (%(size)s MB; högst %(limit)s MB).",
+                                size=round(len(data) / 1048576, 1),
+                                limit=limits.max_bytes // 1048576))
+        if not data.strip():
+            raise FileProblem(_("Filen är tom."))
+        if is_zip(data):
+            return _open_zip(data, filename, columns, allow_unknown_columns, limits)
+        return _open_text(data, columns, allow_unknown_columns, limits)
+    except FileProblem as exc:
+        raise TableError([CellError(exc.row, None, exc.message)]) from None
+
+
+def read_table(data: bytes, filename: str, columns: Sequence[Column], *,
+               keep_bad_rows: bool = False, allow_unknown_columns: bool = False,
+               max_errors: int = MAX_ERRORS, limits: Limits | None = None,
+               **limit_overrides) -> Table:
+    """Read a whole file (see the module text). ``limit_overrides``: ``max_rows``,
+    ``max_bytes``, ``max_uncompressed_bytes``, ``max_cells``, ``max_cell_chars``."""
+    reader = open_table(data, filename, columns, allow_unknown_columns=allow_unknown_columns,
+                        limits=limits, **limit_overrides)
+    rows: list[Row] = []
+    errors: list[CellError] = []
+    try:
+        for row in reader:
+            if row.errors:
+                errors.extend(row.errors)
+                if len(errors) >= max_errors:
+                    errors.append(CellError(None, None, _(
+                        "Läsningen avbröts efter %(n)s fel.", n=len(errors))))
+                    break
+            else:
+                rows.append(row)
+    except FileProblem as exc:
+        raise TableError(errors + [CellError(exc.row, None, exc.message)]) from None
+    if errors and not keep_bad_rows:
+        raise TableError(errors)
+    if not rows and not errors:
+        raise TableError([CellError(None, None, _("Filen innehåller inga rader under "
+                                                   "rubrikraden."))])
+    return Table(rows, errors, reader.header, reader.found, reader.format, reader.encoding,
+                 reader.delimiter)
+
+
+def _limits(limits: Limits | None, overrides: dict) -> Limits:
+    limits = limits or default_limits()
+    unknown = set(overrides) - set(Limits.__dataclass_fields__)
+    if unknown:
+        raise TypeError(f"unknown limits {sorted(unknown)}")
+    values = {k: v for k, v in overrides.items() if v is not None}
+    return Limits(**{**limits.__dict__, **values}) if values else limits
+
+
+def default_limits() -> Limits:
+    """Limits from the app's configuration (``IMPORT_MAX_*``) when there is an app."""
+    from flask import current_app, has_app_context
+    if not has_app_context():
+        return Limits()
+    config = current_app.config
+    base = Limits()
+    mb = 1048576
+    return Limits(
+        max_bytes=int(config.get("IMPORT_MAX_FILE_MB", base.max_bytes // mb)) * mb,
+        max_uncompressed_bytes=int(config.get("IMPORT_MAX_UNCOMPRESSED_MB",
+                                              base.max_uncompressed_bytes // mb)) * mb,
+        max_rows=int(config.get("IMPORT_MAX_ROWS", base.max_rows)),
+        max_cells=int(config.get("IMPORT_MAX_CELLS", base.max_cells)),
+        max_cell_chars=int(config.get("IMPORT_MAX_CELL_CHARS", base.max_cell_chars)))
+
+
+# --- text files -------------------------------------------------------------------------------
+
+def _open_text(data: bytes, columns, allow_unknown: bool, limits: Limits) -> TableReader:
+    estimate = estimate_text_rows(data)
+    if estimate > limits.max_rows + 1 and data.count(b"\n") > limits.max_rows + 1:
+        raise FileProblem(_("Filen har %(n)s rader, fler än gränsen %(limit)s.", n=estimate,
+                            limit=limits.max_rows))
+    text, encoding = decode(data)
+    lines = text.splitlines(keepends=True)
+    skip = 0
+    while skip < len(lines) and not lines[skip].strip():
+        skip += 1
+    if skip == len(lines):
+        raise FileProblem(_("Filen är tom."))
+    delimiter = detect_delimiter(lines[skip])
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_cell_chars + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = _numbered(reader, limits)
+    try:
+        number, header = next(records)
+        while not any(h.strip() for h in header):
+            number, header = next(records)
+    except StopIteration:
+        raise FileProblem(_("Filen är tom.")) from None
+    while header and not header[-1].strip():
+        header = header[:-1]
+    if len(header) * estimate > limits.max_cells:
+        raise FileProblem(_("Filen har för många celler (%(n)s; högst %(limit)s).",
+                            n=len(header) * estimate, limit=limits.max_cells))
+    return TableReader(header, columns, records, "csv", max(estimate - number, 0),
+                       allow_unknown, number, encoding, delimiter, limits)
+
+
+def _numbered(reader, limits: Limits) -> Iterator[tuple[int, list]]:
+    previous = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = previous + 1
+            if "field larger" in str(exc):
+                raise FileProblem(_("Rad %(row)s har en cell med fler än %(limit)s tecken.",
+                                    row=line, limit=limits.max_cell_chars), line) from None
+            raise FileProblem(_("Rad %(row)s kan inte läsas som CSV (%(reason)s).", row=line,
+                                reason=str(exc)), line) from None
+        start, previous = previous + 1, reader.line_num
+        yield start, record
+
+
+# --- zip and XLSX -----------------------------------------------------------------------------
+
+def _open_zip(data: bytes, filename: str, columns, allow_unknown: bool,
+              limits: Limits) -> TableReader:
+    archive = open_zip(data, limits)
+    if is_xlsx(archive):
+        return _open_xlsx(data, archive, columns, allow_unknown, limits)
+    member = single_member(archive, (".csv", ".txt", ".xlsx", ".skv"))
+    if member.file_size > limits.max_bytes:
+        raise FileProblem(_("Filen i zip-filen är för stor (%(size)s MB; högst %(limit)s MB).",
+                            size=member.file_size // 1048576, limit=limits.max_bytes // 1048576))
+    try:
+        with archive.open(member) as stream:
+            inner = io.BufferedReader(CappedReader(stream, limits.max_uncompressed_bytes)).read()
+    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError):
+        raise FileProblem(_("Zip-filen är trasig eller avkortad och kan inte läsas.")) from None
+    if is_zip(inner):
+        inner_archive = open_zip(inner, limits)
+        if not is_xlsx(inner_archive):
+            raise FileProblem(_("Zip-filen innehåller en zip-fil; packa upp den först."))
+        return _open_xlsx(inner, inner_archive, columns, allow_unknown, limits)
+    return _open_text(inner, columns, allow_unknown, limits)
+
+
+def _open_xlsx(data: bytes, archive: zipfile.ZipFile, columns, allow_unknown: bool,
+               limits: Limits) -> TableReader:
+    dims = xlsx_dimensions(archive)
+    if dims and dims[0] > limits.max_rows + 1:
+        raise FileProblem(_("Kalkylbladet har %(n)s rader, fler än gränsen %(limit)s.",
+                            n=dims[0], limit=limits.max_rows))
+    if dims and dims[0] * dims[1] > limits.max_cells:
+        raise FileProblem(_("Kalkylbladet har för många celler (%(n)s; högst %(limit)s).",
+                            n=dims[0] * dims[1], limit=limits.max_cells))
+    verify_members(archive, limits)
+    from oversight.tabular_xlsx import xlsx_records
+    records = xlsx_records(data, with_formulas=sheet_has_formulas(archive))
+    try:
+        number, header = next(records)
+        while not any(_present(h) for h in header):
+            number, header = next(records)
+    except StopIteration:
+        raise FileProblem(_("Kalkylbladet är tomt: ingen rubrikrad hittades.")) from None
+    header = [_text(h) if _present(h) else "" for h in header]
+    while header and not header[-1]:
+        header = header[:-1]
+    estimate = max((dims[0] if dims else 0) - number, 0)
+    return TableReader(header, columns, records, "xlsx", estimate, allow_unknown, number,
+                       limits=limits)
