@@ -1,10 +1,8 @@
-"""Reading the module's import files. Every file goes through ``read_rows``: it uses the core
-reader of Swedish tabular files (``oversight.tabular``, branch `reader`) when present, otherwise
-the registries' CSV reader (and openpyxl for XLSX). Only this function knows which; the
-importers get text values and parse them with the helpers below."""
+"""Reading the module's import files: every file goes through ``read_rows`` (the core reader of
+Swedish tabular files); the importers get text values and parse them with the helpers below,
+collecting row-numbered errors."""
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -51,17 +49,10 @@ def _fold(title: str) -> str:
 
 
 def read_rows(data: bytes, filename: str, fields: Sequence[Field]) -> list[tuple[int, dict[str, str]]]:
-    """(row number in the file, {field: text}) for every non-empty data row."""
-    try:
-        from oversight import tabular
-    except ImportError:
-        tabular = None
-    if tabular is not None and hasattr(tabular, "read_table"):
-        return _read_core(tabular, data, filename, fields)
-    return _read_fallback(data, filename, fields)
+    """(row number in the file, {field: text}) for every data row, through the core reader of
+    Swedish tabular files (encodings, delimiters, XLSX, zip, limits, header checks)."""
+    from oversight import tabular
 
-
-def _read_core(tabular, data, filename, fields):
     columns = [tabular.Column(f.name, aliases=f.aliases, required=f.required, kind="text")
                for f in fields]
     try:
@@ -69,60 +60,25 @@ def _read_core(tabular, data, filename, fields):
     except tabular.TableError as exc:
         raise ImportFailed([RowError(e.row, e.column, e.message) for e in exc.errors]
                            or [RowError(None, None, str(exc))]) from exc
-    return [(row.number, {k: "" if v is None else str(v).strip() for k, v in row.values.items()})
+    return [(row.number, {f.name: _cell(row.values.get(f.name)) for f in fields})
             for row in table.rows]
 
 
-def _xlsx_to_csv(data: bytes) -> bytes:
-    import csv
-
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # noqa: BLE001  (any unreadable workbook is the user's file)
-        raise ImportFailed([RowError(None, None, f"XLSX-filen kunde inte läsas ({exc.__class__.__name__}).")])
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    for values in sheet.iter_rows(values_only=True):
-        writer.writerow(["" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat") else v)
-                         for v in values])
-    return out.getvalue().encode("utf-8")
-
-
-def _read_fallback(data, filename, fields):
-    from registries.csvfiles import ImportRejected, read_table
-
-    if data[:2] == b"PK":
-        data = _xlsx_to_csv(data)
-    aliases = {}
-    for f in fields:
-        for title in (f.name, *f.aliases):
-            aliases.setdefault(_fold(title), f.name)
-    required = tuple(f.name for f in fields if f.required)
-    try:
-        rows = list(read_table(data, aliases, required))
-    except ImportRejected as exc:
-        raise ImportFailed([RowError(e.get("line"), None, e["error"]) for e in exc.errors]) from exc
-    return [(line, {f.name: values.get(f.name, "") for f in fields}) for line, values in rows]
+def _cell(value) -> str:
+    return "" if value is None else str(value).strip()
 
 
 # --- value parsers (raise ValueError with a Swedish message) -----------------------------------
 
 def parse_day(text: str | None, *, required: bool = True) -> date | None:
+    from oversight.tabular import parse_date
+
     value = (text or "").strip()
     if not value:
         if required:
             raise ValueError("datum saknas")
         return None
-    for pattern in (r"(\d{4})-(\d{2})-(\d{2})", r"(\d{4})(\d{2})(\d{2})"):
-        m = re.fullmatch(pattern, value[:10] if len(value) > 10 and value[10:11] in " T" else value)
-        if m:
-            try:
-                return date(*map(int, m.groups()))
-            except ValueError:
-                break
-    raise ValueError(f"{value!r} är inget giltigt datum (ÅÅÅÅ-MM-DD)")
+    return parse_date(value)
 
 
 def parse_hours(text: str | None) -> Decimal:

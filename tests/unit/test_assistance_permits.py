@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from assistance.permits import (
     PERSONAL_ASSISTANCE, as_ranges, days_without_permit, last_payable_day, permit_status_on,
@@ -64,6 +64,7 @@ def test_last_payable_day_after_revocation():
     assert last_payable_day(None, 14) is None
 
 
+@settings(deadline=None)
 @given(st.lists(st.dates(min_value=date(2020, 1, 1), max_value=date(2020, 12, 31)), max_size=40))
 def test_ranges_cover_exactly_the_days(days):
     ranges = as_ranges(days)
