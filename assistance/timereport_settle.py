@@ -16,7 +16,7 @@ from assistance.settlement import SettlementLine, settle
 from assistance.shift_times import hours, month_bounds
 from assistance.timereport_checks import decision_on, time_shifts
 from assistance.timereport_models import REFUSING_STATES, TimeReport, TimeReportFinding
-from assistance.timereport_rules import rule_value
+from assistance.timereport_rules import SCHABLONBELOPP, rule_value
 from oversight.scoping import restrict_to_department
 
 
@@ -58,7 +58,7 @@ def settle_month(session: Session, month: date, user=None) -> list[SettlementLin
     """Lines for every user with an arrangement or a report in the month; ``user`` given:
     only that officer's district (department scoping)."""
     first, last = month_bounds(month)
-    rate = rule_value(session, "assistance.schablonbelopp", first)
+    rate = rule_value(session, SCHABLONBELOPP, first)
     stmt = (select(AssistanceUser).join(Arrangement).where(
         Arrangement.valid_from <= last, or_(Arrangement.valid_to.is_(None),
                                             Arrangement.valid_to >= first))

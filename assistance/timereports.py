@@ -11,13 +11,10 @@ def init_app(app) -> None:
     from assistance.timereport_cli import register_commands
     from assistance.timereport_rules import register_rules
 
+    from assistance import timereport_imports
+
     register_rules()
-    try:
-        from assistance import timereport_imports
-    except ImportError:  # the module's import registry is not on this branch yet
-        timereport_imports = None
-    if timereport_imports is not None:
-        timereport_imports.register()
+    timereport_imports.register()
     group = app.cli.commands.get("assistance")
     if group is None:
         group = AppGroup("assistance", help="Personlig assistans.")
