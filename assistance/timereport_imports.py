@@ -153,14 +153,22 @@ REPORT_FIELDS = (Field("provider_org_nr", ("anordnare", "orgnr"), required=False
                  Field("end_date", ("slutdatum",), required=False))
 
 
-def import_timereports(session: Session, user, data: bytes, filename: str) -> ImportResult:
-    """One report per user, provider and month in the file, each through ``submit_report``."""
+def import_timereports(session: Session, user, data: bytes, filename: str, *,
+                       organisation_id: int | None = None,
+                       correction_reason: str | None = None) -> ImportResult:
+    """One report per user, provider and month in the file, each through ``submit_report``.
+    ``organisation_id`` (a provider's upload): every row is that provider's, and only its own
+    users are accepted."""
     orgs = _orgs(session)
     groups, errors = defaultdict(list), []
     for number, values in read_rows(data, filename, REPORT_FIELDS):
         try:
-            key = (_org_id(values.get("provider_org_nr"), orgs, required=False),
-                   normalize_person_id(values.get("person_id")),
+            org = _org_id(values.get("provider_org_nr"), orgs, required=False)
+            if organisation_id is not None:
+                if org not in (None, organisation_id):
+                    raise ValueError("raden gäller en annan anordnare")
+                org = organisation_id
+            key = (org, normalize_person_id(values.get("person_id")),
                    parse_month(values.get("month")))
         except (ValueError, InvalidIdentifier) as exc:
             errors.append(RowError(number, None, str(exc)))
@@ -180,7 +188,8 @@ def import_timereports(session: Session, user, data: bytes, filename: str) -> Im
     for target, org_id, month, lines in reports:
         try:
             _report, created = submit_report(session, user, target, org_id, month, lines,
-                                             source="import")
+                                             source="import" if organisation_id is None else "file",
+                                             correction_reason=correction_reason)
         except ReportError as exc:
             raise ImportFailed([RowError(lines[0].line_no, None, str(exc))]) from exc
         if created:

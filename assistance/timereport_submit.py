@@ -226,3 +226,21 @@ def _lock_if_complete(report: TimeReport) -> None:
 def count_reports(session: Session, month: date) -> int:
     return session.scalar(select(func.count()).select_from(TimeReport).where(
         TimeReport.month == month, TimeReport.status != "superseded")) or 0
+
+
+def provider_report(session: Session, organisation_id: int | None, report_id: int):
+    """A report the provider organisation submitted, else None (the provider role's scope)."""
+    if organisation_id is None:
+        return None
+    return session.scalar(select(TimeReport).where(
+        TimeReport.id == report_id, TimeReport.provider_organisation_id == organisation_id))
+
+
+def provider_reports(session: Session, organisation_id: int, month: date) -> dict[int, TimeReport]:
+    """Latest version per user of the provider's reports for the month."""
+    out = {}
+    for r in session.scalars(select(TimeReport).where(
+            TimeReport.provider_organisation_id == organisation_id, TimeReport.month == month)
+            .order_by(TimeReport.version)):
+        out[r.assistance_user_id] = r
+    return out

@@ -24,8 +24,12 @@ def init_app(app) -> None:
 
 
 def _register_web(app) -> None:
-    try:
-        from assistance import timereport_views
-    except ImportError:
-        return
-    timereport_views.init_app(app)
+    from assistance import timereport_api, timereport_provider_views, timereport_views
+    from oversight import navigation
+
+    app.register_blueprint(timereport_views.bp)
+    app.register_blueprint(timereport_provider_views.bp)
+    app.register_blueprint(timereport_api.bp)
+    app.before_request(timereport_provider_views.fence_providers)
+    navigation.register("timereports.index", "Tidrapporter", "timereport.view", 36)
+    navigation.register("provider.index", "Tidrapporter", "timereport.submit", 1)

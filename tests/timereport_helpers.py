@@ -23,7 +23,8 @@ def pnr(born: date, n: int | None = None, coordination: bool = False) -> str:
 
 def assistance_user(session, department, provider=None, *, hours_per_week=Decimal(20),
                     kind="provider", since=date(2020, 1, 1), death_date=None, born=date(1950, 5, 5)):
-    user = AssistanceUser(department_id=department.id, person_id=pnr(born), name="Test Brukare",
+    pid = pnr(born)
+    user = AssistanceUser(department_id=department.id, person_id=pid, name=f"Brukare {pid[-4:]}",
                           death_date=death_date)
     session.add(user)
     session.flush()
