@@ -20,7 +20,7 @@ from assistance.shift_times import (MINUTES_PER_DAY, clock, clock_minutes, hours
 from oversight.formatting import number
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timed:
     shift: C.Shift
     start: int      # UTC minutes
@@ -53,12 +53,18 @@ def time_shifts(shifts, month: date | None = None) -> tuple[list[Timed], list[C.
     before start with a stated end date, over 24 hours, outside the month, unknown kind)."""
     first, last = month_bounds(month) if month else (date.min, date.max)
     valid, findings = [], []
+    spans: dict = {}  # the same day and clock times recur across a month's shifts
     for s in shifts:
-        start, end = shift_span(s.day, s.start, s.end, s.end_day)
+        key = (s.day, s.start, s.end, s.end_day)
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = (*shift_span(s.day, s.start, s.end, s.end_day),
+                                 clock_minutes(s.day, s.start, s.end, s.end_day))
+        start, end, length = span
         reason = None
         if end <= start:
             reason = _("passet slutar före eller när det börjar")
-        elif clock_minutes(s.day, s.start, s.end, s.end_day) > MINUTES_PER_DAY:
+        elif length > MINUTES_PER_DAY:
             reason = _("passet är längre än 24 timmar")
         elif not first <= s.day <= last:
             reason = _("passets datum ligger utanför rapportens månad")

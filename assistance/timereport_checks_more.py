@@ -44,11 +44,14 @@ def _group_finding(code, items, text, **kw) -> C.Finding:
 def check_assistants(timed: list[Timed], assistants: dict) -> list[C.Finding]:
     """Missing facts fail closed: an unknown assistant or residence is a finding, not a pass."""
     under, outside, no_permit = defaultdict(list), defaultdict(list), defaultdict(list)
+    adult_from = {aid: eighteenth_birthday(a.birth_date) for aid, a in assistants.items()
+                  if a.birth_date is not None}
     for t in timed:
         s = t.shift
         a = assistants.get(s.assistant_id)
         key = (s.assistant_id, s.person_id)
-        if a is None or a.birth_date is None or s.day < eighteenth_birthday(a.birth_date):
+        adult = adult_from.get(s.assistant_id)
+        if adult is None or s.day < adult:
             under[key].append(t)
         if a is None or a.lives_in_eea is not True:
             outside[key].append(t)

@@ -59,7 +59,7 @@ def label(code: str) -> str:
     return str(CODE_LABELS.get(code, code))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shift:
     row: int                    # stable id of the line (database id, or line number in a file)
     assistant_id: str

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from assistance import timereport_codes as C
@@ -22,8 +22,9 @@ from assistance.timereport_rules import parameters_on
 from oversight.organisations.models import Organisation
 
 LINE_COLUMNS = (TimeReportLine.id, TimeReportLine.assistant_id, AssistanceUser.person_id,
-                Organisation.orgnr, TimeReportLine.day, TimeReportLine.start, TimeReportLine.end,
-                TimeReportLine.kind, TimeReportLine.end_day)
+                Organisation.orgnr, type_coerce(TimeReportLine.day, String),
+                type_coerce(TimeReportLine.start, String), type_coerce(TimeReportLine.end, String),
+                TimeReportLine.kind, type_coerce(TimeReportLine.end_day, String))
 
 
 def birth_date_of(person_id: str) -> date | None:
@@ -48,13 +49,33 @@ def _line_select(months_from: date, months_to: date, days_from: date | None = No
 
 
 def _shifts(session: Session, stmt) -> list[C.Shift]:
-    intern: dict[str, str] = {}
+    """Plain shifts from a line select. The date and time columns come untyped (SQLite's text,
+    PostgreSQL's objects): SQLAlchemy's per-row parsing dominated at a national month, so they
+    are parsed here once per distinct value (which also shares one object per value)."""
+    cursor = session.connection().execute(stmt)  # Core rows: no ORM loading per row
+    seen: dict = {}
+    get = seen.get
 
-    def i(text):
-        return intern.setdefault(text, text) if text is not None else ""
-    return [C.Shift(row, i(aid), i(pid), i(org), day, start, end, kind, end_day)
-            for row, aid, pid, org, day, start, end, kind, end_day, _rid
-            in session.execute(stmt)]
+    def value(v, parse):
+        out = get(v)
+        if out is None:
+            out = seen[v] = parse(v) if isinstance(v, str) else v
+        return out
+    rows = []
+    for row, aid, pid, org, day, start, end, kind, end_day, _rid in cursor:
+        rows.append(C.Shift(row, value(aid, str), value(pid, str), value(org or "", str),
+                            value(day, _day), value(start, _time), value(end, _time),
+                            value(kind, str), value(end_day, _day) if end_day else None))
+    return rows
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+def _time(text: str):
+    from datetime import time as clock
+    return clock(int(text[:2]), int(text[3:5]))
 
 
 def _assistants(session: Session, ids) -> dict[str, C.Assistant]:
