@@ -9,7 +9,8 @@ from __future__ import annotations
 
 DEFAULTS = {
     "ASSISTANCE_UPLOAD_MAX_MB": 10,  # largest IVO document attached to a permit notice
-    "ASSISTANCE_IMPORT_MAX_MB": 20,  # largest import file
+    "ASSISTANCE_IMPORT_MAX_MB": 5,  # largest file imported on the web page
+    "ASSISTANCE_DAILY_HOUR": 6,  # hour of the daily alert refresh and permit verification (huey)
 }
 
 
@@ -25,8 +26,26 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
 
     rules.register_rules()
+    from huey import crontab
+
+    from oversight.jobs import periodic_task
+
+    hour = int(app.config["ASSISTANCE_DAILY_HOUR"])
+    periodic_task(app, "assistance.daily", crontab(minute="30", hour=hour), daily)
     if "assistance" not in app.cli.commands:
         app.cli.add_command(assistance_cli)
 
     from assistance import timereports  # time reports (issue 13): registers after the above
     timereports.init_app(app)
+
+
+def daily(session) -> None:
+    """The worker's daily run: automated permit verification, then the alerts for today."""
+    from datetime import date
+
+    from assistance.alerts import refresh_alerts
+    from assistance.services import verify_permits
+
+    today = date.today()
+    verify_permits(session, None, today)
+    refresh_alerts(session, today)

@@ -146,9 +146,7 @@ def payable_until(session: Session, arrangement: Arrangement, on: date) -> date 
 
 
 def alerts_json(pairs) -> list[dict]:
-    """One object per alert for `flask assistance alerts --json`."""
-    from oversight.organisations.models import Organisation  # noqa: F401  (relationship)
-
+    """One object per alert for `flask assistance alerts --json` and the district's JSON."""
     out = []
     for alert, finding in pairs:
         out.append({

@@ -59,5 +59,12 @@ class ChangeProviderForm(FlaskForm):
                                  description=_l("Bara för assistansanordnare; tomt för egen arbetsgivare och kommunen."))
 
 
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("Vad filen innehåller"), choices=[
+        ("permits", _l("Tillstånd (lista från IVO)")), ("users", _l("Brukare")),
+        ("decisions", _l("Beslut")), ("arrangements", _l("Anordnare per brukare (arrangemang)"))])
+    file = FileField(_l("Fil (CSV, TXT eller XLSX)"))
+
+
 class IvoLetterForm(FlaskForm):
     name_users = BooleanField(_l("Namnge brukarna i brevet"))

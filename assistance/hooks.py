@@ -2,18 +2,20 @@
 the section on the organisation page (the provider's permit, visible to every department)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from datetime import date, timedelta
 
 from flask import render_template, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
-from assistance.models import Permit
+from assistance.models import N_, Permit
 from oversight import navigation
 from oversight.attention import AttentionItem, provider
 from oversight.organisations.sections import register
 
-navigation.register("assistance.index", "Personlig assistans", "assistance.view", 40)
+navigation.register("assistance.index", N_("Personlig assistans"), "assistance.view", 40)
 
 
 def _lss(user) -> bool:
@@ -29,18 +31,20 @@ def permit_alerts(session, user) -> list[AttentionItem]:
     from assistance.services import verification_schedule
 
     items = [AttentionItem(
-        title=f"Tillstånd {a.status_label}: {a.organisation.name}",
-        detail=(f"{a.users_count} av stadsdelens brukare, {a.days_without_permit} dagar utan "
-                f"giltigt IVO-tillstånd sedan {a.first_day.isoformat()}."),
+        title=_("Tillstånd %(status)s: %(name)s", status=a.status_label, name=a.organisation.name),
+        detail=_("%(n)s av stadsdelens brukare, %(days)s dagar utan giltigt IVO-tillstånd sedan "
+                 "%(first)s.", n=a.users_count, days=a.days_without_permit,
+                 first=a.first_day.isoformat()),
         url=url_for("assistance.alert", alert_id=a.id), severity="danger", on=a.first_day)
         for a in open_alerts(session, user)]
     overdue = [r for r in verification_schedule(session, date.today(), user) if r.overdue]
     if overdue:
         names = ", ".join(r.organisation.name for r in overdue[:5])
-        more = f" och {len(overdue) - 5} till" if len(overdue) > 5 else ""
+        if len(overdue) > 5:
+            names += " " + _("och %(n)s till", n=len(overdue) - 5)
         items.append(AttentionItem(
-            title=f"{len(overdue)} anordnare behöver tillståndskontroll",
-            detail=f"Ingen kontroll av IVO-tillståndet inom tidsgränsen: {names}{more}.",
+            title=_("%(n)s anordnare behöver tillståndskontroll", n=len(overdue)),
+            detail=_("Ingen kontroll av IVO-tillståndet inom tidsgränsen: %(names)s.", names=names),
             url=url_for("assistance.providers", mine="1", sort="verified", dir="desc"),
             severity="warning"))
     return items
@@ -52,6 +56,9 @@ def recent_permit_losses(session, user) -> list[AttentionItem]:
     officer, without anyone's users."""
     if not _lss(user):
         return []
+    from assistance.alerts import open_alerts
+
+    alerted = {a.organisation_id for a in open_alerts(session, user)}  # already shown as danger
     since = date.today() - timedelta(days=30)
     from datetime import datetime, timezone
 
@@ -60,14 +67,18 @@ def recent_permit_losses(session, user) -> list[AttentionItem]:
         Permit.recorded_at >= datetime.combine(since, datetime.min.time(), timezone.utc))
         .order_by(Permit.recorded_at.desc()).limit(10))
     return [AttentionItem(
-        title=f"Tillstånd {p.status_label}: {p.organisation.name}",
-        detail=(f"IVO: {p.status_label} från {(p.valid_from or p.decision_date).isoformat() if (p.valid_from or p.decision_date) else 'okänt datum'}"
-                f"{', dnr ' + p.reference if p.reference else ''}."),
+        title=_("Tillstånd %(status)s: %(name)s", status=p.status_label, name=p.organisation.name),
+        detail=_("IVO: %(status)s från %(day)s, dnr %(ref)s.", status=p.status_label,
+                 day=_day(p.valid_from or p.decision_date), ref=p.reference or "–"),
         url=url_for("assistance.provider", org_id=p.organisation_id), severity="warning",
-        on=p.valid_from or p.decision_date) for p in rows]
+        on=p.valid_from or p.decision_date) for p in rows if p.organisation_id not in alerted]
 
 
-@register("assistance", "IVO-tillstånd (personlig assistans)", order=45)
+def _day(day) -> str:
+    return day.isoformat() if day else _("okänt datum")
+
+
+@register("assistance", N_("IVO-tillstånd (personlig assistans)"), order=45)
 def org_section(session, user, org) -> Markup | None:
     from assistance.services import permits_of
 

@@ -20,8 +20,10 @@ from assistance.models import (
 )
 from assistance.people import normalize_person_id
 from oversight.auth.models import Department
+from oversight.auth.roles import LSS
 from oversight.identifiers import InvalidIdentifier, normalize_orgnr
 from oversight.organisations.models import Organisation
+from oversight.scoping import restrict_to_department
 
 
 @dataclass
@@ -95,12 +97,30 @@ def find_department(session: Session, text: str) -> Department:
     return dept
 
 
-def find_user(session: Session, person_id: str, pending: dict | None = None) -> AssistanceUser:
+def district_bound(user) -> bool:
+    """An LSS officer imports only their own district's users; the CLI without ``--user`` and
+    an administrator import for every district."""
+    return user is not None and getattr(user, "role", None) == LSS
+
+
+def _users_stmt(user):
+    stmt = select(AssistanceUser)
+    return restrict_to_department(stmt, AssistanceUser, user) if district_bound(user) else stmt
+
+
+def find_user(session: Session, person_id: str, user=None) -> AssistanceUser:
     pid = normalize_person_id(person_id)
-    found = session.scalar(select(AssistanceUser).where(AssistanceUser.person_id == pid))
+    found = session.scalar(_users_stmt(user).where(AssistanceUser.person_id == pid))
     if found is None:
         raise ValueError("brukaren finns inte (importera brukarna först)")
     return found
+
+
+def _district_for(session: Session, text: str, user) -> Department:
+    dept = find_department(session, text)
+    if district_bound(user) and dept.id != user.department_id:
+        raise ValueError(f"du kan bara importera brukare i din egen stadsdel ({user.department.name})")
+    return dept
 
 
 def find_or_register_provider(session: Session, orgnr_text: str, name: str | None) -> Organisation:
@@ -165,7 +185,7 @@ def import_users(session: Session, user, data: bytes, filename: str) -> ImportRe
     rows, seen, parsed = _Rows(), {}, []
     for n, v in read_rows(data, filename, USER_FIELDS):
         pid = rows.get(n, "person_id", normalize_person_id, v["person_id"])
-        dept = rows.get(n, "district", find_department, session, v["district"])
+        dept = rows.get(n, "district", _district_for, session, v["district"], user)
         death = rows.get(n, "death_date", parse_day, v.get("death_date"), required=False)
         sex = (v.get("sex") or "").strip().upper()[:1] or None
         if sex and sex not in "KM":
@@ -173,6 +193,9 @@ def import_users(session: Session, user, data: bytes, filename: str) -> ImportRe
         if not (v["name"] or "").strip():
             rows.add(n, "name", "namn saknas")
         _duplicate(rows, seen, pid, n)
+        if pid and district_bound(user) and session.scalar(select(AssistanceUser.id).where(
+                AssistanceUser.person_id == pid, AssistanceUser.department_id != user.department_id)):
+            rows.add(n, "person_id", "kan inte importeras här: kontakta systemförvaltaren")
         parsed.append((pid, dept, v["name"].strip(), death, sex))
     rows.check()
     result = ImportResult("users", rows=len(parsed))
@@ -204,7 +227,7 @@ _BASIS_ALIASES = {"lss": "lss", "tillfällig": "temporary_extension", "fk": "fk_
 def import_decisions(session: Session, user, data: bytes, filename: str) -> ImportResult:
     rows, seen, parsed = _Rows(), {}, []
     for n, v in read_rows(data, filename, DECISION_FIELDS):
-        person = rows.get(n, "person_id", find_user, session, v["person_id"])
+        person = rows.get(n, "person_id", find_user, session, v["person_id"], user)
         start, end = _period(rows, n, v)
         hours = rows.get(n, "hours_per_week", parse_hours, v["hours_per_week"])
         basis = rows.get(n, "basis", parse_choice, v.get("basis") or "lss", DECISION_BASES,
@@ -242,7 +265,7 @@ _KIND_ALIASES = {"anordnare": "provider", "egen arbetsgivare": "own_employer",
 def import_arrangements(session: Session, user, data: bytes, filename: str) -> ImportResult:
     rows, seen, parsed = _Rows(), {}, []
     for n, v in read_rows(data, filename, ARRANGEMENT_FIELDS):
-        person = rows.get(n, "person_id", find_user, session, v["person_id"])
+        person = rows.get(n, "person_id", find_user, session, v["person_id"], user)
         start, end = _period(rows, n, v)
         kind = rows.get(n, "kind", parse_choice, v["kind"], ARRANGEMENT_KINDS, "formen",
                         _KIND_ALIASES)

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from assistance import rules
 from assistance.alerts import open_alerts, permits_by_org
-from assistance.models import Arrangement, AssistanceUser, Permit, PermitAlert, PermitVerification, label, PERMIT_STATUSES
+from assistance.models import (
+    PERMIT_STATUSES, Arrangement, AssistanceUser, Permit, PermitAlert, PermitVerification, label,
+)
 from assistance.permits import VALID, permit_status_on
 from assistance.services import latest_verification, providers_in_use, verification_overdue
 from oversight.organisations.models import Organisation
@@ -55,11 +57,12 @@ def provider_rows(session: Session, user, on: date, *, q: str = "", status: str 
         Arrangement.provider_organisation_id.is_not(None)).distinct()))
     mine_counts = providers_in_use(session, on, user)
     permits = permits_by_org(session, ids)
+    max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
     rows = []
     for org in session.scalars(select(Organisation).where(Organisation.id.in_(ids))):
         verification = latest_verification(session, org.id)
         rows.append(ProviderRow(org, permit_status_on(permits[org.id], on), verification,
-                                verification_overdue(session, verification, on),
+                                verification_overdue(session, verification, on, max_age),
                                 mine_counts.get(org.id, 0), on))
     needle = q.strip().lower()
     if needle:

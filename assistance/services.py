@@ -4,6 +4,8 @@ never commit; the audit entries are written by the models' audit hook in the sam
 Personal data (assistance users, alerts) is reached through oversight.scoping."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -38,9 +40,9 @@ def record_permit(session: Session, user, organisation: Organisation, *, status:
     """Add a permit state (a notice from IVO: revocation, ban; or a manual entry). Never
     overwrites: the history keeps every row."""
     if status not in PERMIT_STATUSES:
-        raise AssistanceError(f"Okänd tillståndsstatus {status!r}.")
+        raise AssistanceError(_("Okänd tillståndsstatus %(code)s.", code=repr(status)))
     if valid_from and valid_to and valid_to < valid_from:
-        raise AssistanceError("Slutdatumet ligger före startdatumet.")
+        raise AssistanceError(_("Slutdatumet ligger före startdatumet."))
     permit = Permit(organisation_id=organisation.id, activity=" ".join(activity.split()),
                     status=status, reference=(reference or "").strip() or None,
                     decision_date=decision_date, valid_from=valid_from, valid_to=valid_to,
@@ -67,11 +69,11 @@ def record_verification(session: Session, user, organisation: Organisation, *, v
                         method: str, result: str, note: str | None = None,
                         permit: Permit | None = None) -> PermitVerification:
     if method not in VERIFICATION_METHODS:
-        raise AssistanceError(f"Okänt kontrollsätt {method!r}.")
+        raise AssistanceError(_("Okänt kontrollsätt %(code)s.", code=repr(method)))
     if result not in VERIFICATION_RESULTS:
-        raise AssistanceError(f"Okänt resultat {result!r}.")
+        raise AssistanceError(_("Okänt resultat %(code)s.", code=repr(result)))
     if verified_on > date.today():
-        raise AssistanceError("Kontrolldatumet ligger i framtiden.")
+        raise AssistanceError(_("Kontrolldatumet ligger i framtiden."))
     row = PermitVerification(organisation_id=organisation.id, verified_on=verified_on,
                              method=method, result=result, note=(note or "").strip() or None,
                              permit_id=getattr(permit, "id", None),
@@ -89,12 +91,14 @@ def latest_verification(session: Session, organisation_id: int) -> PermitVerific
         .order_by(PermitVerification.verified_on.desc(), PermitVerification.id.desc()).limit(1))
 
 
-def verification_overdue(session: Session, verification: PermitVerification | None, on: date) -> bool:
+def verification_overdue(session: Session, verification: PermitVerification | None, on: date,
+                         max_age: int | None = None) -> bool:
     """Overdue when there is none, or it is older than the rule value (the boundary day is
-    still in time: age == max age is not overdue)."""
+    still in time: age == max age is not overdue). ``max_age``: the rule value, if known."""
     if verification is None:
         return True
-    max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
+    if max_age is None:
+        max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
     return (on - verification.verified_on).days > max_age
 
 
@@ -134,10 +138,12 @@ def verification_schedule(session: Session, on: date, user=None) -> list[Schedul
     of its permit verification."""
     in_use = providers_in_use(session, on, user)
     orgs = session.scalars(select(Organisation).where(Organisation.id.in_(in_use))).all()
+    max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
     out = []
     for org in sorted(orgs, key=lambda o: o.name):
         last = latest_verification(session, org.id)
-        out.append(ScheduleRow(org, in_use[org.id], last, verification_overdue(session, last, on),
+        out.append(ScheduleRow(org, in_use[org.id], last,
+                               verification_overdue(session, last, on, max_age),
                                permit_status_on(permits_of(session, org.id), on)))
     return out
 
@@ -201,7 +207,7 @@ def verify_permits(session: Session, user, on: date) -> tuple[list, list[Schedul
 def handle_alert(session: Session, user, alert: PermitAlert, comment: str) -> PermitAlert:
     comment = (comment or "").strip()
     if not comment:
-        raise AssistanceError("Skriv en kommentar om hur larmet hanterades.")
+        raise AssistanceError(_("Skriv en kommentar om hur larmet hanterades."))
     alert.state, alert.handled_comment = "handled", comment
     alert.handled_by_id, alert.handled_at = getattr(user, "id", None), _now()
     session.flush()
@@ -220,7 +226,7 @@ def open_case_for_alert(session: Session, user, alert: PermitAlert, note: str) -
     connects this one function to the case register's service."""
     note = (note or "").strip()
     if not note:
-        raise AssistanceError("Skriv vad ärendet gäller.")
+        raise AssistanceError(_("Skriv vad ärendet gäller."))
     stamp = f"{date.today().isoformat()} {getattr(user, 'name', 'system')}"
     alert.case_note = ((alert.case_note + "\n") if alert.case_note else "") + f"{stamp}: {note}"
     session.flush()
@@ -237,7 +243,7 @@ def record_ivo_notification(session: Session, user, alert: PermitAlert, *, name_
 
 def record_user_told(session: Session, user, arrangement: Arrangement, told_on: date) -> Arrangement:
     if told_on > date.today():
-        raise AssistanceError("Datumet ligger i framtiden.")
+        raise AssistanceError(_("Datumet ligger i framtiden."))
     arrangement.user_told_of_revocation_on = told_on
     session.flush()
     return arrangement
@@ -247,17 +253,17 @@ def change_provider(session: Session, user, person: AssistanceUser, *, from_day:
                     organisation: Organisation | None = None) -> Arrangement:
     """End the arrangement active on ``from_day`` the day before and start a new one."""
     if kind not in ARRANGEMENT_KINDS:
-        raise AssistanceError(f"Okänd form {kind!r}.")
+        raise AssistanceError(_("Okänd form %(code)s.", code=repr(kind)))
     if (kind in PERMIT_BOUND_KINDS) != (organisation is not None):
-        raise AssistanceError("Ange anordnaren (organisationsnummer) för en assistansanordnare, "
-                              "och ingen anordnare för egen arbetsgivare eller kommunen.")
+        raise AssistanceError(_("Ange anordnaren (organisationsnummer) för en assistansanordnare, "
+                                "och ingen anordnare för egen arbetsgivare eller kommunen."))
     for current in person.arrangements:
         if current.valid_from >= from_day:
-            raise AssistanceError("Det finns redan ett arrangemang som börjar samma dag eller senare.")
+            raise AssistanceError(_("Det finns redan ett arrangemang som börjar samma dag eller senare."))
         if current.active_on(from_day) or (current.valid_to is None):
             current.valid_to = from_day - timedelta(days=1)
-    new = Arrangement(assistance_user_id=person.id, valid_from=from_day, kind=kind,
+    new = Arrangement(valid_from=from_day, kind=kind,
                       provider_organisation_id=getattr(organisation, "id", None))
-    session.add(new)
+    person.arrangements.append(new)
     session.flush()
     return new

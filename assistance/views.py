@@ -2,6 +2,8 @@
 The pages about people (assistance users, alerts, the IVO letter) are in views_people.py."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -94,7 +96,7 @@ def add_permit(org_id: int):
             source="ivo_notice" if document or form.reference.data else "manual",
             note=form.note.data, document=document)
 
-    commit_or_flash(action, "Tillståndsuppgiften är registrerad (historiken behålls).")
+    commit_or_flash(action, _("Tillståndsuppgiften är registrerad (historiken behålls)."))
     return redirect(url_for(".provider", org_id=org.id))
 
 
@@ -119,8 +121,38 @@ def add_verification(org_id: int):
         return redirect(url_for(".provider", org_id=org.id))
     commit_or_flash(lambda: services.record_verification(
         db.session, current_user, org, verified_on=form.verified_on.data, method=form.method.data,
-        result=form.result.data, note=form.note.data), "Kontrollen är registrerad.")
+        result=form.result.data, note=form.note.data), _("Kontrollen är registrerad."))
     return redirect(url_for(".provider", org_id=org.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require("assistance.manage")
+def import_file():
+    """The same importers as `flask assistance import`, for the officer's own district (users,
+    decisions, arrangements) or for everyone (permit lists). Small files: read at once."""
+    from assistance.fileio import ImportFailed
+    from assistance.imports import run_import
+
+    form = forms.ImportForm()
+    errors, result = [], None
+    if form.validate_on_submit():
+        storage = form.file.data
+        max_bytes = int(current_app.config["ASSISTANCE_IMPORT_MAX_MB"]) * 1024 * 1024
+        data = storage.stream.read(max_bytes + 1) if storage and storage.filename else b""
+        if not data:
+            errors = [_("Välj en fil.")]
+        elif len(data) > max_bytes:
+            errors = [_("Filen är större än %(n)s MB.", n=current_app.config["ASSISTANCE_IMPORT_MAX_MB"])]
+        else:
+            try:
+                result = run_import(db.session, current_user, form.kind.data, data, storage.filename)
+            except ImportFailed as exc:
+                db.session.rollback()
+                errors = [str(e) for e in exc.errors]
+            else:
+                db.session.commit()
+    return render_template("assistance/import.html", form=form, errors=errors, result=result), \
+        (400 if errors else 200)
 
 
 from assistance import views_people  # noqa: E402,F401  (routes on the same blueprint)

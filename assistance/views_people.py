@@ -2,7 +2,9 @@
 row is loaded through oversight.scoping: another district's user or alert is a 404."""
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -67,15 +69,15 @@ def change_provider(user_id: int):
             try:
                 orgnr = normalize_orgnr(form.provider_orgnr.data)
             except InvalidIdentifier as exc:
-                raise services.AssistanceError(f"Organisationsnumret: {exc}") from exc
+                raise services.AssistanceError(_("Organisationsnumret: %(error)s", error=exc)) from exc
             org = db.session.scalar(select(Organisation).where(Organisation.orgnr == orgnr))
             if org is None:
-                raise services.AssistanceError("Anordnaren finns inte i organisationsregistret; "
-                                               "lägg till den där först.")
+                raise services.AssistanceError(_("Anordnaren finns inte i organisationsregistret; "
+                                                 "lägg till den där först."))
         services.change_provider(db.session, current_user, person, from_day=form.from_day.data,
                                  kind=form.kind.data, organisation=org)
 
-    commit_or_flash(action, "Bytet är registrerat.")
+    commit_or_flash(action, _("Bytet är registrerat."))
     return redirect(url_for(".user", user_id=person.id))
 
 
@@ -88,7 +90,7 @@ def told(arrangement_id: int):
     if form.validate_on_submit():
         commit_or_flash(lambda: services.record_user_told(db.session, current_user, arrangement,
                                                           form.told_on.data),
-                        "Datumet då brukaren fick veta är registrerat.")
+                        _("Datumet då brukaren fick veta är registrerat."))
     else:
         flash_form_errors(form)
     return redirect(local_next(url_for(".user", user_id=person.id)))
@@ -152,7 +154,7 @@ def handle(alert_id: int):
     form = forms.HandleForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.handle_alert(db.session, current_user, a, form.comment.data),
-                        "Larmet är markerat som hanterat.")
+                        _("Larmet är markerat som hanterat."))
     else:
         flash_form_errors(form)
     return redirect(url_for(".alert", alert_id=a.id))
@@ -165,7 +167,7 @@ def open_case(alert_id: int):
     form = forms.CaseForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.open_case_for_alert(db.session, current_user, a, form.note.data),
-                        "Ärendet är antecknat på larmet.")
+                        _("Ärendet är antecknat på larmet."))
     else:
         flash_form_errors(form)
     return redirect(url_for(".alert", alert_id=a.id))
@@ -193,5 +195,5 @@ def letter_sent(alert_id: int):
     form = forms.IvoLetterForm()
     commit_or_flash(lambda: services.record_ivo_notification(db.session, current_user, a,
                                                              name_users=bool(form.name_users.data)),
-                    "Underrättelsen till IVO är registrerad som skickad.")
+                    _("Underrättelsen till IVO är registrerad som skickad."))
     return redirect(url_for(".alert", alert_id=a.id))

@@ -9,13 +9,13 @@ from dataclasses import asdict
 from decimal import Decimal
 
 import click
-from flask.cli import AppGroup
+from oversight.cli import CommandGroup
 
 from associations.ledger import PRESETS, LedgerError, read_ledger
 from associations.matching import cluster_ledger, multi_department_clusters
 from oversight.exports import safe_cell
 
-associations_cli = AppGroup("associations", help="Föreningar och bidrag.")
+associations_cli = CommandGroup("associations", help="Föreningar och bidrag.")
 
 CLUSTER_COLUMNS = ("row", "cluster_id", "resolved_org_nr", "canonical_name", "method",
                    "confidence")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from associations.cli import associations_cli
 from associations.ledger import PRESETS
+from oversight.cli import acting_user
 from oversight.extensions import db
 
 
@@ -37,23 +38,26 @@ def _department(code: str):
 def import_ledger_command(path, department_code, preset, period, detect, show_problems):
     """Importera en leverantörsreskontra (CSV/TXT/XLSX) i en transaktion."""
     from associations import imports
-    from oversight.audit import set_actor
+    from associations.hooks import IMPORT_JOB
+    from oversight.jobs import job_run
 
-    set_actor(None)
+    acting_user(None)
     department = _department(department_code)
-    try:
-        start, end = imports.month_period(period)
-        report = imports.import_ledger(
-            db.session, None, data=Path(path).read_bytes(), filename=Path(path).name,
-            department=department, preset=preset, period_start=start, period_end=end,
-            source="cli")
-    except imports.LedgerImportError as exc:
-        db.session.rollback()
-        message = str(exc)
-        if "Inget importerades" not in message:
-            message += " Inget importerades."
-        raise click.ClickException(message) from exc
-    db.session.commit()
+    with job_run(db.session, None, IMPORT_JOB, f"Import av reskontra {Path(path).name} (CLI)",
+                 department.id):
+        try:
+            start, end = imports.month_period(period)
+            report = imports.import_ledger(
+                db.session, None, data=Path(path).read_bytes(), filename=Path(path).name,
+                department=department, preset=preset, period_start=start, period_end=end,
+                source="cli")
+        except imports.LedgerImportError as exc:
+            db.session.rollback()
+            message = str(exc)
+            if "Inget importerades" not in message:
+                message += " Inget importerades."
+            raise click.ClickException(message) from exc
+        db.session.commit()
     li = report.ledger_import
     click.echo(report.summary)
     if report.created:
@@ -94,9 +98,7 @@ def _run_detection(start, end, grants_only):
 @click.option("--grants-only", is_flag=True, help="Bara rader på bidragskonton.")
 def detect_command(start, end, grants_only):
     """Hitta mottagare som fått betalt av två eller fler förvaltningar."""
-    from oversight.audit import set_actor
-
-    set_actor(None)
+    acting_user(None)
     _run_detection(start.date() if start else None, end.date() if end else None, grants_only)
 
 

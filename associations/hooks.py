@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import current_app, render_template, url_for
+from flask import render_template
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from oversight import navigation
 from oversight.attention import AttentionItem, provider
 from oversight.jobs import job_handler
 from oversight.organisations.sections import register
+from oversight.views_support import path_for as _url
 
 DETECT_JOB = "associations.detect"
 IMPORT_JOB = "associations.import"
@@ -22,25 +23,13 @@ IMPORT_JOB = "associations.import"
 navigation.register("associations.index", "Föreningsbidrag", "grants.view", 30)
 
 
-def _url(endpoint: str, **values) -> str:
-    """url_for, also in a background worker (no request): a path on the app's URL map."""
-    try:
-        return url_for(endpoint, **values)
-    except RuntimeError:
-        adapter = current_app.url_map.bind("localhost")
-        return adapter.build(endpoint, values)
-
-
 @job_handler(DETECT_JOB)
 def detect_job(session, job, progress):
     from datetime import date as _date
 
     from associations.detection import run_detection
-    from oversight.audit import set_actor
-    from oversight.auth.models import User
 
-    user = session.get(User, job.created_by_id) if job.created_by_id else None
-    set_actor(user)
+    user = job.created_by
     p = job.params or {}
     run = run_detection(
         session, user,
@@ -69,11 +58,9 @@ def import_job(session, job, progress):
 
     from associations import imports
     from associations.models import LedgerUpload
-    from oversight.audit import set_actor
-    from oversight.auth.models import Department, User
+    from oversight.auth.models import Department
 
-    user = session.get(User, job.created_by_id) if job.created_by_id else None
-    set_actor(user)
+    user = job.created_by
     p = job.params or {}
     up = session.get(LedgerUpload, p.get("upload_id")) if p.get("upload_id") else None
     if up is None:

@@ -23,7 +23,7 @@ from oversight.views_support import flash_form_errors
 from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db
-from oversight.jobs import QUEUED, RUNNING, Job, create_job, dispatch
+from oversight.jobs import busy_message, create_job, dispatch, running_job_of_kind
 from oversight.permissions import require
 
 
@@ -114,8 +114,9 @@ def _confirm(up, form, preset, columns, pv, chosen):
         flash(f"Filen kunde inte importeras: {exc}", "error")
         return render_template("associations/preview.html", up=up, pv=pv, form=form,
                                labels=imports.FIELD_LABELS, import_error=str(exc)), 422
-    running = _running_import(up)
-    if running is not None:  # the button pressed twice: one import per upload
+    running = running_job_of_kind(db.session, IMPORT_JOB, up.department_id)
+    if running is not None:  # one import at a time per department (also the button twice)
+        flash(busy_message(running), "error")
         return redirect(url_for("jobs.show", job_id=running.id))
     start, end = start or up.period_start, end or up.period_end
     save_as = (form.save_as.data or "").strip()
@@ -129,13 +130,6 @@ def _confirm(up, form, preset, columns, pv, chosen):
     db.session.commit()
     dispatch(job)
     return redirect(url_for("jobs.show", job_id=job.id))
-
-
-def _running_import(up: LedgerUpload) -> Job | None:
-    jobs = db.session.scalars(select(Job).where(
-        Job.kind == IMPORT_JOB, Job.created_by_id == current_user.id,
-        Job.status.in_((QUEUED, RUNNING))))
-    return next((j for j in jobs if (j.params or {}).get("upload_id") == up.id), None)
 
 
 @bp.get("/imports")

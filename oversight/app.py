@@ -37,7 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_cli(app)
     _init_domains(app)
 
-    from oversight import web
+    from oversight import jobs, web
+
+    jobs.init_app(app)
 
     web.init_app(app)
     return app
@@ -48,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     from oversight.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    _sqlite_pragmas(app)
     # Batch mode: SQLite cannot ALTER most things in place.
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True,
                      compare_type=True)
@@ -60,6 +63,29 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     audit.init_audit()
     _import_models()
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """SQLite only: WAL (readers never wait for a writer) and a busy timeout (a writer waits
+    for the lock instead of failing at once), set on every new connection."""
+    from sqlalchemy import event
+
+    from oversight.extensions import db
+
+    timeout_ms = int(float(app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]) * 1000)
+
+    def on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", on_connect)
 
 
 def _import_models() -> None:
@@ -92,6 +118,7 @@ def _init_domains(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from oversight.cli import audit_cli, demo_cli, departments_cli, users_cli
     from oversight.identifiers_cli import ids_cli
+    from oversight.jobs_cli import jobs_cli
 
-    for group in (users_cli, departments_cli, audit_cli, demo_cli, ids_cli):
+    for group in (users_cli, departments_cli, audit_cli, demo_cli, ids_cli, jobs_cli):
         app.cli.add_command(group)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -55,12 +56,39 @@ class Actor:
 SYSTEM = Actor(None, "system", None)
 
 
+SYSTEM_USERNAME = "system"  # the named account scheduled jobs run as (it cannot log in)
+
+
+def actor_of(user) -> Actor:
+    if user is None:
+        return SYSTEM
+    if getattr(user, "username", None) == SYSTEM_USERNAME:
+        return Actor(user.id, SYSTEM_USERNAME, None)  # acts for no department
+    return Actor(user.id, user.username, user.department_id)
+
+
 def set_actor(user) -> None:
     """Who the following changes are attributed to (request hook, login, CLI)."""
     if has_app_context():
-        g._audit_actor = (
-            Actor(user.id, user.username, user.department_id) if user is not None else SYSTEM
-        )
+        g._audit_actor = actor_of(user)
+
+
+@contextmanager
+def acting_as(user):
+    """Attribute every change inside the block to ``user`` (None: "system"), then restore the
+    previous actor. Background jobs run their handler inside this, as the job's creator."""
+    if not has_app_context():
+        yield
+        return
+    had, previous = "_audit_actor" in g, g.get("_audit_actor")
+    g._audit_actor = actor_of(user)
+    try:
+        yield
+    finally:
+        if had:
+            g._audit_actor = previous
+        else:
+            g.pop("_audit_actor", None)
 
 
 def current_actor() -> Actor:

@@ -2,20 +2,93 @@
 They wrap the same services as the views and own the transaction."""
 from __future__ import annotations
 
+import functools
 import getpass
+import logging
 import sys
+import zipfile
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from oversight.audit import set_actor, verify_chain
+from oversight.audit import acting_as, set_actor, verify_chain
 from oversight.auth import services
 from oversight.auth.models import DEPARTMENT_KINDS, Department, User
 from oversight.auth.roles import ROLE_LABELS
 from oversight.extensions import db
 
-users_cli = AppGroup("users", help="Användare: skapa och lista.")
+log = logging.getLogger(__name__)
+
+
+def expected_error_message(exc: BaseException) -> str | None:
+    """One Swedish line for an error a command can expect (None: unexpected)."""
+    from oversight.jobs_health import JobError
+
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
+        return ("Databasen är upptagen av en annan process (till exempel en pågående import) "
+                "och svarade inte i tid. Inget ändrades; försök igen om en stund.")
+    if isinstance(exc, SQLAlchemyError):
+        return f"Databasfel, inget ändrades: {getattr(exc, 'orig', None) or type(exc).__name__}"
+    if isinstance(exc, JobError):
+        return str(exc)
+    if isinstance(exc, zipfile.BadZipFile):
+        return f"Filen är ingen hel zip-fil (trasig eller avkortad): {exc}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"Filen kunde inte läsas som text (teckenkodning): {exc.reason}, byte {exc.start}."
+    if isinstance(exc, OSError):
+        name = exc.filename or ""
+        return f"Filen kunde inte läsas: {name} ({exc.strerror or exc})".replace(" ()", "")
+    if isinstance(exc, ValueError) or (isinstance(exc, LookupError)
+                                       and not isinstance(exc, KeyError)):
+        return str(exc)  # the services' Swedish refusals; a KeyError is a bug: traceback
+    return None
+
+
+def cli_errors(fn):
+    """Wrap a command: an expected error rolls back and prints one Swedish line on stderr
+    with exit code 1 (never a traceback); a ``click.ClickException`` prints its message."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except click.exceptions.UsageError:
+            raise
+        except click.ClickException as exc:
+            _rollback()
+            click.echo(f"Fel: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code or 1)
+        except Exception as exc:  # noqa: BLE001 - sorted into expected / unexpected below
+            message = expected_error_message(exc)
+            if message is None:
+                raise
+            _rollback()
+            log.debug("command failed", exc_info=True)
+            click.echo(f"Fel: {message}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the session may be unusable; the message matters
+        pass
+
+
+class CommandGroup(AppGroup):
+    """``AppGroup`` whose commands all go through ``cli_errors``: use it for every group."""
+
+    def command(self, *args, **kwargs):
+        wrap = super().command(*args, **kwargs)
+
+        def decorator(fn):
+            return wrap(cli_errors(fn))
+        return decorator
+
+
+users_cli = CommandGroup("users", help="Användare: skapa och lista.")
 
 
 def acting_user(username: str | None) -> User | None:
@@ -26,11 +99,15 @@ def acting_user(username: str | None) -> User | None:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"Okänd användare: {username}")
-    set_actor(user)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # the same mechanism as a job's: restored when the command ends
+        ctx.with_resource(acting_as(user))
+    else:
+        set_actor(user)
     return user
-audit_cli = AppGroup("audit", help="Granskningsloggen.")
-demo_cli = AppGroup("demo", help="Demodata (syntetisk, inga verkliga personer).")
-departments_cli = AppGroup("departments", help="Förvaltningar och nämnder.")
+audit_cli = CommandGroup("audit", help="Granskningsloggen.")
+demo_cli = CommandGroup("demo", help="Demodata (syntetisk, inga verkliga personer).")
+departments_cli = CommandGroup("departments", help="Förvaltningar och nämnder.")
 
 
 @departments_cli.command("add")

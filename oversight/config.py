@@ -18,6 +18,9 @@ class Defaults:
     DATABASE_URL: str | None = None  # default: SQLite file in instance/
     REDIS_URL: str | None = None  # set to run background jobs on Redis
     JOBS_IMMEDIATE = False  # run jobs in-process (tests)
+    JOB_STALE_MINUTES = 10  # a running job without a heartbeat this long is "interrupted"
+    JOB_HEARTBEAT_SECONDS = 30  # how often a running job stamps its heartbeat
+    SQLITE_BUSY_TIMEOUT_SECONDS = 15  # SQLite: wait this long for a lock before failing
     MAX_UPLOAD_MB = 20
     LOGIN_MAX_ATTEMPTS = 5
     LOGIN_WINDOW_MINUTES = 15

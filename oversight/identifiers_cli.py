@@ -6,11 +6,11 @@ import json
 import sys
 
 import click
-from flask.cli import AppGroup
+from oversight.cli import CommandGroup
 
 from oversight.identifiers import KINDS, validate
 
-ids_cli = AppGroup(
+ids_cli = CommandGroup(
     "ids",
     help="Validera och normalisera svenska identifierare (organisationsnummer, personnummer, bankgiro m.fl.).",
 )

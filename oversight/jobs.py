@@ -2,8 +2,13 @@
 
 huey stores its queue in SQLite in instance/ by default, or in Redis when OVERSIGHT_REDIS_URL is
 set; tests run jobs immediately in-process (OVERSIGHT_JOBS_IMMEDIATE). A job is a row in
-``job``; domain modules register a handler per kind with ``@job_handler("kind")``. A handler
-that raises leaves the job ``failed`` with the reason: it never reads as done.
+``job``; domain modules register a handler per kind with ``@job_handler("kind")`` and their
+periodic tasks with ``periodic_task(app, ...)`` from their ``init_app``.
+
+``run_job`` runs the handler as the job's creator (``oversight.audit.acting_as``), keeps a
+heartbeat while it runs, and ends the job ``done`` or ``failed`` (never silently: if recording
+the failure fails, it is logged and tried again in a fresh session). A job whose heartbeat
+stopped for ``JOB_STALE_MINUTES`` is marked ``interrupted`` (see ``oversight.jobs_health``).
 """
 from __future__ import annotations
 
@@ -14,17 +19,26 @@ from datetime import datetime
 from typing import Callable
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from huey import MemoryHuey, RedisHuey, SqliteHuey
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from oversight.audit import acting_as
 from oversight.db import utcnow
 from oversight.extensions import db
 
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-STATUS_LABELS = {QUEUED: "I kö", RUNNING: "Pågår", DONE: "Klar", FAILED: "Misslyckades"}
+INTERRUPTED = "interrupted"  # a failed state: the worker stopped while the job ran
+ACTIVE = (QUEUED, RUNNING)
+FAILED_STATES = (FAILED, INTERRUPTED)
+STATUS_LABELS = {QUEUED: _l("I kö"), RUNNING: _l("Pågår"), DONE: _l("Klar"),
+                 FAILED: _l("Misslyckades"), INTERRUPTED: _l("Avbrutet")}
+# Colour of the status (CSS class job-<value>): a failed job never looks like a finished one.
+STATUS_CLASSES = {QUEUED: "badge", RUNNING: "badge badge-warn", DONE: "badge badge-ok",
+                  FAILED: "badge badge-danger", INTERRUPTED: "badge badge-danger"}
 
 
 class Job(db.Model):
@@ -35,7 +49,7 @@ class Job(db.Model):
     kind: Mapped[str] = mapped_column(String(60), index=True)
     title: Mapped[str] = mapped_column(String(300))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(10), default=QUEUED, index=True)
+    status: Mapped[str] = mapped_column(String(12), default=QUEUED, index=True)
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str | None] = mapped_column(Text)
@@ -47,6 +61,10 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    created_by = relationship("User", lazy="joined")
 
     @property
     def percent(self) -> int:
@@ -59,17 +77,37 @@ class Job(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def status_class(self) -> str:
+        return STATUS_CLASSES.get(self.status, "badge")
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATES
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in ACTIVE
 
     def as_dict(self) -> dict:
         return {"id": self.id, "status": self.status, "status_label": self.status_label,
+                "status_class": self.status_class, "failed": self.failed,
                 "done": self.done, "total": self.total, "percent": self.percent,
-                "message": self.message, "error": self.error, "result_url": self.result_url}
+                "message": self.message, "error": self.error, "result_url": self.result_url,
+                "attempts": self.attempts}
 
 
 Progress = Callable[[int, int | None, str | None], None]
 Handler = Callable[[Session, Job, Progress], dict | None]
 _HANDLERS: dict[str, Handler] = {}
+
+
+class JobFailed(Exception):
+    """Raised by a handler whose outcome is a failure it has recorded itself (e.g. a file that
+    could not be read, with its errors stored): what the handler flushed is kept and the job
+    ends ``failed`` with this message."""
 
 
 def job_handler(kind: str):
@@ -97,12 +135,17 @@ def dispatch(job: Job) -> None:
 
 
 def run_job(job_id: int) -> None:
-    """Execute one job in its own transaction; progress is committed as it goes."""
+    """Execute one job as its creator; progress is committed as it goes."""
+    from oversight.auth.services import system_user
+    from oversight.jobs_health import Heartbeat
+
     session = db.session
     job = session.get(Job, job_id)
     if job is None or job.status != QUEUED:
         return
+    actor = job.created_by or system_user(session)
     job.status, job.started_at = RUNNING, utcnow()
+    job.heartbeat_at, job.attempts = job.started_at, (job.attempts or 0) + 1
     session.commit()
 
     def progress(done: int, total: int | None = None, message: str | None = None) -> None:
@@ -111,19 +154,89 @@ def run_job(job_id: int) -> None:
             job.total = total
         if message is not None:
             job.message = message
+        job.heartbeat_at = utcnow()
         session.commit()
 
+    with acting_as(actor), Heartbeat(job_id):
+        _execute(session, job, progress)
+
+
+def _execute(session: Session, job: Job, progress: Progress) -> None:
+    job_id = job.id
     try:
-        job.result = _HANDLERS[job.kind](session, job, progress) or {}
-        job.status = DONE
+        result = _HANDLERS[job.kind](session, job, progress) or {}
+    except JobFailed as exc:
+        try:
+            session.commit()  # keep what the handler recorded about the failure
+        except Exception as commit_exc:  # noqa: BLE001 - recorded as the job's failure
+            return _fail(session, job_id, commit_exc)
+        return _fail(session, job_id, str(exc), keep=True)
     except Exception as exc:  # fail closed: the job is marked failed, never done
+        return _fail(session, job_id, exc)
+    try:
+        job.result, job.status, job.error = result, DONE, None
+        job.finished_at = utcnow()
+        session.commit()
+    except Exception as exc:  # noqa: BLE001 - the handler's work could not be saved
+        _fail(session, job_id, exc)
+
+
+def _fail(session: Session, job_id: int, error, keep: bool = False) -> None:
+    """Mark the job failed; if that itself fails, log it and try again in a fresh session."""
+    text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    if not keep:
+        log.error("job %s failed\n%s", job_id, traceback.format_exc())
+    values = {"status": FAILED, "error": text, "finished_at": utcnow()}
+    try:
         session.rollback()
-        job = session.get(Job, job_id)
-        job.status = FAILED
-        job.error = f"{type(exc).__name__}: {exc}"
-        log.error("job %s (%s) failed\n%s", job_id, job.kind, traceback.format_exc())
-    job.finished_at = utcnow()
-    session.commit()
+        session.execute(update(Job).where(Job.id == job_id).values(**values))
+        session.commit()
+        session.expire_all()
+        return
+    except Exception:  # noqa: BLE001
+        log.exception("job %s: could not record the failure; trying a fresh session", job_id)
+        session.rollback()
+    try:
+        with Session(db.engine) as fresh:
+            fresh.execute(update(Job).where(Job.id == job_id).values(**values))
+            fresh.commit()
+    except Exception:  # noqa: BLE001 - nothing more can be done here; the sweeper will see it
+        log.exception("job %s: could not record the failure in a fresh session either", job_id)
+
+
+# --- huey ----------------------------------------------------------------------------------------
+
+def periodic_task(app: Flask, name: str, schedule, fn: Callable[[Session], object]) -> None:
+    """Register ``fn(session)`` to run on ``schedule`` (a ``huey.crontab``) as the system
+    user; called from a domain's ``init_app``. Attached when the app's huey is built."""
+    app.extensions.setdefault("oversight_periodic", {})[name] = (schedule, fn)
+
+
+def run_periodic(app: Flask, name: str) -> None:
+    """Run one registered periodic task the way the worker does: a fresh app context, the
+    system user as actor, one transaction."""
+    from oversight.auth.services import system_user
+
+    _, fn = app.extensions["oversight_periodic"][name]
+    with app.app_context():
+        session = db.session
+        try:
+            with acting_as(system_user(session)):
+                fn(session)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("periodic task %s failed", name)
+            raise
+
+
+def init_app(app: Flask) -> None:
+    """The core's periodic task: mark jobs whose worker died (every 5 minutes)."""
+    from huey import crontab
+
+    from oversight.jobs_health import mark_stale_jobs
+
+    periodic_task(app, "oversight.mark_stale_jobs", crontab(minute="*/5"), mark_stale_jobs)
 
 
 def get_huey(app: Flask):
@@ -139,6 +252,15 @@ def get_huey(app: Flask):
                 run_job(job_id)
 
         huey.run_job_task = run_job_task
+        for name, (schedule, _fn) in app.extensions.get("oversight_periodic", {}).items():
+            huey.periodic_task(schedule, name=name)(
+                lambda name=name: run_periodic(app, name))
+
+        @huey.on_startup(name="oversight.worker_start")
+        def on_worker_start() -> None:
+            from oversight.jobs_health import sweep_stale_jobs
+
+            sweep_stale_jobs(app)
     return huey
 
 
@@ -149,3 +271,17 @@ def _make_huey(app: Flask):
         return RedisHuey("oversight", url=app.config["REDIS_URL"])
     os.makedirs(app.instance_path, exist_ok=True)
     return SqliteHuey("oversight", filename=os.path.join(app.instance_path, "huey.db"))
+
+
+# The helpers for stale jobs, retries and one import at a time live in oversight.jobs_health;
+# they can be imported from here too (resolved lazily: that module imports this one).
+_HEALTH = {"JobBusy", "JobError", "busy_message", "job_run", "mark_stale_jobs",
+           "refuse_if_running", "retry_job", "running_job_of_kind", "sweep_stale_jobs"}
+
+
+def __getattr__(name: str):
+    if name in _HEALTH:
+        from oversight import jobs_health
+
+        return getattr(jobs_health, name)
+    raise AttributeError(name)

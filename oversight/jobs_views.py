@@ -1,9 +1,13 @@
-"""Job status for progress bars: an HTML page and a JSON endpoint polled by static/js/app.js."""
-from flask import Blueprint, render_template
+"""Job status for progress bars: an HTML page and a JSON endpoint polled by static/js/app.js,
+and retrying a failed or interrupted job (confirmation step, then a POST)."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from oversight.extensions import db
-from oversight.jobs import Job
+from oversight.jobs import Job, dispatch
+from oversight.jobs_health import JobError, retry_job
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, scoped_select
 
@@ -28,3 +32,26 @@ def show(job_id: int):
 @require("jobs.run")
 def status(job_id: int):
     return get_scoped_or_404(db.session, Job, job_id, current_user).as_dict()
+
+
+@bp.route("/<int:job_id>/retry", methods=["GET", "POST"])
+@require("jobs.run")
+def retry(job_id: int):
+    """Run a failed or interrupted job again, as its creator; only inside its department."""
+    job = get_scoped_or_404(db.session, Job, job_id, current_user)
+    form = FlaskForm()
+    if not job.failed:
+        flash(_("Bara ett misslyckat eller avbrutet jobb kan köras igen."), "error")
+        return redirect(url_for(".show", job_id=job.id))
+    if not form.validate_on_submit():
+        return render_template("jobs/retry.html", job=job, form=form)
+    try:
+        retry_job(db.session, job)
+    except JobError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".show", job_id=job.id))
+    db.session.commit()
+    dispatch(job)
+    flash(_("Jobbet körs igen."), "success")
+    return redirect(url_for(".show", job_id=job.id))

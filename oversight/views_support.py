@@ -1,9 +1,11 @@
-"""Small helpers every blueprint uses for the shape of a form POST."""
+"""Small helpers every blueprint uses: the shape of a form POST, and URLs built outside a
+request (background jobs set ``result_url``)."""
 from __future__ import annotations
 
 from typing import Callable
+from urllib.parse import quote
 
-from flask import flash
+from flask import current_app, flash, has_request_context, url_for
 
 from oversight.extensions import db
 
@@ -28,3 +30,16 @@ def commit_or_flash(action: Callable[[], object], success: str,
     db.session.commit()
     flash(success, "success")
     return True
+
+
+def path_for(endpoint: str, **values) -> str:
+    """``url_for`` that also works without a request (a background worker has only an app
+    context): the path on the app's URL map, with ``_anchor`` as a fragment."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    anchor = values.pop("_anchor", None)
+    adapter = current_app.url_map.bind(
+        current_app.config.get("SERVER_NAME") or "localhost",
+        script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    path = adapter.build(endpoint, values)
+    return f"{path}#{quote(anchor)}" if anchor else path

@@ -1,8 +1,10 @@
-"""Entry point for the huey consumer: ``huey_consumer oversight.worker.huey``."""
+"""Entry point for the huey consumer: ``huey_consumer oversight.worker.huey``.
+
+Imports no domain: each domain registers its job handlers and periodic tasks from its own
+``init_app`` (``oversight.jobs.periodic_task``); they are attached when huey is built. At start
+every worker marks jobs whose heartbeat stopped as interrupted."""
 from oversight.app import create_app
 from oversight.jobs import get_huey
-from suppliers.jobs import register_periodic
 
 app = create_app()
 huey = get_huey(app)
-register_periodic(huey, app)  # daily supplier monitoring (SUPPLIERS_MONITOR_HOUR)

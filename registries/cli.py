@@ -6,20 +6,20 @@ import json
 import sys
 
 import click
-from flask.cli import AppGroup
+from oversight.cli import CommandGroup
 from sqlalchemy import select
 
-from oversight.audit import set_actor
 from oversight.cli import acting_user
 from oversight.extensions import db
 from oversight.formatting import local_datetime
+from oversight.jobs import job_run
 from oversight.organisations.models import Organisation
 from registries import services
 from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
 from registries.csvfiles import ImportRejected
 
-registries_cli = AppGroup("registries", help="Register: uppslag, filimport, status och testserver.")
+registries_cli = CommandGroup("registries", help="Register: uppslag, filimport, status och testserver.")
 
 
 def _as_json(stored, assessment) -> dict:
@@ -86,8 +86,11 @@ def import_command(kind, path, data_date, username):
         click.echo(f"  {done} rader …", err=True)
 
     try:
-        imp = services.import_registry_file(db.session, user, kind, path.rsplit("/", 1)[-1], path=path,
-                                            data_date=data_date.date() if data_date else None, progress=progress)
+        with job_run(db.session, user, services.IMPORT_JOB, f"Registerimport {kind} (CLI)",
+                     getattr(user, "department_id", None), per_department=False):
+            imp = services.import_registry_file(
+                db.session, user, kind, path.rsplit("/", 1)[-1], path=path,
+                data_date=data_date.date() if data_date else None, progress=progress)
     except ImportRejected as exc:
         db.session.rollback()
         for error in exc.errors:
@@ -141,7 +144,7 @@ def load_demo():
     för demoorganisationerna (offline)."""
     from registries.demo import load
 
-    set_actor(None)
+    acting_user(None)
     click.echo(load(db.session))
     db.session.commit()
 

@@ -7,8 +7,6 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from oversight import navigation
-from oversight.audit import set_actor
-from oversight.auth.models import User
 from oversight.jobs import job_handler
 from oversight.organisations.models import Organisation
 from oversight.organisations.sections import register
@@ -41,8 +39,7 @@ def organisation_section(session: Session, user, org: Organisation) -> Markup:
 def check_organisation(session: Session, job, progress) -> dict:
     """Look the organisation up in each chosen registry now (no cache)."""
     org = session.get(Organisation, job.params["organisation_id"])
-    user = session.get(User, job.created_by_id) if job.created_by_id else None
-    set_actor(user)
+    user = job.created_by
     registries = job.params.get("registries") or list(REGISTRIES)
     outcome = {}
     for done, registry in enumerate(registries, start=1):

@@ -335,6 +335,7 @@ def import_registry_file(session: Session, user, kind: str, filename: str, *, da
     return filed.import_records(session, user, kind, filename, data, data_date)
 
 
+IMPORT_JOB = "registries.import"  # the job kind of a file import: one at a time (web and CLI)
 IMPORT_KINDS = ("bolagsverket-bulk", "skatteverket", "kronofogden", "ivo", "sanctions-list")
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from oversight import identifiers
 from oversight.audit import record_view
 from oversight.extensions import db
-from oversight.jobs import create_job, dispatch
+from oversight.jobs import create_job, dispatch, job_run
+from registries.services import IMPORT_JOB
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from registries import forms, services
@@ -168,8 +169,11 @@ def import_file():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            imp = services.import_registry_file(db.session, current_user, form.kind.data, upload.filename,
-                                                data=upload.read(), data_date=form.data_date.data)
+            with job_run(db.session, current_user, IMPORT_JOB, f"Registerimport {upload.filename}",
+                         current_user.department_id, per_department=False):
+                imp = services.import_registry_file(db.session, current_user, form.kind.data,
+                                                    upload.filename, data=upload.read(),
+                                                    data_date=form.data_date.data)
         except ImportRejected as exc:
             db.session.rollback()
             errors = exc.errors

@@ -25,3 +25,10 @@ def init_app(app) -> None:
 
     app.register_blueprint(views.bp)
     app.cli.add_command(suppliers_cli)
+
+    from huey import crontab
+
+    from oversight.jobs import periodic_task
+
+    hour = str(app.config.get("SUPPLIERS_MONITOR_HOUR", 5))
+    periodic_task(app, "suppliers.monitor", crontab(minute="15", hour=hour), jobs.monitor_daily)

@@ -10,17 +10,16 @@ from datetime import date
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from oversight.cli import CommandGroup
 from sqlalchemy import select
 
 from oversight.cli import acting_user
-from oversight.audit import set_actor
 from oversight.auth.models import Department, User
 from oversight.extensions import db
 from suppliers import checks, monitoring, rule_values, rules, services
 from suppliers.models import Procurement
 
-suppliers_cli = AppGroup("suppliers", help="Leverantörer: kontroll, screening och bevakning.")
+suppliers_cli = CommandGroup("suppliers", help="Leverantörer: kontroll, screening och bevakning.")
 EXIT = {rules.CLEAR: 0, rules.FOUND: 2, rules.UNKNOWN: 3}
 
 
@@ -49,7 +48,7 @@ def _actor(username: str | None, department_code: str | None) -> _CliActor:
         raise click.ClickException(
             f"Ange förvaltning med --department (eller --user). Okänd eller saknad: {code!r}. "
             f"Finns: {codes or 'inga'}.")
-    set_actor(None)
+    acting_user(None)
     return _CliActor(department, None)
 
 
@@ -135,7 +134,7 @@ def screen_command(procurement_id, all_active, username):
         user = _actor(username, None if username else procurement.department.code)
         done = checks.screen_procurement(db.session, user, procurement, progress=progress)
     else:
-        set_actor(None)
+        acting_user(None)
         targets = checks.active_contract_targets(db.session)
         done = checks.run_checks(db.session, None, targets, trigger="cli", progress=progress)
     db.session.commit()
@@ -155,7 +154,7 @@ def monitor_command():
 
     Schemalägg dagligen, t.ex. cron: 15 5 * * *  cd /srv/app && .venv/bin/flask suppliers monitor
     """
-    set_actor(None)
+    acting_user(None)
     run = monitoring.run_monitor(db.session)
     db.session.commit()
     click.echo(f"{run.suppliers} leverantörer, {run.checks} kontroller, {run.new_findings} nya "

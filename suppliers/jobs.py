@@ -1,24 +1,17 @@
 """Background jobs: screening a procurement's tenderers, and a monitoring run."""
 from __future__ import annotations
 
-from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
-from oversight.auth.models import User
 from oversight.jobs import Job, job_handler
+from oversight.views_support import path_for
 from suppliers import checks, monitoring, rules
 from suppliers.models import Procurement
 
 
-def _path(endpoint: str, **values) -> str:
-    """A URL path without a request (the worker has only an app context)."""
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
-
-
 @job_handler("suppliers.screen")
 def screen_job(session: Session, job: Job, progress) -> dict:
-    user = session.get(User, job.created_by_id) if job.created_by_id else None
+    user = job.created_by
     procurement = session.get(Procurement, job.params["procurement_id"])
     if procurement is None:
         raise LookupError("Upphandlingen finns inte längre.")
@@ -27,7 +20,7 @@ def screen_job(session: Session, job: Job, progress) -> dict:
                               "anbudsgivarna.")
     done = checks.screen_procurement(session, user, procurement, job_id=job.id,
                                      progress=progress)
-    job.result_url = _path("suppliers.procurement", procurement_id=procurement.id,
+    job.result_url = path_for("suppliers.procurement", procurement_id=procurement.id,
                            _anchor="resultat")
     counts = {k: sum(1 for c in done if c.overall == k)
               for k in (rules.FOUND, rules.UNKNOWN, rules.CLEAR)}
@@ -40,23 +33,13 @@ def screen_job(session: Session, job: Job, progress) -> dict:
 @job_handler("suppliers.monitor")
 def monitor_job(session: Session, job: Job, progress) -> dict:
     run = monitoring.run_monitor(session, progress=progress)
-    job.result_url = _path("suppliers.monitoring_feed")
+    job.result_url = path_for("suppliers.monitoring_feed")
     progress(run.checks, run.checks, f"Klart: {run.checks} kontroller, {run.new_findings} nya "
                                      f"fynd, {run.unknown} kunde inte kontrolleras helt.")
     return {"run_id": run.id, "checks": run.checks, "new_findings": run.new_findings}
 
 
-def register_periodic(huey, app) -> None:
-    """Schedule ``run_monitor`` daily on a huey instance (call from the worker module:
-    ``suppliers.jobs.register_periodic(huey, app)``); the hour is SUPPLIERS_MONITOR_HOUR."""
-    from huey import crontab
-
-    hour = str(app.config.get("SUPPLIERS_MONITOR_HOUR", 5))
-
-    @huey.periodic_task(crontab(minute="15", hour=hour), name="suppliers.monitor")
-    def suppliers_monitor() -> None:
-        from oversight.extensions import db
-
-        with app.app_context():
-            monitoring.run_monitor(db.session)
-            db.session.commit()
+def monitor_daily(session: Session) -> None:
+    """The scheduled monitoring run (registered by ``suppliers.init_app``; runs as the system
+    user at SUPPLIERS_MONITOR_HOUR:15)."""
+    monitoring.run_monitor(session)

@@ -6,7 +6,7 @@ import sys
 from types import SimpleNamespace
 
 import click
-from flask.cli import AppGroup
+from oversight.cli import CommandGroup
 from sqlalchemy import select
 
 from oversight.cli import acting_user
@@ -17,9 +17,10 @@ from oversight.accounts.payments import create_payment_check, run_payment_check,
 from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import STATUS_LABELS, STATUSES
 from oversight.extensions import db
+from oversight.jobs_health import job_run
 from oversight.organisations.services import get_by_orgnr
 
-accounts_cli = AppGroup("accounts", help="Kontokontroll: konton, betalfiler och kontohavare.")
+accounts_cli = CommandGroup("accounts", help="Kontokontroll: konton, betalfiler och kontohavare.")
 
 
 def _kind(value: str) -> str:
@@ -141,7 +142,10 @@ def import_holders_command(path, username):
     with open(path, "rb") as fh:
         data = fh.read()
     try:
-        result = services.import_holder_file(db.session, user, data)
+        with job_run(db.session, user, services.HOLDER_IMPORT_JOB,
+                     f"Import av kontohavarbesked {path} (CLI)",
+                     getattr(user, "department_id", None), per_department=False):
+            result = services.import_holder_file(db.session, user, data)
     except FileFormatError as exc:
         db.session.rollback()
         for error in exc.errors:

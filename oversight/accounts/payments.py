@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Sequence
 
-from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -28,9 +28,10 @@ from oversight.accounts.verification import (
     Context, Finding, Settings, account_key, mask_holder_id, validate_account, verify,
 )
 from oversight.db import utcnow
-from oversight.jobs import job_handler
+from oversight.jobs import JobFailed, job_handler
 from oversight.names import normalize_org_name
 from oversight.organisations.models import Organisation, OrganisationName
+from oversight.views_support import path_for
 
 Progress = Callable[[int, int | None, str | None], None]
 
@@ -314,11 +315,7 @@ def store_lines(session: Session, check: PaymentCheck, results, progress: Progre
 
 
 def result_url(check: PaymentCheck) -> str:
-    try:
-        return url_for("accounts.payment_check", check_id=check.id)
-    except RuntimeError:  # a worker without a request: build the path from the URL map
-        adapter = current_app.url_map.bind("localhost")
-        return adapter.build("accounts.payment_check", {"check_id": check.id})
+    return path_for("accounts.payment_check", check_id=check.id)
 
 
 @job_handler("accounts.check_payments")
@@ -330,6 +327,9 @@ def check_payments_job(session: Session, job, progress) -> dict:
     run_payment_check(session, check, progress)
     job.result_url = result_url(check)
     session.flush()
+    if check.status == "invalid":  # the file's errors are kept on the check; the job failed
+        raise JobFailed(_("Betalfilen kunde inte läsas (%(n)s fel). Inga betalningar har "
+                          "kontrollerats; se felen i kontrollen.", n=len(check.errors or [])))
     return {"check_id": check.id, "status": check.status,
             "summary": check.summary, "errors": len(check.errors or [])}
 

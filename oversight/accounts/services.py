@@ -139,6 +139,9 @@ class ImportResult:
     sha256: str
 
 
+HOLDER_IMPORT_JOB = "accounts.import_holders"  # one account-holder import at a time (web, CLI)
+
+
 def import_holder_file(session: Session, user, data: bytes) -> ImportResult:
     """Import a holder CSV (holderfile.py documents it). All rows or none: raises
     FileFormatError with every bad row's line number. Rows already recorded (same account,

@@ -18,6 +18,7 @@ from oversight.accounts.verification import validate_account
 from oversight.audit import record_view
 from oversight.exports import export_response
 from oversight.extensions import db
+from oversight.jobs_health import JobBusy, job_run
 from oversight.organisations import services as org_services
 from oversight.organisations.forms import WarningForm
 from oversight.organisations.models import Organisation
@@ -191,11 +192,16 @@ def import_holders():
     errors = None
     if form.validate_on_submit():
         try:
-            result = services.import_holder_file(db.session, current_user,
-                                                 form.file.data.read())
+            with job_run(db.session, current_user, services.HOLDER_IMPORT_JOB,
+                         f"Import av kontohavarbesked {form.file.data.filename}",
+                         current_user.department_id, per_department=False):
+                result = services.import_holder_file(db.session, current_user,
+                                                     form.file.data.read())
         except FileFormatError as exc:
             db.session.rollback()
             errors = exc.errors
+        except JobBusy as exc:
+            flash(str(exc), "error")
         else:
             db.session.commit()
             flash(f"{result.created} besked importerade, {result.duplicates} fanns redan.",

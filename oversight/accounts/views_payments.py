@@ -38,7 +38,8 @@ def payments():
             db.session.commit()
             dispatch(job)
             db.session.refresh(job)
-            if job.status == DONE:
+            db.session.refresh(check)
+            if job.status == DONE or check.status == "invalid":  # the check shows the errors
                 return redirect(url_for(".payment_check", check_id=check.id))
             return redirect(url_for("jobs.show", job_id=job.id))
     checks = db.session.scalars(scoped_select(PaymentCheck, current_user)

@@ -149,3 +149,28 @@ def reset_password(session: Session, user: User, new: str) -> None:
     validate_new_password(new)
     user.password_hash = hash_password(new)
     session.flush()
+
+
+SYSTEM_DEPARTMENT_CODE = "system"
+
+
+def system_user(session: Session) -> User:
+    """The named account scheduled jobs run as, made on first use (idempotent). It cannot log
+    in: it is inactive and its password hash is not a hash any password matches. Its audit
+    entries carry no department (see ``oversight.audit.actor_of``)."""
+    from oversight.audit import SYSTEM_USERNAME
+
+    user = session.scalar(select(User).where(User.username == SYSTEM_USERNAME))
+    if user is not None:
+        return user
+    department = session.scalar(select(Department).where(
+        Department.code == SYSTEM_DEPARTMENT_CODE))
+    if department is None:
+        department = Department(code=SYSTEM_DEPARTMENT_CODE, name="Systemet (schemalagda jobb)",
+                                kind="other")
+        session.add(department)
+    user = User(username=SYSTEM_USERNAME, name="Systemet (schemalagda jobb)", role="auditor",
+                department=department, password_hash="!cannot-log-in", active=False)
+    session.add(user)
+    session.flush()
+    return user

@@ -15,6 +15,8 @@
           bar.value = job.percent;
           bar.textContent = job.percent + " %";
           status.textContent = job.status_label;
+          status.className = "job-status " + (job.status_class || "badge");
+          box.classList.toggle("job-failed", !!job.failed);
           message.textContent = job.error || job.message || "";
           if (job.result_url) {
             result.querySelector("a").href = job.result_url;

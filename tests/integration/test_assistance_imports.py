@@ -107,3 +107,19 @@ def test_provider_arrangement_needs_an_organisation_and_own_employer_none(runner
 def test_unknown_kind(runner, tmp_path):
     result = runner.invoke(args=["assistance", "import", "nonsense", _write(tmp_path, "x.csv", "a\n")])
     assert result.exit_code != 0 and "users" in result.output
+
+
+def test_the_readme_example_files_import(runner, make, db, tmp_path):
+    """The four example files in README.md import as documented, in order."""
+    import re
+    from pathlib import Path
+
+    _setup(make, db)
+    text = Path(__file__).resolve().parents[2].joinpath("README.md").read_text(encoding="utf-8")
+    section = text.split("## Personal assistance", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 4
+    for kind, block in zip(("users", "decisions", "arrangements", "permits"), blocks):
+        result = runner.invoke(args=["assistance", "import", kind, _write(tmp_path, f"{kind}.csv", block)])
+        assert result.exit_code == 0, (kind, result.output)
+    assert [_count(db, m) for m in (AssistanceUser, AssistanceDecision, Arrangement, Permit)] == [2, 2, 2, 2]

@@ -142,3 +142,12 @@ def test_provider_list_filters_sorts(world, login_as):
     page = c.get("/assistance/providers?sort=status").get_data(as_text=True)
     assert page.index("Snabb") < page.index("Trygg")
     assert c.get("/assistance/providers?format=xlsx").status_code == 200
+
+
+def test_pages_in_english(world, login_as):
+    c = login_as(world["officers"]["jarva"])
+    c.post("/language/en", data={"next": "/"})
+    page = c.get("/assistance/").get_data(as_text=True)
+    assert "Personal assistance" in page and "Open permit alerts" in page and "revoked" in page
+    letter = c.get(f"/assistance/alerts/{world['alert_j'].id}/letter").get_data(as_text=True)
+    assert "Notice: assistance that seems to be run without a permit" in letter
