@@ -32,3 +32,22 @@ def organisation_for_token(session: Session, raw: str | None) -> Organisation | 
     token = session.scalar(select(ProviderToken).where(ProviderToken.token_hash == token_hash(raw),
                                                        ProviderToken.revoked_at.is_(None)))
     return token.organisation if token is not None else None
+
+
+EXTERNAL_DEPARTMENT = ("externa-anordnare", "Externa assistansanordnare")
+
+
+def create_provider_user(session: Session, *, username: str, name: str, password: str,
+                         organisation: Organisation, email: str | None = None):
+    """A login for a provider's staff: role provider, tied to the organisation, in the
+    department of external providers (which owns no personal data)."""
+    from oversight.auth import services as auth
+    from oversight.auth.roles import PROVIDER
+
+    department = auth.upsert_department(session, code=EXTERNAL_DEPARTMENT[0],
+                                        name=EXTERNAL_DEPARTMENT[1], kind="other")
+    user = auth.create_user(session, username=username, name=name, password=password,
+                            role=PROVIDER, department=department, email=email)
+    user.organisation_id = organisation.id
+    session.flush()
+    return user

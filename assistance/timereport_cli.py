@@ -91,6 +91,37 @@ def provider_token_command(org_nr: str, name: str, username: str | None) -> None
     click.echo(token)
 
 
+@click.command("provider-user")
+@click.argument("username")
+@click.argument("org_nr")
+@click.option("--name", required=True, help="Fullständigt namn.")
+@click.option("--email", default=None)
+@click.option("--password", default=None, help="Utelämna för att få en fråga (rekommenderas).")
+def provider_user_command(username, org_nr, name, email, password):
+    """Skapa en inloggning för en anordnares personal (rollen Assistansanordnare)."""
+    import getpass
+
+    from assistance.timereport_api_auth import create_provider_user
+    from oversight.auth.services import AuthError
+    from oversight.organisations.models import Organisation
+
+    acting_user(None)
+    org = db.session.scalar(select(Organisation).where(Organisation.orgnr == org_nr))
+    if org is None:
+        raise click.ClickException(f"Okänd organisation: {org_nr}")
+    if password is None:
+        password = getpass.getpass("Lösenord: ")
+        if getpass.getpass("Upprepa: ") != password:
+            raise click.ClickException("Lösenorden är inte lika.")
+    try:
+        user = create_provider_user(db.session, username=username, name=name, password=password,
+                                    organisation=org, email=email)
+    except AuthError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Skapade {user.username} (Assistansanordnare, {org.name}).")
+
+
 def register_commands(group) -> None:
-    for command in (check_command, settle_command, provider_token_command):
+    for command in (check_command, settle_command, provider_token_command, provider_user_command):
         group.add_command(command)

@@ -65,3 +65,17 @@ def test_bad_rows_are_named_and_nothing_is_imported(setup, runner, tmp_path, db)
     bad = _run(runner, tmp_path, "assistants", "assistant_id;lives_in_eea\n19900101-0018;kanske\n")
     assert bad.exit_code != 0 and "rad 2" in bad.output.lower()
     assert db.session.query(Assistant).count() == 0
+
+
+def test_provider_user_and_token_from_the_cli(setup, runner, db):
+    from oversight.auth.models import User
+    from tests.conftest import PASSWORD
+    result = runner.invoke(args=["assistance", "provider-user", "trygg.anna", "556874-3214",
+                                 "--name", "Anna Trygg", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    user = db.session.query(User).filter_by(username="trygg.anna").one()
+    assert user.role == "provider" and user.organisation_id is not None
+    token = runner.invoke(args=["assistance", "provider-token", "556874-3214", "System"])
+    assert token.exit_code == 0 and token.output.strip().startswith("tr_")
+    assert token.output.strip() not in str(db.session.execute(
+        __import__("sqlalchemy").text("select token_hash from assistance_provider_token")).all())

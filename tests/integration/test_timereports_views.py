@@ -182,3 +182,8 @@ def test_settlement_export_and_missing_reports(world, login_as, db):
     staff = login_as(world["staff"])
     assert "Rapport för 2024-03 saknas" in staff.get("/provider/").get_data(as_text=True)
     assert c.get(f"/assistance/timereports/?month={MONTH}").status_code == 200
+
+
+def test_district_dashboard_leads_to_time_reports(world, login_as):
+    page = login_as(world["officer"]).get("/assistance/").get_data(as_text=True)
+    assert "/assistance/timereports/findings?state=open" in page
