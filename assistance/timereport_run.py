@@ -52,20 +52,24 @@ def _shifts(session: Session, stmt) -> list[C.Shift]:
     """Plain shifts from a line select. The date and time columns come untyped (SQLite's text,
     PostgreSQL's objects): SQLAlchemy's per-row parsing dominated at a national month, so they
     are parsed here once per distinct value (which also shares one object per value)."""
-    cursor = session.connection().execute(stmt)  # Core rows: no ORM loading per row
+    result = session.connection().execute(stmt)  # Core rows: no ORM loading per row
     seen: dict = {}
     get = seen.get
-
-    def value(v, parse):
-        out = get(v)
-        if out is None:
-            out = seen[v] = parse(v) if isinstance(v, str) else v
-        return out
     rows = []
-    for row, aid, pid, org, day, start, end, kind, end_day, _rid in cursor:
-        rows.append(C.Shift(row, value(aid, str), value(pid, str), value(org or "", str),
-                            value(day, _day), value(start, _time), value(end, _time),
-                            value(kind, str), value(end_day, _day) if end_day else None))
+    for part in result.partitions(50_000):  # fetchmany, not a fetchone per row
+        for row, aid, pid, org, day, start, end, kind, end_day, _rid in part:
+            d, s, e = get(day), get(start), get(end)
+            if d is None:
+                d = seen[day] = _day(day) if isinstance(day, str) else day
+            if s is None:
+                s = seen[start] = _time(start) if isinstance(start, str) else start
+            if e is None:
+                e = seen[end] = _time(end) if isinstance(end, str) else end
+            a = seen.setdefault(aid, aid)
+            p = seen.setdefault(pid, pid)
+            rows.append(C.Shift(row, a, p, org or "", d, s, e, kind,
+                                (_day(end_day) if isinstance(end_day, str) else end_day)
+                                if end_day else None))
     return rows
 
 
