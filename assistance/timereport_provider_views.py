@@ -89,7 +89,8 @@ def grid(user_id: int, month: str):
     previous = latest_report(db.session, user.id, _org_id(), month_day)
     errors, rows = [], rows_for_lines(previous.lines if previous else [])
     if request.method == "POST" and form.validate_on_submit():
-        count = min(int(request.form.get("count") or 0), 2000)
+        count = request.form.get("count", "")
+        count = min(int(count), 2000) if count.isdigit() else 0
         numbered = grid_rows(request.form, count)
         numbered += paste_rows(form.paste.data, count + 1)
         try:

@@ -20,6 +20,18 @@ from assistance.timereport_models import (
 )
 from assistance.timereport_rules import parameters_on
 from oversight.organisations.models import Organisation
+from oversight.scoping import restrict_to_department
+
+
+def owned_by(stmt, model, department_id: int):
+    """The district's rows (``oversight.scoping.owned_by`` on branch `scoping`; until it is
+    merged, the read filter of the one scoping module with a stand-in user)."""
+    class _District:
+        is_authenticated = True
+
+        def __init__(self, dep):
+            self.department_id = dep
+    return restrict_to_department(stmt, model, _District(department_id))
 
 LINE_COLUMNS = (TimeReportLine.id, TimeReportLine.assistant_id, AssistanceUser.person_id,
                 Organisation.orgnr, type_coerce(TimeReportLine.day, String),
@@ -186,23 +198,31 @@ def _shifts_with_month(session, start, end):
         yield s, s.day.replace(day=1)
 
 
-def check_month(session: Session, actor, month: date) -> list[TimeReportFinding]:
+def check_month(session: Session, actor, month: date,
+                department_id: int | None = None) -> list[TimeReportFinding]:
     """Run every check for the month and store the findings (flush, no commit). Returns the
-    month's current findings that are not accepted."""
+    month's current findings that are not accepted. The checks always see every district's
+    reports (an assistant may work in two); with ``department_id`` (an officer's run) only that
+    district's queue is written."""
     params = parameters_on(session, month)
     findings = run_checks(collect_month(session, month, params), params)
-    return store_findings(session, month, findings)
+    return store_findings(session, month, findings, department_id)
 
 
-def store_findings(session: Session, month: date, findings) -> list[TimeReportFinding]:
+def store_findings(session: Session, month: date, findings,
+                   department_id: int | None = None) -> list[TimeReportFinding]:
     users = {pid: (uid, dep) for uid, pid, dep in session.execute(
         select(AssistanceUser.id, AssistanceUser.person_id, AssistanceUser.department_id))}
     orgs = dict(session.execute(select(Organisation.orgnr, Organisation.id)).all())
-    existing = {(f.department_id, f.fingerprint): f for f in session.scalars(
-        select(TimeReportFinding).where(TimeReportFinding.month == month))}
+    stmt = select(TimeReportFinding).where(TimeReportFinding.month == month)
+    if department_id is not None:
+        stmt = owned_by(stmt, TimeReportFinding, department_id)
+    existing = {(f.department_id, f.fingerprint): f for f in session.scalars(stmt)}
     seen, out = set(), []
     for f in findings:
         uid, dep = users[f.person_id]
+        if department_id is not None and dep != department_id:
+            continue
         key = (dep, f.fingerprint[:500])
         if key in seen:
             continue

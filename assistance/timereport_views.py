@@ -59,9 +59,9 @@ def index():
 @require("timereport.handle")
 def run_check():
     month = selected_month()
-    if commit_or_flash(lambda: check_month(db.session, current_user, month),
-                       _("Månadens tidrapporter är kontrollerade."), errors=(RuleMissing,)):
-        pass
+    commit_or_flash(lambda: check_month(db.session, current_user, month,
+                                        current_user.department_id),
+                    _("Månadens tidrapporter är kontrollerade."), errors=(RuleMissing,))
     return redirect(url_for(".findings", month=month.strftime("%Y-%m")))
 
 

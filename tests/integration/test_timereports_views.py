@@ -187,3 +187,19 @@ def test_settlement_export_and_missing_reports(world, login_as, db):
 def test_district_dashboard_leads_to_time_reports(world, login_as):
     page = login_as(world["officer"]).get("/assistance/").get_data(as_text=True)
     assert "/assistance/timereports/findings?state=open" in page
+
+
+def test_an_officers_run_writes_only_the_own_districts_queue(world, login_as, db, api):
+    api(_body(world))
+    login_as(world["other_officer"]).post("/assistance/timereports/check", data={"month": MONTH})
+    assert db.session.query(TimeReportFinding).count() == 0  # the finding is district A's
+    login_as(world["officer"]).post("/assistance/timereports/check", data={"month": MONTH})
+    assert {f.department_id for f in db.session.query(TimeReportFinding)} == {world["district"].id}
+
+
+def test_a_tampered_grid_count_is_not_an_error_page(world, login_as):
+    c = login_as(world["staff"])
+    data = _grid(world["a"].assistant_id, [("2024-03-01", "08:00", "10:00")])
+    data["count"] = "x"
+    r = c.post(f"/provider/report/{world['user'].id}/{MONTH}", data=data)
+    assert r.status_code == 200 and "Rapporten har inga rader" in r.get_data(as_text=True)
