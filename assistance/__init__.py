@@ -39,6 +39,9 @@ def init_app(app) -> None:
     if "assistance" not in app.cli.commands:
         app.cli.add_command(assistance_cli)
 
+    from assistance import timereports  # time reports (issue 13): registers after the above
+    timereports.init_app(app)
+
 
 def daily(session) -> None:
     """The worker's daily run: automated permit verification, then the alerts for today."""

@@ -73,8 +73,9 @@ def load(session: Session) -> str:
     _verifications(session, providers, users, today)
     session.flush()
     alerts = refresh_alerts(session, today)
+    from assistance.timereport_demo import load as load_timereports  # time reports (issue 13)
     return (f"Personlig assistans: {len(users)} brukare, {len(providers)} anordnare, "
-            f"{len(alerts)} tillståndslarm.")
+            f"{len(alerts)} tillståndslarm. " + load_timereports(session))
 
 
 def _providers(session: Session) -> list:

@@ -69,6 +69,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Stored in the session at login and compared on every request: raising it ends every
     # session of this user (logout, password change, deactivation, role or department change).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Provider role only: the provider organisation whose time reports the user submits.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
 
     department: Mapped[Department] = relationship()
 

@@ -7,6 +7,7 @@ GRANTS = "grants"
 LSS = "lss"
 INVESTIGATOR = "investigator"
 AUDITOR = "auditor"
+PROVIDER = "provider"  # staff of an assistance provider: its own users' time reports only
 
 ROLE_LABELS = {
     ADMIN: "Administratör",
@@ -15,7 +16,10 @@ ROLE_LABELS = {
     LSS: "LSS-handläggare",
     INVESTIGATOR: "Utredare",
     AUDITOR: "Revisor (läsbehörighet)",
+    PROVIDER: "Assistansanordnare",
 }
+# Municipal staff; the provider role sees nothing of the platform but its own time reports.
+_STAFF = set(ROLE_LABELS) - {PROVIDER}
 
 _WRITERS = {ADMIN, PROCUREMENT, GRANTS, LSS, INVESTIGATOR}
 # Roles that read and never act: no permission outside READ_PERMISSIONS, and
@@ -33,7 +37,7 @@ READ_PERMISSIONS = frozenset({
 })
 
 PERMISSIONS: dict[str, set[str]] = {
-    "org.view": set(ROLE_LABELS),
+    "org.view": _STAFF,
     "org.edit": _WRITERS,
     "warning.create": _WRITERS,
     "note.write": _WRITERS,
@@ -49,16 +53,19 @@ PERMISSIONS: dict[str, set[str]] = {
     "accounts.verify": _WRITERS,  # run a verification and store it
     "account.close": _REGISTER_MAINTAINERS,
     "payments.check": {ADMIN, PROCUREMENT, GRANTS, LSS, INVESTIGATOR},
-    "supplier.view": set(ROLE_LABELS),
+    "supplier.view": _STAFF,
     "supplier.manage": {ADMIN, PROCUREMENT},
     "supplier.decide": {PROCUREMENT},
     "supplier.acknowledge": _WRITERS,  # mark a monitoring finding as handled (not read-only roles)
     "complaint.create": _WRITERS,
-    "grants.view": set(ROLE_LABELS),
+    "grants.view": _STAFF,
     "grants.manage": {ADMIN, GRANTS},
     "ledger.import": {ADMIN, GRANTS, INVESTIGATOR},
     "assistance.view": {ADMIN, LSS, INVESTIGATOR, AUDITOR},  # providers, permits, own users
     "assistance.manage": {LSS},  # permits, verifications, alerts, arrangements (own district)
+    "timereport.submit": {PROVIDER},
+    "timereport.view": {ADMIN, LSS, INVESTIGATOR, AUDITOR},
+    "timereport.handle": {LSS},
 }
 
 

@@ -1,0 +1,163 @@
+"""The district's time-report pages (thin: parse, call a service, commit, redirect): overview
+with statistics, the exception queue, missing reports with reminders, the settlement with the
+payment basis export, and a report's versions. Everything scoped to the officer's district."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from assistance import timereport_codes as C
+from assistance.people import mask
+from assistance.shift_times import parse_month
+from assistance.timereport_forms import HandleFindingForm
+from assistance.timereport_models import (
+    FINDING_STATES,
+    TimeReport,
+    TimeReportFinding,
+    TimeReportLine,
+)
+from assistance.timereport_queue import (
+    QueueError,
+    findings_select,
+    handle_finding,
+    missing_reports,
+    month_stats,
+    remind,
+)
+from assistance.timereport_rules import RuleMissing
+from assistance.timereport_run import check_month
+from assistance.timereport_settle import EXPORT_HEADERS, export_rows, settle_month
+from oversight.exports import export_response
+from oversight.extensions import db
+from oversight.permissions import require
+from oversight.scoping import get_scoped_or_404, restrict_to_department
+from oversight.views_support import commit_or_flash, flash_form_errors
+
+bp = Blueprint("timereports", __name__, url_prefix="/assistance/timereports")
+
+
+def today() -> date:
+    return date.today()
+
+
+def selected_month() -> date:
+    """``?month=YYYY-MM``; default the previous month (the one being reported now)."""
+    try:
+        return parse_month(request.args.get("month") or request.form.get("month") or "")
+    except ValueError:
+        return (today().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@bp.get("/")
+@require("timereport.view")
+def index():
+    month = selected_month()
+    try:
+        stats = month_stats(db.session, current_user, month, today())
+    except RuleMissing as exc:
+        flash(str(exc), "error")
+        stats = None
+    return render_template("assistance/timereports/index.html", month=month, stats=stats,
+                           labels=C.CODE_LABELS, states=FINDING_STATES)
+
+
+@bp.post("/check")
+@require("timereport.handle")
+def run_check():
+    month = selected_month()
+    commit_or_flash(lambda: check_month(db.session, current_user, month,
+                                        current_user.department_id),
+                    _("Månadens tidrapporter är kontrollerade."), errors=(RuleMissing,))
+    return redirect(url_for(".findings", month=month.strftime("%Y-%m")))
+
+
+@bp.get("/findings")
+@require("timereport.view")
+def findings():
+    month = selected_month()
+    code = request.args.get("code") if request.args.get("code") in C.CODE_LABELS else None
+    state = request.args.get("state") if request.args.get("state") in FINDING_STATES else None
+    rows = db.paginate(findings_select(current_user, month, code, state), per_page=50,
+                       error_out=False)
+    return render_template("assistance/timereports/findings.html", month=month, page=rows,
+                           code=code, state=state, labels=C.CODE_LABELS, states=FINDING_STATES)
+
+
+@bp.route("/findings/<int:finding_id>", methods=["GET", "POST"])
+@require("timereport.view")
+def finding(finding_id: int):
+    f = get_scoped_or_404(db.session, TimeReportFinding, finding_id, current_user)
+    form = HandleFindingForm()
+    if request.method == "POST":
+        if not current_user.can("timereport.handle"):
+            abort(403)
+        if form.validate_on_submit():
+            if commit_or_flash(lambda: handle_finding(db.session, current_user, f,
+                                                      form.action.data, form.comment.data),
+                               _("Avvikelsen är hanterad."), errors=(QueueError,)):
+                return redirect(url_for(".findings", month=f.month.strftime("%Y-%m")))
+        else:
+            flash_form_errors(form)
+    lines = _district_lines(f.row_ids)
+    return render_template("assistance/timereports/finding.html", f=f, form=form, lines=lines,
+                           others=len(f.row_ids) - len(lines))
+
+
+def _district_lines(ids: list[int]) -> list[TimeReportLine]:
+    """The finding's rows that are in the district's own reports (another district's rows are
+    counted, never shown)."""
+    if not ids:
+        return []
+    stmt = (select(TimeReportLine).join(TimeReport).where(TimeReportLine.id.in_(ids))
+            .order_by(TimeReportLine.day, TimeReportLine.start))
+    return list(db.session.scalars(restrict_to_department(stmt, TimeReport, current_user)))
+
+
+@bp.get("/missing")
+@require("timereport.view")
+def missing():
+    month = selected_month()
+    due, rows = missing_reports(db.session, current_user, month, today())
+    return render_template("assistance/timereports/missing.html", month=month, due=due, rows=rows)
+
+
+@bp.post("/missing/remind")
+@require("timereport.handle")
+def send_reminders():
+    month = selected_month()
+    holder = {}
+    commit_or_flash(lambda: holder.update(n=remind(db.session, current_user, month, today())),
+                    _("Påminnelser är skickade till anordnarna."))
+    return redirect(url_for(".missing", month=month.strftime("%Y-%m")))
+
+
+@bp.get("/settlement")
+@require("timereport.view")
+def settlement():
+    month = selected_month()
+    try:
+        lines = settle_month(db.session, month, current_user)
+    except RuleMissing as exc:
+        flash(str(exc), "error")
+        lines = []
+    fmt = request.args.get("format")
+    if fmt in ("csv", "xlsx"):
+        return export_response(fmt, f"betalningsunderlag-{month:%Y-%m}", EXPORT_HEADERS,
+                               export_rows(lines, mask))
+    return render_template("assistance/timereports/settlement.html", month=month, lines=lines,
+                           mask=mask)
+
+
+@bp.get("/reports/<int:report_id>")
+@require("timereport.view")
+def report(report_id: int):
+    r = get_scoped_or_404(db.session, TimeReport, report_id, current_user)
+    versions = db.session.scalars(select(TimeReport).where(
+        TimeReport.assistance_user_id == r.assistance_user_id, TimeReport.month == r.month,
+        TimeReport.provider_key == r.provider_key).order_by(TimeReport.version)).all()
+    return render_template("assistance/timereports/report.html", r=r, versions=versions,
+                           mask=mask, portal=False)

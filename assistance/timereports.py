@@ -1,0 +1,36 @@
+"""Time reports (issue 13): ``init_app`` registers the models, rules, importers, commands,
+blueprints (officers, providers, JSON API), navigation and start-page items. Called from
+``assistance.init_app`` after the module's own registrations."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask.cli import AppGroup
+
+    from assistance import (
+        timereport_imports,
+        timereport_models,  # noqa: F401  (tables)
+    )
+    from assistance.timereport_cli import register_commands
+    from assistance.timereport_rules import register_rules
+
+    register_rules()
+    timereport_imports.register()
+    group = app.cli.commands.get("assistance")
+    if group is None:
+        group = AppGroup("assistance", help="Personlig assistans.")
+        app.cli.add_command(group)
+    register_commands(group)
+    _register_web(app)
+
+
+def _register_web(app) -> None:
+    from assistance import timereport_api, timereport_provider_views, timereport_views
+    from oversight import navigation
+
+    app.register_blueprint(timereport_views.bp)
+    app.register_blueprint(timereport_provider_views.bp)
+    app.register_blueprint(timereport_api.bp)
+    app.before_request(timereport_provider_views.fence_providers)
+    navigation.register("timereports.index", "Tidrapporter", "timereport.view", 36)
+    navigation.register("provider.index", "Tidrapporter", "timereport.submit", 1)
