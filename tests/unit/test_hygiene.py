@@ -39,13 +39,14 @@ FRAMEWORK = {"WTF_CSRF_TIME_LIMIT", "SQLALCHEMY_ENGINE_OPTIONS", "TESTING", "SEC
 def declared_settings() -> set[str]:
     import associations
     import oversight.accounts
+    import oversight.cases
     import suppliers
     from oversight.config import Defaults
     from registries import adapters
 
     names = {k for k in vars(Defaults) if k.isupper()}
     for defaults in (oversight.accounts.DEFAULTS, suppliers.DEFAULTS, associations.DEFAULTS,
-                     adapters.DEFAULTS, adapters.PER_REGISTRY):
+                     adapters.DEFAULTS, adapters.PER_REGISTRY, oversight.cases.DEFAULTS):
         names |= set(defaults)
     return names - FRAMEWORK
 
