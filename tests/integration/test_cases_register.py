@@ -265,3 +265,17 @@ def test_no_case_data_of_another_department_on_any_page(setup, db, login_as, app
         for url in urls:
             body = client.get(url).get_data(as_text=True)
             assert not [x for x in secrets if x in body], (role, url)
+
+
+def test_person_leaving_the_benefit_raises_ability_to_pay(setup, db):
+    from oversight.cases.alerts import case_alerts
+
+    s = setup
+    case = _recovery_case(db, s)
+    assert "benefit_ended" not in {a.kind for a in case_alerts(db.session, case, date.today())}
+    services.add_activity(db.session, s["inv"], case, kind="benefit_ended",
+                          text="Försörjningsstödet upphörde; flyttat till annan kommun.")
+    alert = next(a for a in case_alerts(db.session, case, date.today()) if a.kind == "benefit_ended")
+    assert "betalningsförmågan" in alert.text and "3000.00 kr" in alert.text
+    decisions.add_payment(db.session, s["inv"], case, paid_on=date.today(), amount=Decimal(3000))
+    assert "benefit_ended" not in {a.kind for a in case_alerts(db.session, case, date.today())}
