@@ -279,3 +279,16 @@ def test_person_leaving_the_benefit_raises_ability_to_pay(setup, db):
     assert "betalningsförmågan" in alert.text and "3000.00 kr" in alert.text
     decisions.add_payment(db.session, s["inv"], case, paid_on=date.today(), amount=Decimal(3000))
     assert "benefit_ended" not in {a.kind for a in case_alerts(db.session, case, date.today())}
+
+
+def test_links_to_what_the_case_concerns(setup, db, login_as):
+    case = _case(db, setup)
+    client = login_as(setup["inv"])
+    r = client.post(f"/cases/{case.id}/links", data={"link-kind": "grant", "link-ref": "KUL 2026/117",
+                                                      "link-label": "Tidsbegränsat bidrag"})
+    assert r.status_code == 302
+    client.post(f"/cases/{case.id}/links", data={"link-kind": "organisation", "link-ref": "inte-ett-id"})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "KUL 2026/117" in page and "Tidsbegränsat bidrag" in page and "inte-ett-id" in page
+    assert login_as(setup["inv_bromma"]).post(f"/cases/{case.id}/links", data={
+        "link-kind": "grant", "link-ref": "X"}).status_code == 404
