@@ -21,6 +21,7 @@ CLAIM_WARNING_DAYS = 90
 @dataclass(frozen=True)
 class Alert:
     kind: str  # start_overdue | missed_instalment | claim_deadline | follow_up | ready_to_close
+    #            | benefit_ended
     case_id: int
     reference: str
     text: str
@@ -59,6 +60,12 @@ def _money_alerts(session: Session, case: Case, today: date) -> list[Alert]:
                 f"Tiden för ersättningstalan gick ut {r.claim.deadline.isoformat()}.")
         out.append(Alert("claim_deadline", case.id, case.reference, text, r.claim.deadline,
                          "danger" if r.claim.state == "expired" else "warning"))
+    ended = [a for a in case.activities if a.kind == "benefit_ended" and not a.done]
+    if ended and r.balance > 0:
+        out.append(Alert("benefit_ended", case.id, case.reference,
+                         f"Personen lämnade förmånen {ended[-1].on.isoformat()} med {r.balance:.2f} kr kvar "
+                         "att betala: bedöm betalningsförmågan och avbetalningsplanen på nytt.",
+                         ended[-1].on))
     if r.ready_to_close:
         out.append(Alert("ready_to_close", case.id, case.reference,
                          "Återkravet är betalt: ärendet kan avslutas.", today, "info"))

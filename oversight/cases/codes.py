@@ -147,6 +147,7 @@ ACTIVITY_KINDS = {
     "document": _l("Dokument"),
     "request": _l("Begäran till annan myndighet"),
     "meeting": _l("Möte"),
+    "benefit_ended": _l("Personen har lämnat förmånen"),
 }
 
 

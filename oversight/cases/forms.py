@@ -83,6 +83,13 @@ class ActivityForm(FlaskForm):
     follow_up_on = DateField(_l("Följ upp"), validators=[Optional()])
 
 
+class LinkForm(FlaskForm):
+    kind = SelectField(_l("Gäller"), choices=codes.choices(codes.LINK_KINDS))
+    ref = StringField(_l("Referens"), validators=[DataRequired(_REQ), Length(max=200)],
+                      description=_l("T.ex. bidragets eller avtalets diarienummer, tidrapportens id."))
+    label = StringField(_l("Beskrivning"), validators=[Optional(), Length(max=300)])
+
+
 class ClassifyForm(FlaskForm):
     cause = SelectField(_l("Orsak"), choices=codes.choices(codes.CAUSES, "–"),
                         validate_choice=False)

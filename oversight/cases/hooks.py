@@ -19,6 +19,7 @@ _TITLES = {
     "claim_deadline": "Frist för ersättningstalan",
     "follow_up": "Uppföljning av begäran",
     "ready_to_close": "Kan avslutas",
+    "benefit_ended": "Har lämnat förmånen",
 }
 
 

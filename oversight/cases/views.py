@@ -109,7 +109,7 @@ def show(case_id: int):
         priority=transitions.priority(case.amount_estimate, case.risk_of_loss, case.ongoing_error),
         codes=codes, assess_form=forms.AssessForm(prefix="assess"), transition_form=forms.TransitionForm(),
         assign_form=forms.AssignForm(prefix="assign"), inv_form=inv_form,
-        activity_form=forms.ActivityForm(prefix="act"),
+        activity_form=forms.ActivityForm(prefix="act"), link_form=forms.LinkForm(prefix="link"),
         classify_form=forms.ClassifyForm(obj=case, prefix="cls"), payment_form=forms.PaymentForm(prefix="pay"),
         organisation=db.session.get(Organisation, case.organisation_id) if case.organisation_id else None)
 
@@ -190,6 +190,19 @@ def add_activity(case_id: int):
         db.session, current_user, case, kind=form.kind.data, text=form.text.data, on=form.on.data,
         counterpart=form.counterpart.data or None, follow_up_on=form.follow_up_on.data),
         "Händelsen är registrerad.", ERRORS)
+    return _back(case)
+
+
+@bp.post("/<int:case_id>/links")
+@require("cases.manage")
+def add_link(case_id: int):
+    case, form = _case(case_id), forms.LinkForm(prefix="link")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(case)
+    commit_or_flash(lambda: services.add_link(db.session, current_user, case, kind=form.kind.data,
+                                              ref=form.ref.data.strip(), label=form.label.data or None),
+                    "Kopplingen är sparad.", ERRORS)
     return _back(case)
 
 

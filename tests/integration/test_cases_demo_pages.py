@@ -35,3 +35,17 @@ def test_demo_story_for_utredare_in_jarva(runner, db, app):
     jarva_case = db.session.scalar(select(Case).where(Case.reference == "DEMO-JARVA-2"))
     assert bromma.get(f"/cases/{jarva_case.id}").status_code == 403
     assert bromma.get("/statistics/").status_code == 200
+
+
+def test_case_and_statistics_pages_in_english(db, make, login_as):
+    from oversight.cases import services
+
+    dept = make.department()
+    inv = make.user(role="investigator", department=dept)
+    case = services.register_case(db.session, inv, department=dept, title="T", source="authority")
+    client = login_as(inv)
+    client.post("/language/en", data={"next": "/"})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Other authority" in page and "Record the assessment" in page
+    stats = client.get("/statistics/").get_data(as_text=True)
+    assert "Incoming information" in stats and "Tips and findings received in the period" in stats

@@ -265,3 +265,30 @@ def test_no_case_data_of_another_department_on_any_page(setup, db, login_as, app
         for url in urls:
             body = client.get(url).get_data(as_text=True)
             assert not [x for x in secrets if x in body], (role, url)
+
+
+def test_person_leaving_the_benefit_raises_ability_to_pay(setup, db):
+    from oversight.cases.alerts import case_alerts
+
+    s = setup
+    case = _recovery_case(db, s)
+    assert "benefit_ended" not in {a.kind for a in case_alerts(db.session, case, date.today())}
+    services.add_activity(db.session, s["inv"], case, kind="benefit_ended",
+                          text="Försörjningsstödet upphörde; flyttat till annan kommun.")
+    alert = next(a for a in case_alerts(db.session, case, date.today()) if a.kind == "benefit_ended")
+    assert "betalningsförmågan" in alert.text and "3000.00 kr" in alert.text
+    decisions.add_payment(db.session, s["inv"], case, paid_on=date.today(), amount=Decimal(3000))
+    assert "benefit_ended" not in {a.kind for a in case_alerts(db.session, case, date.today())}
+
+
+def test_links_to_what_the_case_concerns(setup, db, login_as):
+    case = _case(db, setup)
+    client = login_as(setup["inv"])
+    r = client.post(f"/cases/{case.id}/links", data={"link-kind": "grant", "link-ref": "KUL 2026/117",
+                                                      "link-label": "Tidsbegränsat bidrag"})
+    assert r.status_code == 302
+    client.post(f"/cases/{case.id}/links", data={"link-kind": "organisation", "link-ref": "inte-ett-id"})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "KUL 2026/117" in page and "Tidsbegränsat bidrag" in page and "inte-ett-id" in page
+    assert login_as(setup["inv_bromma"]).post(f"/cases/{case.id}/links", data={
+        "link-kind": "grant", "link-ref": "X"}).status_code == 404
