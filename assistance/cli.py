@@ -6,12 +6,11 @@ import json
 from datetime import date
 
 import click
-from flask.cli import AppGroup
 
-from oversight.cli import acting_user
+from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
 
-assistance_cli = AppGroup("assistance", help="Personlig assistans: brukare, anordnare, IVO-tillstånd.")
+assistance_cli = CommandGroup("assistance", help="Personlig assistans: brukare, anordnare, IVO-tillstånd.")
 
 
 def _day(value: str | None) -> date:

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from flask.cli import AppGroup
-
     from assistance import (
         timereport_imports,
         timereport_models,  # noqa: F401  (tables)
     )
     from assistance.timereport_cli import register_commands
     from assistance.timereport_rules import register_rules
+    from oversight.cli import CommandGroup
 
     register_rules()
     timereport_imports.register()
     group = app.cli.commands.get("assistance")
     if group is None:
-        group = AppGroup("assistance", help="Personlig assistans.")
+        group = CommandGroup("assistance", help="Personlig assistans.")
         app.cli.add_command(group)
     register_commands(group)
     _register_web(app)

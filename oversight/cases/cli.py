@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
-from oversight.cli import acting_user
+from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
 
-cases_cli = AppGroup("cases", help="Ärenderegistret (FUT): import och bevakning.")
+cases_cli = CommandGroup("cases", help="Ärenderegistret (FUT): import och bevakning.")
 
 
 @cases_cli.command("import")

@@ -5,13 +5,13 @@ import json
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
+from oversight.cli import CommandGroup
 from oversight.extensions import db
 from oversight.statistics import measures as m
 from oversight.statistics.service import StatisticsError, department_by_code, measures_for
 
-statistics_cli = AppGroup("statistics", help="Statistik per förvaltning och år.")
+statistics_cli = CommandGroup("statistics", help="Statistik per förvaltning och år.")
 
 
 def _values(year, month, code, unit=None):
