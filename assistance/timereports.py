@@ -11,7 +11,7 @@ def init_app(app) -> None:
     from assistance.timereport_cli import register_commands
     from assistance.timereport_rules import register_rules
 
-    from assistance import timereport_imports
+    from assistance import timereport_imports, timereport_jobs  # noqa: F401  (job handler)
 
     register_rules()
     timereport_imports.register()
