@@ -35,10 +35,18 @@ class UserDays:
 
 @dataclass
 class Finding:
+    """One district's users on the days of one period in which a provider had no valid permit
+    (``period``: the provider's consecutive days without a permit, within the look-back)."""
+
     department_id: int
     organisation_id: int
     status: str
+    period: tuple[date, date] | None = None
     users: list[UserDays] = field(default_factory=list)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        a, b = self.period or (self.first_day, self.last_day)
+        return a <= last and first <= b
 
     @property
     def days(self) -> list[date]:
@@ -87,21 +95,23 @@ def find_findings(session: Session, on: date, *, user=None,
     permits = permits_by_org(session, {a.provider_organisation_id for a, _ in rows})
     bad = {org: days_without_permit(permits[org], start, on)
            for org in {a.provider_organisation_id for a, _ in rows}}
-    findings: dict[tuple[int, int], Finding] = {}
+    periods = {org: as_ranges(days) for org, days in bad.items()}
+    findings: dict[tuple[int, int, date], Finding] = {}
     for arrangement, person in rows:
         org = arrangement.provider_organisation_id
         first = max(arrangement.valid_from, start)
         last = min(d for d in (arrangement.valid_to, person.death_date, on) if d is not None)
-        days = [d for d in bad[org] if first <= d <= last]
-        if not days:
-            continue
-        key = (person.department_id, org)
-        if key not in findings:
-            findings[key] = Finding(person.department_id, org, "unknown")
-        findings[key].users.append(UserDays(person, arrangement, days))
+        for period in periods[org]:
+            days = [d for d in bad[org] if max(first, period[0]) <= d <= min(last, period[1])]
+            if not days:
+                continue
+            key = (person.department_id, org, period[0])
+            if key not in findings:
+                findings[key] = Finding(person.department_id, org, "unknown", period)
+            findings[key].users.append(UserDays(person, arrangement, days))
     for finding in findings.values():
         finding.status = permit_status_on(permits[finding.organisation_id], finding.last_day)
-    return sorted(findings.values(), key=lambda f: (f.department_id, f.organisation_id))
+    return sorted(findings.values(), key=lambda f: (f.department_id, f.organisation_id, f.first_day))
 
 
 def refresh_alerts(session: Session, on: date, *, user=None) -> list[tuple[PermitAlert, Finding]]:
@@ -126,18 +136,21 @@ def refresh_alerts(session: Session, on: date, *, user=None) -> list[tuple[Permi
 
 
 def _existing(session: Session, finding: Finding) -> PermitAlert | None:
-    """The open alert of the district and provider, else the one for the same first day."""
+    """The district's alert about the same period without a permit (its days overlap the
+    period: the period may have grown, or been backdated by a later notice). A handled alert
+    stays handled while its period continues; a new period gives a new alert."""
     stmt = select(PermitAlert).where(PermitAlert.department_id == finding.department_id,
                                      PermitAlert.organisation_id == finding.organisation_id)
-    candidates = list(session.scalars(stmt.order_by(PermitAlert.id.desc())))
-    return (next((a for a in candidates if a.state == "open"), None)
-            or next((a for a in candidates if a.first_day == finding.first_day), None))
+    candidates = [a for a in session.scalars(stmt.order_by(PermitAlert.id.desc()))
+                  if finding.overlaps(a.first_day, a.last_day)]
+    return next((a for a in candidates if a.state == "open"), None) or next(iter(candidates), None)
 
 
 def finding_for_alert(session: Session, alert: PermitAlert, user, on: date) -> Finding | None:
     """The alert's finding today, limited to the viewer's district (only its own users)."""
     found = find_findings(session, on, user=user, organisation_id=alert.organisation_id)
-    return next((f for f in found if f.department_id == alert.department_id), None)
+    return next((f for f in found if f.department_id == alert.department_id
+                 and f.overlaps(alert.first_day, alert.last_day)), None)
 
 
 def payable_until(session: Session, arrangement: Arrangement, on: date) -> date | None:

@@ -31,7 +31,8 @@ def import_command(kind: str, path: str, username: str | None) -> None:
     """Importera en fil: users, decisions, arrangements, permits (och tidrapporternas typer).
     Allt eller inget: vid fel importeras ingenting och felen visas med radnummer."""
     from assistance.fileio import ImportFailed
-    from assistance.imports import IMPORTERS, run_import
+    from assistance.alerts import refresh_alerts
+    from assistance.imports import ALERTING_KINDS, IMPORTERS, run_import
 
     if kind not in IMPORTERS:
         raise click.BadParameter(f"okänd typ {kind!r}; tillåtna: {', '.join(sorted(IMPORTERS))}",
@@ -41,6 +42,8 @@ def import_command(kind: str, path: str, username: str | None) -> None:
         data = f.read()
     try:
         result = run_import(db.session, user, kind, data, path)
+        if kind in ALERTING_KINDS:
+            refresh_alerts(db.session, date.today())
     except ImportFailed as exc:
         db.session.rollback()
         for error in exc.errors:

@@ -42,6 +42,8 @@ class ImportResult:
 
 Importer = Callable[[Session, object, bytes, str], ImportResult]
 IMPORTERS: dict[str, Importer] = {}
+# Kinds after which the permit alerts are refreshed at once (not only by the daily task).
+ALERTING_KINDS = ("permits", "arrangements", "users")
 
 
 def register_importer(kind: str, fn: Importer) -> Importer:

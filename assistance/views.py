@@ -10,6 +10,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from assistance import forms, overview, services
+from assistance.alerts import refresh_alerts
+from assistance.imports import ALERTING_KINDS
 from assistance.models import PERMIT_STATUSES, label
 from oversight.exports import export_response
 from oversight.extensions import db
@@ -95,6 +97,7 @@ def add_permit(org_id: int):
             valid_from=form.valid_from.data, valid_to=form.valid_to.data,
             source="ivo_notice" if document or form.reference.data else "manual",
             note=form.note.data, document=document)
+        refresh_alerts(db.session, today())  # every district affected gets its alert now
 
     commit_or_flash(action, _("Tillståndsuppgiften är registrerad (historiken behålls)."))
     return redirect(url_for(".provider", org_id=org.id))
@@ -146,6 +149,8 @@ def import_file():
         else:
             try:
                 result = run_import(db.session, current_user, form.kind.data, data, storage.filename)
+                if form.kind.data in ALERTING_KINDS:
+                    refresh_alerts(db.session, today())
             except ImportFailed as exc:
                 db.session.rollback()
                 errors = [str(e) for e in exc.errors]

@@ -1,7 +1,7 @@
 """assistance: assistance users, decisions, arrangements, IVO permits, verifications, alerts
 
 Revision ID: 0009_assistance
-Revises: 0007_rule_values
+Revises: 0006_jobs, 0007_rule_values
 Create Date: 2026-12-02 16:11:22.127904
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_assistance'
-down_revision = '0007_rule_values'  # this branch merged `rules`; the integrator re-chains
+down_revision = ('0006_jobs', '0007_rule_values')  # this branch merged `jobs` and `rules`; the integrator re-chains
 branch_labels = None
 depends_on = None
 

@@ -52,3 +52,30 @@ def test_alert_to_printed_ivo_letter(page, live_server, make, db, sign_in, asser
     expect(page.get_by_text("Underrättelsen till IVO är registrerad som skickad.")).to_be_visible()
     expect(page.get_by_text(re.compile("IVO underrättad"))).to_be_visible()
     assert_accessible()
+
+
+def test_assistance_pages_are_accessible(page, live_server, make, db, sign_in, assert_accessible):
+    jarva = make.department("sdf-jarva", "Järva stadsdelsförvaltning")
+    make.user(username="lss.jarva", role="lss", department=jarva)
+    org = make.organisation("Trygg Assistans AB")
+    permit(db.session, org)
+    u = person(db.session, jarva, 1, "Jana Järvabo")
+    arrangement(db.session, u, org=org)
+    db.session.commit()
+    sign_in("lss.jarva")
+    page.get_by_role("link", name="Personlig assistans").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Personlig assistans")
+    assert_accessible()
+    for link, heading in (("Anordnare", "Assistansanordnare"), ("Brukare i min stadsdel", "Brukare i"),
+                          ("Tillståndslarm", "Tillståndslarm för"), ("Importera fil", "Importera fil")):
+        page.get_by_role("navigation", name="Personlig assistans").get_by_role("link", name=link).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible()
+    page.goto(f"{live_server}/assistance/providers/{org.id}")
+    page.get_by_text("Registrera en kontroll").click()
+    page.get_by_role("button", name="Spara kontrollen").click()
+    expect(page.get_by_text("Kontrollen är registrerad.")).to_be_visible()
+    assert_accessible()
+    page.goto(f"{live_server}/assistance/users/{u.id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jana Järvabo")
+    assert_accessible()

@@ -95,3 +95,26 @@ def test_verification_age_at_the_boundary(make, db):
                                       result="could_not_check"))
     db.session.flush()
     assert latest_verification(db.session, good.id) is v
+
+
+def test_a_new_period_without_permit_gives_a_new_alert_after_a_handled_one(make, db):
+    from assistance.services import handle_alert
+
+    jarva, _, _, bad = _world(make, db)
+    arrangement(db.session, person(db.session, jarva, 1), org=bad)
+    permit(db.session, bad, "banned", start=date(2026, 3, 1), end=date(2026, 3, 10), recorded=at(2026, 3, 1))
+    [(first, _)] = refresh_alerts(db.session, ON)
+    handle_alert(db.session, None, first, "Brukaren bytte inte; IVO hävde förbudet")
+    # the same period again: the handled alert stays handled, no new one
+    assert [a.id for a, _ in refresh_alerts(db.session, ON)] == [first.id] and first.state == "handled"
+    # a later ban: a second period, a new open alert beside the handled one
+    permit(db.session, bad, "banned", start=date(2026, 11, 1), end=None, recorded=at(2026, 11, 2))
+    pairs = refresh_alerts(db.session, ON)
+    assert len(pairs) == 2
+    new = next(a for a, _ in pairs if a.id != first.id)
+    assert new.state == "open" and new.first_day == date(2026, 11, 1) and first.last_day == date(2026, 3, 10)
+    assert db.session.query(PermitAlert).count() == 2
+    # a revocation backdated into the handled period's past still belongs to that period
+    permit(db.session, bad, "revoked", start=date(2026, 2, 20), end=date(2026, 3, 5), recorded=at(2026, 11, 3))
+    refresh_alerts(db.session, ON)
+    assert first.first_day == date(2026, 2, 20) and db.session.query(PermitAlert).count() == 2

@@ -151,3 +151,22 @@ def test_pages_in_english(world, login_as):
     assert "Personal assistance" in page and "Open permit alerts" in page and "revoked" in page
     letter = c.get(f"/assistance/alerts/{world['alert_j'].id}/letter").get_data(as_text=True)
     assert "Notice: assistance that seems to be run without a permit" in letter
+
+
+def test_a_notice_entered_on_the_web_alerts_every_affected_district_at_once(world, login_as, db):
+    """Bromma enters IVO's ban of Trygg; Järva's user with Trygg gets Järva an alert too."""
+    jon = world["jon"]
+    jon.arrangements[0].valid_to = date(2026, 1, 31)
+    arrangement(db.session, jon, org=world["good"], start=date(2026, 2, 1))
+    db.session.commit()
+    c = login_as(world["officers"]["bromma"])
+    r = c.post(f"/assistance/providers/{world['good'].id}/permits",
+               data={"status": "banned", "activity": "LSS 9 § 2 personlig assistans",
+                     "valid_from": (date.today() - timedelta(days=2)).isoformat()})
+    assert r.status_code == 302
+    alerts = db.session.query(PermitAlert).filter_by(organisation_id=world["good"].id).all()
+    assert [(a.department_id, a.users_count, a.permit_status) for a in alerts] == [
+        (world["jarva"].id, 1, "banned")]
+    # Bromma (no users with Trygg) sees the shared warning on the provider page, not Järva's user
+    page = c.get(f"/assistance/providers/{world['good'].id}").get_data(as_text=True)
+    assert "tillfälligt förbud" in page and "Jon" not in page
