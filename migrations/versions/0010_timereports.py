@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_timereports'
-down_revision = ('0009_assistance', '0006_jobs')  # this branch has both (via assistance); the integrator re-chains
+down_revision = '0009_assistance'
 branch_labels = None
 depends_on = None
 
