@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from assistance.people import mask
 from assistance.timereport_api_auth import organisation_for_token
 from assistance.timereport_submit import (
     ReportError,
     find_user_for_provider,
+    latest_report,
     parse_lines,
     provider_report,
     submit_report,
@@ -83,7 +85,14 @@ def submit():
         db.session.rollback()
         return _problem(422 if exc.errors and exc.errors[0].row else 409,
                         _("Rapporten togs inte emot."), exc.errors)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same submission raced in from a retry: answer with it
+        db.session.rollback()
+        report = latest_report(db.session, user.id, org.id, _month(payload["month"]))
+        if report is None:
+            raise
+        return jsonify(_report_json(report, False)), 200
     return jsonify(_report_json(report, created)), (201 if created else 200)
 
 

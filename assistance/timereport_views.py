@@ -14,6 +14,7 @@ from assistance import timereport_codes as C
 from assistance.people import mask
 from assistance.shift_times import parse_month
 from assistance.timereport_forms import HandleFindingForm
+from assistance.timereport_jobs import CHECK_JOB
 from assistance.timereport_models import (
     FINDING_STATES,
     TimeReport,
@@ -29,10 +30,10 @@ from assistance.timereport_queue import (
     remind,
 )
 from assistance.timereport_rules import RuleMissing
-from assistance.timereport_run import check_month
 from assistance.timereport_settle import EXPORT_HEADERS, export_rows, settle_month
 from oversight.exports import export_response
 from oversight.extensions import db
+from oversight.jobs import DONE, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, restrict_to_department
 from oversight.views_support import commit_or_flash, flash_form_errors
@@ -68,11 +69,18 @@ def index():
 @bp.post("/check")
 @require("timereport.handle")
 def run_check():
+    """A background job: at national scale the checks take a while."""
     month = selected_month()
-    commit_or_flash(lambda: check_month(db.session, current_user, month,
-                                        current_user.department_id),
-                    _("Månadens tidrapporter är kontrollerade."), errors=(RuleMissing,))
-    return redirect(url_for(".findings", month=month.strftime("%Y-%m")))
+    job = create_job(db.session, current_user, CHECK_JOB,
+                     _("Kontroll av tidrapporter %(month)s", month=month.strftime("%Y-%m")),
+                     {"month": month.strftime("%Y-%m"), "department_id": current_user.department_id})
+    db.session.commit()
+    dispatch(job)
+    db.session.refresh(job)
+    if job.status == DONE:
+        flash(_("Månadens tidrapporter är kontrollerade."), "success")
+        return redirect(url_for(".findings", month=month.strftime("%Y-%m")))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/findings")

@@ -7,6 +7,7 @@ from __future__ import annotations
 def init_app(app) -> None:
     from assistance import (
         timereport_imports,
+        timereport_jobs,  # noqa: F401  (job handler)
         timereport_models,  # noqa: F401  (tables)
     )
     from assistance.timereport_cli import register_commands

@@ -203,3 +203,20 @@ def test_a_tampered_grid_count_is_not_an_error_page(world, login_as):
     data["count"] = "x"
     r = c.post(f"/provider/report/{world['user'].id}/{MONTH}", data=data)
     assert r.status_code == 200 and "Rapporten har inga rader" in r.get_data(as_text=True)
+
+
+def test_the_check_job_runs_as_the_worker_runs_it(world, db, app, api):
+    """Fresh app context, as the worker: the job writes the officer's district queue only."""
+    from assistance.timereport_jobs import CHECK_JOB
+    from oversight.jobs import create_job, run_job
+
+    api(_body(world))
+    job = create_job(db.session, world["officer"], CHECK_JOB, "Kontroll",
+                     {"month": MONTH, "department_id": world["district"].id})
+    db.session.commit()
+    job_id = job.id
+    with app.app_context():
+        run_job(job_id)
+    db.session.expire_all()
+    assert db.session.get(type(job), job_id).status == "done"
+    assert {f.department_id for f in db.session.query(TimeReportFinding)} == {world["district"].id}

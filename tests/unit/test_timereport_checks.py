@@ -306,3 +306,22 @@ def test_every_finding_has_label_and_json():
     assert found[0].label == "Ogiltigt pass"
     assert set(found[0].as_json()) >= {"code", "person_id", "assistant_id", "provider_org_nr",
                                         "date", "hours", "explanation"}
+
+
+def test_overlap_on_the_dst_nights_uses_real_instants():
+    # October: the night has 9 real hours; a 05:30 start still overlaps the 06:00 end by 0.5 h
+    october = C.MonthData(date(2026, 10, 1), [
+        shift(1, date(2026, 10, 24), "22:00", "06:00"),
+        shift(2, date(2026, 10, 25), "05:30", "09:00", person="U2")],
+        assistants={"A1": ADULT}, no_permit_days={"5561112222": frozenset()},
+        decisions=[C.Decision("U1", date(2025, 1, 1), None, P(40)),
+                   C.Decision("U2", date(2025, 1, 1), None, P(40))])
+    over = codes(run_checks(october, PARAMS), C.ASSISTANT_OVERLAP)
+    assert [f.hours for f in over] == [P("0.5"), P("0.5")]
+    # March: 02:00-03:00 does not exist; 01:00-04:00 is two real hours, 03:00-05:00 overlaps 1 h
+    march = data([shift(1, date(2026, 3, 29), "01:00", "04:00"),
+                  shift(2, date(2026, 3, 29), "03:00", "05:00", person="U2")])
+    over = codes(run_checks(march, PARAMS), C.ASSISTANT_OVERLAP)
+    assert [f.hours for f in over] == [P(1), P(1)]
+    timed, _ = time_shifts([shift(1, date(2026, 3, 29), "01:00", "04:00")], MARCH)
+    assert timed[0].minutes == 120
