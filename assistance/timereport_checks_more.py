@@ -10,6 +10,16 @@ from flask_babel import gettext as _
 
 from assistance import timereport_codes as C
 from assistance.shift_times import hours_text, month_bounds
+from assistance.timereport_checks import (
+    Timed,
+    _finding,
+    _rows_text,
+    check_death,
+    check_decision_hours,
+    check_hospital,
+    check_overlap,
+    time_shifts,
+)
 from oversight.formatting import number
 
 
