@@ -28,7 +28,8 @@ class PermitForm(FlaskForm):
     reference = StringField(_l("IVO:s diarienummer"), validators=[Optional(), Length(max=60)])
     decision_date = DateField(_l("Beslutsdatum"), validators=[Optional()])
     valid_from = DateField(_l("Gäller från"), validators=[Optional()],
-                           description=_l("Dagen beslutet får verkan, t.ex. återkallelsens datum. Kan ligga bakåt i tiden."))
+                           description=_l("Dagen beslutet får verkan, t.ex. återkallelsens datum. "
+                                          "Kan ligga bakåt i tiden."))
     valid_to = DateField(_l("Gäller till"), validators=[Optional()])
     note = TextAreaField(_l("Anteckning"), validators=[Optional(), Length(max=2000)])
     document = FileField(_l("IVO:s beslut eller underrättelse (PDF eller bild)"))
@@ -59,7 +60,8 @@ class ChangeProviderForm(FlaskForm):
     from_day = DateField(_l("Från och med"), validators=[DataRequired("Ange datum.")])
     kind = SelectField(_l("Form"), choices=_choices(ARRANGEMENT_KINDS))
     provider_orgnr = StringField(_l("Anordnarens organisationsnummer"), validators=[Optional(), Length(max=20)],
-                                 description=_l("Bara för assistansanordnare; tomt för egen arbetsgivare och kommunen."))
+                                 description=_l("Bara för assistansanordnare; tomt för egen "
+                                                "arbetsgivare och kommunen."))
 
 
 class ImportForm(FlaskForm):

@@ -134,7 +134,7 @@ def _cap_findings(items, worst, cap, weekly, weeks, first, last) -> list[C.Findi
     start = end - timedelta(days=weeks * 7 - 1)
     in_window = [t for t in items if start <= t.shift.day <= end and first <= t.shift.day <= last]
     out = []
-    for person, mine in _group(in_window, lambda s: s.person_id).items():
+    for _person, mine in _group(in_window, lambda s: s.person_id).items():
         minutes = min(total - cap, sum(t.minutes for t in mine))
         rows = [t.shift.row for t in mine]
         out.append(_finding(C.WORKING_TIME_CAP, mine[0].shift, rows, minutes, _(

@@ -100,7 +100,7 @@ def import_assistants(session: Session, user, data: bytes, filename: str) -> Imp
                       relative_of_person_id=r["relative_of_person_id"])
         key = (r["provider_org_nr"], r["assistant_id"])
         _upsert(session, existing, key, values, result,
-                lambda: Assistant(provider_organisation_id=key[0], assistant_id=key[1]))
+                lambda key=key: Assistant(provider_organisation_id=key[0], assistant_id=key[1]))
     session.flush()
     return result
 
@@ -145,7 +145,7 @@ def import_hospital_stays(session: Session, user, data: bytes, filename: str) ->
     for _n, r in rows:
         key = (r["person_id"], r["from"])
         _upsert(session, existing, key, {"end": r["to"], "special_reasons": r["special_reasons"]},
-                result, lambda: HospitalStay(assistance_user_id=key[0], start=key[1]))
+                result, lambda key=key: HospitalStay(assistance_user_id=key[0], start=key[1]))
     session.flush()
     return result
 

@@ -196,7 +196,7 @@ def anchor():
     try:
         written = write_anchor(db.session)
     except OSError as exc:
-        raise click.ClickException(f"Ankarfilen {anchor_path()} kan inte skrivas: {exc.strerror}.")
+        raise click.ClickException(f"Ankarfilen {anchor_path()} kan inte skrivas: {exc.strerror}.") from exc
     finally:
         db.session.rollback()
     click.echo(f"Ankare: {written.count} poster, sista post {written.last_id}, "

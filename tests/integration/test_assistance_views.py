@@ -109,7 +109,8 @@ def test_alert_actions_and_letter(world, login_as, db):
                      "provider_orgnr": world["good"].orgnr})
     assert r.status_code == 302
     db.session.expire_all()
-    arrs = db.session.query(Arrangement).filter_by(assistance_user_id=world["jane"].id).order_by(Arrangement.valid_from).all()
+    arrs = (db.session.query(Arrangement).filter_by(assistance_user_id=world["jane"].id)
+            .order_by(Arrangement.valid_from).all())
     assert arrs[0].valid_to == date.today() - timedelta(days=1) and arrs[1].provider_organisation_id == world["good"].id
 
 

@@ -55,7 +55,8 @@ def test_ban_with_end_date_then_valid_again():
 def test_other_activity_does_not_count():
     permits = [P("valid", date(2015, 1, 1), activity="LSS 9 § 9 bostad med särskild service för vuxna")]
     assert permit_status_on(permits, date(2026, 1, 1)) == "unknown"
-    assert permit_status_on(permits, date(2026, 1, 1), activity="lss 9 §9 bostad med särskild service för vuxna") == "valid"
+    activity = "lss 9 §9 bostad med särskild service för vuxna"
+    assert permit_status_on(permits, date(2026, 1, 1), activity=activity) == "valid"
 
 
 def test_decision_date_is_the_start_when_valid_from_is_missing():
