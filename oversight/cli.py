@@ -73,7 +73,7 @@ def cli_errors(fn):
 def _rollback() -> None:
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the session may be unusable; the message matters
+    except Exception:  # nosec B110  # the session may be unusable; the message matters
         pass
 
 
