@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from associations.cli import associations_cli
@@ -19,8 +20,9 @@ def _department(code: str):
 
     dept = db.session.scalar(select(Department).where(Department.code == code))
     if dept is None:
-        raise click.ClickException(f"Okänd förvaltning: {code} (se 'flask users list' eller "
-                                   f"administrationen för koderna).")
+        raise click.ClickException(_("Okänd förvaltning: %(code)s (se 'flask users list' eller administrationen "
+                                     "för koderna).",
+                                     code=code))
     return dept
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -161,7 +162,7 @@ def run_detection(session: Session, user, *, period_start: date | None = None,
     """Cluster the period's rows and store the multi-department payees. Nothing is written
     before the last progress call, so a job's intermediate commits hold only its progress."""
     if period_start and period_end and period_end < period_start:
-        raise DetectionError("Periodens slut ligger före dess början.")
+        raise DetectionError(_("Periodens slut ligger före dess början."))
     progress(0, 4, "Läser reskontrarader")
     loaded = load_rows(session, period_start, period_end, grants_only)
     progress(1, 4, f"Grupperar {len(loaded.rows)} rader på betalningsmottagare")
@@ -251,9 +252,9 @@ def _make_cluster(session, run, m, key, judged, orgs, idx, loaded, rows_by_id, j
 def record_judgement(session: Session, user, cluster: DetectionCluster, *, verdict: str,
                      comment: str | None = None) -> ClusterJudgement:
     if verdict not in VERDICTS:
-        raise DetectionError(f"Okänd bedömning: {verdict}.")
+        raise DetectionError(_("Okänd bedömning: %(verdict)s.", verdict=verdict))
     if verdict in ("different_orgs", "investigate") and not (comment or "").strip():
-        raise DetectionError("Skriv en kommentar: vad skiljer dem åt, eller vad ska utredas?")
+        raise DetectionError(_("Skriv en kommentar: vad skiljer dem åt, eller vad ska utredas?"))
     judgement = ClusterJudgement(
         cluster_key=cluster.cluster_key, canonical_name=cluster.canonical_name,
         organisation_id=cluster.organisation_id, verdict=verdict,

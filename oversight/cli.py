@@ -10,6 +10,7 @@ import zipfile
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -98,7 +99,7 @@ def acting_user(username: str | None) -> User | None:
     if username:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
-            raise click.ClickException(f"Okänd användare: {username}")
+            raise click.ClickException(_("Okänd användare: %(username)s", username=username))
     ctx = click.get_current_context(silent=True)
     if ctx is not None:  # the same mechanism as a job's: restored when the command ends
         ctx.with_resource(acting_as(user))
@@ -151,11 +152,11 @@ def create_user(username, name, role, department_code, email, password):
     """Skapa en användare."""
     department = db.session.scalar(select(Department).where(Department.code == department_code))
     if department is None:
-        raise click.ClickException(f"Okänd förvaltning: {department_code}")
+        raise click.ClickException(_("Okänd förvaltning: %(department_code)s", department_code=department_code))
     if password is None:
         password = getpass.getpass("Lösenord: ")
         if getpass.getpass("Upprepa: ") != password:
-            raise click.ClickException("Lösenorden är inte lika.")
+            raise click.ClickException(_("Lösenorden är inte lika."))
     try:
         user = services.create_user(db.session, username=username, name=name, password=password,
                                     role=role, department=department, email=email)
@@ -196,7 +197,8 @@ def anchor():
     try:
         written = write_anchor(db.session)
     except OSError as exc:
-        raise click.ClickException(f"Ankarfilen {anchor_path()} kan inte skrivas: {exc.strerror}.")
+        raise click.ClickException(_("Ankarfilen %(anchor_path)s kan inte skrivas: %(strerror)s.",
+                                     anchor_path=anchor_path(), strerror=exc.strerror)) from exc
     finally:
         db.session.rollback()
     click.echo(f"Ankare: {written.count} poster, sista post {written.last_id}, "
@@ -212,7 +214,7 @@ def reseal(yes):
     from oversight.audit_anchors import write_anchor
 
     if not yes:
-        raise click.ClickException("Lägg till --yes för att skriva om kedjans hashar.")
+        raise click.ClickException(_("Lägg till --yes för att skriva om kedjans hashar."))
     try:
         count = reseal_legacy_chain(db.session)
     except ValueError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.cli import CommandGroup
@@ -46,7 +47,7 @@ def retry_command(job_id, here):
     """Kör om ett misslyckat eller avbrutet jobb (som den som startade det)."""
     job = db.session.get(Job, job_id)
     if job is None:
-        raise JobError(f"Jobb {job_id} finns inte.")
+        raise JobError(_("Jobb %(job_id)s finns inte.", job_id=job_id))
     retry_job(db.session, job)
     db.session.commit()
     if here or current_app.config["JOBS_IMMEDIATE"]:

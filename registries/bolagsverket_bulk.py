@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
@@ -102,8 +103,8 @@ def header_map(header: list[str]) -> dict[str, int]:
             columns[key] = index
     absent = [c for c in REQUIRED if c not in columns]
     if absent:
-        raise BulkFileError("Rubrikraden saknar kolumnen " + ", ".join(absent)
-                            + ". Första raden ska vara Bolagsverkets rubrikrad.")
+        raise BulkFileError(_("Rubrikraden saknar kolumnen %(columns)s. Första raden ska vara "
+                              "Bolagsverkets rubrikrad.", columns=", ".join(absent)))
     return columns
 
 
@@ -116,15 +117,15 @@ def parse_fields(fields: list[str], columns: dict[str, int], orgnr: str | None =
 
     identity = get("organisationsidentitet").split("$")[0].strip()
     if not identity.isdigit() or len(identity) not in (10, 12):
-        raise ValueError(f"ogiltig organisationsidentitet {identity[:20]!r}")
+        raise ValueError(_("ogiltig organisationsidentitet %(identity)r", identity=identity[:20]))
     if orgnr is None:
         check = identifiers.validate("orgnr", identity)
         if not check.valid:
-            raise ValueError(f"ogiltig organisationsidentitet {mask_personnummer(identity)}: "
-                             f"{check.error}")
+            raise ValueError(_("ogiltig organisationsidentitet %(identity)s: %(error)s",
+                               identity=mask_personnummer(identity), error=check.error))
     names = tuple(_name(part) for part in get("organisationsnamn").split("|") if part.strip())
     if not names:
-        raise ValueError("organisationsnamn saknas")
+        raise ValueError(_("organisationsnamn saknas"))
     reason = _strip_suffix(get("avregistreringsorsak"))
     deregistered = _date(get("avregistreringsdatum"), "avregistreringsdatum")
     namnskydd = get("namnskyddslopnummer")
@@ -219,7 +220,7 @@ def read_rows(stream, columns_out: list) -> Iterator[tuple[int, list[str] | None
     try:
         header = next(reader)
     except StopIteration:
-        raise BulkFileError("Filen är tom.") from None
+        raise BulkFileError(_("Filen är tom.")) from None
     except UnicodeDecodeError:
         raise BulkFileError(_mixed(1)) from None
     header = [h.lstrip("\ufeff") for h in header]

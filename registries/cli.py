@@ -6,6 +6,7 @@ import json
 import sys
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.cli import CommandGroup, acting_user
@@ -94,7 +95,8 @@ def import_command(kind, path, data_date, username):
         db.session.rollback()
         for error in exc.errors:
             click.echo(f"rad {error['line']}: {error['error']}" if error.get("line") else error["error"], err=True)
-        raise click.ClickException(f"Filen importerades inte ({len(exc.errors)} fel, inget sparat).") from exc
+        raise click.ClickException(_("Filen importerades inte (%(count)s fel, inget sparat).",
+                                     count=len(exc.errors))) from exc
     except ValueError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -130,7 +131,8 @@ class YenteClient:
             return [failed(NAME, o, UNAVAILABLE, self.source, self.client.redact(str(exc)), query=query_of(i))
                     for i, (o, _) in enumerate(queries)]
         if answer.status in (401, 403):
-            raise CredentialsRejected(f"Sanktionstjänsten avvisade API-nyckeln (HTTP {answer.status}).")
+            raise CredentialsRejected(_("Sanktionstjänsten avvisade API-nyckeln (HTTP %(status)s).",
+                                        status=answer.status))
         evidence = dict(raw=answer.body, raw_content_type=answer.content_type or "application/json",
                         request_id=answer.request_id, http_status=answer.status, duration_ms=answer.duration_ms)
         data = None
@@ -255,7 +257,8 @@ class SanctionsAdapter:
             return []
         primary = self.primary.match([(ident, person_entity(name, born)) for ident, name, born in people])
         if len(primary) != len(people):  # never pair a person with someone else's answer
-            raise RuntimeError(f"yente gav {len(primary)} svar på {len(people)} frågor")
+            raise RuntimeError(_("yente gav %(answers)s svar på %(questions)s frågor",
+                                 answers=len(primary), questions=len(people)))
         return [self._merge(result, self.local.match("", name))
                 for result, (_, name, _) in zip(primary, people)]
 

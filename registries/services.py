@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -49,13 +50,14 @@ class RegistryInputError(ValueError):
 def normalize_identifier(identifier: str) -> str:
     result = identifiers.validate("orgnr", identifier)
     if not result.valid:
-        raise RegistryInputError(f"Ogiltigt organisationsnummer {identifier!r}: {result.error}")
+        raise RegistryInputError(_("Ogiltigt organisationsnummer %(identifier)r: %(error)s",
+                                   identifier=identifier, error=result.error))
     return result.normalized
 
 
 def _check_registry(registry: str) -> None:
     if registry not in REGISTRIES:
-        raise RegistryInputError(f"Okänt register: {registry}")
+        raise RegistryInputError(_("Okänt register: %(registry)s", registry=registry))
 
 
 def _cached(session: Session, registry: str, orgnrs: list[str]) -> dict[str, StoredLookup]:
@@ -171,7 +173,7 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         log.warning("%s: körningen avbröts (%s); %d av %d frågor besvarades", name,
                     state["abort"], len(results), len(queries))
     out = []
-    for orgnr, _ in queries:
+    for orgnr, _query in queries:
         result = results.get(orgnr)
         if result is None:
             result = failed(name, orgnr, UNAVAILABLE, "körning avbruten",
@@ -206,12 +208,13 @@ def _person(name, birth_date, row: int | None = None) -> tuple[str, date | None]
     where = f"Rad {row}: " if row is not None else ""
     name = " ".join((name or "").split())
     if not name:
-        raise RegistryInputError(f"{where}Ange personens namn.")
+        raise RegistryInputError(_("%(where)sAnge personens namn.", where=where))
     if birth_date is not None and not isinstance(birth_date, date):
         try:
             birth_date = parse_date(birth_date)
         except ValueError:
-            raise RegistryInputError(f"{where}Ogiltigt födelsedatum {str(birth_date)[:20]!r}.") from None
+            raise RegistryInputError(_("%(where)sOgiltigt födelsedatum %(birth_date)r.",
+                                       where=where, birth_date=str(birth_date)[:20])) from None
     return name, birth_date
 
 
@@ -321,13 +324,13 @@ def import_registry_file(session: Session, user, kind: str, filename: str, *, da
 
     if kind == bolagsverket_bulk.KIND:
         if path is None:
-            raise RegistryInputError("Bulkfilen importeras från kommandoraden: flask registries import "
-                                     "bolagsverket-bulk FIL.zip")
+            raise RegistryInputError(_("Bulkfilen importeras från kommandoraden: flask registries import "
+                                     "bolagsverket-bulk FIL.zip"))
         return bolagsverket_bulk.import_file(
             session, user, path, filename=filename, data_date=data_date,
             chunk_size=int(current_app.config["REGISTRY_BULK_CHUNK_ROWS"]), progress=progress)
     if kind not in filed.KINDS:
-        raise RegistryInputError(f"Okänd filtyp: {kind}")
+        raise RegistryInputError(_("Okänd filtyp: %(kind)s", kind=kind))
     if data is None:
         with open(path, "rb") as handle:
             data = handle.read()

@@ -10,6 +10,7 @@ from datetime import date
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.auth.models import Department, User
@@ -46,8 +47,8 @@ def _actor(username: str | None, department_code: str | None) -> _CliActor:
     if department is None:
         codes = ", ".join(db.session.scalars(select(Department.code).order_by(Department.code)))
         raise click.ClickException(
-            f"Ange förvaltning med --department (eller --user). Okänd eller saknad: {code!r}. "
-            f"Finns: {codes or 'inga'}.")
+            _("Ange förvaltning med --department (eller --user). Okänd eller saknad: %(code)r. Finns: %(codes)s.",
+              code=code, codes=codes or _("inga")))
     acting_user(None)
     return _CliActor(department, None)
 
@@ -126,7 +127,7 @@ def check_command(orgnr, as_json, name, regime, permit_activity, department_code
 def screen_command(procurement_id, all_active, username):
     """Kontrollera anbudsgivarna i en upphandling, eller alla med aktiva avtal."""
     if bool(procurement_id) == bool(all_active):
-        raise click.UsageError("Ange antingen --procurement ID eller --all-active.")
+        raise click.UsageError(_("Ange antingen --procurement ID eller --all-active."))
 
     def progress(done, total, message):
         click.echo(f"  {message}", err=True)
@@ -134,7 +135,7 @@ def screen_command(procurement_id, all_active, username):
     if procurement_id:
         procurement = db.session.get(Procurement, procurement_id)
         if procurement is None:
-            raise click.ClickException(f"Upphandling {procurement_id} finns inte.")
+            raise click.ClickException(_("Upphandling %(procurement_id)s finns inte.", procurement_id=procurement_id))
         user = _actor(username, None if username else procurement.department.code)
         done = checks.screen_procurement(db.session, user, procurement, progress=progress)
     else:

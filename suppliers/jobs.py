@@ -1,6 +1,7 @@
 """Background jobs: screening a procurement's tenderers, and a monitoring run."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ def screen_job(session: Session, job: Job, progress) -> dict:
         select(Procurement).where(Procurement.id == job.params["procurement_id"]),
         Procurement, job.department_id))
     if procurement is None:
-        raise LookupError("Upphandlingen finns inte längre eller tillhör en annan förvaltning.")
+        raise LookupError(_("Upphandlingen finns inte längre eller tillhör en annan förvaltning."))
     done = checks.screen_procurement(session, user, procurement, job_id=job.id,
                                      progress=progress)
     job.result_url = path_for("suppliers.procurement", procurement_id=procurement.id,

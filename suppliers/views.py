@@ -4,6 +4,7 @@ hearings and decisions are in ``views_cases.py`` on the same blueprint."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -117,7 +118,7 @@ def create():
             form.orgnr.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"{supplier.name} finns i leverantörsregistret.", "success")
+            flash(_("%(name)s finns i leverantörsregistret.", name=supplier.name), "success")
             return redirect(url_for(".show", supplier_id=supplier.id))
     return render_template("suppliers/form.html", form=form, title="Ny leverantör",
                            submit="Spara leverantör", action=url_for(".create"),
@@ -161,7 +162,7 @@ def check_now(supplier_id: int):
         flash(str(exc), "error")
         return redirect(url_for(".show", supplier_id=supplier.id))
     db.session.commit()
-    flash(f"Kontrollen är klar: {check.overall_label}.", "success")
+    flash(_("Kontrollen är klar: %(overall_label)s.", overall_label=check.overall_label), "success")
     return redirect(url_for(".check", check_id=check.id))
 
 
@@ -326,7 +327,7 @@ def screen(procurement_id: int):
     # extracts and decisions: only that department may run them.
     procurement = get_owned_or_404(db.session, Procurement, procurement_id, current_user)
     if not procurement.tenders:
-        flash("Lägg till anbudsgivare innan kontrollen.", "error")
+        flash(_("Lägg till anbudsgivare innan kontrollen."), "error")
         return redirect(url_for(".procurement", procurement_id=procurement.id))
     job = create_job(db.session, current_user, "suppliers.screen",
                      f"Kontroll av anbudsgivare i {procurement.reference}",
@@ -383,7 +384,7 @@ def acknowledge(finding_id: int):
     finding = get_scoped_or_404(db.session, MonitoringFinding, finding_id, current_user)
     monitoring.acknowledge(db.session, current_user, finding)
     db.session.commit()
-    flash("Markerad som hanterad.", "success")
+    flash(_("Markerad som hanterad."), "success")
     return redirect(url_for(".monitoring_feed"))
 
 

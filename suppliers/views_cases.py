@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from oversight.extensions import db
@@ -169,7 +170,7 @@ def upload_document(hearing_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
     elif upload is None or not upload.filename:
-        flash("Välj en fil att ladda upp.", "error")
+        flash(_("Välj en fil att ladda upp."), "error")
     else:
         limit = hearings.max_upload_bytes()
         data = upload.stream.read(limit + 1)

@@ -6,6 +6,7 @@ import sys
 from types import SimpleNamespace
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.accounts import services
@@ -29,7 +30,7 @@ accounts_cli = CommandGroup("accounts", help="Kontokontroll: konton, betalfiler 
 def _kind(value: str) -> str:
     kind = account_kind(value)
     if kind is None:
-        raise click.BadParameter("bankgiro, plusgiro, bankkonto eller iban", param_hint="KIND")
+        raise click.BadParameter(_("bankgiro, plusgiro, bankkonto eller iban"), param_hint="KIND")
     return kind
 
 
@@ -48,7 +49,7 @@ def verify_command(orgnr, kind, number, name, as_json, record, username):
     user = acting_user(username)
     org = get_by_orgnr(db.session, orgnr)
     if org is None and not name:
-        raise click.ClickException("Organisationen finns inte i registret: ange --name.")
+        raise click.ClickException(_("Organisationen finns inte i registret: ange --name."))
     v = services.verify_account(db.session, org, kind, number,
                                 payee_name=None if org else name,
                                 payee_id=None if org else orgnr)
@@ -129,7 +130,7 @@ def _save(data: bytes, path: str, fmt, department_code: str, user) -> int:
 
     dept = db.session.scalar(select(Department).where(Department.code == department_code))
     if dept is None:
-        raise click.ClickException(f"Förvaltningen {department_code!r} finns inte.")
+        raise click.ClickException(_("Förvaltningen %(department_code)r finns inte.", department_code=department_code))
     actor = SimpleNamespace(id=getattr(user, "id", None), department_id=dept.id)
     check = create_payment_check(db.session, actor, filename=path, data=data, fmt=fmt)
     run_payment_check(db.session, check)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from oversight.exports import export_response
@@ -66,7 +67,7 @@ def create():
             form.orgnr.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"{org.name} finns i registret.", "success")
+            flash(_("%(name)s finns i registret.", name=org.name), "success")
             return redirect(url_for(".show", org_id=org.id))
     return render_template("organisations/form.html", form=form)
 
