@@ -28,19 +28,22 @@ def expected_error_message(exc: BaseException) -> str | None:
     from oversight.jobs_health import JobError
 
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
-        return ("Databasen är upptagen av en annan process (till exempel en pågående import) "
-                "och svarade inte i tid. Inget ändrades; försök igen om en stund.")
+        return _("Databasen är upptagen av en annan process (till exempel en pågående import) "
+                 "och svarade inte i tid. Inget ändrades; försök igen om en stund.")
     if isinstance(exc, SQLAlchemyError):
-        return f"Databasfel, inget ändrades: {getattr(exc, 'orig', None) or type(exc).__name__}"
+        return _("Databasfel, inget ändrades: %(error)s",
+                 error=getattr(exc, "orig", None) or type(exc).__name__)
     if isinstance(exc, JobError):
         return str(exc)
     if isinstance(exc, zipfile.BadZipFile):
-        return f"Filen är ingen hel zip-fil (trasig eller avkortad): {exc}"
+        return _("Filen är ingen hel zip-fil (trasig eller avkortad): %(error)s", error=exc)
     if isinstance(exc, UnicodeDecodeError):
-        return f"Filen kunde inte läsas som text (teckenkodning): {exc.reason}, byte {exc.start}."
+        return _("Filen kunde inte läsas som text (teckenkodning): %(reason)s, byte %(start)s.",
+                 reason=exc.reason, start=exc.start)
     if isinstance(exc, OSError):
         name = exc.filename or ""
-        return f"Filen kunde inte läsas: {name} ({exc.strerror or exc})".replace(" ()", "")
+        return _("Filen kunde inte läsas: %(name)s (%(error)s)",
+                 name=name, error=exc.strerror or exc).replace(" ()", "")
     if isinstance(exc, ValueError) or (isinstance(exc, LookupError)
                                        and not isinstance(exc, KeyError)):
         return str(exc)  # the services' Swedish refusals; a KeyError is a bug: traceback
@@ -58,7 +61,7 @@ def cli_errors(fn):
             raise
         except click.ClickException as exc:
             _rollback()
-            click.echo(f"Fel: {exc.format_message()}", err=True)
+            click.echo(_("Fel: %(message)s", message=exc.format_message()), err=True)
             sys.exit(exc.exit_code or 1)
         except Exception as exc:  # noqa: BLE001 - sorted into expected / unexpected below
             message = expected_error_message(exc)
@@ -66,7 +69,7 @@ def cli_errors(fn):
                 raise
             _rollback()
             log.debug("command failed", exc_info=True)
-            click.echo(f"Fel: {message}", err=True)
+            click.echo(_("Fel: %(message)s", message=message), err=True)
             sys.exit(1)
     return wrapper
 
