@@ -63,11 +63,12 @@ def import_ledger_command(path, department_code, preset, period, detect, show_pr
     li = report.ledger_import
     click.echo(report.summary)
     if report.created:
-        click.echo(f"Import {li.id}: summa {li.total_amount} kr, varav bidragskonton "
-                   f"{li.grant_amount} kr; period {li.period_start or '?'} – "
-                   f"{li.period_end or '?'}.")
+        click.echo(_("Import %(id)s: summa %(total_amount)s kr, varav bidragskonton %(grant_amount)s kr; period "
+                     "%(period_start)s – %(period_end)s.",
+                     id=li.id, total_amount=li.total_amount, grant_amount=li.grant_amount,
+                     period_start=li.period_start or '?', period_end=li.period_end or '?'))
     for warning in report.warnings:
-        click.echo(f"Obs: {warning}", err=True)
+        click.echo(_("Obs: %(warning)s", warning=warning), err=True)
     for row, payee, _raw, problem in report.problems[:show_problems]:
         click.echo(f"  Rad {row}: {payee}: {problem}", err=True)
     if len(report.problems) > show_problems:
@@ -86,10 +87,11 @@ def _run_detection(start, end, grants_only):
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Körning {run.id} ({run.label}): {run.row_count} rader, {run.payee_count} "
-               f"mottagare, {run.cluster_count} med betalningar från flera förvaltningar "
-               f"(varav {run.association_count} föreningar); {run.new_count} nya eller med "
-               f"nya uppgifter.")
+    click.echo(_("Körning %(id)s (%(label)s): %(row_count)s rader, %(payee_count)s mottagare, %(cluster_count)s "
+                 "med betalningar från flera förvaltningar (varav %(association_count)s föreningar); %(new_count)s "
+                 "nya eller med nya uppgifter.",
+                 id=run.id, label=run.label, row_count=run.row_count, payee_count=run.payee_count,
+                 cluster_count=run.cluster_count, association_count=run.association_count, new_count=run.new_count))
 
 
 @associations_cli.command("detect")

@@ -142,7 +142,7 @@ def grants_attention(session, user) -> list[AttentionItem]:
         danger = [f for f in grant.eligibility or [] if f.get("severity") == "danger"]
         if danger:
             items.append(AttentionItem(
-                title=f"Bidragsvarning: {grant.organisation.name}",
+                title=_("Bidragsvarning: %(name)s", name=grant.organisation.name),
                 detail=f"{grant.form_label} {grant.period_start.year}: {danger[0]['message']}"
                        + (f" (+{len(danger) - 1} till)" if len(danger) > 1 else ""),
                 url=_url("associations.show_grant", grant_id=grant.id), severity="warning",

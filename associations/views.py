@@ -79,9 +79,9 @@ def _grantor_choices() -> list[tuple[str, str]]:
     own = [d for d in departments()
            if current_user.role == ADMIN or d.id == current_user.department_id]
     choices = [(f"dept:{d.id}", d.name) for d in own]
-    choices += [(f"funder:{name}", f"{name} (extern finansiär)")
+    choices += [(f"funder:{name}", _("%(name)s (extern finansiär)", name=name))
                 for name in grant_services.external_funders()]
-    return choices + [("funder:", "Annan extern finansiär (ange nedan)")]
+    return choices + [("funder:", _("Annan extern finansiär (ange nedan)"))]
 
 
 @bp.route("/org/<int:org_id>/grants/new", methods=["GET", "POST"])
@@ -163,7 +163,7 @@ def report_received(report_id: int):
     if form.validate_on_submit():
         commit_or_flash(lambda: record_report(
             db.session, current_user, report, received_on=form.received_on.data, status=form.status.data,
-            note=form.note.data), "Redovisningen är registrerad.", (GrantError,))
+            note=form.note.data), _("Redovisningen är registrerad."), (GrantError,))
     else:
         flash_form_errors(form)
     return redirect(local_path(request.form.get("next"),

@@ -99,7 +99,7 @@ def preview_upload(upload_id: int):
     preset, columns = _mapping_of(up)
     pv = imports.preview(up.content, preset, columns)
     form = forms.ConfirmImportForm()
-    choices = [("", "— finns inte i filen —")] + [(h, h) for h in pv.header]
+    choices = [("", _("— finns inte i filen —"))] + [(h, h) for h in pv.header]
     for name in form.FIELDS:
         form[name].choices = choices
     if request.method == "GET":
@@ -181,7 +181,7 @@ def start_detection():
         return redirect(url_for(".report"))
     label = f"{start or '…'} – {end or '…'}" if start or end else "alla perioder"
     job = create_job(db.session, current_user, DETECT_JOB,
-                     f"Föreningar med betalningar från flera förvaltningar ({label})",
+                     _("Föreningar med betalningar från flera förvaltningar (%(label)s)", label=label),
                      {"period_start": start.isoformat() if start else None,
                       "period_end": end.isoformat() if end else None,
                       "grants_only": bool(form.grants_only.data)}, total=4)

@@ -166,7 +166,8 @@ def create_user(username, name, role, department_code, email, password):
     except services.AuthError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Skapade {user.username} ({user.role_label}, {department.name}).")
+    click.echo(_("Skapade %(username)s (%(role_label)s, %(name)s).",
+                 username=user.username, role_label=user.role_label, name=department.name))
 
 
 @users_cli.command("list")
@@ -184,11 +185,11 @@ def verify():
 
     report = verify_with_anchors(db.session)
     if report.ok:
-        click.echo(f"OK: {report.checked} poster, kedjan är hel "
-                   f"({len(read_anchors())} ankare kontrollerade).")
+        click.echo(_("OK: %(checked)s poster, kedjan är hel (%(count)s ankare kontrollerade).",
+                     checked=report.checked, count=len(read_anchors())))
         return
-    click.echo(f"BRUTEN vid post {report.broken_at}: {report.reason} "
-               f"({report.checked} poster före den är hela).", err=True)
+    click.echo(_("BRUTEN vid post %(broken_at)s: %(reason)s (%(checked)s poster före den är hela).",
+                 broken_at=report.broken_at, reason=report.reason, checked=report.checked), err=True)
     sys.exit(1)
 
 
@@ -204,8 +205,8 @@ def anchor():
                                      anchor_path=anchor_path(), strerror=exc.strerror)) from exc
     finally:
         db.session.rollback()
-    click.echo(f"Ankare: {written.count} poster, sista post {written.last_id}, "
-               f"hash {written.head[:16]}… → {anchor_path()}")
+    click.echo(_("Ankare: %(count)s poster, sista post %(last_id)s, hash %(head)s… → %(anchor_path)s",
+                 count=written.count, last_id=written.last_id, head=written.head[:16], anchor_path=anchor_path()))
 
 
 @audit_cli.command("reseal")
@@ -225,7 +226,7 @@ def reseal(yes):
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     write_anchor(db.session)
-    click.echo(f"Kedjan är nycklad: {count} poster, ankare skrivet.")
+    click.echo(_("Kedjan är nycklad: %(count)s poster, ankare skrivet.", count=count))
 
 
 def _domain_demo_loaders():
@@ -250,6 +251,6 @@ def load_demo():
     for loader in _domain_demo_loaders():  # each domain adds its part of the story
         click.echo(loader(db.session))
         db.session.commit()
-    click.echo(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
+    click.echo(_("Demoinloggningar (lösenord för alla: %(demo_password)s):", demo_password=DEMO_PASSWORD))
     for user in db.session.scalars(select(User).order_by(User.username)):
         click.echo(f"  {user.username:<12} {user.role_label:<26} {user.department.name}")

@@ -30,7 +30,7 @@ def list_command(status, failed, limit):
         stmt = stmt.where(Job.status.in_(FAILED_STATES))
     jobs = list(db.session.scalars(stmt))
     if not jobs:
-        click.echo("Inga jobb.")
+        click.echo(_("Inga jobb."))
     for job in jobs:
         who = job.created_by.username if job.created_by else "system"
         click.echo(f"{job.id}\t{job.status_label}\t{job.percent} %\t{job.kind}\t{job.title}\t"
@@ -56,7 +56,8 @@ def retry_command(job_id, here):
         dispatch(job)
     db.session.refresh(job)
     if job.status in ACTIVE:
-        click.echo(f"Jobb {job_id} ligger i kön igen ({job.status_label}).")
+        click.echo(_("Jobb %(job_id)s ligger i kön igen (%(status_label)s).",
+                     job_id=job_id, status_label=job.status_label))
         return
     click.echo(f"Jobb {job_id}: {job.status_label}" + (f": {job.error}" if job.error else ""))
     if job.status in FAILED_STATES:

@@ -406,10 +406,11 @@ class BolagsverketOffline:
             return RegistryResult(
                 registry=NAME, identifier=check.normalized, status=NOT_FOUND, source=SOURCE, query=query,
                 document_date=latest.data_date,
-                message=f"Finns inte i Bolagsverkets bulkfil (import {latest.id}, {latest.data_date}).")
+                message=_("Finns inte i Bolagsverkets bulkfil (import %(id)s, %(data_date)s).",
+                          id=latest.id, data_date=latest.data_date))
         return failed(NAME, check.normalized, UNAVAILABLE, "offline", query=query, message=(
-            "Offlineläge: ingen bulkfil från Bolagsverket är importerad och organisationen finns inte "
-            "bland exempeldata. Importera bulkfilen eller använd HTTP-läget."))
+            _("Offlineläge: ingen bulkfil från Bolagsverket är importerad och organisationen finns inte "
+            "bland exempeldata. Importera bulkfilen eller använd HTTP-läget.")))
 
     def _from_rows(self, identifier: str, query: dict, rows) -> RegistryResult:
         records, lines, dates = [], [], []

@@ -101,8 +101,10 @@ def import_command(kind, path, data_date, username):
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Import {imp.id} ({kind}): {imp.rows_total} rader, {imp.inserted} nya, {imp.updated} ändrade, "
-               f"{imp.unchanged} oförändrade, {imp.rejected} avvisade.")
+    click.echo(_("Import %(id)s (%(kind)s): %(rows_total)s rader, %(inserted)s nya, %(updated)s ändrade, "
+                 "%(unchanged)s oförändrade, %(rejected)s avvisade.",
+                 id=imp.id, kind=kind, rows_total=imp.rows_total, inserted=imp.inserted, updated=imp.updated,
+                 unchanged=imp.unchanged, rejected=imp.rejected))
     for row in (imp.rejected_rows or [])[:20]:
         click.echo(f"  avvisad rad {row['line']}: {row['error']}")
     if imp.rejected > 20:

@@ -74,7 +74,7 @@ def _check_dict(check) -> dict:
 def _print_check(check) -> None:
     click.echo(f"{check.supplier.name} ({check.supplier.organisation.display_orgnr}) – "
                f"{check.regime_label}, {check.on_date}")
-    click.echo(f"Resultat: {check.overall_label.upper()}")
+    click.echo(_("Resultat: %(overall_label)s", overall_label=check.overall_label.upper()))
     for g in check.grounds:
         click.echo(f"\n[{g.outcome_label}] {g.label} ({g.law})")
         for line in g.reasons:

@@ -360,7 +360,7 @@ def open_complaints_for(session: Session, user) -> list[AttentionItem]:
                      selectinload(Complaint.department), selectinload(Complaint.contract))
             .order_by(Complaint.created_at.desc()).limit(20))
     return [AttentionItem(
-        title=f"Klagomål: {c.supplier.name}",
+        title=_("Klagomål: %(name)s", name=c.supplier.name),
         detail=(f"{c.severity_label}, {c.category_label}, avtal {c.contract.reference}, från "
                 f"{c.department.name}. Bedöm klagomålet."),
         url=url_for("suppliers.show", supplier_id=c.supplier_id, _anchor="klagomal"),

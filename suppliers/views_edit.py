@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from oversight.extensions import db
@@ -17,8 +18,8 @@ from suppliers.services import SupplierError
 from suppliers.views import _department_choices, bp, flash_errors
 
 # Statuses the contract-edit page offers as one button each, with the confirmation text.
-STATUS_ACTIONS = {"ended": "Avsluta avtalet", "terminated": "Markera som uppsagt/hävt",
-                  "active": "Återaktivera avtalet"}
+STATUS_ACTIONS = {"ended": _l("Avsluta avtalet"), "terminated": _l("Markera som uppsagt/hävt"),
+                  "active": _l("Återaktivera avtalet")}
 
 
 def _attach(form, exc: SupplierError) -> list[str]:

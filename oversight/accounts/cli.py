@@ -60,11 +60,11 @@ def verify_command(orgnr, kind, number, name, as_json, record, username):
         click.echo(json.dumps(v.to_json(), ensure_ascii=False, indent=2))
         return
     click.echo(f"{v.status} – {v.status_label}")
-    click.echo(f"Konto: {v.kind_label} {v.normalized or v.number}")
-    click.echo(f"Mottagare: {org.name if org else name} ({v.payee_id or orgnr})")
+    click.echo(_("Konto: %(kind_label)s %(normalized)s", kind_label=v.kind_label, normalized=v.normalized or v.number))
+    click.echo(_("Mottagare: %(value)s (%(payee_id)s)", value=org.name if org else name, payee_id=v.payee_id or orgnr))
     if v.holder_name or v.holder_id:
         click.echo(f"Kontohavare: {v.holder_name or ''} {v.holder_display or ''}".rstrip())
-    click.echo(f"Förklaring: {v.explanation}")
+    click.echo(_("Förklaring: %(explanation)s", explanation=v.explanation))
     for f in v.findings:
         click.echo(f"[{f.severity}] {f.code}: {f.text}")
 
@@ -116,8 +116,9 @@ def check_payments_command(path, fmt, as_json, department_code, username):
             if f.severity != "info":
                 click.echo(f"       [{f.severity}] {f.code}: {f.text}")
     for w in parsed.warnings:
-        click.echo(f"Varning: {w}")
-    click.echo(f"Fil: {path} ({parsed.format}), SHA-256 {parsed.sha256}")
+        click.echo(_("Varning: %(w)s", w=w))
+    click.echo(_("Fil: %(path)s (%(format)s), SHA-256 %(sha256)s",
+                 path=path, format=parsed.format, sha256=parsed.sha256))
     for s in STATUSES:
         click.echo(f"{s} {STATUS_LABELS[s]}: {summary['counts'][s]} betalningar, "
                    f"{summary['amounts'][s]} kr")
@@ -154,7 +155,7 @@ def import_holders_command(path, username):
         db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
-        click.echo("Inget importerades.", err=True)
+        click.echo(_("Inget importerades."), err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"{result.created} besked importerade, {result.duplicates} fanns redan "

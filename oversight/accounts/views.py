@@ -48,7 +48,7 @@ def verify():
             form.orgnr.errors.append(orgnr_check.error)
         elif org is None and not (form.payee_name.data or "").strip():
             form.payee_name.errors.append(
-                "Organisationen finns inte i registret: ange mottagarens namn.")
+                _("Organisationen finns inte i registret: ange mottagarens namn."))
         else:
             verification = services.verify_account(
                 db.session, org, form.kind.data, form.number.data,
@@ -252,7 +252,7 @@ def withdraw_allowance(allowance_id: int):
     form = forms.WithdrawForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.withdraw_allowance(
-            db.session, current_user, allowance, form.reason.data), "Undantaget är borttaget.",
+            db.session, current_user, allowance, form.reason.data), _("Undantaget är borttaget."),
             (AccountsError,))
     else:
         flash_form_errors(form)

@@ -72,3 +72,22 @@ def test_the_same_cli_error_reads_in_swedish_by_default(runner):
     result = runner.invoke(args=["jobs", "retry", "987654"])
     assert result.exit_code != 0
     assert "Fel: Jobb 987654 finns inte." in _output(result)
+
+
+def test_form_validation_and_error_pages_read_in_english(client):
+    client.post("/language/en", data={"next": "/login"})
+    body = client.post("/login", data={"username": "", "password": ""}).get_data(as_text=True)
+    assert "Enter your username." in body and "Ange användarnamn" not in body
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.get_data(as_text=True)
+
+
+def test_a_flashed_success_reads_in_english(login_as, make):
+    user = make.user(role="procurement")
+    org = make.organisation()
+    c = login_as(user)
+    c.post("/language/en", data={"next": "/"})
+    body = c.post(f"/organisations/{org.id}/notes", data={"body": "Ring tillbaka."},
+                  follow_redirects=True).get_data(as_text=True)
+    assert "The note has been saved (visible only to your department)." in body
