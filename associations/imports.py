@@ -315,7 +315,7 @@ def import_ledger(session: Session, user, *, data: bytes, filename: str, departm
     if existing is not None:
         return ImportReport(existing, created=False)
     estimate = estimate_rows(data)
-    progress(0, estimate, "Läser filen")
+    progress(0, estimate, _("Läser filen"))
     rows = open_rows(data, preset, columns)
     prefixes = tuple(grant_prefixes())
     header = read_header(data)

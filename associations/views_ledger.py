@@ -134,7 +134,7 @@ def _confirm(up, form, preset, columns, pv, chosen):
         return redirect(url_for("jobs.show", job_id=running.id))
     start, end = start or up.period_start, end or up.period_end
     save_as = (form.save_as.data or "").strip()
-    job = create_job(db.session, current_user, IMPORT_JOB, f"Import av reskontra {up.filename}",
+    job = create_job(db.session, current_user, IMPORT_JOB, _("Import av reskontra %(filename)s", filename=up.filename),
                      {"upload_id": up.id, "department_id": up.department_id, "preset": preset,
                       "columns": use_columns,
                       "period_start": start.isoformat() if start else None,

@@ -312,7 +312,8 @@ def import_file(session: Session, user, path: str, *, filename: str | None = Non
             if len(chunk) >= chunk_size:
                 _write_chunk(session, chunk, counts)
                 if progress:
-                    progress(counts["rows_total"], None, f"{counts['rows_total']} rader lästa")
+                    progress(counts["rows_total"], None,
+                             _("%(rows)s rader lästa", rows=counts["rows_total"]))
         if columns is None:
             header_map(header)  # a header without data lines is still checked
         _write_chunk(session, chunk, counts)

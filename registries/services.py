@@ -151,7 +151,8 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         if abort_after and state["streak"] >= abort_after and state["abort"] is None:
             state["abort"] = f"{state['streak']} anrop i rad kunde inte genomföras"
         if progress:
-            progress(len(results), len(queries), f"{len(results)} av {len(queries)} klara")
+            progress(len(results), len(queries), _("%(done)s av %(total)s klara", done=len(results),
+                                                       total=len(queries)))
 
     if concurrency <= 1 or not getattr(adapter, "thread_safe", False) or len(units) == 1:
         for unit in units:
@@ -269,7 +270,7 @@ def batch_person_lookup(session: Session, user, people: list[tuple[str, date | N
         rows = store_results(session, user, results, {})
         stored.update({row.identifier: row for row in rows})
     elif progress:
-        progress(len(wanted), len(wanted), f"{len(wanted)} av {len(wanted)} klara")
+        progress(len(wanted), len(wanted), _("%(done)s av %(total)s klara", done=len(wanted), total=len(wanted)))
     return [stored[key] for key in keys]
 
 

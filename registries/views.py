@@ -124,7 +124,7 @@ def check_now(org_id: int):
     if not forms.CheckForm().validate_on_submit():
         abort(400)
     chosen = [r for r in request.form.getlist("registry") if r in REGISTRIES] or list(REGISTRIES)
-    job = create_job(db.session, current_user, "registries.check", f"Registerkontroll: {org.name}",
+    job = create_job(db.session, current_user, "registries.check", _("Registerkontroll: %(name)s", name=org.name),
                      {"organisation_id": org.id, "registries": chosen,
                       "result_url": url_for("organisations.show", org_id=org.id, _anchor="registries")},
                      total=len(chosen))

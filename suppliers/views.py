@@ -331,7 +331,7 @@ def screen(procurement_id: int):
         flash(_("Lägg till anbudsgivare innan kontrollen."), "error")
         return redirect(url_for(".procurement", procurement_id=procurement.id))
     job = create_job(db.session, current_user, "suppliers.screen",
-                     f"Kontroll av anbudsgivare i {procurement.reference}",
+                     _("Kontroll av anbudsgivare i %(reference)s", reference=procurement.reference),
                      {"procurement_id": procurement.id}, total=len(procurement.tenders))
     procurement.last_job_id = job.id
     db.session.commit()

@@ -161,7 +161,7 @@ def verify_loaded(payments: Sequence[Payment], pctx: PaymentContext,
     for i, (p, (org, how)) in enumerate(zip(payments, pctx.matches), start=1):
         results.append(_verify_one(p, org, how, pctx.ids, pctx.aliases, pctx.ctx))
         if progress and i % 5000 == 0:
-            progress(i, total, f"Kontrollerat {i} av {total} betalningar")
+            progress(i, total, _("Kontrollerat %(i)s av %(total)s betalningar", i=i, total=total))
     _shared_in_file(results, pctx.ctx.allowances)
     return results
 
@@ -283,7 +283,7 @@ def run_payment_check(session: Session, check: PaymentCheck, progress: Progress 
         session.flush()
         return check
     if progress:
-        progress(0, len(parsed.payments), "Filen är läst; kontrollerar betalningarna")
+        progress(0, len(parsed.payments), _("Filen är läst; kontrollerar betalningarna"))
     results = verify_payments(session, parsed.payments, today=today, progress=progress)
     store_lines(session, check, results, progress)
     _finish(check, parsed, results)
@@ -328,7 +328,7 @@ def store_lines(session: Session, check: PaymentCheck, results, progress: Progre
                         [line_values(check, r) for r in results[start:start + batch]])
         if progress:
             done = min(start + batch, total)
-            progress(done, total, f"Sparat {done} av {total} rader")
+            progress(done, total, _("Sparat %(done)s av %(total)s rader", done=done, total=total))
 
 
 def result_url(check: PaymentCheck) -> str:
