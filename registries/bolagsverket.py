@@ -219,7 +219,8 @@ def result_from_answer(identifier: str, data, *, source: str, **evidence) -> Reg
     try:
         status, records, missing, message = parse_organisationer(data, identifier)
     except AnswerShapeError as exc:
-        return failed(NAME, identifier, ERROR, source, f"Svaret från Bolagsverket kunde inte tolkas: {exc}",
+        return failed(NAME, identifier, ERROR, source,
+                      _("Svaret från Bolagsverket kunde inte tolkas: %(error)s", error=exc),
                       **evidence)
     return RegistryResult(registry=NAME, identifier=identifier, status=status, source=source,
                           records=records, missing=missing, message=message, **evidence)
@@ -294,7 +295,8 @@ class BolagsverketApi:
     def lookup(self, identifier: str, *, name: str | None = None) -> RegistryResult:
         check = identifiers.validate("orgnr", identifier)
         if not check.valid:
-            return failed(NAME, str(identifier), ERROR, SOURCE, f"Ogiltigt organisationsnummer: {check.error}")
+            return failed(NAME, str(identifier), ERROR, SOURCE,
+                          _("Ogiltigt organisationsnummer: %(error)s", error=check.error))
         normalized = check.normalized
         query = {"identitetsbeteckning": normalized.replace("-", "")}
         try:
@@ -309,7 +311,7 @@ class BolagsverketApi:
                 data = answer.json()
             except ValueError:
                 return failed(NAME, normalized, ERROR, SOURCE,
-                              "Svaret från Bolagsverket var inte giltig JSON.", **evidence)
+                              _("Svaret från Bolagsverket var inte giltig JSON."), **evidence)
             return result_from_answer(normalized, data, source=SOURCE, **evidence)
         status = ERROR if 400 <= answer.status < 500 else UNAVAILABLE
         return failed(NAME, normalized, status, SOURCE,

@@ -391,7 +391,8 @@ class BolagsverketOffline:
     def lookup(self, identifier: str, *, name: str | None = None) -> RegistryResult:
         check = identifiers.validate("orgnr", identifier)
         if not check.valid:
-            return failed(NAME, str(identifier), "error", SOURCE, f"Ogiltigt organisationsnummer: {check.error}")
+            return failed(NAME, str(identifier), "error", SOURCE,
+                          _("Ogiltigt organisationsnummer: %(error)s", error=check.error))
         digits = check.normalized.replace("-", "")
         query = {"identitetsbeteckning": digits}
         rows = self.session.scalars(select(BolagsverketBulkRow).where(

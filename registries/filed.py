@@ -244,15 +244,16 @@ class FiledAdapter:
     def lookup(self, identifier: str, *, name: str | None = None) -> RegistryResult:
         check = identifiers.validate("orgnr", identifier)
         if not check.valid:
-            return failed(self.name, str(identifier), ERROR, "file", f"Ogiltigt organisationsnummer: {check.error}")
+            return failed(self.name, str(identifier), ERROR, "file",
+                          _("Ogiltigt organisationsnummer: %(error)s", error=check.error))
         orgnr, query = check.normalized, {"organisationsnummer": check.normalized}
         rows = self.session.scalars(select(RegistryRecord).where(
             RegistryRecord.registry == self.name, RegistryRecord.identifier == orgnr).order_by(
             RegistryRecord.document_date.desc().nulls_last(), RegistryRecord.id.desc())).all()
         if not rows:
             return failed(self.name, orgnr, UNAVAILABLE, "file", query=query, message=(
-                f"Inga uppgifter från {self.spec.label} finns registrerade för organisationen. "
-                "Importera en fil eller registrera ett besked med dokument."))
+                _("Inga uppgifter från %(registry)s finns registrerade för organisationen. "
+                  "Importera en fil eller registrera ett besked med dokument.", registry=self.spec.label)))
         if self.name == "ivo":
             latest = {}
             for row in rows:  # newest first: the first answer per activity is the current one

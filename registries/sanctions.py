@@ -83,14 +83,15 @@ def _hit(result: dict, threshold: float) -> SanctionsHit:
 def result_from_matches(orgnr: str, matches, threshold: float, *, source: str, **evidence) -> RegistryResult:
     """One query's part of a yente answer (``responses[qid]``) as a result."""
     if not isinstance(matches, dict) or not isinstance(matches.get("results"), list):
-        return failed(NAME, orgnr, ERROR, source, "Svaret från sanktionstjänsten saknar träfflistan.", **evidence)
+        return failed(NAME, orgnr, ERROR, source, _("Svaret från sanktionstjänsten saknar träfflistan."), **evidence)
     if int(matches.get("status") or 200) != 200:
         return failed(NAME, orgnr, ERROR, source,
-                      f"Sanktionstjänsten kunde inte besvara frågan (status {matches.get('status')}).", **evidence)
+                      _("Sanktionstjänsten kunde inte besvara frågan (status %(status)s).",
+                        status=matches.get("status")), **evidence)
     try:
         hits = tuple(sorted((_hit(r, threshold) for r in matches["results"]), key=lambda h: -h.score))
     except (TypeError, ValueError, AttributeError):
-        return failed(NAME, orgnr, ERROR, source, "En träff i svaret från sanktionstjänsten kunde inte tolkas.",
+        return failed(NAME, orgnr, ERROR, source, _("En träff i svaret från sanktionstjänsten kunde inte tolkas."),
                       **evidence)
     status = FOUND if any(h.match for h in hits) else NOT_FOUND
     return RegistryResult(registry=NAME, identifier=orgnr, status=status, source=source, records=hits, **evidence)
@@ -182,9 +183,10 @@ class SanctionsFixtures:
             matches = self.fixtures.get(orgnr.replace("-", "")) if company else None
             if matches is None:
                 out.append(failed(NAME, orgnr, UNAVAILABLE, "offline", query=query, message=(
-                    f"Offlineläge: sanktionslistorna (yente) kan inte sökas för "
-                    f"{'organisationen' if company else 'personen'}. "
-                    "Använd HTTP-läget med en yente-tjänst.")))
+                    _("Offlineläge: sanktionslistorna (yente) kan inte sökas för organisationen. "
+                      "Använd HTTP-läget med en yente-tjänst.") if company else
+                    _("Offlineläge: sanktionslistorna (yente) kan inte sökas för personen. "
+                      "Använd HTTP-läget med en yente-tjänst."))))
                 continue
             raw = json.dumps(matches, ensure_ascii=False, indent=1).encode()
             out.append(result_from_matches(orgnr, matches, self.threshold, source=self.source,
@@ -241,7 +243,7 @@ class SanctionsAdapter:
                 checked.append((index, check.normalized, name))
             else:
                 results[index] = failed(NAME, str(identifier), ERROR, "yente",
-                                        f"Ogiltigt organisationsnummer: {check.error}")
+                                        _("Ogiltigt organisationsnummer: %(error)s", error=check.error))
         primary = self.primary.match([(orgnr, query_entity(orgnr, name)) for _, orgnr, name in checked]) \
             if checked else []
         for (index, orgnr, name), result in zip(checked, primary):

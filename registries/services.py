@@ -110,13 +110,14 @@ def batch_lookup(session: Session, user, registry: str, identifiers_: list[str],
 
 def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: int = 4, abort_after: int = 5,
               progress: Progress | None = None, batch_size: int = 100,
-              subject: str = "organisationen") -> list[RegistryResult]:
+              subject: str | None = None) -> list[RegistryResult]:
     """Run lookups (no database access for thread-safe adapters). Stops the run on
     :class:`RunAbort` or after ``abort_after`` failed calls in a row (a call is one lookup, or
     one ``lookup_many`` unit of ``batch_size`` queries, that came back all ``unavailable``;
     offline answers do not count); what was
     not looked up comes back ``unavailable`` with the reason (``subject`` names what was not
     checked in that message)."""
+    subject = subject or _("organisationen")
     many = getattr(adapter, "lookup_many", None)
     units = ([queries[i:i + batch_size] for i in range(0, len(queries), batch_size)] if many
              else [[q] for q in queries])
@@ -178,8 +179,8 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         result = results.get(orgnr)
         if result is None:
             result = failed(name, orgnr, UNAVAILABLE, "körning avbruten",
-                            f"Körningen avbröts innan {subject} kontrollerades: "
-                            f"{str(state['abort']).rstrip('.')}.")
+                            _("Körningen avbröts innan %(subject)s kontrollerades: %(reason)s.",
+                              subject=subject, reason=str(state["abort"]).rstrip(".")))
         out.append(result)
     return out
 
@@ -266,7 +267,7 @@ def batch_person_lookup(session: Session, user, people: list[tuple[str, date | N
         results = run_batch(_People(adapter, details), [(key, None) for key in todo],
                             concurrency=concurrency or int(config["REGISTRY_CONCURRENCY"]),
                             abort_after=int(config["REGISTRY_ABORT_AFTER_FAILURES"]),
-                            progress=progress, batch_size=size, subject="personen")
+                            progress=progress, batch_size=size, subject=_("personen"))
         rows = store_results(session, user, results, {})
         stored.update({row.identifier: row for row in rows})
     elif progress:
