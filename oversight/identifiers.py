@@ -117,7 +117,7 @@ def _run(value, parse, *args) -> IdResult:
 
 def _result_or_raise(result: IdResult) -> str:
     if not result.valid:
-        raise InvalidIdentifier(result.error or "Ogiltigt värde", result.details)
+        raise InvalidIdentifier(result.error or _("Ogiltigt värde"), result.details)
     return result.normalized
 
 
@@ -261,7 +261,7 @@ ORGNR_GROUPS = {
     9: "Handelsbolag / kommanditbolag",
 }
 
-_THIRD_DIGIT = "Tredje siffran måste vara minst 2 för en juridisk person"
+_THIRD_DIGIT = "Tredje siffran måste vara minst 2 för en juridisk person"  # translated where raised
 
 
 def _sole_trader(digits: str, sep: str, today: date | None, fallback: str | None) -> tuple[str, dict]:
@@ -280,7 +280,7 @@ def _legal_person(digits: str, sep: str) -> tuple[str, dict]:
     if sep == "+":
         raise InvalidIdentifier(_("Plustecken används bara i personnummer (personer som fyllt 100 år)"))
     if digits[2] < "2":
-        raise InvalidIdentifier(_THIRD_DIGIT)
+        raise InvalidIdentifier(_(_THIRD_DIGIT))
     group = int(digits[0])
     if group not in ORGNR_GROUPS:
         allowed = ", ".join(str(g) for g in ORGNR_GROUPS)
@@ -309,7 +309,7 @@ def _parse_orgnr(text: str, today: date | None) -> tuple[str, dict]:
     if not _luhn_ok(digits):
         raise InvalidIdentifier(_("Kontrollsiffran stämmer inte"))
     if digits[2] < "2" and not legal_prefix:
-        return _sole_trader(digits, sep, today, _THIRD_DIGIT)
+        return _sole_trader(digits, sep, today, _(_THIRD_DIGIT))
     return _legal_person(digits, sep)
 
 
@@ -480,13 +480,13 @@ def _fit_account(row: ClearingRange, account: str) -> str:
     if row.type == 1:
         # Type 1 accounts are 7 digits; tolerate zero-padding to a longer width.
         trimmed = account[-7:] if len(account) > 7 and not account[:-7].strip("0") else account
-        expected, ok = "7 siffror", len(trimmed) == 7
+        expected, ok = _("7 siffror"), len(trimmed) == 7
     elif row.comment == 2:
-        trimmed, expected, ok = account, "9 siffror", len(account) == 9
+        trimmed, expected, ok = account, _("9 siffror"), len(account) == 9
     elif row.comment == 1:
-        trimmed, expected, ok = account, "10 siffror", len(account) == 10
+        trimmed, expected, ok = account, _("10 siffror"), len(account) == 10
     else:
-        trimmed, expected, ok = account.rjust(10, "0"), "högst 10 siffror", len(account) <= 10
+        trimmed, expected, ok = account.rjust(10, "0"), _("högst 10 siffror"), len(account) <= 10
     if not ok:
         raise InvalidIdentifier(_("Kontonumret har fel längd för %(bank)s (%(expected)s)",
                                   bank=row.bank, expected=expected))
@@ -570,7 +570,7 @@ def _parse_iban(text: str) -> tuple[str, dict]:
     if expected is None:
         raise InvalidIdentifier(_("Okänd landskod %(country)s", country=country))
     if len(compact) != expected:
-        where = "ett svenskt IBAN" if country == "SE" else f"ett IBAN från {country}"
+        where = _("ett svenskt IBAN") if country == "SE" else _("ett IBAN från %(country)s", country=country)
         raise InvalidIdentifier(_("Fel längd (%(count)s tecken), %(where)s har %(expected)s tecken",
                                   count=len(compact), where=where, expected=expected))
     try:

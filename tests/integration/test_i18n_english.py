@@ -91,3 +91,14 @@ def test_a_flashed_success_reads_in_english(login_as, make):
     body = c.post(f"/organisations/{org.id}/notes", data={"body": "Ring tillbaka."},
                   follow_redirects=True).get_data(as_text=True)
     assert "The note has been saved (visible only to your department)." in body
+
+
+def test_identifier_errors_follow_the_installation_language(monkeypatch):
+    from oversight.identifiers import validate_orgnr
+
+    monkeypatch.setenv("OVERSIGHT_DEFAULT_LOCALE", "en")
+    english = create_app(config_for_tests())
+    with english.app_context():  # a job or the CLI: no request, the installation's language
+        assert validate_orgnr("556000-0002").error == "The check digit is wrong"
+        assert validate_orgnr("5560").error.startswith("Wrong number of digits (4)")
+    assert validate_orgnr("556000-0002").error == "Kontrollsiffran stämmer inte"  # no app: source
