@@ -70,9 +70,10 @@ def import_ledger_command(path, department_code, preset, period, detect, show_pr
     for warning in report.warnings:
         click.echo(_("Obs: %(warning)s", warning=warning), err=True)
     for row, payee, _raw, problem in report.problems[:show_problems]:
-        click.echo(f"  Rad {row}: {payee}: {problem}", err=True)
+        click.echo("  " + _("Rad %(row)s: %(payee)s: %(problem)s", row=row, payee=payee, problem=problem),
+                   err=True)
     if len(report.problems) > show_problems:
-        click.echo(f"  ... och {li.flagged_row_count - show_problems} rader till.", err=True)
+        click.echo("  " + _("... och %(n)s rader till.", n=li.flagged_row_count - show_problems), err=True)
     if detect:
         _run_detection(li.period_start, li.period_end, False)
 
@@ -116,7 +117,7 @@ def overdue_command():
         g = r.grant
         click.echo(f"{r.due_on}\t{g.organisation.orgnr}\t{g.organisation.name}\t"
                    f"{r.kind_label}\t{r.period_start}–{r.period_end}\t{g.grantor}")
-    click.echo(f"{len(reports)} försenade redovisningar.", err=True)
+    click.echo(_("%(n)s försenade redovisningar.", n=len(reports)), err=True)
 
 
 @associations_cli.command("rules")
@@ -137,7 +138,7 @@ def rules_command(assignment, valid_from, source):
                            (valid_from.date() if valid_from else date.today()), source=source)
         except (GrantError, ArithmeticError, ValueError) as exc:
             db.session.rollback()
-            raise click.ClickException(str(exc) or "Ogiltigt värde.") from exc
+            raise click.ClickException(str(exc) or _("Ogiltigt värde.")) from exc
         db.session.commit()
     for code in RULES:
         click.echo(f"{code}\t{describe(entry_on(db.session, rule_key(code), date.today()))}")

@@ -53,9 +53,10 @@ def lookup(registry, identifier, as_json, name, cached, username):
     else:
         verdict = "" if assessment.label == stored.status_label else f" – {assessment.label}"
         click.echo(f"{REGISTRY_LABELS[registry]} {stored.identifier}: {stored.status_label}{verdict}")
-        click.echo(f"  källa {stored.source}, hämtat {local_datetime(stored.retrieved_at)}"
-                   + (f", dokument {stored.document_date}" if stored.document_date else "")
-                   + (f", begäran {stored.request_id}" if stored.request_id else ""))
+        click.echo("  " + _("källa %(source)s, hämtat %(retrieved)s", source=stored.source,
+                              retrieved=local_datetime(stored.retrieved_at))
+                   + (_(", dokument %(date)s", date=stored.document_date) if stored.document_date else "")
+                   + (_(", begäran %(id)s", id=stored.request_id) if stored.request_id else ""))
         for record in stored.records:
             click.echo("  " + _describe(record))
         for line in assessment.findings:
@@ -106,9 +107,9 @@ def import_command(kind, path, data_date, username):
                  id=imp.id, kind=kind, rows_total=imp.rows_total, inserted=imp.inserted, updated=imp.updated,
                  unchanged=imp.unchanged, rejected=imp.rejected))
     for row in (imp.rejected_rows or [])[:20]:
-        click.echo(f"  avvisad rad {row['line']}: {row['error']}")
+        click.echo("  " + _("avvisad rad %(line)s: %(error)s", line=row["line"], error=row["error"]))
     if imp.rejected > 20:
-        click.echo(f"  … och {imp.rejected - 20} till (se importsidan).")
+        click.echo("  " + _("… och %(n)s till (se importsidan).", n=imp.rejected - 20))
 
 
 @registries_cli.command("status")
@@ -116,11 +117,13 @@ def import_command(kind, path, data_date, username):
 def status(ping):
     """Visa register: läge, konfiguration, nåbarhet, senaste lyckade uppslag och felandel (7 dagar)."""
     for row in services.registry_status(db.session, ping=ping):
-        reachable = {True: "svarar", False: "SVARAR INTE", None: "-"}[row["reachable"]]
-        rate = "-" if row["error_rate"] is None else f"{row['error_rate']:.0%} av {row['lookups']}"
-        last = local_datetime(row["last_success"]) if row["last_success"] else "aldrig"
+        reachable = {True: _("svarar"), False: _("SVARAR INTE"), None: "-"}[row["reachable"]]
+        rate = "-" if row["error_rate"] is None else _("%(rate)s av %(lookups)s", rate=f"{row['error_rate']:.0%}",
+                                                        lookups=row["lookups"])
+        last = local_datetime(row["last_success"]) if row["last_success"] else _("aldrig")
         click.echo(f"{REGISTRY_LABELS[row['registry']]:<28} {row['mode']:<11} {row['configured']}\n"
-                   f"{'':<28} nåbar: {reachable}; senast lyckat: {last}; ej säkra svar: {rate}")
+                   f"{'':<28} " + _("nåbar: %(reachable)s; senast lyckat: %(last)s; ej säkra svar: %(rate)s",
+                                    reachable=reachable, last=last, rate=rate))
 
 
 @registries_cli.command("screen")

@@ -84,8 +84,8 @@ def _print_check(check) -> None:
         for line in g.actions:
             click.echo(f"    -> {line}")
     if check.manual_grounds:
-        click.echo("\nBedöms i upphandlingen (ingen registerkontroll): "
-                   + "; ".join(check.manual_grounds))
+        click.echo("\n" + _("Bedöms i upphandlingen (ingen registerkontroll): %(grounds)s",
+                              grounds="; ".join(check.manual_grounds)))
 
 
 @suppliers_cli.command("check")
@@ -148,9 +148,9 @@ def screen_command(procurement_id, all_active, username):
         counts[c.overall] += 1
         click.echo(f"{c.overall_label:<30} {c.supplier.organisation.display_orgnr}  "
                    f"{c.supplier.name}  (kontroll {c.id})")
-    click.echo(f"\n{len(done)} kontrollerade: {counts[rules.FOUND]} med grund, "
-               f"{counts[rules.UNKNOWN]} kunde inte kontrolleras helt, {counts[rules.CLEAR]} "
-               "utan grund.")
+    click.echo("\n" + _("%(done)s kontrollerade: %(found)s med grund, %(unknown)s kunde inte kontrolleras "
+                      "helt, %(clear)s utan grund.", done=len(done), found=counts[rules.FOUND],
+                      unknown=counts[rules.UNKNOWN], clear=counts[rules.CLEAR]))
 
 
 @suppliers_cli.command("monitor")
@@ -162,8 +162,9 @@ def monitor_command():
     acting_user(None)
     run = monitoring.run_monitor(db.session)
     db.session.commit()
-    click.echo(f"{run.suppliers} leverantörer, {run.checks} kontroller, {run.new_findings} nya "
-               f"fynd, {run.unknown} kunde inte kontrolleras helt.")
+    click.echo(_("%(suppliers)s leverantörer, %(checks)s kontroller, %(new_findings)s nya fynd, "
+                 "%(unknown)s kunde inte kontrolleras helt.", suppliers=run.suppliers, checks=run.checks,
+                 new_findings=run.new_findings, unknown=run.unknown))
 
 
 @suppliers_cli.command("rules")

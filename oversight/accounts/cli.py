@@ -120,10 +120,11 @@ def check_payments_command(path, fmt, as_json, department_code, username):
     click.echo(_("Fil: %(path)s (%(format)s), SHA-256 %(sha256)s",
                  path=path, format=parsed.format, sha256=parsed.sha256))
     for s in STATUSES:
-        click.echo(f"{s} {STATUS_LABELS[s]}: {summary['counts'][s]} betalningar, "
-                   f"{summary['amounts'][s]} kr")
-    click.echo(f"Att kontrollera: {summary['attention']}; utan träff i registret: "
-               f"{summary['unmatched']}" + (f"; sparad som kontroll {saved}" if saved else ""))
+        click.echo(_("%(code)s %(label)s: %(count)s betalningar, %(amount)s kr", code=s, label=STATUS_LABELS[s],
+                     count=summary["counts"][s], amount=summary["amounts"][s]))
+    click.echo(_("Att kontrollera: %(attention)s; utan träff i registret: %(unmatched)s",
+                 attention=summary["attention"], unmatched=summary["unmatched"])
+               + (_("; sparad som kontroll %(id)s", id=saved) if saved else ""))
 
 
 def _save(data: bytes, path: str, fmt, department_code: str, user) -> int:
