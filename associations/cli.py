@@ -9,6 +9,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 import click
+from flask_babel import gettext as _
 
 from associations.ledger import PRESETS, LedgerError, read_ledger
 from associations.matching import cluster_ledger, multi_department_clusters
@@ -51,10 +52,11 @@ def match_ledger(input_path: str, preset: str, ignore_orgnr: bool, output: str |
                       ensure_ascii=False, indent=2, default=_json_default)
     problems = sum(1 for r in rows if r.org_nr_problem)
     ambiguous = sum(1 for c in result.clusters.values() if c.ambiguous_name)
-    click.echo(f"{len(rows)} rader, {len(result.clusters)} mottagare, {len(multi)} med "
-               f"betalningar från flera förvaltningar, {problems} rader med "
-               f"organisationsnummerproblem, {ambiguous} mottagare med samma namn och flera "
-               f"möjliga organisationer (samma namn, flera organisationer möjliga).", err=True)
+    click.echo(_("%(rows)s rader, %(payees)s mottagare, %(multi)s med betalningar från flera förvaltningar, "
+                 "%(problems)s rader med organisationsnummerproblem, %(ambiguous)s mottagare med samma namn "
+                 "och flera möjliga organisationer (samma namn, flera organisationer möjliga).",
+                 rows=len(rows), payees=len(result.clusters), multi=len(multi), problems=problems,
+                 ambiguous=ambiguous), err=True)
 
 
 def _write_clusters(stream, result) -> None:

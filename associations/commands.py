@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from associations.cli import associations_cli
@@ -19,8 +20,9 @@ def _department(code: str):
 
     dept = db.session.scalar(select(Department).where(Department.code == code))
     if dept is None:
-        raise click.ClickException(f"Okänd förvaltning: {code} (se 'flask users list' eller "
-                                   f"administrationen för koderna).")
+        raise click.ClickException(_("Okänd förvaltning: %(code)s (se 'flask users list' eller administrationen "
+                                     "för koderna).",
+                                     code=code))
     return dept
 
 
@@ -61,15 +63,17 @@ def import_ledger_command(path, department_code, preset, period, detect, show_pr
     li = report.ledger_import
     click.echo(report.summary)
     if report.created:
-        click.echo(f"Import {li.id}: summa {li.total_amount} kr, varav bidragskonton "
-                   f"{li.grant_amount} kr; period {li.period_start or '?'} – "
-                   f"{li.period_end or '?'}.")
+        click.echo(_("Import %(id)s: summa %(total_amount)s kr, varav bidragskonton %(grant_amount)s kr; period "
+                     "%(period_start)s – %(period_end)s.",
+                     id=li.id, total_amount=li.total_amount, grant_amount=li.grant_amount,
+                     period_start=li.period_start or '?', period_end=li.period_end or '?'))
     for warning in report.warnings:
-        click.echo(f"Obs: {warning}", err=True)
+        click.echo(_("Obs: %(warning)s", warning=warning), err=True)
     for row, payee, _raw, problem in report.problems[:show_problems]:
-        click.echo(f"  Rad {row}: {payee}: {problem}", err=True)
+        click.echo("  " + _("Rad %(row)s: %(payee)s: %(problem)s", row=row, payee=payee, problem=problem),
+                   err=True)
     if len(report.problems) > show_problems:
-        click.echo(f"  ... och {li.flagged_row_count - show_problems} rader till.", err=True)
+        click.echo("  " + _("... och %(n)s rader till.", n=li.flagged_row_count - show_problems), err=True)
     if detect:
         _run_detection(li.period_start, li.period_end, False)
 
@@ -84,10 +88,11 @@ def _run_detection(start, end, grants_only):
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Körning {run.id} ({run.label}): {run.row_count} rader, {run.payee_count} "
-               f"mottagare, {run.cluster_count} med betalningar från flera förvaltningar "
-               f"(varav {run.association_count} föreningar); {run.new_count} nya eller med "
-               f"nya uppgifter.")
+    click.echo(_("Körning %(id)s (%(label)s): %(row_count)s rader, %(payee_count)s mottagare, %(cluster_count)s "
+                 "med betalningar från flera förvaltningar (varav %(association_count)s föreningar); %(new_count)s "
+                 "nya eller med nya uppgifter.",
+                 id=run.id, label=run.label, row_count=run.row_count, payee_count=run.payee_count,
+                 cluster_count=run.cluster_count, association_count=run.association_count, new_count=run.new_count))
 
 
 @associations_cli.command("detect")
@@ -112,7 +117,7 @@ def overdue_command():
         g = r.grant
         click.echo(f"{r.due_on}\t{g.organisation.orgnr}\t{g.organisation.name}\t"
                    f"{r.kind_label}\t{r.period_start}–{r.period_end}\t{g.grantor}")
-    click.echo(f"{len(reports)} försenade redovisningar.", err=True)
+    click.echo(_("%(n)s försenade redovisningar.", n=len(reports)), err=True)
 
 
 @associations_cli.command("rules")
@@ -133,7 +138,7 @@ def rules_command(assignment, valid_from, source):
                            (valid_from.date() if valid_from else date.today()), source=source)
         except (GrantError, ArithmeticError, ValueError) as exc:
             db.session.rollback()
-            raise click.ClickException(str(exc) or "Ogiltigt värde.") from exc
+            raise click.ClickException(str(exc) or _("Ogiltigt värde.")) from exc
         db.session.commit()
     for code in RULES:
         click.echo(f"{code}\t{describe(entry_on(db.session, rule_key(code), date.today()))}")

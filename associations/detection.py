@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -161,13 +162,13 @@ def run_detection(session: Session, user, *, period_start: date | None = None,
     """Cluster the period's rows and store the multi-department payees. Nothing is written
     before the last progress call, so a job's intermediate commits hold only its progress."""
     if period_start and period_end and period_end < period_start:
-        raise DetectionError("Periodens slut ligger före dess början.")
-    progress(0, 4, "Läser reskontrarader")
+        raise DetectionError(_("Periodens slut ligger före dess början."))
+    progress(0, 4, _("Läser reskontrarader"))
     loaded = load_rows(session, period_start, period_end, grants_only)
-    progress(1, 4, f"Grupperar {len(loaded.rows)} rader på betalningsmottagare")
+    progress(1, 4, _("Grupperar %(count)s rader på betalningsmottagare", count=len(loaded.rows)))
     result = cluster_ledger(loaded.rows)
     multi = multi_department_clusters(result, loaded.rows)
-    progress(2, 4, f"Jämför {len(multi)} mottagare med tidigare bedömningar")
+    progress(2, 4, _("Jämför %(count)s mottagare med tidigare bedömningar", count=len(multi)))
     cfg = current_app.config
     jump = float(cfg["GRANT_REJUDGE_AMOUNT_PERCENT"])
     threshold = float(cfg["GRANT_PURPOSE_SIMILARITY"])
@@ -181,7 +182,7 @@ def run_detection(session: Session, user, *, period_start: date | None = None,
     keys = {m.cluster_id: cluster_key(m.resolved_org_nr, m.canonical_name) for m in multi}
     judged = latest_judgements(session, keys.values())
     orgs = _organisations(session, {m.resolved_org_nr for m in multi if m.resolved_org_nr})
-    progress(3, 4, "Sparar resultatet")
+    progress(3, 4, _("Sparar resultatet"))
     run = DetectionRun(period_start=period_start, period_end=period_end, grants_only=grants_only,
                        row_count=len(loaded.rows), payee_count=len(result.clusters),
                        job_id=getattr(job, "id", None), created_by_id=getattr(user, "id", None))
@@ -251,9 +252,9 @@ def _make_cluster(session, run, m, key, judged, orgs, idx, loaded, rows_by_id, j
 def record_judgement(session: Session, user, cluster: DetectionCluster, *, verdict: str,
                      comment: str | None = None) -> ClusterJudgement:
     if verdict not in VERDICTS:
-        raise DetectionError(f"Okänd bedömning: {verdict}.")
+        raise DetectionError(_("Okänd bedömning: %(verdict)s.", verdict=verdict))
     if verdict in ("different_orgs", "investigate") and not (comment or "").strip():
-        raise DetectionError("Skriv en kommentar: vad skiljer dem åt, eller vad ska utredas?")
+        raise DetectionError(_("Skriv en kommentar: vad skiljer dem åt, eller vad ska utredas?"))
     judgement = ClusterJudgement(
         cluster_key=cluster.cluster_key, canonical_name=cluster.canonical_name,
         organisation_id=cluster.organisation_id, verdict=verdict,

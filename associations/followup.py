@@ -77,9 +77,9 @@ def record_report(session: Session, user, report: GrantReport, *, received_on: d
     if not may_change(user, report):
         raise GrantError(_("Endast förvaltningen som beviljat bidraget hanterar dess redovisningar."))
     if status not in ("received", "approved", "rejected"):
-        raise GrantError("Okänd status för redovisningen.")
+        raise GrantError(_("Okänd status för redovisningen."))
     if received_on > date.today():
-        raise GrantError("Datumet för inkommen redovisning kan inte ligga i framtiden.")
+        raise GrantError(_("Datumet för inkommen redovisning kan inte ligga i framtiden."))
     report.received_on, report.status = received_on, status
     report.note = (note or "").strip() or None
     session.flush()
@@ -126,20 +126,21 @@ def decide(session: Session, user, grant: Grant, *, action: str, reason: str,
     if not may_change(user, grant):
         raise GrantError(_("Endast förvaltningen som beviljat bidraget beslutar om det."))
     if action not in _TRANSITIONS:
-        raise GrantError(f"Okänt beslut: {action}.")
+        raise GrantError(_("Okänt beslut: %(action)s.", action=action))
     allowed, new_status = _TRANSITIONS[action]
     if grant.status not in allowed:
-        raise GrantError(f"Beslutet '{ACTION_LABELS[action]}' går inte att fatta när bidraget "
-                         f"har status '{grant.status_label}'.")
+        raise GrantError(_("Beslutet '%(action)s' går inte att fatta när bidraget har status "
+                           "'%(status_label)s'.",
+                           action=ACTION_LABELS[action], status_label=grant.status_label))
     if not (reason or "").strip():
-        raise GrantError("Ange skälet för beslutet.")
+        raise GrantError(_("Ange skälet för beslutet."))
     reclaimed = None
     if action == "reclaim":
         if amount in (None, ""):
-            raise GrantError("Ange beloppet som återkrävs.")
+            raise GrantError(_("Ange beloppet som återkrävs."))
         reclaimed = _amount(amount)
         if reclaimed <= 0 or reclaimed > grant.amount:
-            raise GrantError("Återkrävt belopp ska vara större än 0 och högst bidragets belopp.")
+            raise GrantError(_("Återkrävt belopp ska vara större än 0 och högst bidragets belopp."))
     decision = GrantDecision(
         action=action, reason=reason.strip(), decided_on=decided_on or date.today(),
         amount=reclaimed, reference=(reference or "").strip() or None,

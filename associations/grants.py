@@ -72,7 +72,7 @@ for _code, (_sv, _en, _unit, _value, _source) in RULES.items():
 
 def rule_key(code: str) -> str:
     if code not in RULES:
-        raise GrantError(f"Okänd regel: {code}.")
+        raise GrantError(_("Okänd regel: %(code)s.", code=code))
     return f"grants.{code}"
 
 
@@ -104,7 +104,7 @@ def save_profile(session: Session, org: Organisation, **fields) -> AssociationPr
         session.add(profile)
     for key, value in fields.items():
         if not hasattr(AssociationProfile, key):
-            raise GrantError(f"Okänt fält: {key}.")
+            raise GrantError(_("Okänt fält: %(key)s.", key=key))
         setattr(profile, key, value)
     session.flush()
     return profile
@@ -332,18 +332,18 @@ def register_grant(session: Session, user, org: Organisation, *, form: str, purp
     from associations.followup import schedule_reports
 
     if form not in GRANT_FORMS:
-        raise GrantError(f"Okänd bidragsform: {form}.")
+        raise GrantError(_("Okänd bidragsform: %(form)s.", form=form))
     if status not in ("applied", "granted", "rejected"):
-        raise GrantError("En ny post kan bara vara ansökt, beviljad eller avslagen; innehåll, "
-                         "stopp och återkrav registreras som beslut.")
+        raise GrantError(_("En ny post kan bara vara ansökt, beviljad eller avslagen; innehåll, "
+                         "stopp och återkrav registreras som beslut."))
     funder_name = (funder_name or "").strip() or None
     if (department is None) == (funder_name is None):
-        raise GrantError("Ange antingen en förvaltning eller en extern finansiär.")
+        raise GrantError(_("Ange antingen en förvaltning eller en extern finansiär."))
     owner = _owning_department(user, department)
     if not (purpose or "").strip():
-        raise GrantError("Ange bidragets syfte.")
+        raise GrantError(_("Ange bidragets syfte."))
     if period_end < period_start:
-        raise GrantError("Periodens slut ligger före dess början.")
+        raise GrantError(_("Periodens slut ligger före dess början."))
     grant = Grant(
         organisation_id=org.id, department_id=getattr(department, "id", None),
         funder_name=funder_name, form=form, purpose=purpose.strip(),

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import render_template
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -64,8 +65,8 @@ def import_job(session, job, progress):
     p = job.params or {}
     up = session.get(LedgerUpload, p.get("upload_id")) if p.get("upload_id") else None
     if up is None:
-        raise Importfel("Den uppladdade filen finns inte längre (den är redan importerad eller "
-                        "borttagen efter ett dygn): ladda upp den igen. Inget importerades.")
+        raise Importfel(_("Den uppladdade filen finns inte längre (den är redan importerad eller "
+                        "borttagen efter ett dygn): ladda upp den igen. Inget importerades."))
     department = session.get(Department, p.get("department_id") or up.department_id)
     try:
         report = imports.import_ledger(
@@ -82,9 +83,9 @@ def import_job(session, job, progress):
     except imports.LedgerImportError as exc:
         raise Importfel(imports.nothing_imported(str(exc))) from exc
     except IntegrityError as exc:
-        raise Importfel("Importen kunde inte sparas: samma fil importerades troligen samtidigt "
+        raise Importfel(_("Importen kunde inte sparas: samma fil importerades troligen samtidigt "
                         "i ett annat jobb. Inget importerades här; se Importerade "
-                        "reskontror.") from exc
+                        "reskontror.")) from exc
     li = report.ledger_import
     job.result_url = _url("associations.show_import", import_id=li.id)
     job.message = " ".join([report.summary, *report.warnings])
@@ -141,7 +142,7 @@ def grants_attention(session, user) -> list[AttentionItem]:
         danger = [f for f in grant.eligibility or [] if f.get("severity") == "danger"]
         if danger:
             items.append(AttentionItem(
-                title=f"Bidragsvarning: {grant.organisation.name}",
+                title=_("Bidragsvarning: %(name)s", name=grant.organisation.name),
                 detail=f"{grant.form_label} {grant.period_start.year}: {danger[0]['message']}"
                        + (f" (+{len(danger) - 1} till)" if len(danger) > 1 else ""),
                 url=_url("associations.show_grant", grant_id=grant.id), severity="warning",

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -88,32 +89,35 @@ def check_upload(filename: str, data: bytes) -> None:
     """File type and size: a clear Swedish message before anything is parsed."""
     ext = os.path.splitext(filename or "")[1].lower().lstrip(".")
     if ext not in ALLOWED_EXTENSIONS:
-        raise LedgerImportError(f"Filtypen '.{ext or '?'}' stöds inte: ladda upp en CSV-, TXT- "
-                                f"eller XLSX-fil (export från ekonomisystemet).")
+        raise LedgerImportError(_("Filtypen '.%(ext)s' stöds inte: ladda upp en CSV-, TXT- eller XLSX-fil (export "
+                                  "från ekonomisystemet).",
+                                  ext=ext or '?'))
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and len(data) > limit:
-        raise LedgerImportError(f"Filen är för stor ({len(data) // 1_048_576} MB; högst "
-                                f"{limit // 1_048_576} MB).")
+        raise LedgerImportError(_("Filen är för stor (%(count)s MB; högst %(limit)s MB).",
+                                  count=len(data) // 1048576, limit=limit // 1048576))
     if not data.strip():
-        raise LedgerImportError("Filen är tom.")
+        raise LedgerImportError(_("Filen är tom."))
     is_zip = data[:4] == b"PK\x03\x04"
     if ext == "xlsx" and not is_zip:
-        raise LedgerImportError("Filen heter .xlsx men är ingen Excel-fil (XLSX). Spara om den "
-                                "från Excel eller exportera som CSV.")
+        raise LedgerImportError(_("Filen heter .xlsx men är ingen Excel-fil (XLSX). Spara om den "
+                                "från Excel eller exportera som CSV."))
     if ext != "xlsx" and is_zip:
-        raise LedgerImportError(f"Filen heter .{ext} men är en komprimerad fil (troligen "
-                                f"Excel): byt ändelse till .xlsx eller exportera som CSV.")
+        raise LedgerImportError(_("Filen heter .%(ext)s men är en komprimerad fil (troligen Excel): byt ändelse "
+                                  "till .xlsx eller exportera som CSV.",
+                                  ext=ext))
 
 
 def _preset(preset: str, columns: dict | None) -> Preset:
     if columns:
         missing = [FIELD_LABELS[f] for f in REQUIRED if not columns.get(f)]
         if missing:
-            raise LedgerImportError("Välj vilken kolumn i filen som innehåller: "
-                                    + ", ".join(missing) + ".")
+            raise LedgerImportError(_("Välj vilken kolumn i filen som innehåller: %(columns)s.",
+                                      columns=", ".join(missing)))
         return Preset("egen kolumnmappning", {f: (h,) for f, h in columns.items() if h})
     if preset not in PRESETS:
-        raise LedgerImportError(f"Okänd förinställning '{preset}' (välj {', '.join(PRESETS)}).")
+        raise LedgerImportError(_("Okänd förinställning '%(preset)s' (välj %(presets)s).",
+                                  preset=preset, presets=', '.join(PRESETS)))
     return PRESETS[preset]
 
 
@@ -214,7 +218,7 @@ def _day_ago():
 def save_mapping(session: Session, department, name: str, columns: dict) -> LedgerMapping:
     name = (name or "").strip()
     if not name:
-        raise LedgerImportError("Ange ett namn på kolumnmappningen.")
+        raise LedgerImportError(_("Ange ett namn på kolumnmappningen."))
     columns = {f: h for f, h in columns.items() if f in FIELDS and h}
     mapping = session.scalar(owned_by(select(LedgerMapping), LedgerMapping, department.id)
                              .where(LedgerMapping.name == name))
@@ -305,13 +309,13 @@ def import_ledger(session: Session, user, *, data: bytes, filename: str, departm
     progress = progress or _no_progress
     check_upload(filename, data)
     if period_start and period_end and period_end < period_start:
-        raise LedgerImportError("Periodens slut ligger före dess början.")
+        raise LedgerImportError(_("Periodens slut ligger före dess början."))
     digest = sha256(data)
     existing = session.scalar(select(LedgerImport).where(LedgerImport.sha256 == digest))
     if existing is not None:
         return ImportReport(existing, created=False)
     estimate = estimate_rows(data)
-    progress(0, estimate, "Läser filen")
+    progress(0, estimate, _("Läser filen"))
     rows = open_rows(data, preset, columns)
     prefixes = tuple(grant_prefixes())
     header = read_header(data)
@@ -331,8 +335,8 @@ def import_ledger(session: Session, user, *, data: bytes, filename: str, departm
     except LedgerError as exc:
         raise LedgerImportError(nothing_imported(str(exc)), exc.row) from exc
     if stats.rows == 0:
-        raise LedgerImportError("Filen innehåller inga rader under rubrikraden. Inget "
-                                "importerades.")
+        raise LedgerImportError(_("Filen innehåller inga rader under rubrikraden. Inget "
+                                "importerades."))
     progress(stats.rows, stats.rows, f"Sparar {stats.rows:,} rader".replace(",", "\u00a0"))
     # --- nothing above has written anything; everything below runs without progress calls.
     li = LedgerImport(sha256=digest, filename=os.path.basename(filename)[:255], size=len(data),
@@ -417,7 +421,7 @@ def month_period(text: str | None) -> tuple[date | None, date | None]:
         return None, None
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise LedgerImportError(f"Perioden '{text}' ska skrivas ÅÅÅÅ-MM, t.ex. 2016-03.")
+        raise LedgerImportError(_("Perioden '%(text)s' ska skrivas ÅÅÅÅ-MM, t.ex. 2016-03.", text=text))
     start = date(int(m.group(1)), int(m.group(2)), 1)
     end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return start, end

@@ -17,6 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from oversight.tabular import Column, TableError, open_table
 from oversight.tabular import parse_amount as _parse_amount
 from oversight.tabular import parse_date as _parse_date
@@ -82,7 +85,8 @@ def read_ledger(source: str | Path | IO[bytes] | bytes, preset: str = "standard"
     once; a bad value raises LedgerError when its row is reached.
     """
     if preset not in PRESETS:
-        raise LedgerError(f"Okänd förinställning '{preset}' (välj {', '.join(PRESETS)})")
+        raise LedgerError(_("Okänd förinställning '%(preset)s' (välj %(presets)s)",
+                            preset=preset, presets=', '.join(PRESETS)))
     data, name = _read_source(source, filename)
     try:
         reader = open_table(data, name, [], allow_unknown_columns=True)
@@ -105,7 +109,7 @@ def _read_source(source, filename: str | None) -> tuple[bytes, str]:
         try:
             return Path(source).read_bytes(), filename or Path(source).name
         except OSError as exc:
-            raise LedgerError(f"Filen kunde inte öppnas: {exc}") from exc
+            raise LedgerError(_("Filen kunde inte öppnas: %(exc)s", exc=exc)) from exc
     return source.read(), filename or getattr(source, "name", None) or "reskontra.csv"
 
 
@@ -137,10 +141,11 @@ def resolve_columns(header: list, preset: Preset) -> dict[str, int]:
     missing = [preset.columns[f][0] for f in REQUIRED if f not in found]
     if missing:
         cols = ", ".join(f"'{m}'" for m in missing)
-        noun = "Kolumnen" if len(missing) == 1 else "Kolumnerna"
-        shown = ", ".join(str(h) for h in header if h not in (None, "")) or "ingen rubrikrad"
-        raise LedgerError(f"{noun} {cols} saknas (förinställning '{preset.name}'; "
-                          f"filens kolumner: {shown})")
+        shown = ", ".join(str(h) for h in header if h not in (None, "")) or _("ingen rubrikrad")
+        raise LedgerError(ngettext(
+            "Kolumnen %(cols)s saknas (förinställning '%(name)s'; filens kolumner: %(shown)s)",
+            "Kolumnerna %(cols)s saknas (förinställning '%(name)s'; filens kolumner: %(shown)s)",
+            len(missing), cols=cols, name=preset.name, shown=shown))
     return found
 
 
@@ -175,11 +180,11 @@ def _make_row(number: int, values: dict, intern: dict, has_org: bool) -> LedgerR
     department = _text(values, "department", intern)
     payee = _text(values, "payee_name", intern)
     if department is None:
-        raise LedgerError("förvaltning saknas", row=number)
+        raise LedgerError(_("förvaltning saknas"), row=number)
     if payee is None:
-        raise LedgerError("leverantör/mottagare saknas", row=number)
+        raise LedgerError(_("leverantör/mottagare saknas"), row=number)
     if values.get("amount") is None:
-        raise LedgerError("belopp saknas", row=number)
+        raise LedgerError(_("belopp saknas"), row=number)
     org_raw = _text(values, "org_nr", intern)
     org, problem = parse_org_nr(org_raw) if has_org else (None, None)
     return LedgerRow(number, department, payee, org_raw, org, problem,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -67,7 +69,7 @@ def edit_profile(org_id: int):
             activity_description=form.activity_description.data or None,
             democracy_conditions_confirmed=form.democracy_conditions_confirmed.data)
         db.session.commit()
-        flash("Föreningsuppgifterna är sparade.", "success")
+        flash(_("Föreningsuppgifterna är sparade."), "success")
         return redirect(url_for(".show", org_id=org.id))
     return render_template("associations/profile_form.html", org=org, form=form)
 
@@ -77,9 +79,9 @@ def _grantor_choices() -> list[tuple[str, str]]:
     own = [d for d in departments()
            if current_user.role == ADMIN or d.id == current_user.department_id]
     choices = [(f"dept:{d.id}", d.name) for d in own]
-    choices += [(f"funder:{name}", f"{name} (extern finansiär)")
+    choices += [(f"funder:{name}", _("%(name)s (extern finansiär)", name=name))
                 for name in grant_services.external_funders()]
-    return choices + [("funder:", "Annan extern finansiär (ange nedan)")]
+    return choices + [("funder:", _("Annan extern finansiär (ange nedan)"))]
 
 
 @bp.route("/org/<int:org_id>/grants/new", methods=["GET", "POST"])
@@ -108,8 +110,11 @@ def new_grant(org_id: int):
         else:
             db.session.commit()
             warnings = len(grant.eligibility or [])
-            flash("Bidraget är registrerat" + (f" med {warnings} varning(ar) om behörighet: "
-                                               "läs dem nedan." if warnings else "."),
+            flash(ngettext("Bidraget är registrerat med %(num)s varning om behörighet: "
+                           "läs den nedan.",
+                           "Bidraget är registrerat med %(num)s varningar om behörighet: "
+                           "läs dem nedan.", warnings) if warnings
+                  else _("Bidraget är registrerat."),
                   "error" if warnings else "success")
             return redirect(url_for(".show_grant", grant_id=grant.id))
     elif request.method == "POST":
@@ -144,7 +149,7 @@ def add_decision(grant_id: int):
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"Beslutet '{decision.action_label}' är registrerat.", "success")
+            flash(_("Beslutet '%(action_label)s' är registrerat.", action_label=decision.action_label), "success")
     else:
         flash_form_errors(form)
     return redirect(url_for(".show_grant", grant_id=grant.id))
@@ -158,7 +163,7 @@ def report_received(report_id: int):
     if form.validate_on_submit():
         commit_or_flash(lambda: record_report(
             db.session, current_user, report, received_on=form.received_on.data, status=form.status.data,
-            note=form.note.data), "Redovisningen är registrerad.", (GrantError,))
+            note=form.note.data), _("Redovisningen är registrerad."), (GrantError,))
     else:
         flash_form_errors(form)
     return redirect(local_path(request.form.get("next"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -98,7 +99,7 @@ def preview_upload(upload_id: int):
     preset, columns = _mapping_of(up)
     pv = imports.preview(up.content, preset, columns)
     form = forms.ConfirmImportForm()
-    choices = [("", "— finns inte i filen —")] + [(h, h) for h in pv.header]
+    choices = [("", _("— finns inte i filen —"))] + [(h, h) for h in pv.header]
     for name in form.FIELDS:
         form[name].choices = choices
     if request.method == "GET":
@@ -124,7 +125,7 @@ def _confirm(up, form, preset, columns, pv, chosen):
         start, end = imports.month_period(form.period.data)
         imports.check_columns(preset, use_columns)
     except imports.LedgerImportError as exc:
-        flash(f"Filen kunde inte importeras: {exc}", "error")
+        flash(_("Filen kunde inte importeras: %(exc)s", exc=exc), "error")
         return render_template("associations/preview.html", up=up, pv=pv, form=form,
                                labels=imports.FIELD_LABELS, import_error=str(exc)), 422
     running = running_job_of_kind(db.session, IMPORT_JOB, up.department_id)
@@ -133,7 +134,7 @@ def _confirm(up, form, preset, columns, pv, chosen):
         return redirect(url_for("jobs.show", job_id=running.id))
     start, end = start or up.period_start, end or up.period_end
     save_as = (form.save_as.data or "").strip()
-    job = create_job(db.session, current_user, IMPORT_JOB, f"Import av reskontra {up.filename}",
+    job = create_job(db.session, current_user, IMPORT_JOB, _("Import av reskontra %(filename)s", filename=up.filename),
                      {"upload_id": up.id, "department_id": up.department_id, "preset": preset,
                       "columns": use_columns,
                       "period_start": start.isoformat() if start else None,
@@ -176,11 +177,11 @@ def start_detection():
         return redirect(url_for(".report"))
     start, end = form.period_start.data, form.period_end.data
     if start and end and end < start:
-        flash("Periodens slut ligger före dess början.", "error")
+        flash(_("Periodens slut ligger före dess början."), "error")
         return redirect(url_for(".report"))
     label = f"{start or '…'} – {end or '…'}" if start or end else "alla perioder"
     job = create_job(db.session, current_user, DETECT_JOB,
-                     f"Föreningar med betalningar från flera förvaltningar ({label})",
+                     _("Föreningar med betalningar från flera förvaltningar (%(label)s)", label=label),
                      {"period_start": start.isoformat() if start else None,
                       "period_end": end.isoformat() if end else None,
                       "grants_only": bool(form.grants_only.data)}, total=4)
@@ -194,7 +195,7 @@ def _filters() -> ReportFilters:
         min_amount = Decimal(request.args["min_amount"].replace(" ", "").replace(",", ".")) \
             if request.args.get("min_amount") else None
     except InvalidOperation:
-        flash("Minsta belopp måste vara ett tal; filtret används inte.", "error")
+        flash(_("Minsta belopp måste vara ett tal; filtret används inte."), "error")
         min_amount = None
     status = request.args.get("status", "open")
     if status not in ("open", "all", *CLUSTER_STATUSES, *VERDICTS):
@@ -279,8 +280,9 @@ def judge_cluster(cluster_id: int):
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"Bedömningen '{j.verdict_label}' är sparad och gäller tills något nytt "
-                  f"dyker upp (ny förvaltning, nytt konto eller kraftigt ökat belopp).",
+            flash(_("Bedömningen '%(verdict_label)s' är sparad och gäller tills något nytt dyker upp (ny "
+                    "förvaltning, nytt konto eller kraftigt ökat belopp).",
+                    verdict_label=j.verdict_label),
                   "success")
     else:
         flash_form_errors(form)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import not_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -53,7 +54,7 @@ def recent_warnings(session: Session, user) -> list[AttentionItem]:
             .order_by(OrganisationWarning.issued_on.desc()).limit(20))
     return [
         AttentionItem(
-            title=f"Ny varning: {w.organisation.name}",
+            title=_("Ny varning: %(name)s", name=w.organisation.name),
             detail=f"{w.category_label}, från {w.department.name}: {w.reason[:160]}",
             url=url_for("organisations.show", org_id=w.organisation_id),
             severity="warning", on=w.issued_on)
@@ -70,7 +71,6 @@ def access_changes(session: Session, user) -> list[AttentionItem]:
     department, moved one into it or changed the role of one in it (last 30 days, read from
     the audit trail, so the item cannot be suppressed without breaking the chain)."""
     from flask import url_for
-    from flask_babel import gettext as _
 
     from oversight.audit import AuditEntry
     from oversight.auth.models import User

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, g, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -269,7 +270,7 @@ def reseal_legacy_chain(session: Session) -> int:
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
         row = {c: getattr(entry, c) for c in _HASHED}
         if entry.prev_hash != prev or legacy_entry_hash(row) != entry.hash:
-            raise ValueError(f"Den gamla kedjan är bruten vid post {entry.id}; inget ändrat.")
+            raise ValueError(_("Den gamla kedjan är bruten vid post %(id)s; inget ändrat.", id=entry.id))
         prev = entry.hash
         rows.append((entry.id, row))
     prev, key = GENESIS, chain_key()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -83,7 +84,8 @@ def read_anchors() -> list[Anchor]:
                 mac = data.pop("mac", "")
                 anchors.append(_anchor(data, hmac.compare_digest(mac, _mac(data))))
             except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"Ankarfilen {path}, rad {number}: kan inte läsas ({exc}).") from exc
+                raise ValueError(_("Ankarfilen %(path)s, rad %(number)s: kan inte läsas (%(exc)s).",
+                                   path=path, number=number, exc=exc)) from exc
     return anchors
 
 

@@ -10,6 +10,7 @@ import zipfile
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -27,19 +28,22 @@ def expected_error_message(exc: BaseException) -> str | None:
     from oversight.jobs_health import JobError
 
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
-        return ("Databasen är upptagen av en annan process (till exempel en pågående import) "
-                "och svarade inte i tid. Inget ändrades; försök igen om en stund.")
+        return _("Databasen är upptagen av en annan process (till exempel en pågående import) "
+                 "och svarade inte i tid. Inget ändrades; försök igen om en stund.")
     if isinstance(exc, SQLAlchemyError):
-        return f"Databasfel, inget ändrades: {getattr(exc, 'orig', None) or type(exc).__name__}"
+        return _("Databasfel, inget ändrades: %(error)s",
+                 error=getattr(exc, "orig", None) or type(exc).__name__)
     if isinstance(exc, JobError):
         return str(exc)
     if isinstance(exc, zipfile.BadZipFile):
-        return f"Filen är ingen hel zip-fil (trasig eller avkortad): {exc}"
+        return _("Filen är ingen hel zip-fil (trasig eller avkortad): %(error)s", error=exc)
     if isinstance(exc, UnicodeDecodeError):
-        return f"Filen kunde inte läsas som text (teckenkodning): {exc.reason}, byte {exc.start}."
+        return _("Filen kunde inte läsas som text (teckenkodning): %(reason)s, byte %(start)s.",
+                 reason=exc.reason, start=exc.start)
     if isinstance(exc, OSError):
         name = exc.filename or ""
-        return f"Filen kunde inte läsas: {name} ({exc.strerror or exc})".replace(" ()", "")
+        return _("Filen kunde inte läsas: %(name)s (%(error)s)",
+                 name=name, error=exc.strerror or exc).replace(" ()", "")
     if isinstance(exc, ValueError) or (isinstance(exc, LookupError)
                                        and not isinstance(exc, KeyError)):
         return str(exc)  # the services' Swedish refusals; a KeyError is a bug: traceback
@@ -57,7 +61,7 @@ def cli_errors(fn):
             raise
         except click.ClickException as exc:
             _rollback()
-            click.echo(f"Fel: {exc.format_message()}", err=True)
+            click.echo(_("Fel: %(message)s", message=exc.format_message()), err=True)
             sys.exit(exc.exit_code or 1)
         except Exception as exc:  # noqa: BLE001 - sorted into expected / unexpected below
             message = expected_error_message(exc)
@@ -65,7 +69,7 @@ def cli_errors(fn):
                 raise
             _rollback()
             log.debug("command failed", exc_info=True)
-            click.echo(f"Fel: {message}", err=True)
+            click.echo(_("Fel: %(message)s", message=message), err=True)
             sys.exit(1)
     return wrapper
 
@@ -98,7 +102,7 @@ def acting_user(username: str | None) -> User | None:
     if username:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
-            raise click.ClickException(f"Okänd användare: {username}")
+            raise click.ClickException(_("Okänd användare: %(username)s", username=username))
     ctx = click.get_current_context(silent=True)
     if ctx is not None:  # the same mechanism as a job's: restored when the command ends
         ctx.with_resource(acting_as(user))
@@ -151,18 +155,19 @@ def create_user(username, name, role, department_code, email, password):
     """Skapa en användare."""
     department = db.session.scalar(select(Department).where(Department.code == department_code))
     if department is None:
-        raise click.ClickException(f"Okänd förvaltning: {department_code}")
+        raise click.ClickException(_("Okänd förvaltning: %(department_code)s", department_code=department_code))
     if password is None:
         password = getpass.getpass("Lösenord: ")
         if getpass.getpass("Upprepa: ") != password:
-            raise click.ClickException("Lösenorden är inte lika.")
+            raise click.ClickException(_("Lösenorden är inte lika."))
     try:
         user = services.create_user(db.session, username=username, name=name, password=password,
                                     role=role, department=department, email=email)
     except services.AuthError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Skapade {user.username} ({user.role_label}, {department.name}).")
+    click.echo(_("Skapade %(username)s (%(role_label)s, %(name)s).",
+                 username=user.username, role_label=user.role_label, name=department.name))
 
 
 @users_cli.command("list")
@@ -180,11 +185,11 @@ def verify():
 
     report = verify_with_anchors(db.session)
     if report.ok:
-        click.echo(f"OK: {report.checked} poster, kedjan är hel "
-                   f"({len(read_anchors())} ankare kontrollerade).")
+        click.echo(_("OK: %(checked)s poster, kedjan är hel (%(count)s ankare kontrollerade).",
+                     checked=report.checked, count=len(read_anchors())))
         return
-    click.echo(f"BRUTEN vid post {report.broken_at}: {report.reason} "
-               f"({report.checked} poster före den är hela).", err=True)
+    click.echo(_("BRUTEN vid post %(broken_at)s: %(reason)s (%(checked)s poster före den är hela).",
+                 broken_at=report.broken_at, reason=report.reason, checked=report.checked), err=True)
     sys.exit(1)
 
 
@@ -196,11 +201,12 @@ def anchor():
     try:
         written = write_anchor(db.session)
     except OSError as exc:
-        raise click.ClickException(f"Ankarfilen {anchor_path()} kan inte skrivas: {exc.strerror}.") from exc
+        raise click.ClickException(_("Ankarfilen %(anchor_path)s kan inte skrivas: %(strerror)s.",
+                                     anchor_path=anchor_path(), strerror=exc.strerror)) from exc
     finally:
         db.session.rollback()
-    click.echo(f"Ankare: {written.count} poster, sista post {written.last_id}, "
-               f"hash {written.head[:16]}… → {anchor_path()}")
+    click.echo(_("Ankare: %(count)s poster, sista post %(last_id)s, hash %(head)s… → %(anchor_path)s",
+                 count=written.count, last_id=written.last_id, head=written.head[:16], anchor_path=anchor_path()))
 
 
 @audit_cli.command("reseal")
@@ -212,7 +218,7 @@ def reseal(yes):
     from oversight.audit_anchors import write_anchor
 
     if not yes:
-        raise click.ClickException("Lägg till --yes för att skriva om kedjans hashar.")
+        raise click.ClickException(_("Lägg till --yes för att skriva om kedjans hashar."))
     try:
         count = reseal_legacy_chain(db.session)
     except ValueError as exc:
@@ -220,7 +226,7 @@ def reseal(yes):
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     write_anchor(db.session)
-    click.echo(f"Kedjan är nycklad: {count} poster, ankare skrivet.")
+    click.echo(_("Kedjan är nycklad: %(count)s poster, ankare skrivet.", count=count))
 
 
 def _domain_demo_loaders():
@@ -245,6 +251,6 @@ def load_demo():
     for loader in _domain_demo_loaders():  # each domain adds its part of the story
         click.echo(loader(db.session))
         db.session.commit()
-    click.echo(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
+    click.echo(_("Demoinloggningar (lösenord för alla: %(demo_password)s):", demo_password=DEMO_PASSWORD))
     for user in db.session.scalars(select(User).order_by(User.username)):
         click.echo(f"  {user.username:<12} {user.role_label:<26} {user.department.name}")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from stdnum import iban as _stdnum_iban
 from stdnum import numdb as _numdb
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -74,9 +75,10 @@ def _digits(text: str, separators: str = "-") -> str:
         if ch in _DIGITS:
             out.append(ch)
         elif not (ch.isspace() or ch in separators):
-            raise InvalidIdentifier(f"Otillåtet tecken: {ch!r}")
+            raise InvalidIdentifier(_("Otillåtet tecken: %(ch)r", ch=ch))
     if not out:
-        raise InvalidIdentifier("Värdet innehåller inga siffror" if text.strip() else "Värdet är tomt")
+        raise InvalidIdentifier(_("Värdet innehåller inga siffror") if text.strip()
+                                else _("Värdet är tomt"))
     return "".join(out)
 
 
@@ -115,7 +117,7 @@ def _run(value, parse, *args) -> IdResult:
 
 def _result_or_raise(result: IdResult) -> str:
     if not result.valid:
-        raise InvalidIdentifier(result.error or "Ogiltigt värde", result.details)
+        raise InvalidIdentifier(result.error or _("Ogiltigt värde"), result.details)
     return result.normalized
 
 
@@ -130,11 +132,12 @@ def _split_person(text: str) -> tuple[str, str | None]:
     seps = [ch for ch in compact if ch in "-+"]
     digits = _digits(compact, "-+")
     if len(seps) > 1:
-        raise InvalidIdentifier("Högst ett skiljetecken ('-' eller '+') är tillåtet")
+        raise InvalidIdentifier(_("Högst ett skiljetecken ('-' eller '+') är tillåtet"))
     if seps and compact.index(seps[0]) != len(compact) - 5:
-        raise InvalidIdentifier("Skiljetecknet ska stå före de fyra sista siffrorna")
+        raise InvalidIdentifier(_("Skiljetecknet ska stå före de fyra sista siffrorna"))
     if len(digits) not in (10, 12):
-        raise InvalidIdentifier(f"Fel antal siffror ({len(digits)}), ett personnummer har 10 eller 12 siffror")
+        raise InvalidIdentifier(_("Fel antal siffror (%(count)s), ett personnummer har 10 eller 12 siffror",
+                                  count=len(digits)))
     return digits, (seps[0] if seps else None)
 
 
@@ -150,7 +153,7 @@ def _make_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise InvalidIdentifier("Ogiltigt datum") from None
+        raise InvalidIdentifier(_("Ogiltigt datum")) from None
 
 
 def _age(birth: date, today: date) -> int:
@@ -168,23 +171,23 @@ def _parse_person(text: str, today: date | None) -> tuple[str, dict]:
     if len(digits) == 12:
         if digits[:2] not in _CENTURIES:
             raise InvalidIdentifier(
-                f"Ogiltigt sekel ({digits[:2]}), ett 12-siffrigt nummer börjar med 18, 19 eller 20"
+                _("Ogiltigt sekel (%(digits)s), ett 12-siffrigt nummer börjar med 18, 19 eller 20", digits=digits[:2])
             )
         year = int(digits[:4])
     else:
         year = _infer_year(int(ten[:2]), month, day, sep == "+", today)
     birth = _make_date(year, month, day)
     if birth > today:
-        raise InvalidIdentifier("Födelsedatumet ligger i framtiden")
+        raise InvalidIdentifier(_("Födelsedatumet ligger i framtiden"))
     if sep == "+" and _age(birth, today) < 100:
         # A 12-digit number states its century; '+' then contradicts it.
         raise InvalidIdentifier(
-            f"Plustecknet anger att personen fyllt 100 år, men födelsedatumet är {birth.isoformat()}"
+            _("Plustecknet anger att personen fyllt 100 år, men födelsedatumet är %(birth)s", birth=birth.isoformat())
         )
     if ten[6:9] == "000":
-        raise InvalidIdentifier("Födelsenumret 000 används inte i personnummer")
+        raise InvalidIdentifier(_("Födelsenumret 000 används inte i personnummer"))
     if not _luhn_ok(ten):
-        raise InvalidIdentifier("Kontrollsiffran stämmer inte")
+        raise InvalidIdentifier(_("Kontrollsiffran stämmer inte"))
     details = {
         "birth_date": birth.isoformat(),
         "samordningsnummer": coordination,
@@ -197,14 +200,15 @@ def _parse_person(text: str, today: date | None) -> tuple[str, dict]:
 def _parse_personnummer(text: str, today: date | None) -> tuple[str, dict]:
     normalized, details = _parse_person(text, today)
     if details["samordningsnummer"]:
-        raise InvalidIdentifier("Numret är ett samordningsnummer (dag + 60), inte ett personnummer")
+        raise InvalidIdentifier(_("Numret är ett samordningsnummer (dag + 60), inte ett personnummer"))
     return normalized, details
 
 
 def _parse_samordningsnummer(text: str, today: date | None) -> tuple[str, dict]:
     normalized, details = _parse_person(text, today)
     if not details["samordningsnummer"]:
-        raise InvalidIdentifier("Numret är ett personnummer, inte ett samordningsnummer (dagen ska vara ökad med 60)")
+        raise InvalidIdentifier(_("Numret är ett personnummer, inte ett samordningsnummer (dagen ska vara ökad med "
+                                  "60)"))
     return normalized, details
 
 
@@ -257,7 +261,7 @@ ORGNR_GROUPS = {
     9: "Handelsbolag / kommanditbolag",
 }
 
-_THIRD_DIGIT = "Tredje siffran måste vara minst 2 för en juridisk person"
+_THIRD_DIGIT = "Tredje siffran måste vara minst 2 för en juridisk person"  # translated where raised
 
 
 def _sole_trader(digits: str, sep: str, today: date | None, fallback: str | None) -> tuple[str, dict]:
@@ -274,13 +278,14 @@ def _sole_trader(digits: str, sep: str, today: date | None, fallback: str | None
 def _legal_person(digits: str, sep: str) -> tuple[str, dict]:
     """Checks that apply only to a legal person's 10 digits (Luhn already passed)."""
     if sep == "+":
-        raise InvalidIdentifier("Plustecken används bara i personnummer (personer som fyllt 100 år)")
+        raise InvalidIdentifier(_("Plustecken används bara i personnummer (personer som fyllt 100 år)"))
     if digits[2] < "2":
-        raise InvalidIdentifier(_THIRD_DIGIT)
+        raise InvalidIdentifier(_(_THIRD_DIGIT))
     group = int(digits[0])
     if group not in ORGNR_GROUPS:
         allowed = ", ".join(str(g) for g in ORGNR_GROUPS)
-        raise InvalidIdentifier(f"Okänd gruppsiffra {group}, första siffran ska vara en av {allowed}")
+        raise InvalidIdentifier(_("Okänd gruppsiffra %(group)s, första siffran ska vara en av %(allowed)s",
+                                  group=group, allowed=allowed))
     details = {"group": group, "group_name": ORGNR_GROUPS[group], "sole_trader": False, "personal_data": False}
     return f"{digits[:6]}-{digits[6:]}", details
 
@@ -291,19 +296,20 @@ def _parse_orgnr(text: str, today: date | None) -> tuple[str, dict]:
     if len(digits) == 12 and not digits.startswith("16"):
         if digits[:2] not in _CENTURIES:
             raise InvalidIdentifier(
-                "Ett 12-siffrigt organisationsnummer börjar med 16, "
-                "eller med 18, 19 eller 20 för en enskild näringsidkare"
+                _("Ett 12-siffrigt organisationsnummer börjar med 16, "
+                "eller med 18, 19 eller 20 för en enskild näringsidkare")
             )
         return _sole_trader(digits, sep, today, None)
     # The 16 prefix marks a legal person, so such a number is never read as a personnummer.
     legal_prefix = len(digits) == 12
     digits = digits[2:] if legal_prefix else digits
     if len(digits) != 10:
-        raise InvalidIdentifier(f"Fel antal siffror ({len(digits)}), ett organisationsnummer har 10 siffror")
+        raise InvalidIdentifier(_("Fel antal siffror (%(count)s), ett organisationsnummer har 10 siffror",
+                                  count=len(digits)))
     if not _luhn_ok(digits):
-        raise InvalidIdentifier("Kontrollsiffran stämmer inte")
+        raise InvalidIdentifier(_("Kontrollsiffran stämmer inte"))
     if digits[2] < "2" and not legal_prefix:
-        return _sole_trader(digits, sep, today, _THIRD_DIGIT)
+        return _sole_trader(digits, sep, today, _(_THIRD_DIGIT))
     return _legal_person(digits, sep)
 
 
@@ -323,18 +329,20 @@ def normalize_orgnr(value, today: date | None = None) -> str:
 def _parse_bankgiro(text: str) -> tuple[str, dict]:
     digits = _digits(text)
     if len(digits) not in (7, 8):
-        raise InvalidIdentifier(f"Fel antal siffror ({len(digits)}), ett bankgironummer har 7 eller 8 siffror")
+        raise InvalidIdentifier(_("Fel antal siffror (%(count)s), ett bankgironummer har 7 eller 8 siffror",
+                                  count=len(digits)))
     if not _luhn_ok(digits):
-        raise InvalidIdentifier("Kontrollsiffran stämmer inte")
+        raise InvalidIdentifier(_("Kontrollsiffran stämmer inte"))
     return f"{digits[:-4]}-{digits[-4:]}", {}
 
 
 def _parse_plusgiro(text: str) -> tuple[str, dict]:
     digits = _digits(text)
     if not 2 <= len(digits) <= 8:
-        raise InvalidIdentifier(f"Fel antal siffror ({len(digits)}), ett plusgironummer har 2 till 8 siffror")
+        raise InvalidIdentifier(_("Fel antal siffror (%(count)s), ett plusgironummer har 2 till 8 siffror",
+                                  count=len(digits)))
     if not _luhn_ok(digits):
-        raise InvalidIdentifier("Kontrollsiffran stämmer inte")
+        raise InvalidIdentifier(_("Kontrollsiffran stämmer inte"))
     return f"{digits[:-1]}-{digits[-1]}", {}
 
 
@@ -468,19 +476,20 @@ def _split_swedbank(text: str, digits: str) -> tuple[str | None, str]:
 def _fit_account(row: ClearingRange, account: str) -> str:
     """Account digits in canonical length for the range, or InvalidIdentifier."""
     if not account:
-        raise InvalidIdentifier("Kontonummer saknas efter clearingnumret")
+        raise InvalidIdentifier(_("Kontonummer saknas efter clearingnumret"))
     if row.type == 1:
         # Type 1 accounts are 7 digits; tolerate zero-padding to a longer width.
         trimmed = account[-7:] if len(account) > 7 and not account[:-7].strip("0") else account
-        expected, ok = "7 siffror", len(trimmed) == 7
+        expected, ok = _("7 siffror"), len(trimmed) == 7
     elif row.comment == 2:
-        trimmed, expected, ok = account, "9 siffror", len(account) == 9
+        trimmed, expected, ok = account, _("9 siffror"), len(account) == 9
     elif row.comment == 1:
-        trimmed, expected, ok = account, "10 siffror", len(account) == 10
+        trimmed, expected, ok = account, _("10 siffror"), len(account) == 10
     else:
-        trimmed, expected, ok = account.rjust(10, "0"), "högst 10 siffror", len(account) <= 10
+        trimmed, expected, ok = account.rjust(10, "0"), _("högst 10 siffror"), len(account) <= 10
     if not ok:
-        raise InvalidIdentifier(f"Kontonumret har fel längd för {row.bank} ({expected})")
+        raise InvalidIdentifier(_("Kontonumret har fel längd för %(bank)s (%(expected)s)",
+                                  bank=row.bank, expected=expected))
     return trimmed
 
 
@@ -496,23 +505,25 @@ def _account_checksum_ok(row: ClearingRange, clearing: str, account: str) -> boo
 def _parse_bank_account(text: str) -> tuple[str, dict]:
     digits = _digits(text, "-,.")
     if len(digits) < 5:
-        raise InvalidIdentifier("För få siffror: ange clearingnummer (4 siffror) följt av kontonummer")
+        raise InvalidIdentifier(_("För få siffror: ange clearingnummer (4 siffror) följt av kontonummer"))
     clearing = digits[:4]
     row = find_clearing_range(clearing)
     if row is None:
-        raise InvalidIdentifier(f"Okänt clearingnummer {clearing}")
+        raise InvalidIdentifier(_("Okänt clearingnummer %(clearing)s", clearing=clearing))
     written_clearing = clearing
     if row.comment == 3 and clearing.startswith("8"):
         given_check, account = _split_swedbank(text, digits)
         check = luhn_check_digit(clearing)
         if given_check is not None and given_check != check:
-            raise InvalidIdentifier(f"Clearingnumrets kontrollsiffra stämmer inte (ska vara {clearing}-{check})")
+            raise InvalidIdentifier(_("Clearingnumrets kontrollsiffra stämmer inte (ska vara "
+                                      "%(clearing)s-%(check)s)",
+                                      clearing=clearing, check=check))
         written_clearing = clearing + check
     else:
         account = digits[4:]
     account = _fit_account(row, account)
     if not _account_checksum_ok(row, clearing, account):
-        raise InvalidIdentifier("Kontrollsiffran stämmer inte")
+        raise InvalidIdentifier(_("Kontrollsiffran stämmer inte"))
     personkonto = clearing in _PERSONKONTO_CLEARINGS
     details = {
         "bank": row.bank,
@@ -551,24 +562,25 @@ def _parse_iban(text: str) -> tuple[str, dict]:
     compact = re.sub(r"[\s\-.]", "", text).upper()
     compact = compact.removeprefix("IBAN")
     if not compact:
-        raise InvalidIdentifier("Värdet är tomt")
+        raise InvalidIdentifier(_("Värdet är tomt"))
     if not _IBAN_SHAPE.fullmatch(compact):
-        raise InvalidIdentifier("Ogiltigt format: ett IBAN består av landskod, två kontrollsiffror och kontonummer")
+        raise InvalidIdentifier(_("Ogiltigt format: ett IBAN består av landskod, två kontrollsiffror och kontonummer"))
     country = compact[:2]
     expected = _iban_length(country)
     if expected is None:
-        raise InvalidIdentifier(f"Okänd landskod {country}")
+        raise InvalidIdentifier(_("Okänd landskod %(country)s", country=country))
     if len(compact) != expected:
-        where = "ett svenskt IBAN" if country == "SE" else f"ett IBAN från {country}"
-        raise InvalidIdentifier(f"Fel längd ({len(compact)} tecken), {where} har {expected} tecken")
+        where = _("ett svenskt IBAN") if country == "SE" else _("ett IBAN från %(country)s", country=country)
+        raise InvalidIdentifier(_("Fel längd (%(count)s tecken), %(where)s har %(expected)s tecken",
+                                  count=len(compact), where=where, expected=expected))
     try:
         _stdnum_iban.validate(compact)
     except InvalidChecksum:
-        raise InvalidIdentifier("Kontrollsiffrorna stämmer inte") from None
+        raise InvalidIdentifier(_("Kontrollsiffrorna stämmer inte")) from None
     except InvalidComponent:
-        raise InvalidIdentifier(f"Okänd landskod {country}") from None
+        raise InvalidIdentifier(_("Okänd landskod %(country)s", country=country)) from None
     except ValidationError:
-        raise InvalidIdentifier(f"Fel längd eller format för ett IBAN från {country}") from None
+        raise InvalidIdentifier(_("Fel längd eller format för ett IBAN från %(country)s", country=country)) from None
     details = {"country": country}
     if country == "SE":
         details["bank_code"] = compact[4:7]

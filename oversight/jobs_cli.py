@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.cli import CommandGroup
@@ -29,7 +30,7 @@ def list_command(status, failed, limit):
         stmt = stmt.where(Job.status.in_(FAILED_STATES))
     jobs = list(db.session.scalars(stmt))
     if not jobs:
-        click.echo("Inga jobb.")
+        click.echo(_("Inga jobb."))
     for job in jobs:
         who = job.created_by.username if job.created_by else "system"
         click.echo(f"{job.id}\t{job.status_label}\t{job.percent} %\t{job.kind}\t{job.title}\t"
@@ -46,7 +47,7 @@ def retry_command(job_id, here):
     """Kör om ett misslyckat eller avbrutet jobb (som den som startade det)."""
     job = db.session.get(Job, job_id)
     if job is None:
-        raise JobError(f"Jobb {job_id} finns inte.")
+        raise JobError(_("Jobb %(job_id)s finns inte.", job_id=job_id))
     retry_job(db.session, job)
     db.session.commit()
     if here or current_app.config["JOBS_IMMEDIATE"]:
@@ -55,7 +56,8 @@ def retry_command(job_id, here):
         dispatch(job)
     db.session.refresh(job)
     if job.status in ACTIVE:
-        click.echo(f"Jobb {job_id} ligger i kön igen ({job.status_label}).")
+        click.echo(_("Jobb %(job_id)s ligger i kön igen (%(status_label)s).",
+                     job_id=job_id, status_label=job.status_label))
         return
     click.echo(f"Jobb {job_id}: {job.status_label}" + (f": {job.error}" if job.error else ""))
     if job.status in FAILED_STATES:

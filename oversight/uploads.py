@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from flask_babel import gettext as _
+
 DOCUMENT_TYPES = (
     (b"%PDF-", "application/pdf", ".pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
@@ -22,15 +24,17 @@ def sniff_document(data: bytes) -> str | None:
     return next((ctype for magic, ctype, _ in DOCUMENT_TYPES if data.startswith(magic)), None)
 
 
-def check_document(filename: str, data: bytes, max_bytes: int, what: str = "Dokumentet") -> str:
+def check_document(filename: str, data: bytes, max_bytes: int, what: str | None = None) -> str:
     """The document's content type, or an UploadError saying what is wrong."""
+    what = what or _("Dokumentet")
     if not data:
-        raise UploadError(f"{what} är tomt.")
+        raise UploadError(_("%(what)s är tomt.", what=what))
     if len(data) > max_bytes:
-        raise UploadError(f"{what} är större än {max_bytes / (1024 * 1024):g} MB.")
+        raise UploadError(_("%(what)s är större än %(max_bytes)g MB.", what=what, max_bytes=max_bytes / (1024 * 1024)))
     content_type = sniff_document(data)
     if content_type is None:
-        raise UploadError(f"{what} {os.path.basename(filename or '')!r} är inte en {ALLOWED_LABEL}-fil.")
+        raise UploadError(_("%(what)s %(path)r är inte en %(allowed_label)s-fil.",
+                            what=what, path=os.path.basename(filename or ''), allowed_label=ALLOWED_LABEL))
     return content_type
 
 

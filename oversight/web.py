@@ -4,6 +4,8 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -65,19 +67,19 @@ def _hooks(app: Flask) -> None:
 
 def _errors(app: Flask) -> None:
     # Generic pages: they never say whether a resource exists elsewhere or why access failed.
-    messages = {
-        400: ("Felaktig begäran", "Begäran kunde inte tolkas."),
-        403: ("Åtkomst nekad", "Du har inte behörighet till den här sidan."),
-        404: ("Sidan finns inte", "Sidan finns inte eller så saknar du behörighet till den."),
-        413: ("Filen är för stor", "Filen är större än vad som tillåts."),
-        500: ("Något gick fel", "Ett oväntat fel inträffade. Försök igen eller kontakta support."),
+    messages = {  # lazy: translated when a page is shown, in the reader's language
+        400: (_l("Felaktig begäran"), _l("Begäran kunde inte tolkas.")),
+        403: (_l("Åtkomst nekad"), _l("Du har inte behörighet till den här sidan.")),
+        404: (_l("Sidan finns inte"), _l("Sidan finns inte eller så saknar du behörighet till den.")),
+        413: (_l("Filen är för stor"), _l("Filen är större än vad som tillåts.")),
+        500: (_l("Något gick fel"), _l("Ett oväntat fel inträffade. Försök igen eller kontakta support.")),
     }
 
     def make_handler(code):
         def handler(error):
             title, text = messages[code]
             if code == 413:
-                text = f"Filen är större än {app.config['MAX_UPLOAD_MB']} MB."
+                text = _("Filen är större än %(n)s MB.", n=app.config["MAX_UPLOAD_MB"])
             return render_template("errors/error.html", code=code, title=title, text=text), code
         return handler
 
@@ -87,8 +89,8 @@ def _errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template(
-            "errors/error.html", code=400, title="Sidan har gått ut",
-            text="Formuläret var för gammalt eller saknade säkerhetstoken. Ladda om sidan och försök igen.",
+            "errors/error.html", code=400, title=_("Sidan har gått ut"),
+            text=_("Formuläret var för gammalt eller saknade säkerhetstoken. Ladda om sidan och försök igen."),
         ), 400
 
 

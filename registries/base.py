@@ -26,6 +26,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from flask_babel import gettext as _
+
 from oversight.db import utcnow
 from oversight.jsonable import to_jsonable as _to_jsonable
 
@@ -179,7 +181,7 @@ def parse_date(value) -> date | None:
         return None
     match = _DATE_RE.match(text)
     if not match:
-        raise ValueError(f"Ogiltigt datum: {text[:40]!r}")
+        raise ValueError(_("Ogiltigt datum: %(text)r", text=text[:40]))
     return date(int(match[1]), int(match[2]), int(match[3]))
 
 

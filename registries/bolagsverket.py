@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 import time
 
+from flask_babel import gettext as _
+
 from oversight import identifiers
 from registries.base import (
     ERROR,
@@ -57,11 +59,11 @@ class AnswerShapeError(ValueError):
 def parse_organisationer(data, identifier: str) -> tuple[str, tuple[CompanyRecord, ...], tuple[str, ...], str | None]:
     """``{"organisationer": [...]}`` -> (status, records, missing parts, message)."""
     if not isinstance(data, dict) or not isinstance(data.get("organisationer"), list):
-        raise AnswerShapeError("Svaret saknar listan 'organisationer'.")
+        raise AnswerShapeError(_("Svaret saknar listan 'organisationer'."))
     records, missing, failures, not_found = [], [], [], 0
     for org in data["organisationer"]:
         if not isinstance(org, dict):
-            raise AnswerShapeError("En organisation i svaret är inte ett objekt.")
+            raise AnswerShapeError(_("En organisation i svaret är inte ett objekt."))
         fel = _fel(org)
         if fel and fel[0] == NOT_FOUND_ERROR:
             not_found += 1
@@ -217,7 +219,8 @@ def result_from_answer(identifier: str, data, *, source: str, **evidence) -> Reg
     try:
         status, records, missing, message = parse_organisationer(data, identifier)
     except AnswerShapeError as exc:
-        return failed(NAME, identifier, ERROR, source, f"Svaret från Bolagsverket kunde inte tolkas: {exc}",
+        return failed(NAME, identifier, ERROR, source,
+                      _("Svaret från Bolagsverket kunde inte tolkas: %(error)s", error=exc),
                       **evidence)
     return RegistryResult(registry=NAME, identifier=identifier, status=status, source=source,
                           records=records, missing=missing, message=message, **evidence)
@@ -255,8 +258,8 @@ class BolagsverketApi:
             if self._rejected and self._clock() < self._rejected[0]:
                 raise CredentialsRejected(self._rejected[1])
             if not self.client_id or not self._client_secret:
-                raise RunAbort("Bolagsverket: klientuppgifter saknas (BOLAGSVERKET_CLIENT_ID och "
-                               "BOLAGSVERKET_CLIENT_SECRET).")
+                raise RunAbort(_("Bolagsverket: klientuppgifter saknas (BOLAGSVERKET_CLIENT_ID och "
+                               "BOLAGSVERKET_CLIENT_SECRET)."))
             answer = self.client.request("POST", self.token_url, data={
                 "grant_type": "client_credentials", "client_id": self.client_id,
                 "client_secret": self._client_secret, "scope": self.scope})
@@ -268,7 +271,8 @@ class BolagsverketApi:
                 data = answer.json() if answer.status == 200 else None
                 token, lifetime = data["access_token"], float(data.get("expires_in") or 300)
             except (ValueError, KeyError, TypeError):
-                raise Unavailable(f"Bolagsverket: oväntat svar från tokentjänsten (HTTP {answer.status}).") from None
+                raise Unavailable(_("Bolagsverket: oväntat svar från tokentjänsten (HTTP %(status)s).",
+                                    status=answer.status)) from None
             self._token = token
             self._expires_at = self._clock() + max(lifetime - 60, lifetime / 2)
             return token
@@ -281,17 +285,18 @@ class BolagsverketApi:
             token = self._access_token(stale=token)
             answer = self.client.request("POST", url, json=body, headers={"Authorization": f"Bearer {token}"})
             if answer.status == 401:
-                raise CredentialsRejected("Bolagsverket avvisade åtkomsttoken även efter förnyelse (HTTP 401).")
+                raise CredentialsRejected(_("Bolagsverket avvisade åtkomsttoken även efter förnyelse (HTTP 401)."))
         if answer.status == 403:
-            raise CredentialsRejected("Bolagsverket: klienten saknar behörighet (HTTP 403), kontrollera scope.")
+            raise CredentialsRejected(_("Bolagsverket: klienten saknar behörighet (HTTP 403), kontrollera scope."))
         if answer.status == 404:
-            raise RunAbort("Bolagsverket svarade 404 för /organisationer: kontrollera BOLAGSVERKET_BASE_URL.")
+            raise RunAbort(_("Bolagsverket svarade 404 för /organisationer: kontrollera BOLAGSVERKET_BASE_URL."))
         return answer
 
     def lookup(self, identifier: str, *, name: str | None = None) -> RegistryResult:
         check = identifiers.validate("orgnr", identifier)
         if not check.valid:
-            return failed(NAME, str(identifier), ERROR, SOURCE, f"Ogiltigt organisationsnummer: {check.error}")
+            return failed(NAME, str(identifier), ERROR, SOURCE,
+                          _("Ogiltigt organisationsnummer: %(error)s", error=check.error))
         normalized = check.normalized
         query = {"identitetsbeteckning": normalized.replace("-", "")}
         try:
@@ -306,7 +311,7 @@ class BolagsverketApi:
                 data = answer.json()
             except ValueError:
                 return failed(NAME, normalized, ERROR, SOURCE,
-                              "Svaret från Bolagsverket var inte giltig JSON.", **evidence)
+                              _("Svaret från Bolagsverket var inte giltig JSON."), **evidence)
             return result_from_answer(normalized, data, source=SOURCE, **evidence)
         status = ERROR if 400 <= answer.status < 500 else UNAVAILABLE
         return failed(NAME, normalized, status, SOURCE,

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
@@ -102,8 +103,8 @@ def header_map(header: list[str]) -> dict[str, int]:
             columns[key] = index
     absent = [c for c in REQUIRED if c not in columns]
     if absent:
-        raise BulkFileError("Rubrikraden saknar kolumnen " + ", ".join(absent)
-                            + ". Första raden ska vara Bolagsverkets rubrikrad.")
+        raise BulkFileError(_("Rubrikraden saknar kolumnen %(columns)s. Första raden ska vara "
+                              "Bolagsverkets rubrikrad.", columns=", ".join(absent)))
     return columns
 
 
@@ -116,15 +117,15 @@ def parse_fields(fields: list[str], columns: dict[str, int], orgnr: str | None =
 
     identity = get("organisationsidentitet").split("$")[0].strip()
     if not identity.isdigit() or len(identity) not in (10, 12):
-        raise ValueError(f"ogiltig organisationsidentitet {identity[:20]!r}")
+        raise ValueError(_("ogiltig organisationsidentitet %(identity)r", identity=identity[:20]))
     if orgnr is None:
         check = identifiers.validate("orgnr", identity)
         if not check.valid:
-            raise ValueError(f"ogiltig organisationsidentitet {mask_personnummer(identity)}: "
-                             f"{check.error}")
+            raise ValueError(_("ogiltig organisationsidentitet %(identity)s: %(error)s",
+                               identity=mask_personnummer(identity), error=check.error))
     names = tuple(_name(part) for part in get("organisationsnamn").split("|") if part.strip())
     if not names:
-        raise ValueError("organisationsnamn saknas")
+        raise ValueError(_("organisationsnamn saknas"))
     reason = _strip_suffix(get("avregistreringsorsak"))
     deregistered = _date(get("avregistreringsdatum"), "avregistreringsdatum")
     namnskydd = get("namnskyddslopnummer")
@@ -219,7 +220,7 @@ def read_rows(stream, columns_out: list) -> Iterator[tuple[int, list[str] | None
     try:
         header = next(reader)
     except StopIteration:
-        raise BulkFileError("Filen är tom.") from None
+        raise BulkFileError(_("Filen är tom.")) from None
     except UnicodeDecodeError:
         raise BulkFileError(_mixed(1)) from None
     header = [h.lstrip("\ufeff") for h in header]
@@ -311,7 +312,8 @@ def import_file(session: Session, user, path: str, *, filename: str | None = Non
             if len(chunk) >= chunk_size:
                 _write_chunk(session, chunk, counts)
                 if progress:
-                    progress(counts["rows_total"], None, f"{counts['rows_total']} rader lästa")
+                    progress(counts["rows_total"], None,
+                             _("%(rows)s rader lästa", rows=counts["rows_total"]))
         if columns is None:
             header_map(header)  # a header without data lines is still checked
         _write_chunk(session, chunk, counts)
@@ -389,7 +391,8 @@ class BolagsverketOffline:
     def lookup(self, identifier: str, *, name: str | None = None) -> RegistryResult:
         check = identifiers.validate("orgnr", identifier)
         if not check.valid:
-            return failed(NAME, str(identifier), "error", SOURCE, f"Ogiltigt organisationsnummer: {check.error}")
+            return failed(NAME, str(identifier), "error", SOURCE,
+                          _("Ogiltigt organisationsnummer: %(error)s", error=check.error))
         digits = check.normalized.replace("-", "")
         query = {"identitetsbeteckning": digits}
         rows = self.session.scalars(select(BolagsverketBulkRow).where(
@@ -405,10 +408,11 @@ class BolagsverketOffline:
             return RegistryResult(
                 registry=NAME, identifier=check.normalized, status=NOT_FOUND, source=SOURCE, query=query,
                 document_date=latest.data_date,
-                message=f"Finns inte i Bolagsverkets bulkfil (import {latest.id}, {latest.data_date}).")
+                message=_("Finns inte i Bolagsverkets bulkfil (import %(id)s, %(data_date)s).",
+                          id=latest.id, data_date=latest.data_date))
         return failed(NAME, check.normalized, UNAVAILABLE, "offline", query=query, message=(
-            "Offlineläge: ingen bulkfil från Bolagsverket är importerad och organisationen finns inte "
-            "bland exempeldata. Importera bulkfilen eller använd HTTP-läget."))
+            _("Offlineläge: ingen bulkfil från Bolagsverket är importerad och organisationen finns inte "
+            "bland exempeldata. Importera bulkfilen eller använd HTTP-läget.")))
 
     def _from_rows(self, identifier: str, query: dict, rows) -> RegistryResult:
         records, lines, dates = [], [], []

@@ -6,6 +6,7 @@ import json
 import sys
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.cli import CommandGroup, acting_user
@@ -52,9 +53,10 @@ def lookup(registry, identifier, as_json, name, cached, username):
     else:
         verdict = "" if assessment.label == stored.status_label else f" – {assessment.label}"
         click.echo(f"{REGISTRY_LABELS[registry]} {stored.identifier}: {stored.status_label}{verdict}")
-        click.echo(f"  källa {stored.source}, hämtat {local_datetime(stored.retrieved_at)}"
-                   + (f", dokument {stored.document_date}" if stored.document_date else "")
-                   + (f", begäran {stored.request_id}" if stored.request_id else ""))
+        click.echo("  " + _("källa %(source)s, hämtat %(retrieved)s", source=stored.source,
+                              retrieved=local_datetime(stored.retrieved_at))
+                   + (_(", dokument %(date)s", date=stored.document_date) if stored.document_date else "")
+                   + (_(", begäran %(id)s", id=stored.request_id) if stored.request_id else ""))
         for record in stored.records:
             click.echo("  " + _describe(record))
         for line in assessment.findings:
@@ -94,17 +96,20 @@ def import_command(kind, path, data_date, username):
         db.session.rollback()
         for error in exc.errors:
             click.echo(f"rad {error['line']}: {error['error']}" if error.get("line") else error["error"], err=True)
-        raise click.ClickException(f"Filen importerades inte ({len(exc.errors)} fel, inget sparat).") from exc
+        raise click.ClickException(_("Filen importerades inte (%(count)s fel, inget sparat).",
+                                     count=len(exc.errors))) from exc
     except ValueError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Import {imp.id} ({kind}): {imp.rows_total} rader, {imp.inserted} nya, {imp.updated} ändrade, "
-               f"{imp.unchanged} oförändrade, {imp.rejected} avvisade.")
+    click.echo(_("Import %(id)s (%(kind)s): %(rows_total)s rader, %(inserted)s nya, %(updated)s ändrade, "
+                 "%(unchanged)s oförändrade, %(rejected)s avvisade.",
+                 id=imp.id, kind=kind, rows_total=imp.rows_total, inserted=imp.inserted, updated=imp.updated,
+                 unchanged=imp.unchanged, rejected=imp.rejected))
     for row in (imp.rejected_rows or [])[:20]:
-        click.echo(f"  avvisad rad {row['line']}: {row['error']}")
+        click.echo("  " + _("avvisad rad %(line)s: %(error)s", line=row["line"], error=row["error"]))
     if imp.rejected > 20:
-        click.echo(f"  … och {imp.rejected - 20} till (se importsidan).")
+        click.echo("  " + _("… och %(n)s till (se importsidan).", n=imp.rejected - 20))
 
 
 @registries_cli.command("status")
@@ -112,11 +117,13 @@ def import_command(kind, path, data_date, username):
 def status(ping):
     """Visa register: läge, konfiguration, nåbarhet, senaste lyckade uppslag och felandel (7 dagar)."""
     for row in services.registry_status(db.session, ping=ping):
-        reachable = {True: "svarar", False: "SVARAR INTE", None: "-"}[row["reachable"]]
-        rate = "-" if row["error_rate"] is None else f"{row['error_rate']:.0%} av {row['lookups']}"
-        last = local_datetime(row["last_success"]) if row["last_success"] else "aldrig"
+        reachable = {True: _("svarar"), False: _("SVARAR INTE"), None: "-"}[row["reachable"]]
+        rate = "-" if row["error_rate"] is None else _("%(rate)s av %(lookups)s", rate=f"{row['error_rate']:.0%}",
+                                                        lookups=row["lookups"])
+        last = local_datetime(row["last_success"]) if row["last_success"] else _("aldrig")
         click.echo(f"{REGISTRY_LABELS[row['registry']]:<28} {row['mode']:<11} {row['configured']}\n"
-                   f"{'':<28} nåbar: {reachable}; senast lyckat: {last}; ej säkra svar: {rate}")
+                   f"{'':<28} " + _("nåbar: %(reachable)s; senast lyckat: %(last)s; ej säkra svar: %(rate)s",
+                                    reachable=reachable, last=last, rate=rate))
 
 
 @registries_cli.command("screen")

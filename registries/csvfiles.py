@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from oversight.tabular import Column, TableError
 from oversight.tabular import parse_amount as _parse_amount
 from oversight.tabular import parse_bool as _parse_bool
@@ -66,7 +68,7 @@ def parse_bool(value: str | None, field: str) -> bool | None:
 
 def parse_amount(value: str | None, field: str) -> Decimal:
     if not (value or "").strip():
-        raise ValueError(f"{field} saknas")
+        raise ValueError(_("%(field)s saknas", field=field))
     try:
         amount = _parse_amount(value, max_decimals=2, allow_negative=False)
     except ValueError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oversight.uploads import UploadError, check_document, safe_filename
@@ -21,7 +22,7 @@ DocumentError = UploadError
 def read_upload(storage, max_bytes: int) -> tuple[str, bytes]:
     """(filename, body) of an uploaded file; reads at most ``max_bytes + 1`` bytes."""
     if storage is None or not getattr(storage, "filename", ""):
-        raise DocumentError("Bifoga dokumentet (PDF eller bild).")
+        raise DocumentError(_("Bifoga dokumentet (PDF eller bild)."))
     data = storage.stream.read(max_bytes + 1)
     return storage.filename, data
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -50,7 +51,7 @@ def _orgnr(row: dict, required: bool = True) -> str:
         return ""
     result = identifiers.validate("orgnr", value)
     if not result.valid:
-        raise ValueError(f"organisationsnummer {value!r}: {result.error}")
+        raise ValueError(_("organisationsnummer %(value)r: %(error)s", value=value, error=result.error))
     return result.normalized
 
 
@@ -65,9 +66,9 @@ def parse_date(value) -> date | None:
 def _document_date(row: dict, default: date | None) -> date:
     value = _date_field(row, "date", "datum") if row.get("date") else default
     if value is None:
-        raise ValueError("datum saknas (ange kolumnen datum eller datum för hela filen)")
+        raise ValueError(_("datum saknas (ange kolumnen datum eller datum för hela filen)"))
     if value > date.today():
-        raise ValueError(f"datumet {value} ligger i framtiden")
+        raise ValueError(_("datumet %(value)s ligger i framtiden", value=value))
     return value
 
 
@@ -85,7 +86,7 @@ def build_skatteverket(row: dict, default_date: date | None):
                              employer=parse_bool(row.get("employer"), "arbetsgivare"),
                              document_date=when, note=row.get("note") or None)
     if record.f_tax is None and record.vat is None and record.employer is None:
-        raise ValueError("ange minst en av F-skatt, moms och arbetsgivare")
+        raise ValueError(_("ange minst en av F-skatt, moms och arbetsgivare"))
     return orgnr, None, record, when
 
 
@@ -108,7 +109,8 @@ def ivo_status(value: str | None) -> str:
     folded = text.replace("å", "a").replace("ä", "a").replace("ö", "o")
     status = text if text in IVO_STATUSES else _IVO_ALIASES.get(folded)
     if status is None:
-        raise ValueError(f"status {value!r} är okänd (tillåtna: {', '.join(IVO_STATUSES)})")
+        raise ValueError(_("status %(value)r är okänd (tillåtna: %(ivo_statuses)s)",
+                           value=value, ivo_statuses=', '.join(IVO_STATUSES)))
     return status
 
 
@@ -118,7 +120,7 @@ def build_ivo(row: dict, default_date: date | None):
     when = _document_date(row, default_date or decided)
     activity = " ".join((row.get("activity") or "").split())
     if not activity:
-        raise ValueError("verksamhet saknas (t.ex. LSS 9 § 2 personlig assistans)")
+        raise ValueError(_("verksamhet saknas (t.ex. LSS 9 § 2 personlig assistans)"))
     record = PermitRecord(orgnr=orgnr, holder_name=row.get("name") or None, activity=activity,
                           status=ivo_status(row.get("status")), decision_date=decided,
                           diarienummer=row.get("diarienummer") or None, note=row.get("note") or None)
@@ -129,7 +131,7 @@ def build_sanctions_list(row: dict, default_date: date | None):
     orgnr = _orgnr(row, required=False)
     name = (row.get("name") or "").strip()
     if not orgnr and not name:
-        raise ValueError("ange namn eller organisationsnummer")
+        raise ValueError(_("ange namn eller organisationsnummer"))
     when = _document_date(row, default_date)
     data = {"category": row.get("category") or None, "list_source": row.get("source") or None}
     return orgnr, name or None, data, when
@@ -242,15 +244,16 @@ class FiledAdapter:
     def lookup(self, identifier: str, *, name: str | None = None) -> RegistryResult:
         check = identifiers.validate("orgnr", identifier)
         if not check.valid:
-            return failed(self.name, str(identifier), ERROR, "file", f"Ogiltigt organisationsnummer: {check.error}")
+            return failed(self.name, str(identifier), ERROR, "file",
+                          _("Ogiltigt organisationsnummer: %(error)s", error=check.error))
         orgnr, query = check.normalized, {"organisationsnummer": check.normalized}
         rows = self.session.scalars(select(RegistryRecord).where(
             RegistryRecord.registry == self.name, RegistryRecord.identifier == orgnr).order_by(
             RegistryRecord.document_date.desc().nulls_last(), RegistryRecord.id.desc())).all()
         if not rows:
             return failed(self.name, orgnr, UNAVAILABLE, "file", query=query, message=(
-                f"Inga uppgifter från {self.spec.label} finns registrerade för organisationen. "
-                "Importera en fil eller registrera ett besked med dokument."))
+                _("Inga uppgifter från %(registry)s finns registrerade för organisationen. "
+                  "Importera en fil eller registrera ett besked med dokument.", registry=self.spec.label)))
         if self.name == "ivo":
             latest = {}
             for row in rows:  # newest first: the first answer per activity is the current one

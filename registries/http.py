@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import requests
+from flask_babel import gettext as _
 from requests.adapters import HTTPAdapter
 
 from registries.base import Unavailable, redact
@@ -155,14 +156,16 @@ class HttpClient:
                 if wait is not None:
                     if wait > s.retry_after_cap:
                         raise Unavailable(
-                            f"{self.registry}: {reason}, registret bad oss vänta {wait:g} s "
-                            f"(längre än taket {s.retry_after_cap:g} s)")
+                            _("%(registry)s: %(reason)s, registret bad oss vänta %(wait)g s (längre än taket "
+                              "%(retry_after_cap)g s)",
+                              registry=self.registry, reason=reason, wait=wait, retry_after_cap=s.retry_after_cap))
                     delay = wait
             log.warning("%s %s %s: %s (försök %s av %s, begäran %s)", self.registry, method,
                         _path(url), reason, attempt, s.retries + 1, request_id)
             if attempt <= s.retries:
                 self.sleep(min(delay, s.retry_after_cap))
-        raise Unavailable(f"{self.registry}: {reason} efter {s.retries + 1} försök")
+        raise Unavailable(_("%(registry)s: %(reason)s efter %(retries)s försök",
+                            registry=self.registry, reason=reason, retries=s.retries + 1))
 
 
 def _path(url: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -82,14 +83,15 @@ def _hit(result: dict, threshold: float) -> SanctionsHit:
 def result_from_matches(orgnr: str, matches, threshold: float, *, source: str, **evidence) -> RegistryResult:
     """One query's part of a yente answer (``responses[qid]``) as a result."""
     if not isinstance(matches, dict) or not isinstance(matches.get("results"), list):
-        return failed(NAME, orgnr, ERROR, source, "Svaret från sanktionstjänsten saknar träfflistan.", **evidence)
+        return failed(NAME, orgnr, ERROR, source, _("Svaret från sanktionstjänsten saknar träfflistan."), **evidence)
     if int(matches.get("status") or 200) != 200:
         return failed(NAME, orgnr, ERROR, source,
-                      f"Sanktionstjänsten kunde inte besvara frågan (status {matches.get('status')}).", **evidence)
+                      _("Sanktionstjänsten kunde inte besvara frågan (status %(status)s).",
+                        status=matches.get("status")), **evidence)
     try:
         hits = tuple(sorted((_hit(r, threshold) for r in matches["results"]), key=lambda h: -h.score))
     except (TypeError, ValueError, AttributeError):
-        return failed(NAME, orgnr, ERROR, source, "En träff i svaret från sanktionstjänsten kunde inte tolkas.",
+        return failed(NAME, orgnr, ERROR, source, _("En träff i svaret från sanktionstjänsten kunde inte tolkas."),
                       **evidence)
     status = FOUND if any(h.match for h in hits) else NOT_FOUND
     return RegistryResult(registry=NAME, identifier=orgnr, status=status, source=source, records=hits, **evidence)
@@ -130,7 +132,8 @@ class YenteClient:
             return [failed(NAME, o, UNAVAILABLE, self.source, self.client.redact(str(exc)), query=query_of(i))
                     for i, (o, _) in enumerate(queries)]
         if answer.status in (401, 403):
-            raise CredentialsRejected(f"Sanktionstjänsten avvisade API-nyckeln (HTTP {answer.status}).")
+            raise CredentialsRejected(_("Sanktionstjänsten avvisade API-nyckeln (HTTP %(status)s).",
+                                        status=answer.status))
         evidence = dict(raw=answer.body, raw_content_type=answer.content_type or "application/json",
                         request_id=answer.request_id, http_status=answer.status, duration_ms=answer.duration_ms)
         data = None
@@ -180,9 +183,10 @@ class SanctionsFixtures:
             matches = self.fixtures.get(orgnr.replace("-", "")) if company else None
             if matches is None:
                 out.append(failed(NAME, orgnr, UNAVAILABLE, "offline", query=query, message=(
-                    f"Offlineläge: sanktionslistorna (yente) kan inte sökas för "
-                    f"{'organisationen' if company else 'personen'}. "
-                    "Använd HTTP-läget med en yente-tjänst.")))
+                    _("Offlineläge: sanktionslistorna (yente) kan inte sökas för organisationen. "
+                      "Använd HTTP-läget med en yente-tjänst.") if company else
+                    _("Offlineläge: sanktionslistorna (yente) kan inte sökas för personen. "
+                      "Använd HTTP-läget med en yente-tjänst."))))
                 continue
             raw = json.dumps(matches, ensure_ascii=False, indent=1).encode()
             out.append(result_from_matches(orgnr, matches, self.threshold, source=self.source,
@@ -239,7 +243,7 @@ class SanctionsAdapter:
                 checked.append((index, check.normalized, name))
             else:
                 results[index] = failed(NAME, str(identifier), ERROR, "yente",
-                                        f"Ogiltigt organisationsnummer: {check.error}")
+                                        _("Ogiltigt organisationsnummer: %(error)s", error=check.error))
         primary = self.primary.match([(orgnr, query_entity(orgnr, name)) for _, orgnr, name in checked]) \
             if checked else []
         for (index, orgnr, name), result in zip(checked, primary):
@@ -255,7 +259,8 @@ class SanctionsAdapter:
             return []
         primary = self.primary.match([(ident, person_entity(name, born)) for ident, name, born in people])
         if len(primary) != len(people):  # never pair a person with someone else's answer
-            raise RuntimeError(f"yente gav {len(primary)} svar på {len(people)} frågor")
+            raise RuntimeError(_("yente gav %(answers)s svar på %(questions)s frågor",
+                                 answers=len(primary), questions=len(people)))
         return [self._merge(result, self.local.match("", name))
                 for result, (_, name, _) in zip(primary, people)]
 

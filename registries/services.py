@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -49,13 +50,14 @@ class RegistryInputError(ValueError):
 def normalize_identifier(identifier: str) -> str:
     result = identifiers.validate("orgnr", identifier)
     if not result.valid:
-        raise RegistryInputError(f"Ogiltigt organisationsnummer {identifier!r}: {result.error}")
+        raise RegistryInputError(_("Ogiltigt organisationsnummer %(identifier)r: %(error)s",
+                                   identifier=identifier, error=result.error))
     return result.normalized
 
 
 def _check_registry(registry: str) -> None:
     if registry not in REGISTRIES:
-        raise RegistryInputError(f"Okänt register: {registry}")
+        raise RegistryInputError(_("Okänt register: %(registry)s", registry=registry))
 
 
 def _cached(session: Session, registry: str, orgnrs: list[str]) -> dict[str, StoredLookup]:
@@ -108,13 +110,14 @@ def batch_lookup(session: Session, user, registry: str, identifiers_: list[str],
 
 def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: int = 4, abort_after: int = 5,
               progress: Progress | None = None, batch_size: int = 100,
-              subject: str = "organisationen") -> list[RegistryResult]:
+              subject: str | None = None) -> list[RegistryResult]:
     """Run lookups (no database access for thread-safe adapters). Stops the run on
     :class:`RunAbort` or after ``abort_after`` failed calls in a row (a call is one lookup, or
     one ``lookup_many`` unit of ``batch_size`` queries, that came back all ``unavailable``;
     offline answers do not count); what was
     not looked up comes back ``unavailable`` with the reason (``subject`` names what was not
     checked in that message)."""
+    subject = subject or _("organisationen")
     many = getattr(adapter, "lookup_many", None)
     units = ([queries[i:i + batch_size] for i in range(0, len(queries), batch_size)] if many
              else [[q] for q in queries])
@@ -149,7 +152,8 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         if abort_after and state["streak"] >= abort_after and state["abort"] is None:
             state["abort"] = f"{state['streak']} anrop i rad kunde inte genomföras"
         if progress:
-            progress(len(results), len(queries), f"{len(results)} av {len(queries)} klara")
+            progress(len(results), len(queries), _("%(done)s av %(total)s klara", done=len(results),
+                                                       total=len(queries)))
 
     if concurrency <= 1 or not getattr(adapter, "thread_safe", False) or len(units) == 1:
         for unit in units:
@@ -171,12 +175,12 @@ def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: in
         log.warning("%s: körningen avbröts (%s); %d av %d frågor besvarades", name,
                     state["abort"], len(results), len(queries))
     out = []
-    for orgnr, _ in queries:
+    for orgnr, _query in queries:
         result = results.get(orgnr)
         if result is None:
             result = failed(name, orgnr, UNAVAILABLE, "körning avbruten",
-                            f"Körningen avbröts innan {subject} kontrollerades: "
-                            f"{str(state['abort']).rstrip('.')}.")
+                            _("Körningen avbröts innan %(subject)s kontrollerades: %(reason)s.",
+                              subject=subject, reason=str(state["abort"]).rstrip(".")))
         out.append(result)
     return out
 
@@ -206,12 +210,13 @@ def _person(name, birth_date, row: int | None = None) -> tuple[str, date | None]
     where = f"Rad {row}: " if row is not None else ""
     name = " ".join((name or "").split())
     if not name:
-        raise RegistryInputError(f"{where}Ange personens namn.")
+        raise RegistryInputError(_("%(where)sAnge personens namn.", where=where))
     if birth_date is not None and not isinstance(birth_date, date):
         try:
             birth_date = parse_date(birth_date)
         except ValueError:
-            raise RegistryInputError(f"{where}Ogiltigt födelsedatum {str(birth_date)[:20]!r}.") from None
+            raise RegistryInputError(_("%(where)sOgiltigt födelsedatum %(birth_date)r.",
+                                       where=where, birth_date=str(birth_date)[:20])) from None
     return name, birth_date
 
 
@@ -262,11 +267,11 @@ def batch_person_lookup(session: Session, user, people: list[tuple[str, date | N
         results = run_batch(_People(adapter, details), [(key, None) for key in todo],
                             concurrency=concurrency or int(config["REGISTRY_CONCURRENCY"]),
                             abort_after=int(config["REGISTRY_ABORT_AFTER_FAILURES"]),
-                            progress=progress, batch_size=size, subject="personen")
+                            progress=progress, batch_size=size, subject=_("personen"))
         rows = store_results(session, user, results, {})
         stored.update({row.identifier: row for row in rows})
     elif progress:
-        progress(len(wanted), len(wanted), f"{len(wanted)} av {len(wanted)} klara")
+        progress(len(wanted), len(wanted), _("%(done)s av %(total)s klara", done=len(wanted), total=len(wanted)))
     return [stored[key] for key in keys]
 
 
@@ -321,13 +326,13 @@ def import_registry_file(session: Session, user, kind: str, filename: str, *, da
 
     if kind == bolagsverket_bulk.KIND:
         if path is None:
-            raise RegistryInputError("Bulkfilen importeras från kommandoraden: flask registries import "
-                                     "bolagsverket-bulk FIL.zip")
+            raise RegistryInputError(_("Bulkfilen importeras från kommandoraden: flask registries import "
+                                     "bolagsverket-bulk FIL.zip"))
         return bolagsverket_bulk.import_file(
             session, user, path, filename=filename, data_date=data_date,
             chunk_size=int(current_app.config["REGISTRY_BULK_CHUNK_ROWS"]), progress=progress)
     if kind not in filed.KINDS:
-        raise RegistryInputError(f"Okänd filtyp: {kind}")
+        raise RegistryInputError(_("Okänd filtyp: %(kind)s", kind=kind))
     if data is None:
         with open(path, "rb") as handle:
             data = handle.read()

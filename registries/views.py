@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -123,7 +124,7 @@ def check_now(org_id: int):
     if not forms.CheckForm().validate_on_submit():
         abort(400)
     chosen = [r for r in request.form.getlist("registry") if r in REGISTRIES] or list(REGISTRIES)
-    job = create_job(db.session, current_user, "registries.check", f"Registerkontroll: {org.name}",
+    job = create_job(db.session, current_user, "registries.check", _("Registerkontroll: %(name)s", name=org.name),
                      {"organisation_id": org.id, "registries": chosen,
                       "result_url": url_for("organisations.show", org_id=org.id, _anchor="registries")},
                      total=len(chosen))
@@ -158,7 +159,7 @@ def manual(kind: str):
             problem = str(exc)
         else:
             db.session.commit()
-            flash("Beskedet och dokumentet är sparade.", "success")
+            flash(_("Beskedet och dokumentet är sparade."), "success")
             return redirect(url_for(".evidence", lookup_id=stored.id))
     return render_template("registries/manual.html", form=form, kind=kind, label=REGISTRY_LABELS[kind],
                            problem=problem, max_mb=current_app.config["REGISTRY_DOCUMENT_MAX_MB"])
@@ -186,7 +187,8 @@ def import_file():
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"Importerade {imp.inserted} nya rader ({imp.unchanged} fanns redan).", "success")
+            flash(_("Importerade %(inserted)s nya rader (%(unchanged)s fanns redan).",
+                    inserted=imp.inserted, unchanged=imp.unchanged), "success")
             return redirect(url_for(".import_show", import_id=imp.id))
     imports = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(25)).all()
     return render_template("registries/import.html", form=form, errors=errors, imports=imports)

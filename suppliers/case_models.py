@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
     Date,
@@ -241,14 +242,14 @@ def guard_immutable(session: Session, flush_context, instances) -> None:
         deleted = obj in session.deleted
         if getattr(obj, "__immutable__", False):
             if deleted or session.is_modified(obj):
-                raise ImmutableError("Kontrollunderlag kan inte ändras i efterhand; gör en ny "
-                                     "kontroll.")
+                raise ImmutableError(_("Kontrollunderlag kan inte ändras i efterhand; gör en ny "
+                                     "kontroll."))
         elif isinstance(obj, SupplierCheck) and (deleted or _changed_columns(obj)):
-            raise ImmutableError("En kontroll kan inte ändras i efterhand; gör en ny kontroll.")
+            raise ImmutableError(_("En kontroll kan inte ändras i efterhand; gör en ny kontroll."))
         elif isinstance(obj, Decision) and _was_signed(obj):
             if deleted or _changed_columns(obj) - Decision.AFTER_SIGNING:
-                raise ImmutableError("Ett signerat beslut kan inte ändras; gör en rättelse som "
-                                     "en ny version.")
+                raise ImmutableError(_("Ett signerat beslut kan inte ändras; gör en rättelse som "
+                                     "en ny version."))
 
 
 def install_guards() -> None:

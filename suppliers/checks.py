@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -109,7 +110,7 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
     total = len(targets)
     checks: list[SupplierCheck] = []
     if progress:
-        progress(0, total, "Frågar registren…")
+        progress(0, total, _("Frågar registren…"))
     size = _chunk_size()
     for start in range(0, total, size):
         chunk = targets[start:start + size]
@@ -126,7 +127,7 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
         session.flush()
         if progress:
             done = start + len(chunk)
-            progress(done, total, f"{done} av {total} leverantörer kontrollerade.")
+            progress(done, total, _("%(done)s av %(total)s leverantörer kontrollerade.", done=done, total=total))
     return checks
 
 

@@ -10,6 +10,7 @@ from datetime import date
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.auth.models import Department, User
@@ -46,8 +47,8 @@ def _actor(username: str | None, department_code: str | None) -> _CliActor:
     if department is None:
         codes = ", ".join(db.session.scalars(select(Department.code).order_by(Department.code)))
         raise click.ClickException(
-            f"Ange förvaltning med --department (eller --user). Okänd eller saknad: {code!r}. "
-            f"Finns: {codes or 'inga'}.")
+            _("Ange förvaltning med --department (eller --user). Okänd eller saknad: %(code)r. Finns: %(codes)s.",
+              code=code, codes=codes or _("inga")))
     acting_user(None)
     return _CliActor(department, None)
 
@@ -73,7 +74,7 @@ def _check_dict(check) -> dict:
 def _print_check(check) -> None:
     click.echo(f"{check.supplier.name} ({check.supplier.organisation.display_orgnr}) – "
                f"{check.regime_label}, {check.on_date}")
-    click.echo(f"Resultat: {check.overall_label.upper()}")
+    click.echo(_("Resultat: %(overall_label)s", overall_label=check.overall_label.upper()))
     for g in check.grounds:
         click.echo(f"\n[{g.outcome_label}] {g.label} ({g.law})")
         for line in g.reasons:
@@ -83,8 +84,8 @@ def _print_check(check) -> None:
         for line in g.actions:
             click.echo(f"    -> {line}")
     if check.manual_grounds:
-        click.echo("\nBedöms i upphandlingen (ingen registerkontroll): "
-                   + "; ".join(check.manual_grounds))
+        click.echo("\n" + _("Bedöms i upphandlingen (ingen registerkontroll): %(grounds)s",
+                              grounds="; ".join(check.manual_grounds)))
 
 
 @suppliers_cli.command("check")
@@ -126,7 +127,7 @@ def check_command(orgnr, as_json, name, regime, permit_activity, department_code
 def screen_command(procurement_id, all_active, username):
     """Kontrollera anbudsgivarna i en upphandling, eller alla med aktiva avtal."""
     if bool(procurement_id) == bool(all_active):
-        raise click.UsageError("Ange antingen --procurement ID eller --all-active.")
+        raise click.UsageError(_("Ange antingen --procurement ID eller --all-active."))
 
     def progress(done, total, message):
         click.echo(f"  {message}", err=True)
@@ -134,7 +135,7 @@ def screen_command(procurement_id, all_active, username):
     if procurement_id:
         procurement = db.session.get(Procurement, procurement_id)
         if procurement is None:
-            raise click.ClickException(f"Upphandling {procurement_id} finns inte.")
+            raise click.ClickException(_("Upphandling %(procurement_id)s finns inte.", procurement_id=procurement_id))
         user = _actor(username, None if username else procurement.department.code)
         done = checks.screen_procurement(db.session, user, procurement, progress=progress)
     else:
@@ -147,9 +148,9 @@ def screen_command(procurement_id, all_active, username):
         counts[c.overall] += 1
         click.echo(f"{c.overall_label:<30} {c.supplier.organisation.display_orgnr}  "
                    f"{c.supplier.name}  (kontroll {c.id})")
-    click.echo(f"\n{len(done)} kontrollerade: {counts[rules.FOUND]} med grund, "
-               f"{counts[rules.UNKNOWN]} kunde inte kontrolleras helt, {counts[rules.CLEAR]} "
-               "utan grund.")
+    click.echo("\n" + _("%(done)s kontrollerade: %(found)s med grund, %(unknown)s kunde inte kontrolleras "
+                      "helt, %(clear)s utan grund.", done=len(done), found=counts[rules.FOUND],
+                      unknown=counts[rules.UNKNOWN], clear=counts[rules.CLEAR]))
 
 
 @suppliers_cli.command("monitor")
@@ -161,8 +162,9 @@ def monitor_command():
     acting_user(None)
     run = monitoring.run_monitor(db.session)
     db.session.commit()
-    click.echo(f"{run.suppliers} leverantörer, {run.checks} kontroller, {run.new_findings} nya "
-               f"fynd, {run.unknown} kunde inte kontrolleras helt.")
+    click.echo(_("%(suppliers)s leverantörer, %(checks)s kontroller, %(new_findings)s nya fynd, "
+                 "%(unknown)s kunde inte kontrolleras helt.", suppliers=run.suppliers, checks=run.checks,
+                 new_findings=run.new_findings, unknown=run.unknown))
 
 
 @suppliers_cli.command("rules")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -42,8 +43,9 @@ COMPLAINT = ("Byggställningen vid gruppbostaden lämnades osäkrad över helgen
 def _user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise RuntimeError("Ladda först plattformens demodata (oversight.demo.load): "
-                           f"användaren {username} saknas.")
+        raise RuntimeError(_("Ladda först plattformens demodata (oversight.demo.load): användaren %(username)s "
+                             "saknas.",
+                             username=username))
     return user
 
 

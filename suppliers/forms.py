@@ -1,6 +1,7 @@
 """Form fields and their validation only; what is allowed lives in the services."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -30,76 +31,76 @@ REQUIRED = "Fältet måste fyllas i."
 
 
 class SupplierForm(FlaskForm):
-    orgnr = StringField("Organisationsnummer", validators=[DataRequired("Ange organisationsnummer.")],
-                        description="10 siffror, t.ex. 556901-2346")
-    name = StringField("Namn", validators=[Optional(), Length(max=300)],
-                       description="Behövs bara om organisationen inte redan finns i registret.")
+    orgnr = StringField(_l("Organisationsnummer"), validators=[DataRequired(_l("Ange organisationsnummer."))],
+                        description=_l("10 siffror, t.ex. 556901-2346"))
+    name = StringField(_l("Namn"), validators=[Optional(), Length(max=300)],
+                       description=_l("Behövs bara om organisationen inte redan finns i registret."))
 
 
 class _ProcedureFields:
-    procedure = SelectField("Upphandlingsform", choices=list(PROCEDURES.items()))
-    service_category = StringField("Tjänstekategori", validators=[Optional(), Length(max=200)],
-                                   description="T.ex. personlig assistans, städ, bygg.")
-    welfare = BooleanField("Välfärdstjänst (LOU 19 kap.)")
-    above_threshold = BooleanField("Över tröskelvärdet")
-    permit_bound = BooleanField("Tillståndspliktig verksamhet (IVO)")
-    permit_activity = StringField("Verksamhet som kräver tillstånd",
+    procedure = SelectField(_l("Upphandlingsform"), choices=list(PROCEDURES.items()))
+    service_category = StringField(_l("Tjänstekategori"), validators=[Optional(), Length(max=200)],
+                                   description=_l("T.ex. personlig assistans, städ, bygg."))
+    welfare = BooleanField(_l("Välfärdstjänst (LOU 19 kap.)"))
+    above_threshold = BooleanField(_l("Över tröskelvärdet"))
+    permit_bound = BooleanField(_l("Tillståndspliktig verksamhet (IVO)"))
+    permit_activity = StringField(_l("Verksamhet som kräver tillstånd"),
                                   validators=[Optional(), Length(max=200)],
-                                  description="T.ex. personlig assistans, HVB.")
+                                  description=_l("T.ex. personlig assistans, HVB."))
 
 
 class ProcurementForm(_ProcedureFields, FlaskForm):
-    reference = StringField("Diarienummer", validators=[DataRequired("Ange diarienummer."),
+    reference = StringField(_l("Diarienummer"), validators=[DataRequired(_l("Ange diarienummer.")),
                                                         Length(max=60)])
-    title = StringField("Rubrik", validators=[DataRequired("Ange rubrik."), Length(max=300)])
-    estimated_value = StringField("Uppskattat värde (kr)", validators=[Optional(), Length(max=30)])
+    title = StringField(_l("Rubrik"), validators=[DataRequired(_l("Ange rubrik.")), Length(max=300)])
+    estimated_value = StringField(_l("Uppskattat värde (kr)"), validators=[Optional(), Length(max=30)])
 
 
 class ProcurementEditForm(ProcurementForm):
     """The create form plus the procurement's status (a new one always starts as "Pågår")."""
 
-    status = SelectField("Status", choices=list(PROCUREMENT_STATUSES.items()), default="open")
+    status = SelectField(_l("Status"), choices=list(PROCUREMENT_STATUSES.items()), default="open")
 
 
 class TendererForm(FlaskForm):
-    orgnr = StringField("Organisationsnummer för anbudsgivaren",
-                        validators=[DataRequired("Ange organisationsnummer.")])
-    name = StringField("Namn (om ny i registret)", validators=[Optional(), Length(max=300)])
-    submitted_on = DateField("Anbudet inkom", validators=[Optional()])
+    orgnr = StringField(_l("Organisationsnummer för anbudsgivaren"),
+                        validators=[DataRequired(_l("Ange organisationsnummer."))])
+    name = StringField(_l("Namn (om ny i registret)"), validators=[Optional(), Length(max=300)])
+    submitted_on = DateField(_l("Anbudet inkom"), validators=[Optional()])
 
 
 class ContractForm(_ProcedureFields, FlaskForm):
-    reference = StringField("Avtalsnummer", validators=[DataRequired("Ange avtalsnummer."),
+    reference = StringField(_l("Avtalsnummer"), validators=[DataRequired(_l("Ange avtalsnummer.")),
                                                         Length(max=60)])
-    title = StringField("Rubrik", validators=[DataRequired("Ange rubrik."), Length(max=300)])
-    value = StringField("Avtalsvärde (kr)", validators=[Optional(), Length(max=30)])
-    start_date = DateField("Startdatum", validators=[Optional()])
-    end_date = DateField("Slutdatum", validators=[Optional()])
-    status = SelectField("Status", choices=list(CONTRACT_STATUSES.items()), default="active")
-    calling_department_id = SelectField("Avropande förvaltning (vid avrop)", coerce=int,
+    title = StringField(_l("Rubrik"), validators=[DataRequired(_l("Ange rubrik.")), Length(max=300)])
+    value = StringField(_l("Avtalsvärde (kr)"), validators=[Optional(), Length(max=30)])
+    start_date = DateField(_l("Startdatum"), validators=[Optional()])
+    end_date = DateField(_l("Slutdatum"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=list(CONTRACT_STATUSES.items()), default="active")
+    calling_department_id = SelectField(_l("Avropande förvaltning (vid avrop)"), coerce=int,
                                         choices=[], validate_choice=False)
 
 
 class CheckForm(FlaskForm):
-    regime = SelectField("Regelverk", choices=list(rules.REGIME_LABELS.items()))
-    permit_activity = StringField("Tillståndspliktig verksamhet (lämna tomt om ingen)",
+    regime = SelectField(_l("Regelverk"), choices=list(rules.REGIME_LABELS.items()))
+    permit_activity = StringField(_l("Tillståndspliktig verksamhet (lämna tomt om ingen)"),
                                   validators=[Optional(), Length(max=200)])
 
 
 class ComplaintForm(FlaskForm):
-    occurred_on = DateField("Datum för händelsen", validators=[DataRequired("Ange datum.")])
-    category = SelectField("Kategori", choices=list(COMPLAINT_CATEGORIES.items()))
-    severity = SelectField("Allvarlighetsgrad", choices=list(COMPLAINT_SEVERITIES.items()))
-    description = TextAreaField("Beskrivning", validators=[DataRequired("Beskriv vad som hänt."),
+    occurred_on = DateField(_l("Datum för händelsen"), validators=[DataRequired(_l("Ange datum."))])
+    category = SelectField(_l("Kategori"), choices=list(COMPLAINT_CATEGORIES.items()))
+    severity = SelectField(_l("Allvarlighetsgrad"), choices=list(COMPLAINT_SEVERITIES.items()))
+    description = TextAreaField(_l("Beskrivning"), validators=[DataRequired(_l("Beskriv vad som hänt.")),
                                                            Length(max=8000)],
-                                description="Skriv inga personuppgifter om brukare; hänvisa "
-                                            "till ert ärendenummer.")
+                                description=_l("Skriv inga personuppgifter om brukare; hänvisa "
+                                            "till ert ärendenummer."))
 
 
 class AssessComplaintForm(FlaskForm):
-    status = SelectField("Bedömning", choices=[("confirmed", "Bekräftat"),
+    status = SelectField(_l("Bedömning"), choices=[("confirmed", "Bekräftat"),
                                                ("rejected", "Avfärdat")])
-    assessment = TextAreaField("Motivering", validators=[DataRequired("Motivera bedömningen."),
+    assessment = TextAreaField(_l("Motivering"), validators=[DataRequired(_l("Motivera bedömningen.")),
                                                         Length(max=4000)])
 
 
@@ -110,25 +111,25 @@ def extract_form(subjects: list[tuple[str, str]]):
     """An extract with up to three convictions (flat fields, each with its own label)."""
 
     class ExtractForm(FlaskForm):
-        subject = SelectField("Utdraget avser", choices=subjects)
-        document_date = DateField("Utdragets datum", validators=[DataRequired("Ange datum.")])
-        reference = StringField("Diarienummer för utdraget", validators=[Optional(),
+        subject = SelectField(_l("Utdraget avser"), choices=subjects)
+        document_date = DateField(_l("Utdragets datum"), validators=[DataRequired(_l("Ange datum."))])
+        reference = StringField(_l("Diarienummer för utdraget"), validators=[Optional(),
                                                                          Length(max=100)])
 
     categories = [("", "– ingen dom –")] + list(ev.CONVICTION_CATEGORIES.items())
     for i in range(1, CONVICTION_SLOTS + 1):
-        setattr(ExtractForm, f"category_{i}", SelectField(f"Dom {i}: brottskategori",
+        setattr(ExtractForm, f"category_{i}", SelectField(_l("Dom %(i)s: brottskategori", i=i),
                                                           choices=categories, default=""))
-        setattr(ExtractForm, f"judgment_date_{i}", DateField(f"Dom {i}: laga kraft den",
+        setattr(ExtractForm, f"judgment_date_{i}", DateField(_l("Dom %(i)s: laga kraft den", i=i),
                                                              validators=[Optional()]))
-        setattr(ExtractForm, f"until_{i}", DateField(f"Dom {i}: näringsförbud till och med",
+        setattr(ExtractForm, f"until_{i}", DateField(_l("Dom %(i)s: näringsförbud till och med", i=i),
                                                      validators=[Optional()]))
-        setattr(ExtractForm, f"court_{i}", StringField(f"Dom {i}: domstol",
+        setattr(ExtractForm, f"court_{i}", StringField(_l("Dom %(i)s: domstol", i=i),
                                                        validators=[Optional(), Length(max=200)]))
-        setattr(ExtractForm, f"case_number_{i}", StringField(f"Dom {i}: målnummer",
+        setattr(ExtractForm, f"case_number_{i}", StringField(_l("Dom %(i)s: målnummer", i=i),
                                                              validators=[Optional(),
                                                                          Length(max=60)]))
-        setattr(ExtractForm, f"description_{i}", StringField(f"Dom {i}: brott enligt utdraget",
+        setattr(ExtractForm, f"description_{i}", StringField(_l("Dom %(i)s: brott enligt utdraget", i=i),
                                                              validators=[Optional(),
                                                                          Length(max=1000)]))
     return ExtractForm()
@@ -155,51 +156,51 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class HearingForm(FlaskForm):
-    codes = MultiCheckboxField("Grunder att kommunicera", choices=[], validate_choice=False)
-    deadline = DateField("Svarsfrist", validators=[DataRequired("Ange svarsfrist.")])
-    recipient = StringField("Mottagare (kontaktperson)", validators=[Optional(), Length(max=300)])
+    codes = MultiCheckboxField(_l("Grunder att kommunicera"), choices=[], validate_choice=False)
+    deadline = DateField(_l("Svarsfrist"), validators=[DataRequired(_l("Ange svarsfrist."))])
+    recipient = StringField(_l("Mottagare (kontaktperson)"), validators=[Optional(), Length(max=300)])
 
 
 class LetterForm(FlaskForm):
-    letter_text = TextAreaField("Brevets text", validators=[DataRequired("Brevet är tomt."),
+    letter_text = TextAreaField(_l("Brevets text"), validators=[DataRequired(_l("Brevet är tomt.")),
                                                             Length(max=20000)])
-    deadline = DateField("Svarsfrist", validators=[DataRequired("Ange svarsfrist.")])
-    recipient = StringField("Mottagare (kontaktperson)", validators=[Optional(), Length(max=300)])
+    deadline = DateField(_l("Svarsfrist"), validators=[DataRequired(_l("Ange svarsfrist."))])
+    recipient = StringField(_l("Mottagare (kontaktperson)"), validators=[Optional(), Length(max=300)])
 
 
 class SentForm(FlaskForm):
-    sent_on = DateField("Skickat den", validators=[DataRequired("Ange datum.")])
+    sent_on = DateField(_l("Skickat den"), validators=[DataRequired(_l("Ange datum."))])
 
 
 class StatementForm(FlaskForm):
-    statement = TextAreaField("Leverantörens yttrande", validators=[
-        DataRequired("Skriv in eller sammanfatta yttrandet."), Length(max=20000)])
-    received_on = DateField("Yttrandet inkom", validators=[DataRequired("Ange datum.")])
-    self_cleaning = TextAreaField("Åtgärder för självsanering som leverantören anger",
+    statement = TextAreaField(_l("Leverantörens yttrande"), validators=[
+        DataRequired(_l("Skriv in eller sammanfatta yttrandet.")), Length(max=20000)])
+    received_on = DateField(_l("Yttrandet inkom"), validators=[DataRequired(_l("Ange datum."))])
+    self_cleaning = TextAreaField(_l("Åtgärder för självsanering som leverantören anger"),
                                   validators=[Optional(), Length(max=20000)])
 
 
 class NotesForm(FlaskForm):
-    internal_notes = TextAreaField("Interna anteckningar", validators=[Optional(),
+    internal_notes = TextAreaField(_l("Interna anteckningar"), validators=[Optional(),
                                                                        Length(max=20000)],
-                                   description="Syns bara för din förvaltning.")
+                                   description=_l("Syns bara för din förvaltning."))
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField("Typ av dokument", choices=list(DOCUMENT_KINDS.items()))
-    file = FileField("Fil (PDF, PNG eller JPEG)")
+    kind = SelectField(_l("Typ av dokument"), choices=list(DOCUMENT_KINDS.items()))
+    file = FileField(_l("Fil (PDF, PNG eller JPEG)"))
 
 
 class DecisionForm(FlaskForm):
-    outcome = SelectField("Beslut", choices=list(DECISION_OUTCOMES.items()))
-    reasoning = TextAreaField("Skäl för beslutet", validators=[
-        DataRequired("Skriv skälen för beslutet."), Length(max=20000)])
-    self_cleaning_assessment = TextAreaField("Bedömning av yttrande och självsanering",
+    outcome = SelectField(_l("Beslut"), choices=list(DECISION_OUTCOMES.items()))
+    reasoning = TextAreaField(_l("Skäl för beslutet"), validators=[
+        DataRequired(_l("Skriv skälen för beslutet.")), Length(max=20000)])
+    self_cleaning_assessment = TextAreaField(_l("Bedömning av yttrande och självsanering"),
                                              validators=[Optional(), Length(max=20000)])
 
 
 class CorrectForm(FlaskForm):
-    reason = StringField("Skäl för rättelse", validators=[DataRequired("Ange skäl."),
+    reason = StringField(_l("Skäl för rättelse"), validators=[DataRequired(_l("Ange skäl.")),
                                                           Length(max=1000)])
 
 

@@ -10,6 +10,7 @@ import hashlib
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oversight.db import utcnow
@@ -33,7 +34,7 @@ from suppliers.services import SupplierError
 
 def _own(user, row, what: str) -> None:
     if not may_change(user, row):
-        raise SupplierError(f"{what} tillhör en annan förvaltning.")
+        raise SupplierError(_("%(what)s tillhör en annan förvaltning.", what=what))
 
 
 def hearing_deadline(today: date | None = None) -> date:
@@ -44,13 +45,13 @@ def hearing_deadline(today: date | None = None) -> date:
 def open_hearing(session: Session, user, check: SupplierCheck, *, codes: list[str],
                  deadline: date | None = None, recipient: str | None = None) -> Hearing:
     """A draft hearing on the chosen grounds of ``check`` (found or could-not-be-checked)."""
-    _own(user, check, "Kontrollen")
+    _own(user, check, _("Kontrollen"))
     chosen = [g for g in check.grounds if g.code in codes and g.outcome != rules.CLEAR]
     if not chosen:
-        raise SupplierError("Välj minst en grund som föreligger eller inte kunde kontrolleras.")
+        raise SupplierError(_("Välj minst en grund som föreligger eller inte kunde kontrolleras."))
     deadline = deadline or hearing_deadline()
     if deadline <= date.today():
-        raise SupplierError("Svarsfristen måste ligga efter dagens datum.")
+        raise SupplierError(_("Svarsfristen måste ligga efter dagens datum."))
     supplier: Supplier = check.supplier
     hearing = Hearing(
         supplier_id=supplier.id, department_id=user.department_id, check_id=check.id,
@@ -86,13 +87,13 @@ def render_letter(hearing: Hearing, user) -> str:
 
 def update_letter(session: Session, user, hearing: Hearing, *, letter_text: str,
                   deadline: date, recipient: str | None) -> None:
-    _own(user, hearing, "Kommuniceringen")
+    _own(user, hearing, _("Kommuniceringen"))
     if hearing.status != "draft":
-        raise SupplierError("Brevet är redan skickat och kan inte ändras.")
+        raise SupplierError(_("Brevet är redan skickat och kan inte ändras."))
     if not (letter_text or "").strip():
-        raise SupplierError("Brevet är tomt.")
+        raise SupplierError(_("Brevet är tomt."))
     if deadline is None or deadline <= date.today():
-        raise SupplierError("Svarsfristen måste ligga efter dagens datum.")
+        raise SupplierError(_("Svarsfristen måste ligga efter dagens datum."))
     hearing.letter_text = letter_text.strip()
     hearing.deadline = deadline
     hearing.recipient = (recipient or "").strip() or None
@@ -100,13 +101,13 @@ def update_letter(session: Session, user, hearing: Hearing, *, letter_text: str,
 
 
 def mark_sent(session: Session, user, hearing: Hearing, sent_on: date | None = None) -> None:
-    _own(user, hearing, "Kommuniceringen")
+    _own(user, hearing, _("Kommuniceringen"))
     if hearing.status != "draft":
-        raise SupplierError("Brevet är redan markerat som skickat.")
+        raise SupplierError(_("Brevet är redan markerat som skickat."))
     sent_on = sent_on or date.today()
     if sent_on > date.today() or sent_on >= hearing.deadline:
-        raise SupplierError("Avsändningsdatum måste vara i dag eller tidigare och före "
-                            "svarsfristen.")
+        raise SupplierError(_("Avsändningsdatum måste vara i dag eller tidigare och före "
+                            "svarsfristen."))
     hearing.sent_on = sent_on
     hearing.status = "sent"
     session.flush()
@@ -114,13 +115,13 @@ def mark_sent(session: Session, user, hearing: Hearing, sent_on: date | None = N
 
 def record_statement(session: Session, user, hearing: Hearing, *, statement: str,
                      received_on: date, self_cleaning: str | None) -> None:
-    _own(user, hearing, "Kommuniceringen")
+    _own(user, hearing, _("Kommuniceringen"))
     if hearing.status not in ("sent", "answered"):
-        raise SupplierError("Markera brevet som skickat innan yttrandet registreras.")
+        raise SupplierError(_("Markera brevet som skickat innan yttrandet registreras."))
     if not (statement or "").strip():
-        raise SupplierError("Skriv in eller sammanfatta yttrandet.")
+        raise SupplierError(_("Skriv in eller sammanfatta yttrandet."))
     if received_on is None or received_on > date.today():
-        raise SupplierError("Ange när yttrandet kom in (inte i framtiden).")
+        raise SupplierError(_("Ange när yttrandet kom in (inte i framtiden)."))
     hearing.statement = statement.strip()
     hearing.statement_received_on = received_on
     hearing.self_cleaning = (self_cleaning or "").strip() or None
@@ -129,14 +130,14 @@ def record_statement(session: Session, user, hearing: Hearing, *, statement: str
 
 
 def update_notes(session: Session, user, hearing: Hearing, notes: str) -> None:
-    _own(user, hearing, "Kommuniceringen")
+    _own(user, hearing, _("Kommuniceringen"))
     hearing.internal_notes = (notes or "").strip() or None
     session.flush()
 
 
 def check_upload(filename: str, data: bytes, max_bytes: int) -> str:
     try:
-        return check_document(filename, data, max_bytes, what="Filen")
+        return check_document(filename, data, max_bytes, what=_("Filen"))
     except UploadError as exc:
         raise SupplierError(str(exc)) from None
 
@@ -147,11 +148,11 @@ def max_upload_bytes() -> int:
 
 def add_document(session: Session, user, hearing: Hearing, *, filename: str, data: bytes,
                  kind: str) -> HearingDocument:
-    _own(user, hearing, "Kommuniceringen")
+    _own(user, hearing, _("Kommuniceringen"))
     if kind not in DOCUMENT_KINDS:
-        raise SupplierError("Välj vilken sorts dokument det är.")
+        raise SupplierError(_("Välj vilken sorts dokument det är."))
     if hearing.status == "decided":
-        raise SupplierError("Ärendet är beslutat; nya dokument hör till en rättelse.")
+        raise SupplierError(_("Ärendet är beslutat; nya dokument hör till en rättelse."))
     content_type = check_upload(filename, data, max_upload_bytes())
     safe = safe_filename(filename)
     document = HearingDocument(
@@ -168,19 +169,19 @@ def add_document(session: Session, user, hearing: Hearing, *, filename: str, dat
 def _validate_decision(hearing: Hearing | None, outcome: str, reasoning: str,
                        contract_id: int | None) -> None:
     if outcome not in DECISION_OUTCOMES:
-        raise SupplierError("Välj beslut.")
+        raise SupplierError(_("Välj beslut."))
     if not (reasoning or "").strip():
-        raise SupplierError("Skriv skälen för beslutet.")
+        raise SupplierError(_("Skriv skälen för beslutet."))
     if outcome in ("terminate_notice", "terminate_breach", "cancel") and not contract_id:
-        raise SupplierError("Uppsägning, hävning och avbrytande gäller ett avtal: välj avtalet.")
+        raise SupplierError(_("Uppsägning, hävning och avbrytande gäller ett avtal: välj avtalet."))
     if outcome != "not_exclude":
         # The supplier must have been heard first (LOU 13:5 self-cleaning, 19:17 comment).
         if hearing is None or hearing.status not in ("answered", "decided", "sent"):
-            raise SupplierError("Leverantören måste ha fått yttra sig innan beslut om "
-                                "uteslutning eller uppsägning: skicka kommuniceringen först.")
+            raise SupplierError(_("Leverantören måste ha fått yttra sig innan beslut om "
+                                "uteslutning eller uppsägning: skicka kommuniceringen först."))
         if hearing.status == "sent" and hearing.deadline >= date.today():
-            raise SupplierError(f"Svarsfristen löper till {hearing.deadline}: vänta in "
-                                "yttrandet eller fristen.")
+            raise SupplierError(_("Svarsfristen löper till %(deadline)s: vänta in yttrandet eller fristen.",
+                                  deadline=hearing.deadline))
 
 
 def create_decision(session: Session, user, hearing: Hearing | None, *, outcome: str,
@@ -188,14 +189,14 @@ def create_decision(session: Session, user, hearing: Hearing | None, *, outcome:
                     check: SupplierCheck | None = None, contract_id: int | None = None,
                     supplier: Supplier | None = None) -> Decision:
     if hearing is not None:
-        _own(user, hearing, "Kommuniceringen")
+        _own(user, hearing, _("Kommuniceringen"))
         check = check or hearing.check
         supplier = hearing.supplier
         contract_id = contract_id or hearing.contract_id
     if check is not None:
-        _own(user, check, "Kontrollen")
+        _own(user, check, _("Kontrollen"))
     if supplier is None:
-        raise SupplierError("Leverantör saknas.")
+        raise SupplierError(_("Leverantör saknas."))
     _validate_decision(hearing, outcome, reasoning, contract_id)
     decision = Decision(
         supplier_id=supplier.id, department_id=user.department_id,
@@ -217,9 +218,9 @@ def create_decision(session: Session, user, hearing: Hearing | None, *, outcome:
 
 def update_decision(session: Session, user, decision: Decision, *, outcome: str,
                     reasoning: str, self_cleaning_assessment: str | None) -> None:
-    _own(user, decision, "Beslutet")
+    _own(user, decision, _("Beslutet"))
     if decision.signed:
-        raise SupplierError("Ett signerat beslut kan inte ändras; gör en rättelse.")
+        raise SupplierError(_("Ett signerat beslut kan inte ändras; gör en rättelse."))
     _validate_decision(decision.hearing, outcome, reasoning, decision.contract_id)
     decision.outcome = outcome
     decision.reasoning = reasoning.strip()
@@ -262,9 +263,9 @@ def sign_decision(session: Session, user, decision: Decision,
                   decided_on: date | None = None) -> None:
     """Freeze the decision with a snapshot of its evidence; a termination by breach ends the
     contract; a correction supersedes the version it corrects."""
-    _own(user, decision, "Beslutet")
+    _own(user, decision, _("Beslutet"))
     if decision.signed:
-        raise SupplierError("Beslutet är redan signerat.")
+        raise SupplierError(_("Beslutet är redan signerat."))
     _validate_decision(decision.hearing, decision.outcome, decision.reasoning,
                        decision.contract_id)
     decision.decided_on = decided_on or date.today()
@@ -290,13 +291,13 @@ def _jsonable(data):
 
 def correct_decision(session: Session, user, decision: Decision, reason: str) -> Decision:
     """A new draft version of a signed decision; the signed one stays as it was."""
-    _own(user, decision, "Beslutet")
+    _own(user, decision, _("Beslutet"))
     if not decision.signed:
-        raise SupplierError("Ett utkast ändras direkt; rättelse gäller signerade beslut.")
+        raise SupplierError(_("Ett utkast ändras direkt; rättelse gäller signerade beslut."))
     if decision.superseded_by_id:
-        raise SupplierError("Beslutet är redan rättat; rätta den senaste versionen.")
+        raise SupplierError(_("Beslutet är redan rättat; rätta den senaste versionen."))
     if not (reason or "").strip():
-        raise SupplierError("Ange varför beslutet rättas.")
+        raise SupplierError(_("Ange varför beslutet rättas."))
     new = Decision(
         supplier_id=decision.supplier_id, department_id=decision.department_id,
         hearing_id=decision.hearing_id, check_id=decision.check_id,
@@ -314,13 +315,13 @@ def publish_decision(session: Session, user, decision: Decision):
     """Put a signed exclusion or termination on the central warning list (category
     "exclusion"): every department sees the outcome, the grounds and the reference, never the
     hearing's content."""
-    _own(user, decision, "Beslutet")
+    _own(user, decision, _("Beslutet"))
     if not decision.signed:
-        raise SupplierError("Endast signerade beslut kan publiceras.")
+        raise SupplierError(_("Endast signerade beslut kan publiceras."))
     if decision.outcome not in PUBLISHABLE_OUTCOMES:
-        raise SupplierError("Endast beslut om uteslutning, uppsägning eller hävning publiceras.")
+        raise SupplierError(_("Endast beslut om uteslutning, uppsägning eller hävning publiceras."))
     if decision.warning_id is not None:
-        raise SupplierError("Beslutet är redan publicerat.")
+        raise SupplierError(_("Beslutet är redan publicerat."))
     labels = {g.code: (g.label, g.law) for g in decision.check.grounds} if decision.check else {}
     grounds = "; ".join(f"{labels[c][0]} ({labels[c][1]})" if c in labels else c
                         for c in decision.grounds) or "se beslutet"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -48,7 +49,7 @@ def supplier_attention(session: Session, user) -> list[AttentionItem]:
         .options(selectinload(Hearing.supplier).selectinload(Supplier.organisation)).limit(20))
     for h in overdue:
         items.append(AttentionItem(
-            title=f"Svarsfristen har gått ut: {h.supplier.name}",
+            title=_("Svarsfristen har gått ut: %(name)s", name=h.supplier.name),
             detail=f"Kommunicering {h.reference}, frist {h.deadline}. Registrera yttrandet eller "
                    "besluta på befintligt underlag.",
             url=url_for("suppliers.hearing", hearing_id=h.id), severity="warning",

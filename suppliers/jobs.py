@@ -1,6 +1,7 @@
 """Background jobs: screening a procurement's tenderers, and a monitoring run."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ def screen_job(session: Session, job: Job, progress) -> dict:
         select(Procurement).where(Procurement.id == job.params["procurement_id"]),
         Procurement, job.department_id))
     if procurement is None:
-        raise LookupError("Upphandlingen finns inte längre eller tillhör en annan förvaltning.")
+        raise LookupError(_("Upphandlingen finns inte längre eller tillhör en annan förvaltning."))
     done = checks.screen_procurement(session, user, procurement, job_id=job.id,
                                      progress=progress)
     job.result_url = path_for("suppliers.procurement", procurement_id=procurement.id,
@@ -27,8 +28,8 @@ def screen_job(session: Session, job: Job, progress) -> dict:
     counts = {k: sum(1 for c in done if c.overall == k)
               for k in (rules.FOUND, rules.UNKNOWN, rules.CLEAR)}
     progress(len(done), len(done),
-             f"Klart: {counts[rules.FOUND]} med grund, {counts[rules.UNKNOWN]} kunde inte "
-             f"kontrolleras helt, {counts[rules.CLEAR]} utan grund.")
+             _("Klart: %(found)s med grund, %(unknown)s kunde inte kontrolleras helt, %(clear)s utan grund.",
+               found=counts[rules.FOUND], unknown=counts[rules.UNKNOWN], clear=counts[rules.CLEAR]))
     return {"checks": [c.id for c in done], **counts}
 
 
@@ -36,8 +37,10 @@ def screen_job(session: Session, job: Job, progress) -> dict:
 def monitor_job(session: Session, job: Job, progress) -> dict:
     run = monitoring.run_monitor(session, progress=progress)
     job.result_url = path_for("suppliers.monitoring_feed")
-    progress(run.checks, run.checks, f"Klart: {run.checks} kontroller, {run.new_findings} nya "
-                                     f"fynd, {run.unknown} kunde inte kontrolleras helt.")
+    progress(run.checks, run.checks,
+             _("Klart: %(checks)s kontroller, %(new_findings)s nya fynd, %(unknown)s kunde inte "
+               "kontrolleras helt.",
+               checks=run.checks, new_findings=run.new_findings, unknown=run.unknown))
     return {"run_id": run.id, "checks": run.checks, "new_findings": run.new_findings}
 
 

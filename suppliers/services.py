@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -51,11 +52,11 @@ def ensure_supplier(session: Session, user, *, orgnr: str, name: str | None = No
     is new (a name is then required). Idempotent."""
     checked = identifiers.validate("orgnr", orgnr or "")
     if not checked.valid:
-        raise SupplierError(f"Organisationsnummer {orgnr!r}: {checked.error}")
+        raise SupplierError(_("Organisationsnummer %(orgnr)r: %(error)s", orgnr=orgnr, error=checked.error))
     org = orgs.get_by_orgnr(session, checked.normalized)
     if org is None:
         if not (name or "").strip():
-            raise SupplierError("Organisationen finns inte i registret: ange namn.")
+            raise SupplierError(_("Organisationen finns inte i registret: ange namn."))
         try:
             org = orgs.register_organisation(session, orgnr=orgnr, name=name)
         except orgs.RegisterError as exc:
@@ -158,17 +159,17 @@ def _money(value) -> Decimal | None:
     try:
         return parse_amount(value, allow_negative=False)
     except ValueError as exc:
-        raise SupplierError(f"Ogiltigt belopp: {exc}") from None
+        raise SupplierError(_("Ogiltigt belopp: %(exc)s", exc=exc)) from None
 
 
 def _procedure_fields(data: dict) -> dict:
     procedure = data.get("procedure")
     if procedure not in PROCEDURES:
-        raise SupplierError("Välj upphandlingsform.", field="procedure")
+        raise SupplierError(_("Välj upphandlingsform."), field="procedure")
     permit_bound = bool(data.get("permit_bound"))
     activity = (data.get("permit_activity") or "").strip() or None
     if permit_bound and not activity:
-        raise SupplierError("Ange vilken tillståndspliktig verksamhet det gäller.",
+        raise SupplierError(_("Ange vilken tillståndspliktig verksamhet det gäller."),
                             field="permit_activity")
     return dict(procedure=procedure, service_category=(data.get("service_category") or "").strip()
                 or None, welfare=bool(data.get("welfare")),
@@ -182,17 +183,17 @@ def _procurement_fields(session: Session, data: dict, *, default_status: str = "
     reference = (data.get("reference") or "").strip()
     title = (data.get("title") or "").strip()
     if not reference or not title:
-        raise SupplierError("Diarienummer och rubrik krävs.",
+        raise SupplierError(_("Diarienummer och rubrik krävs."),
                             field="reference" if not reference else "title")
     duplicate = select(Procurement).where(Procurement.reference == reference)
     if current is not None:
         duplicate = duplicate.where(Procurement.id != current.id)
     if session.scalar(duplicate):
-        raise SupplierError(f"Det finns redan en upphandling med diarienummer {reference}.",
+        raise SupplierError(_("Det finns redan en upphandling med diarienummer %(reference)s.", reference=reference),
                             field="reference")
     status = data.get("status") or default_status
     if status not in PROCUREMENT_STATUSES:
-        raise SupplierError("Okänd status.", field="status")
+        raise SupplierError(_("Okänd status."), field="status")
     try:
         value = _money(data.get("estimated_value"))
     except SupplierError as exc:
@@ -212,7 +213,7 @@ def create_procurement(session: Session, user, data: dict) -> Procurement:
 def update_procurement(session: Session, user, procurement: Procurement, data: dict) -> Procurement:
     """Change a procurement's facts (the owning department only), validated like
     ``create_procurement``; nothing changes on an error. Audited through ``__audited__``."""
-    _require_own(user, procurement, "upphandlingen")
+    _require_own(user, procurement, _("upphandlingen"))
     fields = _procurement_fields(session, data, default_status=procurement.status,
                                  current=procurement)
     for name, value in fields.items():
@@ -223,7 +224,7 @@ def update_procurement(session: Session, user, procurement: Procurement, data: d
 
 def add_tenderer(session: Session, user, procurement: Procurement, *, orgnr: str,
                  name: str | None = None, submitted_on: date | None = None) -> Tender:
-    _require_own(user, procurement, "upphandlingen")
+    _require_own(user, procurement, _("upphandlingen"))
     supplier = ensure_supplier(session, user, orgnr=orgnr, name=name)
     existing = session.scalar(select(Tender).where(Tender.procurement_id == procurement.id,
                                                    Tender.supplier_id == supplier.id))
@@ -238,7 +239,7 @@ def add_tenderer(session: Session, user, procurement: Procurement, *, orgnr: str
 
 
 def remove_tenderer(session: Session, user, procurement: Procurement, tender: Tender) -> None:
-    _require_own(user, procurement, "upphandlingen")
+    _require_own(user, procurement, _("upphandlingen"))
     session.delete(tender)
     session.flush()
     session.refresh(procurement, ["tenders"])
@@ -247,7 +248,7 @@ def remove_tenderer(session: Session, user, procurement: Procurement, tender: Te
 def _require_own(user, row, what: str) -> None:
     """Only the owning department changes ``row``; no user (a script) changes nothing."""
     if not may_change(user, row):
-        raise SupplierError(f"Endast förvaltningen som äger {what} kan ändra den.")
+        raise SupplierError(_("Endast förvaltningen som äger %(what)s kan ändra den.", what=what))
 
 
 # --- contracts ---------------------------------------------------------------------------------
@@ -257,18 +258,18 @@ def _contract_fields(data: dict, *, default_status: str = "active") -> dict:
     reference = (data.get("reference") or "").strip()
     title = (data.get("title") or "").strip()
     if not reference or not title:
-        raise SupplierError("Avtalsnummer och rubrik krävs.",
+        raise SupplierError(_("Avtalsnummer och rubrik krävs."),
                             field="reference" if not reference else "title")
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and end < start:
-        raise SupplierError("Slutdatum kan inte ligga före startdatum.", field="end_date")
+        raise SupplierError(_("Slutdatum kan inte ligga före startdatum."), field="end_date")
     status = data.get("status") or default_status
     if status not in CONTRACT_STATUSES:
-        raise SupplierError("Okänd avtalsstatus.", field="status")
+        raise SupplierError(_("Okänd avtalsstatus."), field="status")
     fields = _procedure_fields(data)
     calling = data.get("calling_department_id") or None
     if fields["procedure"] == "call_off" and not calling:
-        raise SupplierError("Ange vilken förvaltning som avropar.",
+        raise SupplierError(_("Ange vilken förvaltning som avropar."),
                             field="calling_department_id")
     try:
         value = _money(data.get("value"))
@@ -294,7 +295,7 @@ def update_contract(session: Session, user, contract: Contract, data: dict) -> C
     calling department (the owning department only), validated like ``create_contract``;
     nothing changes on an error. The owning department, supplier, procurement and framework
     stay as they are. Audited through ``__audited__``."""
-    _require_own(user, contract, "avtalet")
+    _require_own(user, contract, _("avtalet"))
     fields = _contract_fields(data, default_status=contract.status)
     for name, value in fields.items():
         setattr(contract, name, value)
@@ -303,9 +304,9 @@ def update_contract(session: Session, user, contract: Contract, data: dict) -> C
 
 
 def set_contract_status(session: Session, user, contract: Contract, status: str) -> None:
-    _require_own(user, contract, "avtalet")
+    _require_own(user, contract, _("avtalet"))
     if status not in CONTRACT_STATUSES:
-        raise SupplierError("Okänd avtalsstatus.")
+        raise SupplierError(_("Okänd avtalsstatus."))
     contract.status = status
     session.flush()
 
@@ -317,13 +318,13 @@ def file_complaint(session: Session, user, contract: Contract, *, occurred_on: d
     """Any department may complain about a supplier's performance in a contract; the
     contract-owning department sees it on its start page."""
     if category not in COMPLAINT_CATEGORIES:
-        raise SupplierError("Välj kategori.")
+        raise SupplierError(_("Välj kategori."))
     if severity not in COMPLAINT_SEVERITIES:
-        raise SupplierError("Välj allvarlighetsgrad.")
+        raise SupplierError(_("Välj allvarlighetsgrad."))
     if not (description or "").strip():
-        raise SupplierError("Beskriv vad som hänt.")
+        raise SupplierError(_("Beskriv vad som hänt."))
     if occurred_on is None or occurred_on > date.today():
-        raise SupplierError("Datumet för händelsen kan inte ligga i framtiden.")
+        raise SupplierError(_("Datumet för händelsen kan inte ligga i framtiden."))
     complaint = Complaint(contract_id=contract.id, supplier_id=contract.supplier_id,
                           department_id=user.department_id,
                           owner_department_id=contract.department_id, filed_by_id=user.id,
@@ -337,11 +338,11 @@ def file_complaint(session: Session, user, contract: Contract, *, occurred_on: d
 def assess_complaint(session: Session, user, complaint: Complaint, *, status: str,
                      assessment: str) -> None:
     if not may_change(user, complaint):
-        raise SupplierError("Endast förvaltningen som äger avtalet bedömer klagomålet.")
+        raise SupplierError(_("Endast förvaltningen som äger avtalet bedömer klagomålet."))
     if status not in ("confirmed", "rejected"):
-        raise SupplierError("Välj bekräftat eller avfärdat.")
+        raise SupplierError(_("Välj bekräftat eller avfärdat."))
     if not (assessment or "").strip():
-        raise SupplierError("Motivera bedömningen.")
+        raise SupplierError(_("Motivera bedömningen."))
     complaint.status = status
     complaint.assessment = assessment.strip()
     complaint.assessed_by_id = user.id
@@ -359,7 +360,7 @@ def open_complaints_for(session: Session, user) -> list[AttentionItem]:
                      selectinload(Complaint.department), selectinload(Complaint.contract))
             .order_by(Complaint.created_at.desc()).limit(20))
     return [AttentionItem(
-        title=f"Klagomål: {c.supplier.name}",
+        title=_("Klagomål: %(name)s", name=c.supplier.name),
         detail=(f"{c.severity_label}, {c.category_label}, avtal {c.contract.reference}, från "
                 f"{c.department.name}. Bedöm klagomålet."),
         url=url_for("suppliers.show", supplier_id=c.supplier_id, _anchor="klagomal"),
@@ -379,9 +380,9 @@ def record_extract(session: Session, user, supplier: Supplier, *, key_person_id:
     if key_person_id:
         person = session.get(KeyPerson, key_person_id)
         if person is None or person.organisation_id != org.id:
-            raise SupplierError("Personen hör inte till leverantören.")
+            raise SupplierError(_("Personen hör inte till leverantören."))
     if document_date is None or document_date > date.today():
-        raise SupplierError("Ange utdragets datum (inte i framtiden).")
+        raise SupplierError(_("Ange utdragets datum (inte i framtiden)."))
     extract = CriminalRecordExtract(
         department_id=user.department_id, organisation_id=org.id,
         key_person_id=person.id if person else None,
@@ -389,13 +390,13 @@ def record_extract(session: Session, user, supplier: Supplier, *, key_person_id:
         reference=(reference or "").strip() or None, entered_by_id=user.id)
     for i, c in enumerate(convictions, start=1):
         if c.get("category") not in ev.CONVICTION_CATEGORIES:
-            raise SupplierError(f"Dom {i}: välj brottskategori.")
+            raise SupplierError(_("Dom %(i)s: välj brottskategori.", i=i))
         if not c.get("judgment_date"):
-            raise SupplierError(f"Dom {i}: ange när domen fick laga kraft.")
+            raise SupplierError(_("Dom %(i)s: ange när domen fick laga kraft.", i=i))
         if c["judgment_date"] > document_date:
-            raise SupplierError(f"Dom {i}: domen kan inte vara senare än utdraget.")
+            raise SupplierError(_("Dom %(i)s: domen kan inte vara senare än utdraget.", i=i))
         if not (c.get("description") or "").strip():
-            raise SupplierError(f"Dom {i}: beskriv brottet.")
+            raise SupplierError(_("Dom %(i)s: beskriv brottet.", i=i))
         extract.convictions.append(Conviction(
             department_id=user.department_id, category=c["category"],
             judgment_date=c["judgment_date"], until=c.get("until"),

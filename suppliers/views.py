@@ -4,6 +4,7 @@ hearings and decisions are in ``views_cases.py`` on the same blueprint."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -117,10 +118,10 @@ def create():
             form.orgnr.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"{supplier.name} finns i leverantörsregistret.", "success")
+            flash(_("%(name)s finns i leverantörsregistret.", name=supplier.name), "success")
             return redirect(url_for(".show", supplier_id=supplier.id))
-    return render_template("suppliers/form.html", form=form, title="Ny leverantör",
-                           submit="Spara leverantör", action=url_for(".create"),
+    return render_template("suppliers/form.html", form=form, title=_("Ny leverantör"),
+                           submit=_("Spara leverantör"), action=url_for(".create"),
                            crumbs=[("Leverantörer", url_for(".index"))])
 
 
@@ -161,7 +162,7 @@ def check_now(supplier_id: int):
         flash(str(exc), "error")
         return redirect(url_for(".show", supplier_id=supplier.id))
     db.session.commit()
-    flash(f"Kontrollen är klar: {check.overall_label}.", "success")
+    flash(_("Kontrollen är klar: %(overall_label)s.", overall_label=check.overall_label), "success")
     return redirect(url_for(".check", check_id=check.id))
 
 
@@ -181,11 +182,11 @@ def new_contract(supplier_id: int):
     if form.validate_on_submit():
         data = dict(form.data, calling_department_id=form.calling_department_id.data or None)
         if attempt(lambda: services.create_contract(db.session, current_user, supplier, data),
-                   "Avtalet är registrerat."):
+                   _("Avtalet är registrerat.")):
             return redirect(url_for(".show", supplier_id=supplier.id, _anchor="avtal"))
     elif request.method == "POST":
         flash_errors(form)
-    return render_template("suppliers/form.html", form=form, title=f"Nytt avtal med {supplier.name}",
+    return render_template("suppliers/form.html", form=form, title=_("Nytt avtal med %(name)s", name=supplier.name),
                            submit="Spara avtal", action=request.path,
                            crumbs=[("Leverantörer", url_for(".index")),
                                    (supplier.name, url_for(".show", supplier_id=supplier.id))])
@@ -201,17 +202,18 @@ def new_complaint(contract_id: int):
                 db.session, current_user, contract, occurred_on=form.occurred_on.data,
                 category=form.category.data, severity=form.severity.data,
                 description=form.description.data),
-                f"Klagomålet är registrerat och skickat till {contract.department.name}."):
+                _("Klagomålet är registrerat och skickat till %(name)s.", name=contract.department.name)):
             return redirect(url_for(".show", supplier_id=contract.supplier_id,
                                     _anchor="klagomal"))
     elif request.method == "POST":
         flash_errors(form)
     return render_template("suppliers/form.html", form=form,
-                           title=f"Klagomål på avtal {contract.reference}",
-                           intro=(f"{contract.supplier.name}, {contract.title}. Klagomålet går "
-                                  f"till {contract.department.name} som äger avtalet och räknas "
-                                  "som en möjlig brist i tre år."),
-                           submit="Registrera klagomål", action=request.path,
+                           title=_("Klagomål på avtal %(reference)s", reference=contract.reference),
+                           intro=_("%(supplier)s, %(contract)s. Klagomålet går till %(department)s som äger "
+                                   "avtalet och räknas som en möjlig brist i tre år.",
+                                   supplier=contract.supplier.name, contract=contract.title,
+                                   department=contract.department.name),
+                           submit=_("Registrera klagomål"), action=request.path,
                            crumbs=[("Leverantörer", url_for(".index")),
                                    (contract.supplier.name,
                                     url_for(".show", supplier_id=contract.supplier_id))])
@@ -226,7 +228,7 @@ def assess_complaint(complaint_id: int):
         attempt(lambda: services.assess_complaint(db.session, current_user, complaint,
                                                   status=form.status.data,
                                                   assessment=form.assessment.data),
-                "Klagomålet är bedömt.")
+                _("Klagomålet är bedömt."))
     else:
         flash_errors(form)
     return redirect(url_for(".show", supplier_id=complaint.supplier_id, _anchor="klagomal"))
@@ -252,11 +254,11 @@ def new_procurement():
         def create():
             holder["p"] = services.create_procurement(db.session, current_user, form.data)
 
-        if attempt(create, "Upphandlingen är registrerad. Lägg till anbudsgivarna."):
+        if attempt(create, _("Upphandlingen är registrerad. Lägg till anbudsgivarna.")):
             return redirect(url_for(".procurement", procurement_id=holder["p"].id))
     elif request.method == "POST":
         flash_errors(form)
-    return render_template("suppliers/form.html", form=form, title="Ny upphandling",
+    return render_template("suppliers/form.html", form=form, title=_("Ny upphandling"),
                            submit="Spara upphandling", action=request.path,
                            crumbs=[("Upphandlingar", url_for(".procurements"))])
 
@@ -300,7 +302,7 @@ def add_tenderer(procurement_id: int):
         attempt(lambda: services.add_tenderer(db.session, current_user, procurement,
                                               orgnr=form.orgnr.data, name=form.name.data,
                                               submitted_on=form.submitted_on.data),
-                "Anbudsgivaren är tillagd.")
+                _("Anbudsgivaren är tillagd."))
     else:
         flash_errors(form)
     return redirect(url_for(".procurement", procurement_id=procurement.id))
@@ -314,7 +316,7 @@ def remove_tenderer(procurement_id: int, tender_id: int):
     if tender.procurement_id != procurement.id:
         abort(404)
     attempt(lambda: services.remove_tenderer(db.session, current_user, procurement, tender),
-            "Anbudsgivaren är borttagen.")
+            _("Anbudsgivaren är borttagen."))
     return redirect(url_for(".procurement", procurement_id=procurement.id))
 
 
@@ -326,10 +328,10 @@ def screen(procurement_id: int):
     # extracts and decisions: only that department may run them.
     procurement = get_owned_or_404(db.session, Procurement, procurement_id, current_user)
     if not procurement.tenders:
-        flash("Lägg till anbudsgivare innan kontrollen.", "error")
+        flash(_("Lägg till anbudsgivare innan kontrollen."), "error")
         return redirect(url_for(".procurement", procurement_id=procurement.id))
     job = create_job(db.session, current_user, "suppliers.screen",
-                     f"Kontroll av anbudsgivare i {procurement.reference}",
+                     _("Kontroll av anbudsgivare i %(reference)s", reference=procurement.reference),
                      {"procurement_id": procurement.id}, total=len(procurement.tenders))
     procurement.last_job_id = job.id
     db.session.commit()
@@ -371,7 +373,7 @@ def monitoring_feed():
 @require("supplier.manage")
 def monitoring_run():
     job = create_job(db.session, current_user, "suppliers.monitor",
-                     "Bevakning av leverantörer med aktiva avtal", {})
+                     _("Bevakning av leverantörer med aktiva avtal"), {})
     db.session.commit()
     dispatch(job)
     return redirect(url_for("jobs.show", job_id=job.id))
@@ -383,7 +385,7 @@ def acknowledge(finding_id: int):
     finding = get_scoped_or_404(db.session, MonitoringFinding, finding_id, current_user)
     monitoring.acknowledge(db.session, current_user, finding)
     db.session.commit()
-    flash("Markerad som hanterad.", "success")
+    flash(_("Markerad som hanterad."), "success")
     return redirect(url_for(".monitoring_feed"))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from oversight.extensions import db
@@ -62,7 +63,7 @@ def open_hearing(check_id: int):
                                             deadline=form.deadline.data,
                                             recipient=form.recipient.data)
 
-    if attempt(run, "Kommuniceringen är skapad som utkast. Läs brevet och skicka det."):
+    if attempt(run, _("Kommuniceringen är skapad som utkast. Läs brevet och skicka det.")):
         return redirect(url_for(".hearing", hearing_id=holder["h"].id))
     return redirect(url_for(".check", check_id=check.id))
 
@@ -83,7 +84,7 @@ def new_extract(supplier_id: int):
                 db.session, current_user, supplier, key_person_id=person,
                 document_date=form.document_date.data, reference=form.reference.data,
                 convictions=forms.convictions_from(form)),
-                "Utdraget är registrerat. Kör en ny kontroll för att använda det."):
+                _("Utdraget är registrerat. Kör en ny kontroll för att använda det.")):
             return redirect(url_for(".show", supplier_id=supplier.id, _anchor="utdrag"))
     elif request.method == "POST":
         flash_errors(form)
@@ -133,7 +134,7 @@ def _hearing_post(hearing_id: int, form_cls, action, success: str, anchor: str =
 def save_letter(hearing_id: int):
     return _hearing_post(hearing_id, forms.LetterForm, lambda h, f: hearings.update_letter(
         db.session, current_user, h, letter_text=f.letter_text.data, deadline=f.deadline.data,
-        recipient=f.recipient.data), "Brevet är sparat.", "brev")
+        recipient=f.recipient.data), _("Brevet är sparat."), "brev")
 
 
 @bp.post("/hearings/<int:hearing_id>/sent")
@@ -141,7 +142,7 @@ def save_letter(hearing_id: int):
 def mark_sent(hearing_id: int):
     return _hearing_post(hearing_id, forms.SentForm, lambda h, f: hearings.mark_sent(
         db.session, current_user, h, f.sent_on.data),
-        "Brevet är markerat som skickat. Svarsfristen löper.", "brev")
+        _("Brevet är markerat som skickat. Svarsfristen löper."), "brev")
 
 
 @bp.post("/hearings/<int:hearing_id>/statement")
@@ -149,14 +150,14 @@ def mark_sent(hearing_id: int):
 def save_statement(hearing_id: int):
     return _hearing_post(hearing_id, forms.StatementForm, lambda h, f: hearings.record_statement(
         db.session, current_user, h, statement=f.statement.data, received_on=f.received_on.data,
-        self_cleaning=f.self_cleaning.data), "Yttrandet är registrerat.", "yttrande")
+        self_cleaning=f.self_cleaning.data), _("Yttrandet är registrerat."), "yttrande")
 
 
 @bp.post("/hearings/<int:hearing_id>/notes")
 @require("supplier.manage")
 def save_notes(hearing_id: int):
     return _hearing_post(hearing_id, forms.NotesForm, lambda h, f: hearings.update_notes(
-        db.session, current_user, h, f.internal_notes.data), "Anteckningarna är sparade.",
+        db.session, current_user, h, f.internal_notes.data), _("Anteckningarna är sparade."),
         "anteckningar")
 
 
@@ -169,14 +170,14 @@ def upload_document(hearing_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
     elif upload is None or not upload.filename:
-        flash("Välj en fil att ladda upp.", "error")
+        flash(_("Välj en fil att ladda upp."), "error")
     else:
         limit = hearings.max_upload_bytes()
         data = upload.stream.read(limit + 1)
         attempt(lambda: hearings.add_document(db.session, current_user, hearing,
                                               filename=upload.filename, data=data,
                                               kind=form.kind.data),
-                "Dokumentet är sparat.")
+                _("Dokumentet är sparat."))
     return redirect(url_for(".hearing", hearing_id=hearing.id, _anchor="dokument"))
 
 
@@ -215,7 +216,7 @@ def new_decision(hearing_id: int):
             reasoning=form.reasoning.data,
             self_cleaning_assessment=form.self_cleaning_assessment.data)
 
-    if attempt(run, "Beslutet är sparat som utkast. Granska och signera."):
+    if attempt(run, _("Beslutet är sparat som utkast. Granska och signera.")):
         return redirect(url_for(".decision", decision_id=holder["d"].id))
     return redirect(url_for(".hearing", hearing_id=hearing.id, _anchor="beslut"))
 
@@ -239,7 +240,7 @@ def update_decision(decision_id: int):
         attempt(lambda: hearings.update_decision(
             db.session, current_user, decision, outcome=form.outcome.data,
             reasoning=form.reasoning.data,
-            self_cleaning_assessment=form.self_cleaning_assessment.data), "Utkastet är sparat.")
+            self_cleaning_assessment=form.self_cleaning_assessment.data), _("Utkastet är sparat."))
     else:
         flash_errors(form)
     return redirect(url_for(".decision", decision_id=decision.id))
@@ -251,7 +252,7 @@ def sign_decision(decision_id: int):
     decision = _decision(decision_id)
     if forms.EmptyForm().validate_on_submit():
         attempt(lambda: hearings.sign_decision(db.session, current_user, decision),
-                "Beslutet är signerat och kan inte längre ändras.")
+                _("Beslutet är signerat och kan inte längre ändras."))
     return redirect(url_for(".decision", decision_id=decision.id))
 
 
@@ -269,7 +270,7 @@ def correct_decision(decision_id: int):
         holder["d"] = hearings.correct_decision(db.session, current_user, decision,
                                                 form.reason.data)
 
-    if attempt(run, "En ny version är skapad som utkast; den signerade versionen finns kvar."):
+    if attempt(run, _("En ny version är skapad som utkast; den signerade versionen finns kvar.")):
         return redirect(url_for(".decision", decision_id=holder["d"].id))
     return redirect(url_for(".decision", decision_id=decision.id))
 
@@ -280,6 +281,6 @@ def publish_decision(decision_id: int):
     decision = _decision(decision_id)
     if forms.EmptyForm().validate_on_submit():
         attempt(lambda: hearings.publish_decision(db.session, current_user, decision),
-                "Beslutet är publicerat som varning och syns för alla förvaltningar.")
+                _("Beslutet är publicerat som varning och syns för alla förvaltningar."))
     return redirect(url_for(".decision", decision_id=decision.id))
 

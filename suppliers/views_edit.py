@@ -5,6 +5,8 @@ change them (404 for others, through oversight.scoping, checked again in the ser
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from oversight.extensions import db
@@ -16,8 +18,8 @@ from suppliers.services import SupplierError
 from suppliers.views import _department_choices, bp, flash_errors
 
 # Statuses the contract-edit page offers as one button each, with the confirmation text.
-STATUS_ACTIONS = {"ended": "Avsluta avtalet", "terminated": "Markera som uppsagt/hävt",
-                  "active": "Återaktivera avtalet"}
+STATUS_ACTIONS = {"ended": _l("Avsluta avtalet"), "terminated": _l("Markera som uppsagt/hävt"),
+                  "active": _l("Återaktivera avtalet")}
 
 
 def _attach(form, exc: SupplierError) -> list[str]:
@@ -43,7 +45,7 @@ def edit_procurement(procurement_id: int):
             general = _attach(form, exc)
         else:
             db.session.commit()
-            flash("Upphandlingen är ändrad.", "success")
+            flash(_("Upphandlingen är ändrad."), "success")
             return redirect(url_for(".procurement", procurement_id=procurement.id))
     return render_template("suppliers/procurement_edit.html", form=form,
                            procurement=procurement, general=general)
@@ -67,7 +69,7 @@ def edit_contract(contract_id: int):
             general = _attach(form, exc)
         else:
             db.session.commit()
-            flash("Avtalet är ändrat.", "success")
+            flash(_("Avtalet är ändrat."), "success")
             return redirect(url_for(".show", supplier_id=contract.supplier_id, _anchor="avtal"))
     return render_template("suppliers/contract_edit.html", form=form, contract=contract,
                            general=general, status_form=forms.EmptyForm(),
@@ -86,7 +88,7 @@ def contract_status(contract_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
     elif status not in STATUS_ACTIONS:
-        flash("Okänd avtalsstatus.", "error")
+        flash(_("Okänd avtalsstatus."), "error")
     else:
         try:
             services.set_contract_status(db.session, current_user, contract, status)
@@ -95,6 +97,7 @@ def contract_status(contract_id: int):
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"Avtal {contract.reference} har nu status {CONTRACT_STATUSES[status]}.",
+            flash(_("Avtal %(reference)s har nu status %(status)s.",
+                    reference=contract.reference, status=CONTRACT_STATUSES[status]),
                   "success")
     return redirect(url_for(".show", supplier_id=contract.supplier_id, _anchor="avtal"))

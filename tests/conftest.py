@@ -45,6 +45,7 @@ def app():
         from flask import g
         g.pop("_login_user", None)
         g.pop("_audit_actor", None)
+        g.pop("_flask_babel", None)  # Flask-Babel caches the locale there: one per request
 
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_requests_user)
 

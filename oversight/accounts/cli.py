@@ -6,6 +6,7 @@ import sys
 from types import SimpleNamespace
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.accounts import services
@@ -29,7 +30,7 @@ accounts_cli = CommandGroup("accounts", help="Kontokontroll: konton, betalfiler 
 def _kind(value: str) -> str:
     kind = account_kind(value)
     if kind is None:
-        raise click.BadParameter("bankgiro, plusgiro, bankkonto eller iban", param_hint="KIND")
+        raise click.BadParameter(_("bankgiro, plusgiro, bankkonto eller iban"), param_hint="KIND")
     return kind
 
 
@@ -48,7 +49,7 @@ def verify_command(orgnr, kind, number, name, as_json, record, username):
     user = acting_user(username)
     org = get_by_orgnr(db.session, orgnr)
     if org is None and not name:
-        raise click.ClickException("Organisationen finns inte i registret: ange --name.")
+        raise click.ClickException(_("Organisationen finns inte i registret: ange --name."))
     v = services.verify_account(db.session, org, kind, number,
                                 payee_name=None if org else name,
                                 payee_id=None if org else orgnr)
@@ -59,11 +60,11 @@ def verify_command(orgnr, kind, number, name, as_json, record, username):
         click.echo(json.dumps(v.to_json(), ensure_ascii=False, indent=2))
         return
     click.echo(f"{v.status} – {v.status_label}")
-    click.echo(f"Konto: {v.kind_label} {v.normalized or v.number}")
-    click.echo(f"Mottagare: {org.name if org else name} ({v.payee_id or orgnr})")
+    click.echo(_("Konto: %(kind_label)s %(normalized)s", kind_label=v.kind_label, normalized=v.normalized or v.number))
+    click.echo(_("Mottagare: %(value)s (%(payee_id)s)", value=org.name if org else name, payee_id=v.payee_id or orgnr))
     if v.holder_name or v.holder_id:
         click.echo(f"Kontohavare: {v.holder_name or ''} {v.holder_display or ''}".rstrip())
-    click.echo(f"Förklaring: {v.explanation}")
+    click.echo(_("Förklaring: %(explanation)s", explanation=v.explanation))
     for f in v.findings:
         click.echo(f"[{f.severity}] {f.code}: {f.text}")
 
@@ -115,13 +116,15 @@ def check_payments_command(path, fmt, as_json, department_code, username):
             if f.severity != "info":
                 click.echo(f"       [{f.severity}] {f.code}: {f.text}")
     for w in parsed.warnings:
-        click.echo(f"Varning: {w}")
-    click.echo(f"Fil: {path} ({parsed.format}), SHA-256 {parsed.sha256}")
+        click.echo(_("Varning: %(w)s", w=w))
+    click.echo(_("Fil: %(path)s (%(format)s), SHA-256 %(sha256)s",
+                 path=path, format=parsed.format, sha256=parsed.sha256))
     for s in STATUSES:
-        click.echo(f"{s} {STATUS_LABELS[s]}: {summary['counts'][s]} betalningar, "
-                   f"{summary['amounts'][s]} kr")
-    click.echo(f"Att kontrollera: {summary['attention']}; utan träff i registret: "
-               f"{summary['unmatched']}" + (f"; sparad som kontroll {saved}" if saved else ""))
+        click.echo(_("%(code)s %(label)s: %(count)s betalningar, %(amount)s kr", code=s, label=STATUS_LABELS[s],
+                     count=summary["counts"][s], amount=summary["amounts"][s]))
+    click.echo(_("Att kontrollera: %(attention)s; utan träff i registret: %(unmatched)s",
+                 attention=summary["attention"], unmatched=summary["unmatched"])
+               + (_("; sparad som kontroll %(id)s", id=saved) if saved else ""))
 
 
 def _save(data: bytes, path: str, fmt, department_code: str, user) -> int:
@@ -129,7 +132,7 @@ def _save(data: bytes, path: str, fmt, department_code: str, user) -> int:
 
     dept = db.session.scalar(select(Department).where(Department.code == department_code))
     if dept is None:
-        raise click.ClickException(f"Förvaltningen {department_code!r} finns inte.")
+        raise click.ClickException(_("Förvaltningen %(department_code)r finns inte.", department_code=department_code))
     actor = SimpleNamespace(id=getattr(user, "id", None), department_id=dept.id)
     check = create_payment_check(db.session, actor, filename=path, data=data, fmt=fmt)
     run_payment_check(db.session, check)
@@ -153,7 +156,7 @@ def import_holders_command(path, username):
         db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
-        click.echo("Inget importerades.", err=True)
+        click.echo(_("Inget importerades."), err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"{result.created} besked importerade, {result.duplicates} fanns redan "

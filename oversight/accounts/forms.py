@@ -1,4 +1,5 @@
 """Field validation only; the rules live in the services."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -11,60 +12,60 @@ KIND_CHOICES = list(KIND_LABELS.items())
 
 
 class VerifyForm(FlaskForm):
-    orgnr = StringField("Organisationsnummer", validators=[DataRequired("Ange organisationsnummer."),
+    orgnr = StringField(_l("Organisationsnummer"), validators=[DataRequired(_l("Ange organisationsnummer.")),
                                                            Length(max=20)],
-                        description="Mottagarens organisationsnummer, t.ex. 802412-3456.")
-    payee_name = StringField("Mottagarens namn", validators=[Optional(), Length(max=300)],
-                             description="Behövs bara om organisationen inte finns i registret.")
-    kind = SelectField("Kontotyp", choices=KIND_CHOICES)
-    number = StringField("Kontonummer", validators=[DataRequired("Ange kontonummer."),
+                        description=_l("Mottagarens organisationsnummer, t.ex. 802412-3456."))
+    payee_name = StringField(_l("Mottagarens namn"), validators=[Optional(), Length(max=300)],
+                             description=_l("Behövs bara om organisationen inte finns i registret."))
+    kind = SelectField(_l("Kontotyp"), choices=KIND_CHOICES)
+    number = StringField(_l("Kontonummer"), validators=[DataRequired(_l("Ange kontonummer.")),
                                                     Length(max=60)])
 
 
 class HolderForm(FlaskForm):
-    kind = SelectField("Kontotyp", choices=KIND_CHOICES)
-    number = StringField("Kontonummer", validators=[DataRequired("Ange kontonummer."),
+    kind = SelectField(_l("Kontotyp"), choices=KIND_CHOICES)
+    number = StringField(_l("Kontonummer"), validators=[DataRequired(_l("Ange kontonummer.")),
                                                     Length(max=60)])
-    holder_name = StringField("Kontohavarens namn", validators=[Optional(), Length(max=300)],
-                              description="Så som banken, Bankgirot eller svaret anger det.")
-    holder_id = StringField("Kontohavarens organisationsnummer eller personnummer",
+    holder_name = StringField(_l("Kontohavarens namn"), validators=[Optional(), Length(max=300)],
+                              description=_l("Så som banken, Bankgirot eller svaret anger det."))
+    holder_id = StringField(_l("Kontohavarens organisationsnummer eller personnummer"),
                             validators=[Optional(), Length(max=20)],
-                            description="Ett personnummer betyder att kontot tillhör en "
-                                        "privatperson (personkonto); det visas maskerat.")
-    source = SelectField("Källa", choices=list(HOLDER_SOURCES.items()))
-    status = SelectField("Kontots status", choices=list(HOLDER_STATUSES.items()))
-    answered_on = DateField("Datum för beskedet",
-                            validators=[DataRequired("Ange datum för beskedet.")])
-    reference = StringField("Referens", validators=[Optional(), Length(max=300)],
-                            description="T.ex. bankens ärendenummer eller diarienummer.")
-    note = TextAreaField("Anteckning", validators=[Optional(), Length(max=4000)])
-    document = FileField("Underlag (PDF eller bild)",
-                         validators=[FileRequired("Bifoga underlaget.")],
-                         description="Bankens intyg, skärmbild av Bankgirots sökning eller "
-                                     "svaret från betalningsmottagarkontrollen.")
+                            description=_l("Ett personnummer betyder att kontot tillhör en "
+                                        "privatperson (personkonto); det visas maskerat."))
+    source = SelectField(_l("Källa"), choices=list(HOLDER_SOURCES.items()))
+    status = SelectField(_l("Kontots status"), choices=list(HOLDER_STATUSES.items()))
+    answered_on = DateField(_l("Datum för beskedet"),
+                            validators=[DataRequired(_l("Ange datum för beskedet."))])
+    reference = StringField(_l("Referens"), validators=[Optional(), Length(max=300)],
+                            description=_l("T.ex. bankens ärendenummer eller diarienummer."))
+    note = TextAreaField(_l("Anteckning"), validators=[Optional(), Length(max=4000)])
+    document = FileField(_l("Underlag (PDF eller bild)"),
+                         validators=[FileRequired(_l("Bifoga underlaget."))],
+                         description=_l("Bankens intyg, skärmbild av Bankgirots sökning eller "
+                                     "svaret från betalningsmottagarkontrollen."))
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV-fil", validators=[FileRequired("Välj en fil.")])
+    file = FileField(_l("CSV-fil"), validators=[FileRequired(_l("Välj en fil."))])
 
 
 class PaymentFileForm(FlaskForm):
-    file = FileField("Betalfil", validators=[FileRequired("Välj en betalfil.")],
-                     description="ISO 20022 pain.001.001.03 eller .09 (XML), eller CSV.")
-    format = SelectField("Format", choices=[("", "Känn igen automatiskt"),
+    file = FileField(_l("Betalfil"), validators=[FileRequired(_l("Välj en betalfil."))],
+                     description=_l("ISO 20022 pain.001.001.03 eller .09 (XML), eller CSV."))
+    format = SelectField(_l("Format"), choices=[("", "Känn igen automatiskt"),
                                             ("pain001", "pain.001 (XML)"), ("csv", "CSV")],
                          validators=[Optional()])
 
 
 class AllowanceForm(FlaskForm):
-    kind = SelectField("Kontotyp", choices=KIND_CHOICES)
-    number = StringField("Kontonummer", validators=[DataRequired("Ange kontonummer."),
+    kind = SelectField(_l("Kontotyp"), choices=KIND_CHOICES)
+    number = StringField(_l("Kontonummer"), validators=[DataRequired(_l("Ange kontonummer.")),
                                                     Length(max=60)])
-    category = SelectField("Slag av undantag", choices=list(ALLOWANCE_CATEGORIES.items()))
-    reason = TextAreaField("Skäl", validators=[DataRequired("Ange skälet."), Length(max=2000)],
-                           description="Varför flera organisationer får ha kontot, t.ex. "
-                                       "factoringavtal med diarienummer.")
+    category = SelectField(_l("Slag av undantag"), choices=list(ALLOWANCE_CATEGORIES.items()))
+    reason = TextAreaField(_l("Skäl"), validators=[DataRequired(_l("Ange skälet.")), Length(max=2000)],
+                           description=_l("Varför flera organisationer får ha kontot, t.ex. "
+                                       "factoringavtal med diarienummer."))
 
 
 class WithdrawForm(FlaskForm):
-    reason = StringField("Skäl", validators=[DataRequired("Ange skäl."), Length(max=500)])
+    reason = StringField(_l("Skäl"), validators=[DataRequired(_l("Ange skäl.")), Length(max=500)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -87,7 +88,7 @@ def _payment_check_items(session: Session, user) -> list[AttentionItem]:
             continue
         counts = (check.summary or {}).get("counts", {})
         items.append(AttentionItem(
-            title=f"Betalfil med avvikelser: {check.filename}",
+            title=_("Betalfil med avvikelser: %(filename)s", filename=check.filename),
             detail=(f"{check.attention_count} av {check.n_payments} betalningar behöver "
                     f"kontrolleras (NMTC {counts.get(NMTC, 0)}, CMTC {counts.get(CMTC, 0)}, "
                     f"NOAP {counts.get(NOAP, 0)}); "

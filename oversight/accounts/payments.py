@@ -161,7 +161,7 @@ def verify_loaded(payments: Sequence[Payment], pctx: PaymentContext,
     for i, (p, (org, how)) in enumerate(zip(payments, pctx.matches), start=1):
         results.append(_verify_one(p, org, how, pctx.ids, pctx.aliases, pctx.ctx))
         if progress and i % 5000 == 0:
-            progress(i, total, f"Kontrollerat {i} av {total} betalningar")
+            progress(i, total, _("Kontrollerat %(i)s av %(total)s betalningar", i=i, total=total))
     _shared_in_file(results, pctx.ctx.allowances)
     return results
 
@@ -250,13 +250,14 @@ def create_payment_check(session: Session, user, *, filename: str, data: bytes,
                          fmt: str | None = None) -> PaymentCheck:
     """Record an uploaded file (bytes kept until the check has run)."""
     if not data:
-        raise AccountsError("Filen är tom.")
+        raise AccountsError(_("Filen är tom."))
     if fmt and fmt not in FORMATS:
-        raise AccountsError("Välj format pain.001 (XML) eller CSV.")
+        raise AccountsError(_("Välj format pain.001 (XML) eller CSV."))
     detected = detect_format(data)
     if fmt and fmt != detected:
-        raise AccountsError("Filen ser ut att vara " + ("XML (pain.001)" if detected == "pain001"
-                                                         else "CSV") + ", inte det valda formatet.")
+        raise AccountsError(_("Filen ser ut att vara XML (pain.001), inte det valda formatet.")
+                            if detected == "pain001"
+                            else _("Filen ser ut att vara CSV, inte det valda formatet."))
     name = (filename or "betalfil").replace("\\", "/").rsplit("/", 1)[-1][:200] or "betalfil"
     check = PaymentCheck(department_id=user.department_id, created_by_id=user.id,
                          filename=name, requested_format=fmt, file_sha256=sha256(data),
@@ -272,7 +273,7 @@ def run_payment_check(session: Session, check: PaymentCheck, progress: Progress 
     its line/element-precise errors and no lines."""
     data = check.data if data is None else data
     if data is None or sha256(data) != check.file_sha256:
-        raise AccountsError("Filens innehåll saknas eller stämmer inte med kontrollsumman.")
+        raise AccountsError(_("Filens innehåll saknas eller stämmer inte med kontrollsumman."))
     check.status = "running"
     try:
         parsed = parse_payment_file(data, check.requested_format)
@@ -282,7 +283,7 @@ def run_payment_check(session: Session, check: PaymentCheck, progress: Progress 
         session.flush()
         return check
     if progress:
-        progress(0, len(parsed.payments), "Filen är läst; kontrollerar betalningarna")
+        progress(0, len(parsed.payments), _("Filen är läst; kontrollerar betalningarna"))
     results = verify_payments(session, parsed.payments, today=today, progress=progress)
     store_lines(session, check, results, progress)
     _finish(check, parsed, results)
@@ -327,7 +328,7 @@ def store_lines(session: Session, check: PaymentCheck, results, progress: Progre
                         [line_values(check, r) for r in results[start:start + batch]])
         if progress:
             done = min(start + batch, total)
-            progress(done, total, f"Sparat {done} av {total} rader")
+            progress(done, total, _("Sparat %(done)s av %(total)s rader", done=done, total=total))
 
 
 def result_url(check: PaymentCheck) -> str:
@@ -341,7 +342,7 @@ def check_payments_job(session: Session, job, progress) -> dict:
         select(PaymentCheck).where(PaymentCheck.id == job.params["check_id"]), PaymentCheck,
         job.department_id))
     if check is None:
-        raise AccountsError("Betalfilskontrollen finns inte.")
+        raise AccountsError(_("Betalfilskontrollen finns inte."))
     check.job_id = job.id
     run_payment_check(session, check, progress)
     job.result_url = result_url(check)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -97,7 +98,7 @@ def store_document(session: Session, user, filename: str, data: bytes) -> Accoun
     max_mb = float(current_app.config.get("ACCOUNT_DOCUMENT_MAX_MB", 10)) \
         if has_app_context() else 10.0
     try:
-        ctype = check_document(filename, data, int(max_mb * 1024 * 1024), what="Underlaget")
+        ctype = check_document(filename, data, int(max_mb * 1024 * 1024), what=_("Underlaget"))
     except UploadError as exc:
         raise AccountsError(str(exc)) from None
     name = safe_filename(filename, default="underlag", limit=200)
@@ -124,7 +125,7 @@ def add_holder_answer(session: Session, user, *, kind: str, number: str,
     except HolderError as exc:
         raise AccountsError(str(exc)) from None
     if entry == "manual" and not document:
-        raise AccountsError("Bifoga underlaget (PDF eller bild) för en manuell uppgift.")
+        raise AccountsError(_("Bifoga underlaget (PDF eller bild) för en manuell uppgift."))
     doc = store_document(session, user, *document) if document else None
     evidence = _evidence_row(fields, user, entry=entry, document=doc)
     session.add(evidence)
@@ -160,7 +161,7 @@ def import_holder_file(session: Session, user, data: bytes) -> ImportResult:
     rows = parse_holder_file(data)
     digest = sha256(data)
     existing = set()
-    for chunk in _chunks({f.digits for _, f in rows}):
+    for chunk in _chunks({f.digits for _row, f in rows}):
         existing.update(session.execute(select(
             AccountHolderEvidence.kind, AccountHolderEvidence.digits,
             AccountHolderEvidence.holder_name, AccountHolderEvidence.holder_orgnr,
@@ -168,7 +169,7 @@ def import_holder_file(session: Session, user, data: bytes) -> ImportResult:
             AccountHolderEvidence.status, AccountHolderEvidence.answered_on,
         ).where(AccountHolderEvidence.digits.in_(chunk))).all())
     created = duplicates = 0
-    for _, fields in rows:
+    for _row, fields in rows:
         key = (fields.kind, fields.digits, fields.holder_name, fields.holder_orgnr,
                fields.holder_personnummer, fields.source, fields.status, fields.answered_on)
         if key in existing:
@@ -197,7 +198,7 @@ def holder_answers(session: Session, keys) -> list[HolderAnswer]:
             AccountHolderEvidence.holder_name, AccountHolderEvidence.holder_orgnr,
             AccountHolderEvidence.holder_personnummer, AccountHolderEvidence.source,
             AccountHolderEvidence.status, AccountHolderEvidence.answered_on)
-    for chunk in _chunks({d for _, d in keys}):
+    for chunk in _chunks({d for _kind, d in keys}):
         for row in session.execute(select(*cols).where(AccountHolderEvidence.digits.in_(chunk))):
             if (row.kind, row.digits) in keys:
                 out.append(HolderAnswer(*row, source_label=HOLDER_SOURCES.get(row.source, "")))
@@ -231,7 +232,7 @@ def register_rows(session: Session, *, keys=(), org_ids=()) -> list[RegisterAcco
     base = select(*cols).join(Organisation, Organisation.id == BankAccount.organisation_id)
     keys = set(keys)
     rows = []
-    for chunk in _chunks({d for _, d in keys}):
+    for chunk in _chunks({d for _kind, d in keys}):
         rows += [r for r in session.execute(base.where(BankAccount.digits.in_(chunk)))
                  if (r.kind, r.digits) in keys]
     for chunk in _chunks(set(org_ids)):
@@ -363,19 +364,19 @@ def add_allowance(session: Session, user, *, kind: str, number: str, category: s
                   reason: str) -> SharedAccountAllowance:
     result = validate_account(kind, number or "")
     if result is None:
-        raise AccountsError(f"Okänd kontotyp {kind!r}.")
+        raise AccountsError(_("Okänd kontotyp %(kind)r.", kind=kind))
     if not result.valid:
-        raise AccountsError(f"Kontonumret är ogiltigt: {result.error}")
+        raise AccountsError(_("Kontonumret är ogiltigt: %(error)s", error=result.error))
     if category not in ALLOWANCE_CATEGORIES:
-        raise AccountsError(f"Okänd kategori {category!r}.")
+        raise AccountsError(_("Okänd kategori %(category)r.", category=category))
     if not (reason or "").strip():
-        raise AccountsError("Ange skälet till att kontot får delas.")
+        raise AccountsError(_("Ange skälet till att kontot får delas."))
     digits = account_key(kind, result.normalized)[1]
     existing = session.scalar(select(SharedAccountAllowance).where(
         SharedAccountAllowance.kind == kind, SharedAccountAllowance.digits == digits,
         SharedAccountAllowance.withdrawn_at.is_(None)))
     if existing:
-        raise AccountsError("Kontot finns redan på listan över godkända delade konton.")
+        raise AccountsError(_("Kontot finns redan på listan över godkända delade konton."))
     allowance = SharedAccountAllowance(
         kind=kind, number=result.normalized, digits=digits, category=category,
         reason=reason.strip(), department_id=getattr(user, "department_id", None),
@@ -388,9 +389,9 @@ def add_allowance(session: Session, user, *, kind: str, number: str, category: s
 def withdraw_allowance(session: Session, user, allowance: SharedAccountAllowance,
                        reason: str) -> None:
     if not may_change(user, allowance):
-        raise AccountsError("Endast förvaltningen som godkände undantaget kan ta bort det.")
+        raise AccountsError(_("Endast förvaltningen som godkände undantaget kan ta bort det."))
     if not (reason or "").strip():
-        raise AccountsError("Ange varför undantaget tas bort.")
+        raise AccountsError(_("Ange varför undantaget tas bort."))
     if allowance.withdrawn_at is None:
         allowance.withdrawn_at = utcnow()
         allowance.withdrawn_reason = reason.strip()[:500]

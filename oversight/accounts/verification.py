@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
 from oversight import identifiers
 from oversight.names import NameComparison, compare_names, normalize_org_name
 
@@ -106,10 +108,11 @@ class HolderAnswer:
 
     @property
     def describe(self) -> str:
-        who = self.holder_name or "namn saknas"
+        who = self.holder_name or _("namn saknas")
         if self.holder_id:
             who += f" ({mask_holder_id(self.holder_id)})"
-        return f"{who} enligt {self.source_label or self.source} {self.answered_on.isoformat()}"
+        return _("%(who)s enligt %(source)s %(on)s", who=who, source=self.source_label or self.source,
+                 on=self.answered_on.isoformat())
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,19 +289,20 @@ def verify(claim: Claim, ctx: Context) -> AccountVerification:
                 checked_on=ctx.today)
     if result is None:
         return AccountVerification(NOAP, normalized=None, explanation=(
-            f"Okänd kontotyp {claim.kind!r}: kan inte kontrolleras."), **base)
+            _("Okänd kontotyp %(kind)r: kan inte kontrolleras.", kind=claim.kind)), **base)
     if not result.valid:
         finding = Finding(INVALID_ACCOUNT, "danger",
-                          f"{KIND_LABELS[claim.kind]} {claim.number!r} är ogiltigt: {result.error}")
+                          _("%(kind)s %(number)r är ogiltigt: %(error)s", kind=KIND_LABELS[claim.kind],
+                            number=claim.number, error=result.error))
         return AccountVerification(NOAP, normalized=None, findings=[finding], explanation=(
-            f"Kontonumret är ogiltigt ({result.error}); betalningen kan inte kontrolleras."),
+            _("Kontonumret är ogiltigt (%(error)s); betalningen kan inte kontrolleras.", error=result.error)),
             **base)
     key = account_key(claim.kind, result.normalized)
     findings = register_checks(claim, key, result.normalized, ctx)
     if claim.kind == "bank_account" and result.details.get("personkonto") and \
             _is_legal_person(claim):
-        findings.append(_private_finding(claim, "kontonumret är ett personkonto hos Nordea "
-                                                "(clearing 3300/3782, numret är ett personnummer)"))
+        findings.append(_private_finding(claim, _("kontonumret är ett personkonto hos Nordea "
+                                                  "(clearing 3300/3782, numret är ett personnummer)")))
     verification = _decide(claim, key, ctx, base | {"normalized": result.normalized})
     verification.findings = findings + verification.findings
     return verification
@@ -309,10 +313,12 @@ def _is_legal_person(claim: Claim) -> bool:
 
 
 def _private_finding(claim: Claim, why: str) -> Finding:
-    who = "föreningen" if claim.is_association else "organisationen"
-    return Finding(PRIVATE_ACCOUNT, "danger" if claim.is_association else "warning",
-                   f"Betalning till {who} {claim.payee_name or claim.payee_id} går till en "
-                   f"privatpersons konto: {why}.")
+    payee = claim.payee_name or claim.payee_id
+    text = (_("Betalning till föreningen %(payee)s går till en privatpersons konto: %(why)s.",
+              payee=payee, why=why) if claim.is_association else
+            _("Betalning till organisationen %(payee)s går till en privatpersons konto: %(why)s.",
+              payee=payee, why=why))
+    return Finding(PRIVATE_ACCOUNT, "danger" if claim.is_association else "warning", text)
 
 
 def _latest_first(answers: list[HolderAnswer]) -> list[HolderAnswer]:
@@ -325,41 +331,43 @@ def _decide(claim: Claim, key, ctx: Context, base: dict) -> AccountVerification:
     extra: list[Finding] = []
     if answers and answers[0].status in (CLOSED, NOT_FOUND):
         latest = answers[0]
-        state = "avslutat/avregistrerat" if latest.status == CLOSED else "finns inte"
+        source, on = latest.source_label or latest.source, latest.answered_on.isoformat()
         extra.append(Finding(CLOSED_ACCOUNT, "danger",
-                             f"Kontot {state} enligt {latest.source_label or latest.source} "
-                             f"{latest.answered_on.isoformat()}."))
+                             _("Kontot avslutat/avregistrerat enligt %(source)s %(on)s.", source=source, on=on)
+                             if latest.status == CLOSED else
+                             _("Kontot finns inte enligt %(source)s %(on)s.", source=source, on=on)))
     if claim.kind not in settings.covered_kinds:
         return AccountVerification(NOAP, explanation=(
-            f"Kontotypen {KIND_LABELS[claim.kind]} täcks inte av någon källa för kontohavare."),
+            _("Kontotypen %(kind)s täcks inte av någon källa för kontohavare.", kind=KIND_LABELS[claim.kind])),
             findings=extra, **base)
     if not answers:
         return AccountVerification(NOAP, findings=extra, explanation=(
-            "Det finns inget besked om vem som har kontot (bank, Bankgirot, "
-            "betalningsmottagarkontroll eller kontoregister). Hämta ett besked."), **base)
+            _("Det finns inget besked om vem som har kontot (bank, Bankgirot, "
+              "betalningsmottagarkontroll eller kontoregister). Hämta ett besked.")), **base)
     oldest_fresh = ctx.today - timedelta(days=settings.max_age_days)
     fresh = [a for a in answers if oldest_fresh <= a.answered_on <= ctx.today]
     if not fresh:
         latest = answers[0]
-        when = ("har ett datum i framtiden" if latest.answered_on > ctx.today
-                else f"är äldre än {settings.max_age_days} dagar")
+        when = (_("har ett datum i framtiden") if latest.answered_on > ctx.today
+                else _("är äldre än %(days)s dagar", days=settings.max_age_days))
         return AccountVerification(NOAP, evidence=latest, findings=extra, explanation=(
-            f"Senaste beskedet ({latest.describe}) {when}; det räcker inte för att bekräfta "
-            "kontohavaren. Hämta ett nytt besked."), **base)
+            _("Senaste beskedet (%(answer)s) %(when)s; det räcker inte för att bekräfta "
+              "kontohavaren. Hämta ett nytt besked.", answer=latest.describe, when=when)), **base)
     latest = fresh[0]
     same_day = [a for a in fresh if a.answered_on == latest.answered_on]
     if len(same_day) > 1 and len({_holder_key(a) for a in same_day}) > 1:
         return AccountVerification(NOAP, evidence=latest, findings=extra, explanation=(
-            f"Motstridiga besked från {latest.answered_on.isoformat()} om vem som har kontot; "
-            "kontrollera underlagen."), **base)
+            _("Motstridiga besked från %(on)s om vem som har kontot; kontrollera underlagen.",
+              on=latest.answered_on.isoformat())), **base)
     if latest.status != ACTIVE:
         return AccountVerification(NOAP, evidence=latest, findings=extra, explanation=(
-            f"Kontot är {'avslutat' if latest.status == CLOSED else 'okänt'} enligt "
-            f"{latest.describe}: betala inte till det."), **base)
+            _("Kontot är avslutat enligt %(answer)s: betala inte till det.", answer=latest.describe)
+            if latest.status == CLOSED else
+            _("Kontot är okänt enligt %(answer)s: betala inte till det.", answer=latest.describe)), **base)
     verification = _compare_holder(claim, latest, ctx.settings, base)
     if latest.holder_personnummer and _is_legal_person(claim):
         extra.append(_private_finding(
-            claim, f"kontohavaren är en privatperson enligt {latest.describe}"))
+            claim, _("kontohavaren är en privatperson enligt %(answer)s", answer=latest.describe)))
     verification.findings = extra + verification.findings
     return verification
 
@@ -375,38 +383,39 @@ def _compare_holder(claim: Claim, answer: HolderAnswer, settings: Settings,
     if answer.holder_id and claim.payee_id:
         if answer.holder_id == claim.payee_id:
             return AccountVerification(MTCH, score=100.0, explanation=(
-                f"Kontohavarens identitet ({mask_holder_id(answer.holder_id)}) är densamma som "
-                f"mottagarens enligt {source}"
-                + (f"; kontohavaren heter {answer.holder_name!r}." if answer.holder_name
+                _("Kontohavarens identitet (%(id)s) är densamma som mottagarens enligt %(source)s",
+                  id=mask_holder_id(answer.holder_id), source=source)
+                + (_("; kontohavaren heter %(name)r.", name=answer.holder_name) if answer.holder_name
                    else ".")), **holder, **base)
-        what = "en privatperson" if answer.holder_personnummer else \
-            f"organisationsnummer {answer.holder_orgnr}"
+        what = _("en privatperson") if answer.holder_personnummer else \
+            _("organisationsnummer %(orgnr)s", orgnr=answer.holder_orgnr)
         return AccountVerification(NMTC, score=0.0, explanation=(
-            f"Kontot tillhör {answer.holder_name or 'annan kontohavare'} ({what}) enligt "
-            f"{source}, inte mottagaren ({mask_holder_id(claim.payee_id)}). "
-            "Organisationsnummer går före namn."), **holder, **base)
+            _("Kontot tillhör %(holder)s (%(what)s) enligt %(source)s, inte mottagaren (%(payee)s). "
+              "Organisationsnummer går före namn.", holder=answer.holder_name or _("annan kontohavare"),
+              what=what, source=source, payee=mask_holder_id(claim.payee_id))), **holder, **base)
     if not answer.holder_name:
         return AccountVerification(NOAP, explanation=(
-            f"Beskedet ({source}) saknar kontohavarens namn och identitet som kan jämföras."),
+            _("Beskedet (%(source)s) saknar kontohavarens namn och identitet som kan jämföras.", source=source)),
             **holder, **base)
     names = [n for n in dict.fromkeys((claim.payee_name, *claim.other_names)) if n]
     if not names:
         return AccountVerification(NOAP, explanation=(
-            "Mottagarens namn och organisationsnummer saknas: inget att jämföra med."),
+            _("Mottagarens namn och organisationsnummer saknas: inget att jämföra med.")),
             **holder, **base)
     best = _best_comparison(names, answer.holder_name, settings)
     status = {"match": MTCH, "close": CMTC}.get(best.verdict, NMTC)
-    why = {MTCH: "Kontohavarens namn matchar mottagarens.",
-           CMTC: f"Kontohavarens namn liknar men är inte lika: kontot är registrerat på "
-                 f"{answer.holder_name!r}. Kontrollera innan betalning.",
-           NMTC: f"Kontot är registrerat på {answer.holder_name!r}, som inte matchar "
-                 "mottagarens namn."}[status]
+    why = {MTCH: lambda: _("Kontohavarens namn matchar mottagarens."),
+           CMTC: lambda: _("Kontohavarens namn liknar men är inte lika: kontot är registrerat på "
+                           "%(name)r. Kontrollera innan betalning.", name=answer.holder_name),
+           NMTC: lambda: _("Kontot är registrerat på %(name)r, som inte matchar mottagarens namn.",
+                           name=answer.holder_name)}[status]()
     note = ""
     if answer.holder_id and not claim.payee_id:
-        note = (f" Mottagarens organisationsnummer är okänt; kontohavaren har "
-                f"{mask_holder_id(answer.holder_id)}.")
+        note = " " + _("Mottagarens organisationsnummer är okänt; kontohavaren har %(id)s.",
+                       id=mask_holder_id(answer.holder_id))
     return AccountVerification(status, score=best.score, comparison=best, explanation=(
-        f"{why} Underlag: {source}. Namnjämförelse: {best.explanation}{note}"),
+        _("%(why)s Underlag: %(source)s. Namnjämförelse: %(comparison)s", why=why, source=source,
+          comparison=best.explanation) + note),
         **holder, **base)
 
 
@@ -432,14 +441,14 @@ def register_checks(claim: Claim, key, normalized: str, ctx: Context) -> list[Fi
         allowance = ctx.allowances.get(key)
         if allowance:
             findings.append(Finding(SHARED_ACCOUNT_ALLOWED, "info", (
-                f"{label} är registrerat även för {names}; godkänt undantag "
-                f"({allowance.category}): {allowance.reason}")))
+                _("%(label)s är registrerat även för %(names)s; godkänt undantag (%(category)s): %(reason)s",
+                  label=label, names=names, category=allowance.category, reason=allowance.reason))))
         elif claim.organisation_id is not None or len(others) > 1:
             findings.append(Finding(SHARED_ACCOUNT, "danger", (
-                f"{label} är registrerat även för {names}.")))
+                _("%(label)s är registrerat även för %(names)s.", label=label, names=names))))
         else:
             findings.append(Finding(SHARED_ACCOUNT, "danger", (
-                f"{label} är registrerat för {names}, inte för mottagaren.")))
+                _("%(label)s är registrerat för %(names)s, inte för mottagaren.", label=label, names=names))))
     if claim.organisation_id is not None:
         findings += _own_account_checks(claim, key, label, ctx)
     return findings
@@ -450,12 +459,12 @@ def _own_account_checks(claim: Claim, key, label: str, ctx: Context) -> list[Fin
     rows = [r for r in own if (r.kind, r.digits) == key]
     if not rows:
         return [Finding(NOT_IN_REGISTER, "info",
-                        f"{label} finns inte bland mottagarens registrerade konton.")]
+                        _("%(label)s finns inte bland mottagarens registrerade konton.", label=label))]
     current = [r for r in rows if r.removed_on is None]
     if not current:
         last = max(rows, key=lambda r: r.removed_on)
         return [Finding(REMOVED_ACCOUNT, "warning", (
-            f"{label} avslutades i registret {last.removed_on.isoformat()}"
+            _("%(label)s avslutades i registret %(on)s", label=label, on=last.removed_on.isoformat())
             + (f": {last.removed_reason}" if last.removed_reason else "") + "."))]
     account = max(current, key=lambda r: r.added_on)
     reference = claim.pay_date or ctx.today
@@ -466,9 +475,10 @@ def _own_account_checks(claim: Claim, key, label: str, ctx: Context) -> list[Fin
         replaced = [r for r in earlier if r.removed_on is not None
                     and r.removed_on >= account.added_on - timedelta(days=window)]
         was = ", ".join(f"{KIND_LABELS.get(r.kind, r.kind)} {r.number or r.digits}" for r in replaced[:3])
-        when = "betalningen" if claim.pay_date else "i dag"
+        when = _("betalningen") if claim.pay_date else _("i dag")
         return [Finding(RECENT_CHANGE, "warning", (
-            f"{label} lades till i registret {account.added_on.isoformat()}, {days} dagar före "
-            f"{when} (fönster {window} dagar)" + (f"; ersatte {was}" if was else "")
-            + ". Bekräfta bytet med mottagaren via känd kontaktväg."))]
+            _("%(label)s lades till i registret %(on)s, %(days)s dagar före %(when)s (fönster %(window)s dagar)",
+              label=label, on=account.added_on.isoformat(), days=days, when=when, window=window)
+            + (_("; ersatte %(was)s", was=was) if was else "")
+            + ". " + _("Bekräfta bytet med mottagaren via känd kontaktväg.")))]
     return []

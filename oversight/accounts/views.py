@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -46,7 +48,7 @@ def verify():
             form.orgnr.errors.append(orgnr_check.error)
         elif org is None and not (form.payee_name.data or "").strip():
             form.payee_name.errors.append(
-                "Organisationen finns inte i registret: ange mottagarens namn.")
+                _("Organisationen finns inte i registret: ange mottagarens namn."))
         else:
             verification = services.verify_account(
                 db.session, org, form.kind.data, form.number.data,
@@ -65,8 +67,9 @@ def verify_organisation(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     records = services.verify_and_record_organisation(db.session, current_user, org)
     db.session.commit()
-    flash(f"{len(records)} konto(n) kontrollerade och sparade." if records
-          else "Organisationen har inga aktuella konton att kontrollera.", "success")
+    flash(ngettext("%(num)s konto kontrollerat och sparat.",
+                   "%(num)s konton kontrollerade och sparade.", len(records)) if records
+          else _("Organisationen har inga aktuella konton att kontrollera."), "success")
     return redirect(url_for("organisations.show", org_id=org.id, _anchor="kontokontroll"))
 
 
@@ -140,7 +143,7 @@ def new_holder():
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash("Beskedet om kontohavaren är sparat.", "success")
+            flash(_("Beskedet om kontohavaren är sparat."), "success")
             return redirect(url_for(".holder", evidence_id=evidence.id))
     return render_template("accounts/holder_form.html", form=form)
 
@@ -207,7 +210,8 @@ def import_holders():
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"{result.created} besked importerade, {result.duplicates} fanns redan.",
+            flash(_("%(created)s besked importerade, %(duplicates)s fanns redan.",
+                    created=result.created, duplicates=result.duplicates),
                   "success")
             return redirect(url_for(".holders"))
     return render_template("accounts/holder_import.html", form=form, errors=errors)
@@ -232,7 +236,7 @@ def allowances():
                 form.number.errors.append(str(exc))
             else:
                 db.session.commit()
-                flash("Kontot är godkänt som delat konto.", "success")
+                flash(_("Kontot är godkänt som delat konto."), "success")
                 return redirect(url_for(".allowances"))
     rows = db.session.scalars(select(SharedAccountAllowance).order_by(
         SharedAccountAllowance.withdrawn_at.is_not(None), SharedAccountAllowance.created_at.desc()))
@@ -248,7 +252,7 @@ def withdraw_allowance(allowance_id: int):
     form = forms.WithdrawForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.withdraw_allowance(
-            db.session, current_user, allowance, form.reason.data), "Undantaget är borttaget.",
+            db.session, current_user, allowance, form.reason.data), _("Undantaget är borttaget."),
             (AccountsError,))
     else:
         flash_form_errors(form)

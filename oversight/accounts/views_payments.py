@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ def payments():
             form.file.errors.append(str(exc))
         else:
             job = create_job(db.session, current_user, "accounts.check_payments",
-                             f"Kontroll av betalfil {check.filename}", {"check_id": check.id})
+                             _("Kontroll av betalfil %(filename)s", filename=check.filename), {"check_id": check.id})
             check.job_id = job.id
             db.session.commit()
             dispatch(job)

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from flask_babel import gettext as _
+
 from oversight.accounts.textfile import FileError, FileFormatError
 
 
@@ -63,10 +65,10 @@ def parse(data: bytes, on_end: Callable[[Node, list[Node]], bool] | None = None)
     texts: list[list[str]] = []
 
     def refuse_doctype(*_args):
-        raise _Refused("DOCTYPE är inte tillåtet i en betalfil (skydd mot XML-entiteter).")
+        raise _Refused(_("DOCTYPE är inte tillåtet i en betalfil (skydd mot XML-entiteter)."))
 
     def refuse_entity(*_args):
-        raise _Refused("Entitetsdeklarationer är inte tillåtna i en betalfil.")
+        raise _Refused(_("Entitetsdeklarationer är inte tillåtna i en betalfil."))
 
     def start(name: str, attrs: dict) -> None:
         ns, _, local = name.rpartition("}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -46,7 +47,7 @@ def edit_user(user_id: int | None = None):
         try:
             if user is None:
                 if not form.password.data:
-                    raise services.AuthError("Ange ett lösenord för den nya användaren.")
+                    raise services.AuthError(_("Ange ett lösenord för den nya användaren."))
                 user = services.create_user(
                     db.session, username=form.username.data, name=form.name.data,
                     password=form.password.data, role=form.role.data,
@@ -62,7 +63,7 @@ def edit_user(user_id: int | None = None):
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"Användaren {user.username} är sparad.", "success")
+            flash(_("Användaren %(username)s är sparad.", username=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
@@ -135,9 +136,10 @@ def _recent_anchors():
 def audit_verify():
     report = verify_with_anchors(db.session)
     if report.ok:
-        flash(f"Kedjan är hel: {report.checked} poster kontrollerade.", "success")
+        flash(_("Kedjan är hel: %(checked)s poster kontrollerade.", checked=report.checked), "success")
     else:
-        flash(f"Kedjan är bruten vid post {report.broken_at}: {report.reason}.", "error")
+        flash(_("Kedjan är bruten vid post %(broken_at)s: %(reason)s.",
+                broken_at=report.broken_at, reason=report.reason), "error")
     return redirect(url_for("admin.audit"))
 
 

@@ -8,35 +8,37 @@ from oversight.auth.services import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Användarnamn"), validators=[DataRequired("Ange användarnamn.")],
+    username = StringField(_l("Användarnamn"), validators=[DataRequired(_l("Ange användarnamn."))],
                            render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Lösenord"), validators=[DataRequired("Ange lösenord.")],
+    password = PasswordField(_l("Lösenord"), validators=[DataRequired(_l("Ange lösenord."))],
                              render_kw={"autocomplete": "current-password"})
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField(_l("Nuvarande lösenord"), validators=[DataRequired("Ange nuvarande lösenord.")],
+    current = PasswordField(_l("Nuvarande lösenord"), validators=[DataRequired(_l("Ange nuvarande lösenord."))],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(
-        "Nytt lösenord",
-        validators=[DataRequired("Ange ett nytt lösenord."),
+        _l("Nytt lösenord"),
+        validators=[DataRequired(_l("Ange ett nytt lösenord.")),
                     Length(min=MIN_PASSWORD_LENGTH,
-                           message=f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")],
+                           message=_l("Lösenordet måste ha minst %(min_password_length)s tecken.",
+                                      min_password_length=MIN_PASSWORD_LENGTH))],
         render_kw={"autocomplete": "new-password"})
     repeat = PasswordField(
-        "Upprepa nytt lösenord",
-        validators=[DataRequired("Upprepa lösenordet."), EqualTo("new", "Lösenorden är inte lika.")],
+        _l("Upprepa nytt lösenord"),
+        validators=[DataRequired(_l("Upprepa lösenordet.")), EqualTo("new", "Lösenorden är inte lika.")],
         render_kw={"autocomplete": "new-password"})
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("Användarnamn"), validators=[DataRequired("Ange användarnamn."), Length(max=80)])
-    name = StringField(_l("Namn"), validators=[DataRequired("Ange namn."), Length(max=200)])
+    username = StringField(_l("Användarnamn"), validators=[DataRequired(_l("Ange användarnamn.")), Length(max=80)])
+    name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange namn.")), Length(max=200)])
     email = EmailField(_l("E-post"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Roll"), choices=list(ROLE_LABELS.items()))
     department_id = SelectField(_l("Förvaltning"), coerce=int)
     active = BooleanField(_l("Aktiv"), default=True)
     password = PasswordField(_l("Lösenord (lämna tomt för att behålla)"),
                              validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH,
-                                         message=f"Minst {MIN_PASSWORD_LENGTH} tecken.")],
+                                         message=_l("Minst %(min_password_length)s tecken.",
+                                                    min_password_length=MIN_PASSWORD_LENGTH))],
                              render_kw={"autocomplete": "new-password"})

@@ -112,7 +112,7 @@ def _validate_for(user: User, password: str) -> None:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """The user's own change: their other sessions end; the caller renews the current one."""
     if not verify_password(user.password_hash, current):
-        raise WrongCurrentPassword("Nuvarande lösenord stämmer inte.")
+        raise WrongCurrentPassword(_("Nuvarande lösenord stämmer inte."))
     _validate_for(user, new)
     user.password_hash = hash_password(new)
     end_sessions(user)
@@ -125,9 +125,9 @@ def create_user(
 ) -> User:
     username = username.strip().lower()
     if role not in ROLE_LABELS:
-        raise AuthError(f"Okänd roll: {role}.")
+        raise AuthError(_("Okänd roll: %(role)s.", role=role))
     if session.scalar(select(User).where(User.username == username)):
-        raise AuthError(f"Användarnamnet {username} finns redan.")
+        raise AuthError(_("Användarnamnet %(username)s finns redan.", username=username))
     validate_new_password(password, username=username, name=name, email=email)
     user = User(
         username=username, name=name, email=email, role=role,
@@ -144,7 +144,7 @@ def update_user(session: Session, actor, user: User, *, name: str, role: str,
     into a department would gain its personal data): another administrator does, audited, and
     the department's users see it on their start page (``access_changes``)."""
     if role not in ROLE_LABELS:
-        raise AuthError(f"Okänd roll: {role}.")
+        raise AuthError(_("Okänd roll: %(role)s.", role=role))
     if actor is not None and getattr(actor, "id", None) == user.id and (
             role != user.role or department.id != user.department_id or not active):
         raise AuthError(_("Du kan inte ändra din egen roll, förvaltning eller aktivering; "
@@ -162,12 +162,12 @@ def upsert_department(session: Session, *, code: str, name: str, kind: str,
                       valid_from=None, valid_to=None, successor_code: str | None = None) -> Department:
     """Create or update a department by its code; a successor link expresses a merger."""
     if valid_from and valid_to and valid_to < valid_from:
-        raise AuthError("Slutdatum kan inte ligga före startdatum.")
+        raise AuthError(_("Slutdatum kan inte ligga före startdatum."))
     successor = None
     if successor_code:
         successor = session.scalar(select(Department).where(Department.code == successor_code))
         if successor is None:
-            raise AuthError(f"Okänd efterträdare: {successor_code}.")
+            raise AuthError(_("Okänd efterträdare: %(successor_code)s.", successor_code=successor_code))
     dept = session.scalar(select(Department).where(Department.code == code))
     if dept is None:
         dept = Department(code=code)

@@ -58,7 +58,7 @@ def login():
             return response
         db.session.commit()
         if user is None:
-            flash("Fel användarnamn eller lösenord.", "error")
+            flash(_("Fel användarnamn eller lösenord."), "error")
             return render_template("auth/login.html", form=form), 200
         session.clear()  # new session on login: no fixation
         login_user(user)
@@ -75,7 +75,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("Du är utloggad.", "info")
+    flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -93,7 +93,7 @@ def change_password():
         else:
             db.session.commit()
             sessions.renew(session, current_user)  # this session stays; the user's others end
-            flash("Lösenordet är ändrat.", "success")
+            flash(_("Lösenordet är ändrat."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)
 

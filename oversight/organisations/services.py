@@ -63,7 +63,7 @@ def register_organisation(
         return existing
     name = name.strip()
     if not name:
-        raise RegisterError("Namn saknas.")
+        raise RegisterError(_("Namn saknas."))
     org = Organisation(
         orgnr=result.normalized, name=name, legal_form=legal_form,
         org_group=result.details.get("group"), registration_date=registration_date,
@@ -95,7 +95,7 @@ def add_alias(session: Session, org: Organisation, name: str, source: str | None
 def add_bank_account(session: Session, user, org: Organisation, *, kind: str, number: str,
                      source: str | None = None) -> BankAccount:
     if kind not in ACCOUNT_KINDS:
-        raise RegisterError(f"Okänd kontotyp: {kind}.")
+        raise RegisterError(_("Okänd kontotyp: %(kind)s.", kind=kind))
     result = _validated(_ID_KIND[kind], number)
     for account in org.current_accounts:
         if account.kind == kind and account.number == result.normalized:
@@ -134,7 +134,7 @@ def add_key_person(session: Session, org: Organisation, *, role: str, name: str,
                    personnummer: str | None = None, from_date: date | None = None,
                    source: str | None = None) -> KeyPerson:
     if role not in KEY_PERSON_ROLES:
-        raise RegisterError(f"Okänd roll: {role}.")
+        raise RegisterError(_("Okänd roll: %(role)s.", role=role))
     pnr = None
     if personnummer and personnummer.strip():
         result = identifiers.validate("personnummer", personnummer)
@@ -160,10 +160,10 @@ def raise_warning(session: Session, user, org: Organisation, *, category: str, r
                   evidence: str | None, issued_on: date | None = None,
                   expires_on: date | None = None) -> OrganisationWarning:
     if category not in WARNING_CATEGORIES:
-        raise RegisterError(f"Okänd kategori: {category}.")
+        raise RegisterError(_("Okänd kategori: %(category)s.", category=category))
     issued_on = issued_on or date.today()
     if expires_on and expires_on < issued_on:
-        raise RegisterError("Slutdatum kan inte ligga före utfärdandedatum.")
+        raise RegisterError(_("Slutdatum kan inte ligga före utfärdandedatum."))
     warning = OrganisationWarning(
         department_id=user.department_id, created_by_id=user.id, category=category,
         reason=reason.strip(), evidence=(evidence or "").strip() or None,
@@ -176,9 +176,9 @@ def raise_warning(session: Session, user, org: Organisation, *, category: str, r
 
 def withdraw_warning(session: Session, user, warning: OrganisationWarning, reason: str) -> None:
     if not may_change(user, warning):
-        raise RegisterError("Endast förvaltningen som utfärdade varningen kan återkalla den.")
+        raise RegisterError(_("Endast förvaltningen som utfärdade varningen kan återkalla den."))
     if not reason.strip():
-        raise RegisterError("Ange varför varningen återkallas.")
+        raise RegisterError(_("Ange varför varningen återkallas."))
     warning.withdrawn_at = utcnow()
     warning.withdrawn_reason = reason.strip()
     session.flush()
@@ -186,7 +186,7 @@ def withdraw_warning(session: Session, user, warning: OrganisationWarning, reaso
 
 def add_note(session: Session, user, org: Organisation, body: str) -> OrganisationNote:
     if not body.strip():
-        raise RegisterError("Anteckningen är tom.")
+        raise RegisterError(_("Anteckningen är tom."))
     note = OrganisationNote(organisation_id=org.id, department_id=user.department_id,
                             author_id=user.id, body=body.strip())
     session.add(note)

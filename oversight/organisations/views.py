@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from oversight.exports import export_response
@@ -66,7 +67,7 @@ def create():
             form.orgnr.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"{org.name} finns i registret.", "success")
+            flash(_("%(name)s finns i registret.", name=org.name), "success")
             return redirect(url_for(".show", org_id=org.id))
     return render_template("organisations/form.html", form=form)
 
@@ -101,7 +102,7 @@ def add_warning(org_id: int):
     return _handle_post(org, forms.WarningForm(), lambda f: services.raise_warning(
         db.session, current_user, org, category=f.category.data, reason=f.reason.data,
         evidence=f.evidence.data, issued_on=f.issued_on.data, expires_on=f.expires_on.data),
-        "Varningen är registrerad och syns för alla förvaltningar.", "varningar")
+        _("Varningen är registrerad och syns för alla förvaltningar."), "varningar")
 
 
 @bp.post("/<int:org_id>/warnings/<int:warning_id>/withdraw")
@@ -112,7 +113,7 @@ def withdraw_warning(org_id: int, warning_id: int):
     if warning.organisation_id != org.id:
         abort(404)
     return _handle_post(org, forms.WithdrawForm(), lambda f: services.withdraw_warning(
-        db.session, current_user, warning, f.reason.data), "Varningen är återkallad.", "varningar")
+        db.session, current_user, warning, f.reason.data), _("Varningen är återkallad."), "varningar")
 
 
 @bp.post("/<int:org_id>/accounts")
@@ -121,7 +122,7 @@ def add_account(org_id: int):
     org = _org_or_404(org_id)
     return _handle_post(org, forms.AccountForm(), lambda f: services.add_bank_account(
         db.session, current_user, org, kind=f.kind.data, number=f.number.data,
-        source=f.source.data or None), "Kontot är registrerat.", "konton")
+        source=f.source.data or None), _("Kontot är registrerat."), "konton")
 
 
 @bp.post("/<int:org_id>/accounts/<int:account_id>/close")
@@ -130,7 +131,7 @@ def close_account(org_id: int, account_id: int):
     org = _org_or_404(org_id)
     account = _child_or_404(BankAccount, account_id, org)
     return _handle_post(org, forms.CloseAccountForm(), lambda f: services.close_bank_account(
-        db.session, current_user, account, f.reason.data), "Kontot är avslutat; historiken finns kvar.", "konton")
+        db.session, current_user, account, f.reason.data), _("Kontot är avslutat; historiken finns kvar."), "konton")
 
 
 @bp.post("/<int:org_id>/key-persons")
@@ -140,7 +141,7 @@ def add_key_person(org_id: int):
     return _handle_post(org, forms.KeyPersonForm(), lambda f: services.add_key_person(
         db.session, org, role=f.role.data, name=f.name.data, personnummer=f.personnummer.data,
         from_date=f.from_date.data, source=f.source.data or None),
-        "Nyckelpersonen är registrerad.", "personer")
+        _("Nyckelpersonen är registrerad."), "personer")
 
 
 @bp.post("/<int:org_id>/key-persons/<int:person_id>/reveal")
@@ -159,7 +160,7 @@ def add_note(org_id: int):
     org = _org_or_404(org_id)
     return _handle_post(org, forms.NoteForm(), lambda f: services.add_note(
         db.session, current_user, org, f.body.data),
-        "Anteckningen är sparad (syns bara för din förvaltning).", "anteckningar")
+        _("Anteckningen är sparad (syns bara för din förvaltning)."), "anteckningar")
 
 
 @bp.get("/<int:org_id>/notes/<int:note_id>")
