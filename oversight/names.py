@@ -88,6 +88,10 @@ _CLUB_WORDS = {
     "bordtennisklubben": "btk", "ridklubb": "rk", "ridklubben": "rk",
 }
 _AND_WORDS = frozenset({"och", "o", "&"})
+# Words for a kind of organisation, written with or without the definite ending ("Fören." is
+# förening or föreningen); any other word's definite form is another name (Trygghet/Tryggheten).
+_GENERIC_NOUNS = frozenset({"förening", "forening", "klubb", "sällskap", "sallskap", "förbund",
+                            "forbund", "församling", "forsamling", "stiftelse", "kår", "kar"})
 # Abbreviations written with a dot ("Fören.", "för.", "Sv."); "för" without a dot is the
 # preposition and stays.
 _DOTTED = ((re.compile(r"\bfören\b\.?"), "förening "), (re.compile(r"\bför\.(?!\w)"), "förening "),
@@ -280,7 +284,7 @@ def _equivalence(x: str, y: str, places: set[str]) -> str | None:
     if len(x) >= 3 and len(y) >= 3 and (x + "s" == y or y + "s" == x):
         return "genitive"
     short, long_ = sorted((x, y), key=len)
-    if len(short) >= 5 and long_ in (short + "en", short + "n", short + "et"):
+    if short in _GENERIC_NOUNS and long_ in (short + "en", short + "n", short + "et"):
         return "genitive"  # the definite form ("Fören." is förening or föreningen)
     shortest = min(len(x), len(y))
     if x in places or y in places or shortest < 4 or x[0] != y[0]:
