@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
+from oversight import audit_format
 from oversight.audit import AuditEntry
 from oversight.audit_anchors import read_anchors, verify_with_anchors
 from oversight.auth import services
@@ -76,18 +77,26 @@ def departments():
 
 def _scoped_entity_types() -> set[str]:
     """Tables of department-scoped personal data (``__department_scoped__`` models)."""
-    return {m.class_.__tablename__ for m in db.Model.registry.mappers
-            if getattr(m.class_, "__department_scoped__", False)}
+    types = {m.class_.__tablename__ for m in db.Model.registry.mappers
+             if getattr(m.class_, "__department_scoped__", False)}
+    for mapper in db.Model.registry.mappers:  # personal rows of shared tables (person lookups)
+        types.update(getattr(mapper.class_, "__audit_personal_types__", ()))
+    return types
 
 
-def _audit_query(args, user):
-    # Changes to a department's personal data are shown only inside that department, whatever
-    # the reader's role (the entry's department is the acting user's, who works there).
-    stmt = select(AuditEntry).where(or_(
-        AuditEntry.entity_type.not_in(_scoped_entity_types()),
-        owner_condition(AuditEntry, user.department_id)))
+def _audit_visible(user):
+    """Entries the reader may see: changes to a department's personal data only inside that
+    department, whatever the reader's role (the entry's department is the owning one)."""
+    return or_(AuditEntry.entity_type.not_in(_scoped_entity_types()),
+               owner_condition(AuditEntry, user.department_id))
+
+
+def _audit_filtered(args):
+    stmt = select(AuditEntry)
     if args.get("actor"):
         stmt = stmt.where(AuditEntry.actor == args["actor"].strip().lower())
+    if args.get("category") in audit_format.CATEGORIES:
+        stmt = stmt.where(AuditEntry.action.in_(audit_format.CATEGORIES[args["category"]][1]))
     if args.get("action"):
         stmt = stmt.where(AuditEntry.action == args["action"])
     if args.get("entity"):
@@ -103,7 +112,27 @@ def _audit_query(args, user):
             day += timedelta(days=1)
         bound = datetime.combine(day, time(), tzinfo=UTC)
         stmt = stmt.where(AuditEntry.at >= bound if op == "ge" else AuditEntry.at < bound)
-    return stmt.order_by(AuditEntry.id.desc())
+    return stmt
+
+
+def _audit_query(args, user):
+    return _audit_filtered(args).where(_audit_visible(user)).order_by(AuditEntry.id.desc())
+
+
+def _hidden_count(args, user) -> int:
+    """Entries matching the filter that the reader may not see: counted, never silent gaps."""
+    stmt = _audit_filtered(args).where(~_audit_visible(user))
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+AUDIT_HEADERS = ["id", "tid", "användare", "händelse", "typ", "objekt-id", "sammanfattning",
+                 "ändring", "hash"]
+
+
+def _audit_rows(stmt):
+    for e in db.session.scalars(stmt.limit(100_000)):
+        yield (e.id, e.at, e.actor, audit_format.event_label(e.action), e.entity_type,
+               e.entity_id, e.summary, audit_format.diff_text(e.action, e.before, e.after), e.hash)
 
 
 @bp.get("/audit")
@@ -111,15 +140,13 @@ def _audit_query(args, user):
 def audit():
     stmt = _audit_query(request.args, current_user)
     if request.args.get("format") in ("csv", "xlsx"):
-        rows = ((e.id, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.summary,
-                 e.before, e.after, e.hash) for e in db.session.scalars(stmt.limit(100_000)))
-        return export_response(request.args["format"], "granskningslogg",
-                               ["id", "tid", "användare", "händelse", "typ", "objekt-id",
-                                "sammanfattning", "före", "efter", "hash"], rows)
+        return export_response(request.args["format"], "granskningslogg", AUDIT_HEADERS,
+                               _audit_rows(stmt))
     page = paginate(stmt)
     entity_types = db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type))
     return render_template("admin/audit.html", page=page, entity_types=list(entity_types),
-                           args=request.args, anchors=_recent_anchors())
+                           args=request.args, anchors=_recent_anchors(), fmt=audit_format,
+                           hidden=audit_format.hidden_text(_hidden_count(request.args, current_user)))
 
 
 def _recent_anchors():
