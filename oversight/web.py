@@ -107,6 +107,9 @@ def _templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     app.jinja_env.globals["sort_url"] = sort_url  # a global, so imported macros see it
+    from oversight.documents import blocks
+
+    app.jinja_env.globals["document_blocks"] = blocks  # the ``paragraphs`` macro's layout
 
     @app.context_processor
     def globals_():

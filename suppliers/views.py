@@ -20,7 +20,7 @@ from oversight.scoping import (
     may_change,
     scoped_select,
 )
-from oversight.views_support import paginate
+from oversight.views_support import paginate, sorted_by
 from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
     Complaint,
@@ -237,9 +237,17 @@ def assess_complaint(complaint_id: int):
 @bp.get("/procurements/")
 @require("supplier.view")
 def procurements():
-    stmt = select(Procurement).order_by(Procurement.created_at.desc())
-    page = paginate(stmt)
-    return render_template("suppliers/procurements.html", page=page)
+    stmt = select(Procurement).join(Department, Department.id == Procurement.department_id)
+    stmt = sorted_by(stmt, {"reference": Procurement.reference, "title": Procurement.title,
+                            "department": Department.name, "status": Procurement.status,
+                            "created": Procurement.id}, default="created", default_dir="desc")
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = ((p.reference, p.title, p.procedure_label, p.department.name, len(p.tenders),
+                 p.status_label, p.estimated_value) for p in db.session.scalars(stmt.limit(100_000)))
+        return export_response(request.args["format"], "upphandlingar", [
+            "diarienummer", "rubrik", "form", "förvaltning", "anbudsgivare", "status",
+            "uppskattat värde"], rows)
+    return render_template("suppliers/procurements.html", page=paginate(stmt))
 
 
 @bp.route("/procurements/new", methods=["GET", "POST"])

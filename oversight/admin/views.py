@@ -16,7 +16,7 @@ from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.permissions import require
 from oversight.scoping import owner_condition
-from oversight.views_support import paginate
+from oversight.views_support import paginate, sorted_by
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,8 +29,17 @@ def _department_choices():
 @bp.get("/users")
 @require("users.manage")
 def users():
-    rows = db.session.scalars(select(User).order_by(User.username))
-    return render_template("admin/users.html", users=list(rows))
+    stmt = select(User).join(Department, Department.id == User.department_id)
+    stmt = sorted_by(stmt, {"name": User.name, "role": User.role, "department": Department.name,
+                            "login": User.last_login_at, "active": User.active,
+                            "username": User.username}, default="username")
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = ((u.username, u.name, u.role_label, u.department.name, u.email, u.last_login_at,
+                 "aktiv" if u.active else "inaktiv") for u in db.session.scalars(stmt))
+        return export_response(request.args["format"], "anvandare", [
+            "användarnamn", "namn", "roll", "förvaltning", "e-post", "senast inloggad",
+            "status"], rows)
+    return render_template("admin/users.html", page=paginate(stmt))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
