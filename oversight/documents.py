@@ -4,8 +4,8 @@ a sentence nor a literal "-" or "*" bullet on paper. Pure (no I/O).
 The officer edits letters as plain text: a blank line separates paragraphs; lines starting with
 "- " or "* " are list items (indented ones belong to the item above); a line break inside a
 paragraph is kept only where the next line starts a new line of its own (an address line, a
-signature: it starts with a capital letter or the line before ends a sentence), otherwise the
-lines are one sentence and are joined with a space."""
+signature: short lines, or the line before ends a sentence), otherwise the lines are one
+sentence and are joined with a space."""
 from __future__ import annotations
 
 import re
@@ -28,10 +28,17 @@ class Block:
     items: list[Item] = field(default_factory=list)
 
 
+WRAPPED_LENGTH = 60  # a line this long that ends mid-sentence was wrapped, not an address line
+
+
 def _continues(previous: str, line: str) -> bool:
-    """True when ``line`` goes on with the sentence of ``previous`` (a wrapped line)."""
+    """True when ``line`` goes on with the sentence of ``previous`` (a wrapped line): the
+    previous line ends mid-sentence and this one starts in lower case or a digit, or the
+    previous one is as long as wrapped text is."""
     first = line[:1]
-    return bool(first) and not previous.endswith(_ENDS_LINE) and (first.islower() or first.isdigit())
+    if not first or previous.endswith(_ENDS_LINE):
+        return False
+    return first.islower() or first.isdigit() or len(previous) >= WRAPPED_LENGTH
 
 
 def _paragraph_lines(raw: list[str]) -> list[str]:

@@ -110,6 +110,9 @@ def _templates(app: Flask) -> None:
     from oversight.documents import blocks
 
     app.jinja_env.globals["document_blocks"] = blocks  # the ``paragraphs`` macro's layout
+    from oversight.navigation import grouped
+
+    app.jinja_env.globals["nav_groups"] = grouped  # the desktop navigation's menus
 
     @app.context_processor
     def globals_():

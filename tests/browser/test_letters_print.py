@@ -30,7 +30,8 @@ def hearing_and_decision(db, make, monkeypatch):
     hearing = hearings.open_hearing(db.session, officer, check, codes=["taxes"],
                                     recipient="Verkställande direktören")
     decision = hearings.create_decision(db.session, officer, hearing, outcome="not_exclude",
-                                        reasoning="Skulden är betald.\n\nKvitto från\nKronofogden finns.")
+                                        reasoning="Skulden är betald.\n\nKvitto från Kronofogden visar att skulden\n"
+                                                  "betalades den 1 december.")
     hearings.sign_decision(db.session, officer, decision)
     set_actor(None)
     db.session.commit()
@@ -83,5 +84,6 @@ def test_decision_print_view(page, live_server, sign_in, hearing_and_decision, a
     expect(letter.locator("h1")).to_contain_text("Beslut")
     expect(letter.locator(".letter-meta")).to_contain_text(decision.reference)
     expect(letter.locator("address")).to_contain_text("Skuldsatta Omsorgen AB")
-    expect(letter.locator(".letter-body")).to_contain_text("Kvitto från Kronofogden finns.")
+    expect(letter.locator(".letter-body")).to_contain_text(
+        "Kvitto från Kronofogden visar att skulden betalades den 1 december.")
     assert page.pdf(format="A4").startswith(b"%PDF")

@@ -96,3 +96,4 @@ def test_admin_navigation_is_one_line_at_1366(page, live_server, runner, assert_
     nav.get_by_role("link", name="Användare").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Användare")
     assert_accessible()
+

@@ -23,3 +23,9 @@ def test_dash_and_star_lines_become_a_list_without_the_markers():
 
 def test_empty_text_has_no_blocks():
     assert blocks("") == [] and blocks(None) == []
+
+
+def test_a_long_line_ending_mid_sentence_was_wrapped():
+    text = ("Beslutet grundar sig på beskedet från Kronofogden och på uppgifter från\n"
+            "Skatteverket om att skulden är betald.")
+    assert blocks(text)[0].lines == [text.replace("\n", " ")]
