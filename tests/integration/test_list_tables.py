@@ -14,9 +14,7 @@ LISTS = [("/admin/users", "admin", "användarnamn;namn;roll", "role"),
 def test_list_sorts_and_exports(db, make, login_as, url, role, header, column):
     user = make.user(role=role)
     services.create_procurement(db.session, user, {
-        "reference": "SOC 2026/9", "title": "Städ", "procedure": "open", "welfare_service": False,
-        "above_threshold": True, "permit_required": None, "estimated_value": None,
-        "calling_department_id": None}) if role == "procurement" else None
+        "reference": "SOC 2026/9", "title": "Städ", "procedure": "lou_open"}) if role == "procurement" else None
     db.session.commit()
     client = login_as(user)
     page = client.get(f"{url}?sort={column}&dir=desc").get_data(as_text=True)
