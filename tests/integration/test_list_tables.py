@@ -29,3 +29,30 @@ def test_list_sorts_and_exports(db, make, login_as, url, role, header, column):
     xlsx = client.get(f"{url}?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert client.get(f"{url}?sort=;drop").status_code == 200
+
+
+def test_monitoring_exports_findings_and_charts_its_history(db, make, login_as, monkeypatch):
+    from datetime import date, timedelta
+
+    from suppliers import evidence as ev
+    from suppliers import monitoring
+    from suppliers.testing import FakeRegistries
+
+    fake = FakeRegistries().install(monkeypatch)
+    officer = make.user(role="procurement", department=make.department(name="Social"))
+    supplier = services.supplier_for(db.session, officer, make.organisation(name="Hemtjänst AB"))
+    services.create_contract(db.session, officer, supplier, {
+        "reference": "AVT-5", "title": "Hemtjänst", "procedure": "lov",
+        "start_date": date.today() - timedelta(days=100)})
+    monitoring.run_monitor(db.session)
+    fake.set(supplier.organisation.orgnr, "bolagsverket", facts=(ev.CompanyStatus(
+        supplier.organisation.orgnr, "Hemtjänst AB", True,
+        proceedings=(ev.Proceeding("KK", "Konkurs", date.today()),)),))
+    monitoring.run_monitor(db.session)
+    db.session.commit()
+    client = login_as(officer)
+    page = client.get("/suppliers/monitoring").get_data(as_text=True)
+    assert 'class="chart"' in page and "Nya fynd per körning" in page and "format=xlsx" in page
+    csv = client.get("/suppliers/monitoring?format=csv").get_data().decode("utf-8-sig")
+    assert csv.startswith("upptäckt;leverantör;avtal") and "Hemtjänst AB;AVT-5" in csv
+    assert client.get("/suppliers/monitoring?format=xlsx").data[:2] == b"PK"
