@@ -38,6 +38,7 @@ from oversight.extensions import db
 from oversight.identifiers import mask_personnummer as mask_pnr
 from oversight.jobs import busy_message, create_job, dispatch, running_job_of_kind
 from oversight.permissions import require
+from oversight.statistics.chart import bar_chart
 from oversight.views_support import flash_form_errors, paginate, sorted_by
 
 # --- upload and import ------------------------------------------------------------------------
@@ -235,6 +236,16 @@ def _export_rows(rows):
                j.verdict_label if j else "", j.comment if j and j.comment else "")
 
 
+def _per_department(rows):
+    """The listed payees' amounts summed per paying department, largest first (the report's
+    chart and its table)."""
+    totals: dict[str, Decimal] = {}
+    for cluster, _judgement in rows:
+        for d in cluster.departments or []:
+            totals[d["department"]] = totals.get(d["department"], Decimal(0)) + Decimal(str(d["amount"] or 0))
+    return bar_chart(sorted(totals.items(), key=lambda kv: -kv[1]), "sek")
+
+
 @bp.get("/report")
 @require("grants.view")
 def report():
@@ -251,6 +262,7 @@ def report():
     runs = list(db.session.scalars(select(DetectionRun).order_by(DetectionRun.id.desc())
                                    .limit(50)))
     return render_template("associations/report.html", run=run, runs=runs, rows=rows, f=f,
+                           by_department=_per_department(rows),
                            departments=run_departments(db.session, run) if run else [],
                            statuses=CLUSTER_STATUSES, verdicts=VERDICTS,
                            detect_form=forms.DetectionForm(

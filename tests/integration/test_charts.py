@@ -28,3 +28,7 @@ def test_chart_macro_on_pages_served_locally(runner, db, app):
             assert "<svg" in page and "<desc" in page and "<table" in page
         assert "cdn" not in page.lower() and "<script src=\"http" not in page
     assert 'class="chart"' in client.get("/statistics/").get_data(as_text=True)
+    kultur = app.test_client()
+    assert login(kultur, "bidrag.kultur", DEMO_PASSWORD).status_code == 302
+    report = kultur.get("/associations/report").get_data(as_text=True)
+    assert 'class="chart"' in report and "Utbetalt per förvaltning (tabell)" in report
