@@ -70,3 +70,24 @@ def test_sorted_rows_for_lists_in_memory(app):
         assert [r["n"] for r in sorted_rows(rows, keys, "name")] == ["b", "c", "a"]
     with app.test_request_context("/?sort=evil"):
         assert [r["n"] for r in sorted_rows(rows, keys, "name")] == ["a", "b", "c"]
+
+
+def test_followup_sorts_and_exports_overdue_reports(db, make, login_as):
+    from datetime import date
+
+    from associations.grants import register_grant
+
+    dept = make.department()
+    user = make.user(role="grants", department=dept)
+    year = date.today().year
+    for name in ("Föreningen Sen", "Allians Förening"):
+        register_grant(db.session, user, make.organisation(name=name, group=8),
+                       form="verksamhetsbidrag", department=dept, purpose="Verksamhet",
+                       period_start=date(year - 2, 1, 1), period_end=date(year - 2, 12, 31),
+                       amount=1000)
+    client = login_as(user)
+    page = client.get("/associations/follow-up?sort=association&dir=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in page
+    assert page.index("Föreningen Sen") < page.index("Allians Förening")
+    csv = client.get("/associations/follow-up?format=csv").get_data().decode("utf-8-sig")
+    assert "försenad;" in csv and "Föreningen Sen" in csv
