@@ -26,11 +26,12 @@ from associations.models import Grant, GrantReport
 from associations.overview import association_overview, associations_page, totals_for
 from oversight.auth.models import Department
 from oversight.auth.roles import ADMIN
+from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404
-from oversight.views_support import commit_or_flash, flash_form_errors, paginate
+from oversight.views_support import commit_or_flash, flash_form_errors, paginate, sorted_rows
 from oversight.web import local_path
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
@@ -179,6 +180,16 @@ def followup():
     overdue = overdue_reports(db.session, department_id=dept)
     upcoming = [r for r in overdue_reports(db.session, department_id=dept, upcoming_days=60)
                 if not r.is_overdue()]
+    keys = {"due": lambda r: r.due_on, "association": lambda r: r.grant.organisation.name.lower(),
+            "grantor": lambda r: str(r.grant.grantor or "").lower()}
+    overdue, upcoming = (sorted_rows(rows, keys, "due") for rows in (overdue, upcoming))
+    if request.args.get("format") in ("csv", "xlsx"):
+        return export_response(request.args["format"], "uppfoljning", [
+            "läge", "senast", "förening", "redovisning", "period från", "period till", "bidrag",
+            "belopp", "beviljat av"], (
+            ("försenad" if r.is_overdue() else "kommande", r.due_on, r.grant.organisation.name,
+             r.kind_label, r.period_start, r.period_end, r.grant.form_label, r.grant.amount,
+             str(r.grant.grantor or "")) for r in overdue + upcoming))
     return render_template("associations/followup.html", overdue=overdue, upcoming=upcoming,
                            persons=shared_key_persons(db.session), departments=departments(),
                            department=dept, report_form=forms.ReportReceivedForm(),

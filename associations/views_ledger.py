@@ -39,7 +39,8 @@ from oversight.extensions import db
 from oversight.identifiers import mask_personnummer as mask_pnr
 from oversight.jobs import busy_message, create_job, dispatch, running_job_of_kind
 from oversight.permissions import require
-from oversight.views_support import flash_form_errors, paginate
+from oversight.statistics.chart import bar_chart
+from oversight.views_support import flash_form_errors, paginate, sorted_by
 
 # --- upload and import ------------------------------------------------------------------------
 
@@ -149,9 +150,21 @@ def _confirm(up, form, preset, columns, pv, chosen):
 @bp.get("/imports")
 @require("grants.view")
 def imports_index():
-    stmt = select(LedgerImport).order_by(LedgerImport.id.desc())
-    return render_template("associations/imports.html",
-                           page=paginate(stmt))
+    stmt = select(LedgerImport).join(Department, Department.id == LedgerImport.department_id)
+    stmt = sorted_by(stmt, {"file": LedgerImport.filename, "department": Department.name,
+                            "period": LedgerImport.period_start, "rows": LedgerImport.row_count,
+                            "flagged": LedgerImport.flagged_row_count,
+                            "amount": LedgerImport.total_amount, "imported": LedgerImport.id},
+                     default="imported", default_dir="desc")
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = ((li.created_at, li.filename, li.department.name, li.period_start, li.period_end,
+                 li.row_count, li.grant_row_count, li.flagged_row_count, li.total_amount,
+                 li.imported_by.name if li.imported_by else li.source)
+                for li in db.session.scalars(stmt.limit(100_000)))
+        return export_response(request.args["format"], "reskontraimporter", [
+            "importerad", "fil", "förvaltning", "period från", "period till", "rader",
+            "bidragsrader", "flaggade", "summa", "av"], rows)
+    return render_template("associations/imports.html", page=paginate(stmt))
 
 
 @bp.get("/imports/<int:import_id>")
@@ -224,6 +237,16 @@ def _export_rows(rows):
                j.verdict_label if j else "", j.comment if j and j.comment else "")
 
 
+def _per_department(rows):
+    """The listed payees' amounts summed per paying department, largest first (the report's
+    chart and its table)."""
+    totals: dict[str, Decimal] = {}
+    for cluster, _judgement in rows:
+        for d in cluster.departments or []:
+            totals[d["department"]] = totals.get(d["department"], Decimal(0)) + Decimal(str(d["amount"] or 0))
+    return bar_chart(sorted(totals.items(), key=lambda kv: -kv[1]), "sek")
+
+
 @bp.get("/report")
 @require("grants.view")
 def report():
@@ -240,6 +263,7 @@ def report():
     runs = list(db.session.scalars(select(DetectionRun).order_by(DetectionRun.id.desc())
                                    .limit(50)))
     return render_template("associations/report.html", run=run, runs=runs, rows=rows, f=f,
+                           by_department=_per_department(rows),
                            departments=run_departments(db.session, run) if run else [],
                            statuses=CLUSTER_STATUSES, verdicts=VERDICTS,
                            detect_form=forms.DetectionForm(

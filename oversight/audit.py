@@ -156,9 +156,13 @@ def _base_row(action: str, entity_type: str, entity_id: Any, summary: str | None
 
 
 def _columns(obj) -> Iterable[str]:
+    """(column, hidden) of what the trail records: ``__audit_exclude__`` columns as ***,
+    ``__audit_skip__`` columns not at all (bookkeeping another entry already records, such as
+    a user's last login, which is its own ``login`` entry)."""
     excluded = getattr(obj, "__audit_exclude__", set())
+    skipped = _IGNORED_COLUMNS | set(getattr(obj, "__audit_skip__", ()))
     for attr in inspect(obj).mapper.column_attrs:
-        if attr.key not in _IGNORED_COLUMNS:
+        if attr.key not in skipped:
             yield attr.key, attr.key in excluded
 
 
@@ -198,8 +202,12 @@ def _entity_id(obj) -> Any:
 
 
 def _row(obj, action: str) -> dict:
-    row = _base_row(action, obj.__tablename__, _entity_id(obj), str(obj)[:500])
-    if getattr(obj, "__department_scoped__", False) and getattr(obj, "department_id", None):
+    # A model may name a row's type itself (``audit_entity_type``) and mark single rows as
+    # personal data (``audit_personal``): a person lookup in the otherwise shared registry.
+    entity_type = getattr(obj, "audit_entity_type", None) or obj.__tablename__
+    row = _base_row(action, entity_type, _entity_id(obj), str(obj)[:500])
+    personal = getattr(obj, "__department_scoped__", False) or getattr(obj, "audit_personal", False)
+    if personal and getattr(obj, "department_id", None):
         # Entries about personal data belong to the owning department, which alone reads them
         # (also when the system, which has no department, made the change).
         row["department_id"] = obj.department_id

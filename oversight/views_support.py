@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from flask import current_app, flash, has_request_context, url_for
+from flask import current_app, flash, has_request_context, request, url_for
 
 from oversight.extensions import db
 
@@ -49,3 +49,32 @@ def path_for(endpoint: str, **values) -> str:
         script_name=current_app.config.get("APPLICATION_ROOT") or "/")
     path = adapter.build(endpoint, values)
     return f"{path}#{quote(anchor)}" if anchor else path
+
+
+def sorted_by(stmt, columns: dict, default: str, default_dir: str = "asc"):
+    """Order a list statement by ``?sort=<key>&dir=asc|desc`` (the links of the ``sort_th``
+    macro); ``columns`` maps the allowed keys to SQL expressions, anything else falls back to
+    ``default``/``default_dir``. The last column of ``columns`` breaks ties for stable pages."""
+    key = request.args.get("sort")
+    if key not in columns:
+        key, direction = default, default_dir
+    else:
+        direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    column = columns[key]
+    ordered = stmt.order_by(column.desc() if direction == "desc" else column.asc())
+    tie = list(columns.values())[-1]
+    return ordered if tie is column else ordered.order_by(tie)
+
+
+def sorted_rows(rows: list, keys: dict, default: str, default_dir: str = "asc") -> list:
+    """``sorted_by`` for a list already in memory: ``keys`` maps the allowed sort keys to
+    functions of a row (values of one key must compare; None sorts last)."""
+    key = request.args.get("sort")
+    if key not in keys:
+        key, direction = default, default_dir
+    else:
+        direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    get = keys[key]
+    present = [r for r in rows if get(r) is not None]
+    missing = [r for r in rows if get(r) is None]
+    return sorted(present, key=get, reverse=direction == "desc") + missing

@@ -109,6 +109,12 @@ def _templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     app.jinja_env.globals["sort_url"] = sort_url  # a global, so imported macros see it
+    from oversight.documents import blocks
+
+    app.jinja_env.globals["document_blocks"] = blocks  # the ``paragraphs`` macro's layout
+    from oversight.navigation import grouped
+
+    app.jinja_env.globals["nav_groups"] = grouped  # the desktop navigation's menus
 
     @app.context_processor
     def globals_():

@@ -155,8 +155,22 @@ class RegistryLookup(db.Model):
     organisation = relationship("Organisation")
     document = relationship(RegistryDocument)
 
+    # A person lookup (who screened whom) is personal data: its audit entries are of their own
+    # type and belong to the department that made it (oversight/admin: the audit page).
+    __audit_personal_types__ = ("registry_person_lookup",)
+
     def __str__(self) -> str:
+        if self.audit_personal:
+            return f"Uppslag i {self.registry_label} om en person: {self.status_label}"
         return f"Uppslag i {self.registry_label} om {mask_personnummer(self.identifier)}: {self.status_label}"
+
+    @property
+    def audit_personal(self) -> bool:
+        return (self.identifier or "").startswith("person:")
+
+    @property
+    def audit_entity_type(self) -> str:
+        return "registry_person_lookup" if self.audit_personal else "registry_lookup"
 
     @property
     def registry_label(self) -> str:

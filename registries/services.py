@@ -18,15 +18,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, timedelta
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from oversight import identifiers
 from oversight.db import utcnow
 from oversight.jobs import Progress
 from oversight.organisations.models import Organisation
+from oversight.scoping import owner_condition
 from registries.adapters import build_adapter, per_registry
 from registries.base import (
     CONCLUSIVE,
@@ -60,17 +61,21 @@ def _check_registry(registry: str) -> None:
         raise RegistryInputError(_("Okänt register: %(registry)s", registry=registry))
 
 
-def _cached(session: Session, registry: str, orgnrs: list[str]) -> dict[str, StoredLookup]:
+def _cached(session: Session, registry: str, orgnrs: list[str], user=None) -> dict[str, StoredLookup]:
+    """Recent conclusive answers to reuse; with ``user`` only those the user may read (a person
+    lookup of another department is not reused: its evidence would be out of the user's reach)."""
     max_age = per_registry(current_app.config, "REGISTRY_CACHE_MAX_AGE", registry, 0)
     if not max_age or not orgnrs:
         return {}
     since = utcnow() - timedelta(seconds=float(max_age))
     found: dict[str, StoredLookup] = {}
     for start in range(0, len(orgnrs), 500):
-        rows = session.scalars(select(RegistryLookup).where(
+        stmt = select(RegistryLookup).where(
             RegistryLookup.registry == registry, RegistryLookup.identifier.in_(orgnrs[start:start + 500]),
-            RegistryLookup.status.in_(CONCLUSIVE), RegistryLookup.retrieved_at >= since,
-        ).order_by(RegistryLookup.id.desc()))
+            RegistryLookup.status.in_(CONCLUSIVE), RegistryLookup.retrieved_at >= since)
+        if user is not None:
+            stmt = visible_lookups(stmt, user)
+        rows = session.scalars(stmt.order_by(RegistryLookup.id.desc()))
         for row in rows:
             found.setdefault(row.identifier, row)
     return found
@@ -259,7 +264,7 @@ def batch_person_lookup(session: Session, user, people: list[tuple[str, date | N
     keys = [person_identifier(name, born) for name, born in checked]
     details = dict(zip(keys, checked))
     wanted = list(dict.fromkeys(keys))
-    stored: dict[str, StoredLookup] = _cached(session, "sanctions", wanted) if use_cache else {}
+    stored: dict[str, StoredLookup] = _cached(session, "sanctions", wanted, user) if use_cache else {}
     todo = [key for key in wanted if key not in stored]
     if todo:
         adapter = adapter or build_adapter(session, "sanctions")
@@ -284,6 +289,27 @@ def person_lookup(session: Session, user, name: str, *, birth_date=None, use_cac
                                adapter=adapter, concurrency=1)[0]
 
 
+def is_person_lookup(identifier: str | None) -> bool:
+    return bool(identifier) and identifier.startswith(PERSON_PREFIX)
+
+
+def visible_lookups(stmt, user):
+    """Restrict a select over ``RegistryLookup`` to what ``user`` may read: lookups of
+    organisations are shared, a person lookup (personal data: who screened whom) only inside
+    the department that made it (the rule of oversight/scoping.py; no department: none)."""
+    department_id = getattr(user, "department_id", None) if getattr(user, "is_authenticated", False) else None
+    return stmt.where(or_(~RegistryLookup.identifier.startswith(PERSON_PREFIX),
+                          owner_condition(RegistryLookup, department_id)))
+
+
+def get_visible_lookup_or_404(session: Session, lookup_id: int, user) -> StoredLookup:
+    """One stored lookup for ``user``; 404 (not 403) for another department's person lookup."""
+    row = session.scalar(visible_lookups(select(RegistryLookup).where(RegistryLookup.id == lookup_id), user))
+    if row is None:
+        abort(404)
+    return row
+
+
 def latest_results(session: Session, organisation: Organisation) -> dict[str, StoredLookup]:
     """The latest stored lookup per registry for an organisation (any status)."""
     ids = select(func.max(RegistryLookup.id)).where(
@@ -292,8 +318,13 @@ def latest_results(session: Session, organisation: Organisation) -> dict[str, St
     return {row.registry: row for row in rows}
 
 
-def lookups_for(session: Session, identifier: str, registry: str | None = None, limit: int = 50) -> list[StoredLookup]:
+def lookups_for(session: Session, identifier: str, registry: str | None = None, limit: int = 50,
+                user=None) -> list[StoredLookup]:
+    """Stored lookups of ``identifier``, newest first; with ``user``, only those the user may
+    read (:func:`visible_lookups`)."""
     stmt = select(RegistryLookup).where(RegistryLookup.identifier == identifier)
+    if user is not None:
+        stmt = visible_lookups(stmt, user)
     if registry:
         stmt = stmt.where(RegistryLookup.registry == registry)
     return list(session.scalars(stmt.order_by(RegistryLookup.id.desc()).limit(limit)))

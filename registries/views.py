@@ -21,11 +21,12 @@ from sqlalchemy import select
 
 from oversight import identifiers
 from oversight.audit import record_view
+from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.jobs import create_job, dispatch, job_run
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
-from oversight.views_support import paginate
+from oversight.views_support import paginate, sorted_by
 from registries import forms, services
 from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
@@ -51,9 +52,25 @@ def index():
         else:
             db.session.commit()
             return redirect(url_for(".evidence", lookup_id=stored.id))
-    recent = paginate(select(RegistryLookup).order_by(RegistryLookup.id.desc()))
+    stmt = services.visible_lookups(select(RegistryLookup), current_user)
+    stmt = sorted_by(stmt, LOOKUP_SORTS, default="retrieved", default_dir="desc")
+    if request.args.get("format") in ("csv", "xlsx"):
+        return _export_lookups(request.args["format"], stmt)
+    recent = paginate(stmt)
     return render_template("registries/index.html", form=form, recent=recent,
                            status=services.registry_status(db.session), labels=REGISTRY_LABELS)
+
+
+LOOKUP_SORTS = {"registry": RegistryLookup.registry, "status": RegistryLookup.status,
+                "source": RegistryLookup.source, "retrieved": RegistryLookup.id}
+
+
+def _export_lookups(fmt: str, stmt):
+    rows = ((s.retrieved_at, s.registry_label, s.organisation.name if s.organisation else
+             identifiers.mask_personnummer(s.identifier), s.status_label, s.source,
+             s.user.name if s.user else "systemet") for s in db.session.scalars(stmt.limit(100_000)))
+    return export_response(fmt, "registeruppslag", ["hämtat", "register", "identitet", "svar",
+                                                    "källa", "av"], rows)
 
 
 def _is_personal(identifier: str) -> bool:
@@ -64,7 +81,7 @@ def _is_personal(identifier: str) -> bool:
 @bp.get("/lookups/<int:lookup_id>")
 @require("org.view")
 def evidence(lookup_id: int):
-    stored = db.get_or_404(RegistryLookup, lookup_id)
+    stored = services.get_visible_lookup_or_404(db.session, lookup_id, current_user)
     raw = blob_data(db.session, stored.raw_sha256)
     shown = text = None
     if raw is not None:
@@ -77,7 +94,8 @@ def evidence(lookup_id: int):
         if _is_personal(stored.identifier):  # the raw answer names the sole trader in full
             record_view(db.session, "registry_lookup", stored.id, "Visade registersvar om enskild näringsidkare")
             db.session.commit()
-    history = [s for s in services.lookups_for(db.session, stored.identifier, stored.registry, limit=21)
+    history = [s for s in services.lookups_for(db.session, stored.identifier, stored.registry, limit=21,
+                                                    user=current_user)
                if s.id != stored.id][:20]
     return render_template("registries/evidence.html", stored=stored, raw=shown, raw_size=len(raw or b""),
                            history=history,
@@ -89,7 +107,7 @@ def evidence(lookup_id: int):
 @bp.get("/lookups/<int:lookup_id>/raw")
 @require("org.view")
 def raw(lookup_id: int):
-    stored = db.get_or_404(RegistryLookup, lookup_id)
+    stored = services.get_visible_lookup_or_404(db.session, lookup_id, current_user)
     data = blob_data(db.session, stored.raw_sha256)
     if data is None:
         abort(404)

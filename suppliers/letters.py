@@ -8,30 +8,20 @@ from suppliers import rules
 
 SELF_CLEANING_REGIMES = {rules.LOU}  # LOU 13 kap.: self-cleaning; 19 kap. 17 § and LOV: comment
 
-TEMPLATE = """\
-Till {supplier} ({orgnr})
-{recipient_line}
-Ärende: {subject}
-Vårt diarienummer: {reference}
-
-Underrättelse och möjlighet att yttra sig
-
-{department} har kontrollerat {supplier} {context}. Kontrollen den {checked_on} visar
-omständigheter som kan innebära att {supplier} ska eller får {consequence}. Innan vi fattar
-beslut vill vi ge er möjlighet att yttra er över uppgifterna.
-
-Omständigheter
-{grounds}
-
-{invitation}
-
-Yttrandet ska ha kommit in senast {deadline}. Hänvisa till diarienummer {reference}. Om vi inte
-har fått något yttrande då kan beslut komma att fattas på befintligt underlag.
-
-Med vänliga hälsningar
-{officer}
-{department}
-"""
+# The body only: date, sender, reference, recipient and title are laid out by the printable
+# document (templates/macros.html ``document``). One paragraph per line, never a line break
+# inside a sentence; "- " lines are the list of circumstances (a list on paper, no dashes).
+TEMPLATE = "\n\n".join((
+    "Ärende: {subject}",
+    "{department} har kontrollerat {supplier} {context}. Kontrollen den {checked_on} visar "
+    "omständigheter som kan innebära att {supplier} ska eller får {consequence}. Innan vi fattar "
+    "beslut vill vi ge er möjlighet att yttra er över uppgifterna.",
+    "Omständigheter\n{grounds}",
+    "{invitation}",
+    "Yttrandet ska ha kommit in senast {deadline}. Hänvisa till diarienummer {reference}. Om vi "
+    "inte har fått något yttrande då kan beslut komma att fattas på befintligt underlag.",
+    "Med vänliga hälsningar\n{officer}\n{department}",
+)) + "\n"
 
 SELF_CLEANING_TEXT = (
     "Ni har rätt att visa att ni har vidtagit tillräckliga åtgärder för att återställa er "
@@ -65,8 +55,8 @@ def hearing_letter(*, supplier: str, orgnr: str, department: str, officer: str, 
             lines.append(f"  * {reason}")
     return TEMPLATE.format(
         supplier=supplier, orgnr=orgnr, department=department, officer=officer,
-        recipient_line=f"Att: {recipient}\n" if recipient else "", subject=subject,
+        subject=subject,
         reference=reference, context=context, consequence=consequence,
         checked_on=checked_on.isoformat(), deadline=deadline.isoformat(),
-        grounds="\n".join(lines) or "- (inga omständigheter valda)",
+        grounds="\n".join(lines) or "- inga omständigheter valda",
         invitation=SELF_CLEANING_TEXT if regime in SELF_CLEANING_REGIMES else COMMENT_TEXT)

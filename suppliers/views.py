@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db
+from oversight.formatting import local_datetime
 from oversight.jobs import Job, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import (
@@ -21,7 +22,8 @@ from oversight.scoping import (
     may_change,
     scoped_select,
 )
-from oversight.views_support import paginate
+from oversight.statistics.chart import bar_chart
+from oversight.views_support import paginate, sorted_by
 from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
     Complaint,
@@ -239,9 +241,17 @@ def assess_complaint(complaint_id: int):
 @bp.get("/procurements/")
 @require("supplier.view")
 def procurements():
-    stmt = select(Procurement).order_by(Procurement.created_at.desc())
-    page = paginate(stmt)
-    return render_template("suppliers/procurements.html", page=page)
+    stmt = select(Procurement).join(Department, Department.id == Procurement.department_id)
+    stmt = sorted_by(stmt, {"reference": Procurement.reference, "title": Procurement.title,
+                            "department": Department.name, "status": Procurement.status,
+                            "created": Procurement.id}, default="created", default_dir="desc")
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = ((p.reference, p.title, p.procedure_label, p.department.name, len(p.tenders),
+                 p.status_label, p.estimated_value) for p in db.session.scalars(stmt.limit(100_000)))
+        return export_response(request.args["format"], "upphandlingar", [
+            "diarienummer", "rubrik", "form", "förvaltning", "anbudsgivare", "status",
+            "uppskattat värde"], rows)
+    return render_template("suppliers/procurements.html", page=paginate(stmt))
 
 
 @bp.route("/procurements/new", methods=["GET", "POST"])
@@ -363,10 +373,17 @@ def monitoring_feed():
         .options(selectinload(MonitoringFinding.supplier).selectinload(Supplier.organisation))
         .order_by(MonitoringFinding.acknowledged_at.is_not(None),
                   MonitoringFinding.detected_on.desc(), MonitoringFinding.id.desc())
-        .limit(200)).all()
-    runs = db.session.scalars(select(MonitorRun).order_by(MonitorRun.id.desc()).limit(5)).all()
+        .limit(200 if request.args.get("format") not in ("csv", "xlsx") else 100_000)).all()
+    if request.args.get("format") in ("csv", "xlsx"):
+        return export_response(request.args["format"], "bevakning", [
+            "upptäckt", "leverantör", "avtal", "grund", "utfall", "vad", "hanterad"],
+            ((f.detected_on, f.supplier.name, f.contract.reference if f.contract else None,
+              f.label, "ny grund" if f.outcome == "found" else "kan inte kontrolleras",
+              f.summary, f.acknowledged_at) for f in findings))
+    runs = db.session.scalars(select(MonitorRun).order_by(MonitorRun.id.desc()).limit(12)).all()
+    history = bar_chart([(local_datetime(r.started_at), r.new_findings) for r in runs], "count")
     return render_template("suppliers/monitoring.html", findings=findings, runs=runs,
-                           empty_form=forms.EmptyForm())
+                           history=history, empty_form=forms.EmptyForm())
 
 
 @bp.post("/monitoring/run")

@@ -9,6 +9,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from oversight.auth.models import Department
 from oversight.extensions import db
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, scoped_select
@@ -229,6 +230,15 @@ def decision(decision_id: int):
                               self_cleaning_assessment=decision.self_cleaning_assessment)
     return render_template("suppliers/decision.html", decision=decision, form=form,
                            correct_form=forms.CorrectForm(), empty_form=forms.EmptyForm())
+
+
+@bp.get("/decisions/<int:decision_id>/print")
+@require("supplier.view")
+def decision_print(decision_id: int):
+    """The decision as a document to send or file (print, or "save as PDF" in the browser)."""
+    decision = _decision(decision_id)
+    return render_template("suppliers/decision_print.html", decision=decision,
+                           department=db.session.get(Department, decision.department_id))
 
 
 @bp.post("/decisions/<int:decision_id>")

@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
+from oversight import audit_format
 from oversight.audit import AuditEntry
 from oversight.audit_anchors import read_anchors, verify_with_anchors
 from oversight.auth import services
@@ -16,7 +17,7 @@ from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.permissions import require
 from oversight.scoping import owner_condition
-from oversight.views_support import paginate
+from oversight.views_support import paginate, sorted_by
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,8 +30,17 @@ def _department_choices():
 @bp.get("/users")
 @require("users.manage")
 def users():
-    rows = db.session.scalars(select(User).order_by(User.username))
-    return render_template("admin/users.html", users=list(rows))
+    stmt = select(User).join(Department, Department.id == User.department_id)
+    stmt = sorted_by(stmt, {"name": User.name, "role": User.role, "department": Department.name,
+                            "login": User.last_login_at, "active": User.active,
+                            "username": User.username}, default="username")
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = ((u.username, u.name, u.role_label, u.department.name, u.email, u.last_login_at,
+                 "aktiv" if u.active else "inaktiv") for u in db.session.scalars(stmt))
+        return export_response(request.args["format"], "anvandare", [
+            "användarnamn", "namn", "roll", "förvaltning", "e-post", "senast inloggad",
+            "status"], rows)
+    return render_template("admin/users.html", page=paginate(stmt))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -77,18 +87,26 @@ def departments():
 
 def _scoped_entity_types() -> set[str]:
     """Tables of department-scoped personal data (``__department_scoped__`` models)."""
-    return {m.class_.__tablename__ for m in db.Model.registry.mappers
-            if getattr(m.class_, "__department_scoped__", False)}
+    types = {m.class_.__tablename__ for m in db.Model.registry.mappers
+             if getattr(m.class_, "__department_scoped__", False)}
+    for mapper in db.Model.registry.mappers:  # personal rows of shared tables (person lookups)
+        types.update(getattr(mapper.class_, "__audit_personal_types__", ()))
+    return types
 
 
-def _audit_query(args, user):
-    # Changes to a department's personal data are shown only inside that department, whatever
-    # the reader's role (the entry's department is the acting user's, who works there).
-    stmt = select(AuditEntry).where(or_(
-        AuditEntry.entity_type.not_in(_scoped_entity_types()),
-        owner_condition(AuditEntry, user.department_id)))
+def _audit_visible(user):
+    """Entries the reader may see: changes to a department's personal data only inside that
+    department, whatever the reader's role (the entry's department is the owning one)."""
+    return or_(AuditEntry.entity_type.not_in(_scoped_entity_types()),
+               owner_condition(AuditEntry, user.department_id))
+
+
+def _audit_filtered(args):
+    stmt = select(AuditEntry)
     if args.get("actor"):
         stmt = stmt.where(AuditEntry.actor == args["actor"].strip().lower())
+    if args.get("category") in audit_format.CATEGORIES:
+        stmt = stmt.where(AuditEntry.action.in_(audit_format.CATEGORIES[args["category"]][1]))
     if args.get("action"):
         stmt = stmt.where(AuditEntry.action == args["action"])
     if args.get("entity"):
@@ -104,7 +122,27 @@ def _audit_query(args, user):
             day += timedelta(days=1)
         bound = datetime.combine(day, time(), tzinfo=UTC)
         stmt = stmt.where(AuditEntry.at >= bound if op == "ge" else AuditEntry.at < bound)
-    return stmt.order_by(AuditEntry.id.desc())
+    return stmt
+
+
+def _audit_query(args, user):
+    return _audit_filtered(args).where(_audit_visible(user)).order_by(AuditEntry.id.desc())
+
+
+def _hidden_count(args, user) -> int:
+    """Entries matching the filter that the reader may not see: counted, never silent gaps."""
+    stmt = _audit_filtered(args).where(~_audit_visible(user))
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+AUDIT_HEADERS = ["id", "tid", "användare", "händelse", "typ", "objekt-id", "sammanfattning",
+                 "ändring", "hash"]
+
+
+def _audit_rows(stmt):
+    for e in db.session.scalars(stmt.limit(100_000)):
+        yield (e.id, e.at, e.actor, audit_format.event_label(e.action), e.entity_type,
+               e.entity_id, e.summary, audit_format.diff_text(e.action, e.before, e.after), e.hash)
 
 
 @bp.get("/audit")
@@ -112,15 +150,13 @@ def _audit_query(args, user):
 def audit():
     stmt = _audit_query(request.args, current_user)
     if request.args.get("format") in ("csv", "xlsx"):
-        rows = ((e.id, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.summary,
-                 e.before, e.after, e.hash) for e in db.session.scalars(stmt.limit(100_000)))
-        return export_response(request.args["format"], "granskningslogg",
-                               ["id", "tid", "användare", "händelse", "typ", "objekt-id",
-                                "sammanfattning", "före", "efter", "hash"], rows)
+        return export_response(request.args["format"], "granskningslogg", AUDIT_HEADERS,
+                               _audit_rows(stmt))
     page = paginate(stmt)
     entity_types = db.session.scalars(select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type))
     return render_template("admin/audit.html", page=page, entity_types=list(entity_types),
-                           args=request.args, anchors=_recent_anchors())
+                           args=request.args, anchors=_recent_anchors(), fmt=audit_format,
+                           hidden=audit_format.hidden_text(_hidden_count(request.args, current_user)))
 
 
 def _recent_anchors():

@@ -55,6 +55,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "user_account"
     __audited__ = True
     __audit_exclude__ = {"password_hash"}
+    __audit_skip__ = {"last_login_at"}  # the login itself is an entry of category "login"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)

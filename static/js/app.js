@@ -34,3 +34,19 @@
     document.querySelectorAll(".job-progress[data-job-url]").forEach(poll);
   });
 })();
+
+// A table wider than a phone scrolls inside itself (app.css); make such a table reachable by
+// keyboard so it can be scrolled with the arrow keys (WCAG 2.1.1).
+(function () {
+  "use strict";
+  function mark() {
+    document.querySelectorAll("main table, .table-scroll, .raw-payload").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1 &&
+          getComputedStyle(el).overflowY !== "visible") {
+        if (!el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "0"); }
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", mark);
+  window.addEventListener("resize", mark);
+}());

@@ -52,7 +52,7 @@ def test_hearing_workflow_end_to_end(page, live_server, make, db, sign_in, sign_
     expect(page.get_by_text("Kommuniceringen är skapad som utkast")).to_be_visible()
     assert_accessible()
     letter = page.get_by_label("Brevets text")
-    expect(letter).to_contain_text("Underrättelse och möjlighet att yttra sig")
+    expect(letter).to_contain_text("möjlighet att yttra er")  # the title is in the printed layout
     expect(letter).to_contain_text("självsanering")  # LOU above threshold
     page.get_by_role("link", name="Visa brevet för utskrift").click()
     expect(page.get_by_text("Att: Vera Direktör")).to_be_visible()

@@ -1,6 +1,7 @@
 """Try to cross the department boundary everywhere at once: one department holds personal data
 of every scoped kind (internal note, criminal-record extract, check, hearing with letter,
-statement, internal notes and a document, decision, payment-file check, job); users of another
+statement, internal notes and a document, decision, payment-file check, job, person
+lookup in the registries); users of another
 department, in every role, request every GET page of the application with every id in use, as
 HTML, CSV export and search, and must never see any of it."""
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask import url_for
 
 from oversight.audit import set_actor
 from oversight.organisations import services as orgs
+from registries import services as registry_services
 from suppliers import checks, hearings, services
 from suppliers import evidence as ev
 from suppliers.testing import FakeRegistries
@@ -21,7 +23,7 @@ from suppliers.testing import FakeRegistries
 FIXTURES = Path(__file__).resolve().parents[2] / "oversight" / "accounts" / "fixtures"
 SECRETS = ["HEMLIG-NOTE", "HEMLIG-INTERN", "HEMLIG-YTTRANDE", "HEMLIG-BESLUT", "HEMLIG-DOM",
            "HEMLIG-SJALV", "HEMLIG-BREV", "hemlig-fil", "Hemliga tingsrätten",
-           "GEMENSKAP I RINKEBY", "Registerkontroll: Risk AB"]
+           "GEMENSKAP I RINKEBY", "Registerkontroll: Risk AB", "Personsdotter"]
 ROLES = ("admin", "auditor", "procurement", "lss", "grants", "investigator")
 
 
@@ -53,6 +55,9 @@ def _own_department_data(db, make, login_as, monkeypatch, social):
                           data=b"%PDF-1.4 HEMLIG-NOTE", kind="statement")
     hearings.create_decision(db.session, officer, hearing, outcome="not_exclude",
                              reasoning="HEMLIG-BESLUT")
+    # a person lookup (who screened whom) is personal data of the department (issue 11, 11)
+    registry_services.person_lookup(db.session, officer, "Hemliga Personsdotter",
+                                    birth_date=date(1970, 5, 5))
     set_actor(None)
     db.session.commit()
     own = login_as(officer)
@@ -63,6 +68,7 @@ def _own_department_data(db, make, login_as, monkeypatch, social):
     assert own.post(f"/registries/organisations/{org.id}/check").status_code == 302
     # the probe below would find these: the department itself sees them
     assert "HEMLIG-INTERN" in own.get(f"/suppliers/hearings/{hearing.id}").get_data(as_text=True)
+    assert "Personsdotter" in own.get("/registries/?format=csv").get_data(as_text=True)
 
 
 def test_nothing_of_another_department_shows_on_any_page(db, make, login_as, monkeypatch, app):
