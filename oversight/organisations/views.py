@@ -16,7 +16,13 @@ from oversight.organisations.models import (
 )
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404, get_scoped_or_404
-from oversight.views_support import commit_or_flash, flash_form_errors, paginate
+from oversight.views_support import (
+    commit_or_flash,
+    confirmation_page,
+    flash_form_errors,
+    needs_confirmation,
+    paginate,
+)
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -111,7 +117,15 @@ def withdraw_warning(org_id: int, warning_id: int):
     warning = get_owned_or_404(db.session, OrganisationWarning, warning_id, current_user)
     if warning.organisation_id != org.id:
         abort(404)
-    return _handle_post(org, forms.WithdrawForm(), lambda f: services.withdraw_warning(
+    form = forms.WithdrawForm()
+    if form.validate_on_submit() and needs_confirmation():
+        return confirmation_page(
+            title="Återkalla varningen", whom=f"{org.name} ({org.orgnr})",
+            what=f"Varningen ({warning.category_label}, {warning.issued_on}) återkallas för "
+                 "alla förvaltningar; den finns kvar i historiken.",
+            action=url_for(".withdraw_warning", org_id=org.id, warning_id=warning.id),
+            cancel_url=url_for(".show", org_id=org.id, _anchor="varningar"))
+    return _handle_post(org, form, lambda f: services.withdraw_warning(
         db.session, current_user, warning, f.reason.data), "Varningen är återkallad.", "varningar")
 
 
@@ -129,7 +143,15 @@ def add_account(org_id: int):
 def close_account(org_id: int, account_id: int):
     org = _org_or_404(org_id)
     account = _child_or_404(BankAccount, account_id, org)
-    return _handle_post(org, forms.CloseAccountForm(), lambda f: services.close_bank_account(
+    form = forms.CloseAccountForm()
+    if form.validate_on_submit() and needs_confirmation():
+        return confirmation_page(
+            title="Avsluta kontot", whom=f"{org.name} ({org.orgnr})",
+            what=f"Kontot {account.number} avslutas i det gemensamma registret; alla "
+                 "förvaltningars betalkontroller behandlar det som avslutat.",
+            action=url_for(".close_account", org_id=org.id, account_id=account.id),
+            cancel_url=url_for(".show", org_id=org.id, _anchor="konton"))
+    return _handle_post(org, form, lambda f: services.close_bank_account(
         db.session, current_user, account, f.reason.data), "Kontot är avslutat; historiken finns kvar.", "konton")
 
 

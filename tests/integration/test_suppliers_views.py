@@ -313,8 +313,8 @@ def test_hearing_to_published_decision_over_http(db, make, world, fake, login_as
         "outcome": "terminate_notice", "reasoning": "Bolaget är i likvidation."})
     decision_url = response.headers["Location"]
     decision_id = int(decision_url.rsplit("/", 1)[1])
-    client.post(f"/suppliers/decisions/{decision_id}/sign")
-    client.post(f"/suppliers/decisions/{decision_id}/publish")
+    client.post(f"/suppliers/decisions/{decision_id}/sign", data={"confirmed": "yes"})
+    client.post(f"/suppliers/decisions/{decision_id}/publish", data={"confirmed": "yes"})
     page = login_as(district).get(f"/organisations/{supplier.organisation_id}")
     assert "Avtalet sägs upp enligt beslut" in page.get_data(as_text=True)
     assert login_as(district).get(decision_url).status_code == 404
