@@ -105,3 +105,31 @@ def test_an_error_after_a_redirect_is_shown_in_the_same_summary(db, make, login_
     page = response.get_data(as_text=True)
     assert page.count('id="error-summary"') == 1
     assert 'href="#reason"' in page or 'href="#category"' in page
+
+
+def test_new_user_form_preselects_nothing_and_offers_no_ceased_department(db, make, login_as):
+    from datetime import timedelta
+
+    from oversight.auth.models import User
+
+    live = make.department(name="Levande förvaltningen")
+    ceased = make.department(name="Nedlagda förvaltningen")
+    ceased.valid_to = date.today() - timedelta(days=1)
+    admin = make.user(role="admin", department=live)
+    client = login_as(admin)
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert "Nedlagda förvaltningen" not in page
+    assert "selected" not in page.split('name="role"')[1].split("</select>")[0]
+    assert "lämna tomt för att behålla" not in page and "Minst" in page
+    before = db.session.scalar(select(func.count()).select_from(User))
+    response = client.post("/admin/users/new", data={
+        "username": "ny.person", "name": "Ny Person", "password": "ett-langt-losenord-1"})
+    page = response.get_data(as_text=True)
+    assert "Välj en roll." in page and "Välj en förvaltning." in page
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+    response = client.post("/admin/users/new", data={
+        "username": "ny.person", "name": "Ny Person", "password": "ett-langt-losenord-1",
+        "role": "lss", "department_id": str(ceased.id)})
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+    edit = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert "lämna tomt för att behålla" in edit
