@@ -2,18 +2,29 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from oversight.accounts.models import ALLOWANCE_CATEGORIES, HOLDER_SOURCES, HOLDER_STATUSES
-from oversight.accounts.verification import KIND_LABELS
+from oversight.accounts.verification import KIND_LABELS, validate_account
 
 KIND_CHOICES = list(KIND_LABELS.items())
 
 
-class VerifyForm(FlaskForm):
+class _AccountNumberCheck:
+    """An account number is refused at entry when it fails its own check (length, check
+    digit): an invalid "Bankgiro 123" is never stored nor offered *Skapa varning*."""
+
+    def validate_number(self, field):
+        result = validate_account(self.kind.data, field.data or "")
+        if result is not None and not result.valid:
+            raise ValidationError(f"Ogiltigt kontonummer ({KIND_LABELS[self.kind.data]}): "
+                                  f"{result.error}.")
+
+
+class VerifyForm(_AccountNumberCheck, FlaskForm):
     orgnr = StringField("Organisationsnummer", validators=[DataRequired("Ange organisationsnummer."),
                                                            Length(max=20)],
-                        description="Mottagarens organisationsnummer, t.ex. 802412-3456.")
+                        description="Mottagarens organisationsnummer, t.ex. 802412-3450.")
     payee_name = StringField("Mottagarens namn", validators=[Optional(), Length(max=300)],
                              description="Behövs bara om organisationen inte finns i registret.")
     kind = SelectField("Kontotyp", choices=KIND_CHOICES)
@@ -21,7 +32,7 @@ class VerifyForm(FlaskForm):
                                                     Length(max=60)])
 
 
-class HolderForm(FlaskForm):
+class HolderForm(_AccountNumberCheck, FlaskForm):
     kind = SelectField("Kontotyp", choices=KIND_CHOICES)
     number = StringField("Kontonummer", validators=[DataRequired("Ange kontonummer."),
                                                     Length(max=60)])
@@ -56,7 +67,7 @@ class PaymentFileForm(FlaskForm):
                          validators=[Optional()])
 
 
-class AllowanceForm(FlaskForm):
+class AllowanceForm(_AccountNumberCheck, FlaskForm):
     kind = SelectField("Kontotyp", choices=KIND_CHOICES)
     number = StringField("Kontonummer", validators=[DataRequired("Ange kontonummer."),
                                                     Length(max=60)])
