@@ -31,7 +31,14 @@ from oversight.extensions import db
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404
-from oversight.views_support import commit_or_flash, flash_form_errors, paginate, sorted_rows
+from oversight.views_support import (
+    commit_or_flash,
+    confirmation_page,
+    flash_form_errors,
+    needs_confirmation,
+    paginate,
+    sorted_rows,
+)
 from oversight.web import local_path
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
@@ -134,12 +141,28 @@ def show_grant(grant_id: int):
                            reclaimed=reclaimed_total(grant))
 
 
+# Grant decisions that cannot be undone: the form's POST first gets the confirmation step.
+IRREVERSIBLE = {
+    "stop": "Bidraget stoppas: inga fler utbetalningar görs. Beslutet registreras och loggas.",
+    "reclaim": "Bidraget återkrävs: föreningen ska betala tillbaka. Beslutet registreras och "
+               "loggas.",
+    "reject": "Ansökan avslås. Beslutet registreras och loggas.",
+}
+
+
 @bp.post("/grants/<int:grant_id>/decisions")
 @require("grants.manage")
 def add_decision(grant_id: int):
     grant = get_owned_or_404(db.session, Grant, grant_id, current_user)
     form = forms.DecisionForm()
     form.action.choices = [(a, ACTION_LABELS[a]) for a in allowed_actions(grant)]
+    if form.validate_on_submit() and form.action.data in IRREVERSIBLE and needs_confirmation():
+        return confirmation_page(
+            title=str(ACTION_LABELS[form.action.data]),
+            whom=f"{grant.organisation.name}, {grant.purpose or ''}".strip(", "),
+            what=IRREVERSIBLE[form.action.data],
+            action=url_for(".add_decision", grant_id=grant.id),
+            cancel_url=url_for(".show_grant", grant_id=grant.id))
     if form.validate_on_submit():
         try:
             decision = decide(db.session, current_user, grant, action=form.action.data,

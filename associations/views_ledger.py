@@ -108,13 +108,32 @@ def preview_upload(upload_id: int):
             form[name].data = pv.columns.get(name, "")
         if up.period_start:
             form.period.data = up.period_start.strftime("%Y-%m")
+    already = db.session.scalar(select(LedgerImport).where(LedgerImport.sha256 == up.sha256))
+    blocked = _blocked_reason(None, already)
     if request.method == "POST" and form.validate_on_submit():
         chosen = {name: form[name].data for name in form.FIELDS if form[name].data}
+        blocked = blocked or _blocked_reason(imports.preview(up.content, preset, chosen), None)
+        if blocked:  # nothing valid would be imported (or it already was): no job
+            return render_template("associations/preview.html", up=up, pv=pv, form=form,
+                                   labels=imports.FIELD_LABELS, blocked=blocked,
+                                   already=already), 422
         return _confirm(up, form, preset, columns, pv, chosen)
     if request.method == "POST":
         flash_form_errors(form)
     return render_template("associations/preview.html", up=up, pv=pv, form=form,
-                           labels=imports.FIELD_LABELS)
+                           labels=imports.FIELD_LABELS, blocked=blocked, already=already)
+
+
+def _blocked_reason(pv, already) -> str | None:
+    """Why the preview offers no *Importera*: the file was imported before (found by its
+    checksum before any job), or no row can be read with the chosen columns."""
+    if already is not None:
+        return (f"Filen är redan importerad ({already.filename}, import {already.id}): "
+                "samma fil importeras inte två gånger.")
+    if pv is not None and (pv.error or not pv.rows):
+        return ("Inget giltigt att importera: ingen rad kan läsas med de valda kolumnerna. "
+                "Rätta kolumnvalen eller filen och ladda upp den igen.")
+    return None
 
 
 def _confirm(up, form, preset, columns, pv, chosen):

@@ -25,8 +25,38 @@ def number(value, decimals: int = 0) -> str:
     return sign + text + ("," + frac if frac else "")
 
 
-def sek(value, decimals: int = 0) -> str:
-    return "" if value is None else f"{number(value, decimals)}{NBSP}kr"
+def sek(value, decimals: int | None = None) -> str:
+    """One amount format everywhere: ``275 000 kr`` for whole kronor, ``275 000,50 kr`` when
+    there are öre (``decimals=None``, the default); a fixed ``decimals`` forces that many."""
+    if value is None or value == "":
+        return ""
+    if decimals is None:
+        d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        decimals = 0 if d == d.to_integral_value() else 2
+    return f"{number(value, decimals)}{NBSP}kr"
+
+
+def percentages(values, decimals: int = 0) -> list[Decimal]:
+    """Shares of a whole in per cent that add up to exactly 100 (largest remainder method):
+    each share is rounded down to ``decimals``, and the units left over go to the shares with
+    the largest remainders. Rounded once, here; templates format the result with ``number``."""
+    parts = [Decimal(str(v or 0)) for v in values]
+    total = sum(parts, Decimal(0))
+    if not parts or total == 0:
+        return [Decimal(0) for _ in parts]
+    unit = Decimal(1).scaleb(-decimals)
+    exact = [p * 100 / total for p in parts]
+    floors = [(e / unit).to_integral_value(rounding="ROUND_FLOOR") * unit for e in exact]
+    left = int(((Decimal(100) - sum(floors, Decimal(0))) / unit).to_integral_value())
+    order = sorted(range(len(parts)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
+    for i in order[:left]:
+        floors[i] += unit
+    return floors
+
+
+def percent_texts(values, decimals: int = 0) -> list[str]:
+    """``percentages`` formatted: ``['33,3 %', '33,3 %', '33,4 %']``."""
+    return [f"{number(p, decimals)}{NBSP}%" for p in percentages(values, decimals)]
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -64,4 +94,12 @@ def age_text(value, today: date | None = None) -> str:
         return "i dag"
     if days == 1:
         return "i går"
-    return f"{days} dagar sedan"
+    return f"{number(days)} dagar sedan"
+
+
+def count_text(n: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: ``1 dag``, ``2 dagar``, ``1 000 dagar``.
+    Templates use ``ngettext`` directly; this is for Python code building sentences."""
+    from flask_babel import get_translations
+
+    return get_translations().ngettext(singular, plural, n) % {"num": number(n)}

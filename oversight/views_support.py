@@ -5,16 +5,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from flask import current_app, flash, has_request_context, request, url_for
+from flask import current_app, flash, has_request_context, render_template, request, url_for
+from markupsafe import Markup
 
 from oversight.extensions import db
 
+FORM_ERROR = "form-error"  # flash category shown in the one error summary (macros.html)
+CONFIRM_FIELD = "confirmed"
+
 
 def flash_form_errors(form) -> None:
-    """Each field error as a flash message, prefixed with the field's label."""
+    """Each field error as a flash message for the error summary: the field's label and the
+    message, linked to the field (``#id``) so the summary leads the eye to it."""
     for field in form:
+        if field.type == "CSRFTokenField":
+            if field.errors:
+                flash("Formuläret hade gått ut. Försök igen.", FORM_ERROR)
+            continue
         for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
+            flash(Markup('<a href="#{}">{}: {}</a>').format(field.id, field.label.text, error),
+                  FORM_ERROR)
+
+
+def needs_confirmation() -> bool:
+    """True when a POST of an irreversible action lacks the confirmation step's field: the
+    view must then show ``confirmation_page`` and change nothing."""
+    return request.form.get(CONFIRM_FIELD) != "yes"
+
+
+def confirmation_page(*, title: str, what: str, whom: str | None, action: str,
+                      cancel_url: str, button: str | None = None):
+    """The no-JavaScript confirmation step: a page saying what will happen and to whom, that
+    posts the same fields again with ``confirmed=yes``."""
+    fields = [(k, v) for k, v in request.form.items(multi=True)
+              if k not in ("csrf_token", CONFIRM_FIELD)]
+    return render_template("confirm.html", title=title, what=what, whom=whom, action=action,
+                           cancel_url=cancel_url, fields=fields, button=button or title)
 
 
 def commit_or_flash(action: Callable[[], object], success: str,

@@ -95,14 +95,16 @@ def _errors(app: Flask) -> None:
 
 
 def _templates(app: Flask) -> None:
-    from oversight import scoping
+    from oversight import labels, scoping
     from oversight.navigation import navigation_for
 
     scoping.init_app(app)  # the Jinja test ``changeable``
+    labels.init_app(app)  # the filters ``label``, ``coded``, ``score_phrase``
 
     app.jinja_env.filters.update(
         sek=formatting.sek, number=formatting.number, isodate=formatting.iso_date,
         datetime=formatting.local_datetime, age=formatting.age_text,
+        percentages=formatting.percent_texts,
         mask_personnummer=lambda value: identifiers.mask_personnummer(value) or "",
     )
     app.jinja_env.trim_blocks = True

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from oversight.formatting import sek
+from oversight.labels import label as code_label
+from oversight.labels import score_phrase
 from registries.base import NOT_FOUND
 from registries.bolagsverket_codes import DISTRESS
 
@@ -106,10 +108,11 @@ def _bolagsverket(stored):
 def _sanctions(stored):
     findings, notes = [], []
     for hit in stored.records:
-        where = ", ".join(hit.datasets) or ("lokal lista" if hit.source == "local-list" else "okänd lista")
+        where = (", ".join(code_label(d, "dataset") for d in hit.datasets)
+                 or ("lokal lista" if hit.source == "local-list" else "okänd lista"))
         if hit.category:
             where += f", {hit.category}"
-        text = f"{hit.caption} ({where}, poäng {hit.score:.2f})"
+        text = f"{hit.caption} ({where}, {score_phrase(hit.score)})"
         # A near name on the municipality's own list is worth a look; yente's candidates below
         # the threshold are many and weak, so they are only noted.
         flag = hit.match or hit.source == "local-list"

@@ -17,6 +17,7 @@ Representatives (persons) are screened the same way with ``{"schema": "Person", 
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import urlencode
 
 from flask_babel import gettext as _
@@ -41,6 +42,7 @@ from registries.http import HttpClient
 from registries.models import RegistryRecord
 from registries.normalized import Explanation, SanctionsHit
 
+log = logging.getLogger(__name__)
 NAME = "sanctions"
 LIST_REGISTRY = "sanctions-list"
 MAX_BATCH = 100
@@ -182,11 +184,18 @@ class SanctionsFixtures:
             company = entity["schema"] == "Company"
             matches = self.fixtures.get(orgnr.replace("-", "")) if company else None
             if matches is None:
+                # The configuration hint is for the administrator (the log), not for an
+                # officer's evidence.
+                log.warning("sanctions offline: no fixture for a %s; use the HTTP mode with a "
+                            "yente service",
+                            "company" if company else "person")
                 out.append(failed(NAME, orgnr, UNAVAILABLE, "offline", query=query, message=(
-                    _("Offlineläge: sanktionslistorna (yente) kan inte sökas för organisationen. "
-                      "Använd HTTP-läget med en yente-tjänst.") if company else
-                    _("Offlineläge: sanktionslistorna (yente) kan inte sökas för personen. "
-                      "Använd HTTP-läget med en yente-tjänst."))))
+                    _("Sanktionslistorna kunde inte sökas för organisationen: plattformen är "
+                      "inte ansluten till en söktjänst för listorna. Kontakta "
+                      "systemförvaltningen.") if company else
+                    _("Sanktionslistorna kunde inte sökas för personen: plattformen är inte "
+                      "ansluten till en söktjänst för listorna. Kontakta "
+                      "systemförvaltningen."))))
                 continue
             raw = json.dumps(matches, ensure_ascii=False, indent=1).encode()
             out.append(result_from_matches(orgnr, matches, self.threshold, source=self.source,

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.db import utcnow
+from oversight.labels import join_sentences
 from oversight.scoping import owned_by
 from suppliers import checks, rules
 from suppliers.models import MonitoringFinding, MonitorRun, SupplierCheck
@@ -36,9 +37,9 @@ def new_findings(current: SupplierCheck, previous: SupplierCheck | None) -> list
     for g in current.grounds:
         was = before.get(g.code)
         if g.outcome == rules.FOUND and was != rules.FOUND:
-            summary = "; ".join(g.reasons[:3]) or g.label
+            summary = join_sentences(g.reasons[:3]) or g.label
         elif g.outcome == rules.UNKNOWN and was == rules.CLEAR:
-            summary = "Kan inte längre kontrolleras: " + "; ".join(g.problems[:2])
+            summary = "Kan inte längre kontrolleras: " + join_sentences(g.problems[:2])
         else:
             continue
         out.append(MonitoringFinding(

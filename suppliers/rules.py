@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from oversight.labels import label as code_label
+from oversight.labels import score_phrase
 from suppliers import evidence as ev
 from suppliers import rule_values as rv
 from suppliers.rule_values import add_years, within_years
@@ -316,8 +318,9 @@ def _sanction_hits(ctx: CheckContext, acc: _Acc, kind: str) -> None:
             continue
         hits = [h for h in item.facts if h.match and h.kind == kind]
         for h in hits:
-            acc.found.append(f"{label}: träff i {', '.join(h.datasets) or 'lista'} – "
-                             f"{h.caption} (poäng {h.score:.2f}). Kontrollera att träffen avser "
+            lists = ", ".join(code_label(d, "dataset") for d in h.datasets) or "lista"
+            acc.found.append(f"{label}: träff i {lists} – "
+                             f"{h.caption} ({score_phrase(h.score)}). Kontrollera att träffen avser "
                              "samma person/organisation.")
         weak = [h for h in item.facts if not h.match and h.kind == kind]
         if weak:

@@ -23,7 +23,13 @@ from oversight.scoping import (
     scoped_select,
 )
 from oversight.statistics.chart import bar_chart
-from oversight.views_support import paginate, sorted_by
+from oversight.views_support import (
+    confirmation_page,
+    flash_form_errors,
+    needs_confirmation,
+    paginate,
+    sorted_by,
+)
 from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
     Complaint,
@@ -55,9 +61,7 @@ def labels():
 
 
 def flash_errors(form) -> None:
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
+    flash_form_errors(form)
 
 
 def attempt(action, success: str | None = None) -> bool:
@@ -325,6 +329,13 @@ def remove_tenderer(procurement_id: int, tender_id: int):
     tender = get_owned_or_404(db.session, Tender, tender_id, current_user)
     if tender.procurement_id != procurement.id:
         abort(404)
+    if needs_confirmation():
+        return confirmation_page(
+            title="Ta bort anbudsgivaren", whom=f"{tender.supplier.name} i {procurement.reference}",
+            what="Anbudsgivaren tas bort från upphandlingen; tidigare kontroller finns kvar i "
+                 "granskningsloggen.",
+            action=url_for(".remove_tenderer", procurement_id=procurement.id, tender_id=tender.id),
+            cancel_url=url_for(".procurement", procurement_id=procurement.id))
     attempt(lambda: services.remove_tenderer(db.session, current_user, procurement, tender),
             _("Anbudsgivaren är borttagen."))
     return redirect(url_for(".procurement", procurement_id=procurement.id))

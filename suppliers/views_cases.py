@@ -14,6 +14,7 @@ from oversight.extensions import db
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, scoped_select
 from oversight.uploads import DOCUMENT_TYPES
+from oversight.views_support import confirmation_page, needs_confirmation
 from suppliers import forms, hearings, rule_values, rules, services
 from suppliers.models import Decision, Hearing, HearingDocument, SupplierCheck
 from suppliers.views import attempt, bp, flash_errors, supplier_or_404
@@ -29,6 +30,12 @@ def _hearing(hearing_id: int) -> Hearing:
 
 def _decision(decision_id: int) -> Decision:
     return get_scoped_or_404(db.session, Decision, decision_id, current_user)
+
+
+def decision_subject(decision: Decision) -> str:
+    """Whom a decision concerns, for its confirmation step."""
+    org = decision.supplier.organisation
+    return f"{org.name} ({org.orgnr})"
 
 
 # --- checks ---------------------------------------------------------------------------------------
@@ -260,6 +267,13 @@ def update_decision(decision_id: int):
 @require("supplier.decide")
 def sign_decision(decision_id: int):
     decision = _decision(decision_id)
+    if needs_confirmation():
+        return confirmation_page(
+            title="Signera beslutet", whom=decision_subject(decision),
+            what="Beslutet signeras. Det och dess underlag kan sedan inte ändras; en rättelse "
+                 "blir en ny version.",
+            action=url_for(".sign_decision", decision_id=decision.id),
+            cancel_url=url_for(".decision", decision_id=decision.id))
     if forms.EmptyForm().validate_on_submit():
         attempt(lambda: hearings.sign_decision(db.session, current_user, decision),
                 _("Beslutet är signerat och kan inte längre ändras."))
@@ -289,6 +303,12 @@ def correct_decision(decision_id: int):
 @require("supplier.decide")
 def publish_decision(decision_id: int):
     decision = _decision(decision_id)
+    if needs_confirmation():
+        return confirmation_page(
+            title="Publicera beslutet som varning", whom=decision_subject(decision),
+            what="Beslutet publiceras som en central varning som alla förvaltningar ser.",
+            action=url_for(".publish_decision", decision_id=decision.id),
+            cancel_url=url_for(".decision", decision_id=decision.id))
     if forms.EmptyForm().validate_on_submit():
         attempt(lambda: hearings.publish_decision(db.session, current_user, decision),
                 _("Beslutet är publicerat som varning och syns för alla förvaltningar."))

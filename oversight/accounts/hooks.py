@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from oversight.accounts.models import AccountVerificationRecord, PaymentCheck
 from oversight.accounts.services import latest_records, verify_organisation_accounts
-from oversight.accounts.verification import CMTC, NMTC, NOAP
+from oversight.accounts.verification import CMTC, NMTC, NOAP, validate_account
 from oversight.attention import AttentionItem, provider
 from oversight.db import utcnow
 from oversight.formatting import local_datetime
+from oversight.labels import label
 from oversight.organisations.sections import register
-from oversight.scoping import scoped_select
+from oversight.scoping import owned_by, scoped_select
 
 
 @register("kontokontroll", "Kontokontroll", order=20)
@@ -40,15 +41,18 @@ def _days() -> int:
 def account_attention(session: Session, user) -> list[AttentionItem]:
     items: list[AttentionItem] = []
     if user.can("accounts.view"):
-        items += _verification_items(session)
+        items += _verification_items(session, user)
     if user.can("payments.check"):
         items += _payment_check_items(session, user)
     return items
 
 
-def _verification_items(session: Session) -> list[AttentionItem]:
+def _verification_items(session: Session, user) -> list[AttentionItem]:
+    """The account checks of the user's own department (another department's checks are its
+    business; a warning it raises reaches everyone through the central channel)."""
     since = utcnow() - timedelta(days=_days())
-    stmt = (select(AccountVerificationRecord)
+    stmt = (owned_by(select(AccountVerificationRecord), AccountVerificationRecord,
+                     user.department_id)
             .where(AccountVerificationRecord.verified_at >= since)
             .options(selectinload(AccountVerificationRecord.organisation))
             .order_by(AccountVerificationRecord.verified_at.desc(),
@@ -62,11 +66,14 @@ def _verification_items(session: Session) -> list[AttentionItem]:
         alerts = r.alerts
         if r.status not in (NMTC, CMTC, NOAP) and not alerts:
             continue
+        checked = validate_account(r.kind, r.number)
+        if checked is None or not checked.valid:
+            continue  # a number that fails its own check is a typing error, not a finding
         detail = r.explanation if r.status in (NMTC, CMTC, NOAP) else alerts[0].text
         items.append(AttentionItem(
             title=f"{'Konto kunde inte verifieras' if r.status == NOAP else 'Konto att kontrollera'}: "
                   f"{r.organisation.name} – {r.kind_label} {r.number} "
-                  f"({r.status})",
+                  f"({label(r.status, 'account_status')})",
             detail=detail[:240],
             url=url_for("organisations.show", org_id=r.organisation_id, _anchor="kontokontroll"),
             severity="danger" if r.status == NMTC or any(a.severity == "danger" for a in alerts)

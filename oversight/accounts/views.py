@@ -79,10 +79,11 @@ def warning_form(org_id: int):
     """The organisation's warning form, pre-filled from an account finding."""
     org = db.get_or_404(Organisation, org_id)
     kind, number = request.args.get("kind", ""), request.args.get("number", "")
-    if validate_account(kind, number) is None:
-        abort(404)
+    checked = validate_account(kind, number)
+    if checked is None or not checked.valid:
+        abort(404)  # an invalid number is refused at entry: no warning is built on it
     v = services.verify_account(db.session, org, kind, number)
-    lines = [f"{v.kind_label} {v.normalized or v.number}: {v.status_label} ({v.status})."]
+    lines = [f"{v.kind_label} {v.normalized or v.number}: {v.status_label}."]
     lines += [f"{f.label}: {f.text}" for f in v.alerts]
     form = WarningForm(formdata=None, data={
         "category": "account", "reason": " ".join(lines),

@@ -13,6 +13,7 @@ from oversight.audit_anchors import read_anchors, verify_with_anchors
 from oversight.auth import services
 from oversight.auth.forms import UserForm
 from oversight.auth.models import Department, User
+from oversight.auth.services import MIN_PASSWORD_LENGTH
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.permissions import require
@@ -22,9 +23,15 @@ from oversight.views_support import paginate, sorted_by
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _department_choices():
+def _department_choices(user: User | None):
+    """Departments a user may be placed in: those active today (a ceased department is not
+    offered), plus the user's own current one so an edit shows it; no preselection."""
+    today = date.today()
     depts = db.session.scalars(select(Department).order_by(Department.name))
-    return [(d.id, d.name + ("" if d.valid_to is None else " (upphörd)")) for d in depts]
+    keep = user.department_id if user else None
+    return [("", _("Välj förvaltning"))] + [
+        (d.id, d.name + ("" if d.valid_to is None else " (" + _("upphörd") + ")"))
+        for d in depts if d.is_valid_on(today) or d.id == keep]
 
 
 @bp.get("/users")
@@ -51,7 +58,10 @@ def edit_user(user_id: int | None = None):
     if user_id and user is None:
         abort(404)
     form = UserForm(obj=user)
-    form.department_id.choices = _department_choices()
+    form.department_id.choices = _department_choices(user)
+    form.password.label.text = (_("Nytt lösenord (lämna tomt för att behålla)") if user
+                                else _("Lösenord"))
+    form.password.description = _("Minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH)
     if form.validate_on_submit():
         department = db.session.get(Department, form.department_id.data)
         try:

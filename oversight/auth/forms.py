@@ -7,6 +7,10 @@ from oversight.auth.roles import ROLE_LABELS
 from oversight.auth.services import MIN_PASSWORD_LENGTH
 
 
+def _optional_int(value):
+    return None if value in (None, "", "None") else int(value)
+
+
 class LoginForm(FlaskForm):
     username = StringField(_l("Användarnamn"), validators=[DataRequired(_l("Ange användarnamn."))],
                            render_kw={"autocomplete": "username"})
@@ -34,8 +38,12 @@ class UserForm(FlaskForm):
     username = StringField(_l("Användarnamn"), validators=[DataRequired(_l("Ange användarnamn.")), Length(max=80)])
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange namn.")), Length(max=200)])
     email = EmailField(_l("E-post"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Roll"), choices=list(ROLE_LABELS.items()))
-    department_id = SelectField(_l("Förvaltning"), coerce=int)
+    # No preselected role or department: saving an untouched form must not create an
+    # administrator of the first department (issue 11, defect 1).
+    role = SelectField(_l("Roll"), choices=[("", _l("Välj roll"))] + list(ROLE_LABELS.items()),
+                       validators=[DataRequired("Välj en roll.")])
+    department_id = SelectField(_l("Förvaltning"), coerce=_optional_int,
+                                validators=[DataRequired("Välj en förvaltning.")])
     active = BooleanField(_l("Aktiv"), default=True)
     password = PasswordField(_l("Lösenord (lämna tomt för att behålla)"),
                              validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH,

@@ -8,7 +8,7 @@ from oversight.organisations.models import ACCOUNT_KINDS, KEY_PERSON_ROLES, WARN
 
 class OrganisationForm(FlaskForm):
     orgnr = StringField(_l("Organisationsnummer"), validators=[DataRequired(_l("Ange organisationsnummer."))],
-                        description=_l("10 siffror, t.ex. 802412-3456"))
+                        description=_l("10 siffror, t.ex. 802412-3450"))
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange namn.")), Length(max=300)])
     legal_form = StringField(_l("Organisationsform"), validators=[Optional(), Length(max=100)])
     registration_date = DateField(_l("Registreringsdatum"), validators=[Optional()])

@@ -17,7 +17,13 @@ from oversight.organisations.models import (
 )
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404, get_scoped_or_404
-from oversight.views_support import commit_or_flash, flash_form_errors, paginate
+from oversight.views_support import (
+    commit_or_flash,
+    confirmation_page,
+    flash_form_errors,
+    needs_confirmation,
+    paginate,
+)
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -112,7 +118,16 @@ def withdraw_warning(org_id: int, warning_id: int):
     warning = get_owned_or_404(db.session, OrganisationWarning, warning_id, current_user)
     if warning.organisation_id != org.id:
         abort(404)
-    return _handle_post(org, forms.WithdrawForm(), lambda f: services.withdraw_warning(
+    form = forms.WithdrawForm()
+    if form.validate_on_submit() and needs_confirmation():
+        return confirmation_page(
+            title=_("Återkalla varningen"), whom=f"{org.name} ({org.orgnr})",
+            what=_("Varningen (%(category)s, %(issued)s) återkallas för alla förvaltningar; den "
+                   "finns kvar i historiken.", category=warning.category_label,
+                   issued=warning.issued_on),
+            action=url_for(".withdraw_warning", org_id=org.id, warning_id=warning.id),
+            cancel_url=url_for(".show", org_id=org.id, _anchor="varningar"))
+    return _handle_post(org, form, lambda f: services.withdraw_warning(
         db.session, current_user, warning, f.reason.data), _("Varningen är återkallad."), "varningar")
 
 
@@ -130,8 +145,17 @@ def add_account(org_id: int):
 def close_account(org_id: int, account_id: int):
     org = _org_or_404(org_id)
     account = _child_or_404(BankAccount, account_id, org)
-    return _handle_post(org, forms.CloseAccountForm(), lambda f: services.close_bank_account(
-        db.session, current_user, account, f.reason.data), _("Kontot är avslutat; historiken finns kvar."), "konton")
+    form = forms.CloseAccountForm()
+    if form.validate_on_submit() and needs_confirmation():
+        return confirmation_page(
+            title=_("Avsluta kontot"), whom=f"{org.name} ({org.orgnr})",
+            what=_("Kontot %(number)s avslutas i det gemensamma registret; alla förvaltningars "
+                   "betalkontroller behandlar det som avslutat.", number=account.number),
+            action=url_for(".close_account", org_id=org.id, account_id=account.id),
+            cancel_url=url_for(".show", org_id=org.id, _anchor="konton"))
+    return _handle_post(org, form, lambda f: services.close_bank_account(
+        db.session, current_user, account, f.reason.data),
+        _("Kontot är avslutat; historiken finns kvar."), "konton")
 
 
 @bp.post("/<int:org_id>/key-persons")

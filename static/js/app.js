@@ -32,6 +32,17 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".job-progress[data-job-url]").forEach(poll);
+    // The error summary takes focus (GOV.UK pattern): screen readers announce it and the
+    // eye lands on it, instead of on a section anchor far below the message.
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+    // A link in the summary moves focus to its field, not only the scroll position.
+    document.querySelectorAll("[data-error-summary] a[href^='#']").forEach(function (a) {
+      a.addEventListener("click", function (ev) {
+        var target = document.getElementById(a.getAttribute("href").slice(1));
+        if (target) { ev.preventDefault(); target.focus(); }
+      });
+    });
   });
 })();
 

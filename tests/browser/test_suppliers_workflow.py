@@ -81,11 +81,15 @@ def test_hearing_workflow_end_to_end(page, live_server, make, db, sign_in, sign_
     page.get_by_role("button", name="Spara beslutsutkast").click()
     expect(page.get_by_text("Beslutet är sparat som utkast")).to_be_visible()
     assert_accessible()
-    page.get_by_role("button", name="Signera beslutet").click()
+    page.locator("summary", has_text="Signera beslutet").click()  # the confirmation step
+    expect(page.get_by_text("Åtgärden kan inte ångras.")).to_be_visible()
+    assert_accessible()
+    page.get_by_role("button", name="Ja, signera beslutet").click()
     expect(page.get_by_text("Beslutet är signerat")).to_be_visible()
     expect(page.get_by_text(re.compile("sha256 [0-9a-f]{64}"))).to_be_visible()
-    expect(page.get_by_role("button", name="Signera beslutet")).to_have_count(0)
-    page.get_by_role("button", name="Publicera som varning till alla förvaltningar").click()
+    expect(page.locator("summary", has_text="Signera beslutet")).to_have_count(0)
+    page.locator("summary", has_text="Publicera som varning till alla förvaltningar").click()
+    page.get_by_role("button", name="Ja, publicera varningen").click()
     expect(page.get_by_text("Beslutet är publicerat som varning")).to_be_visible()
     assert_accessible()
     decision_url = page.url

@@ -246,3 +246,32 @@ def test_payment_files_may_exceed_the_general_upload_limit_with_csrf_on(make, db
         "csrf_token": token("/accounts/holders/import"),
         "file": (io.BytesIO(data), "stor.csv")}, content_type="multipart/form-data")
     assert other.status_code == 413
+
+
+def test_start_page_lists_only_my_departments_account_checks(db, officer, rinkeby, login_as, make):
+    """Issue 11, defect 10: another department's account checks are not on my start page."""
+    add_holder(db, officer, "Annan Förening", "556908-1234")
+    services.verify_and_record_organisation(db.session, officer, rinkeby)
+    other = make.user(role="lss", department=make.department(name="LSS-förvaltningen"))
+    page = login_as(other).get("/").get_data(as_text=True)
+    assert "Konto att kontrollera: Föreningen Gemenskap i Rinkeby" not in page
+    mine = login_as(officer).get("/").get_data(as_text=True)
+    assert "Konto att kontrollera: Föreningen Gemenskap i Rinkeby" in mine
+    assert "(NMTC)" not in mine and "(NOAP)" not in mine
+
+
+def test_an_invalid_account_number_is_refused_at_entry(db, officer, rinkeby, login_as):
+    from oversight.accounts.models import AccountVerificationRecord
+    from oversight.identifiers import validate_orgnr
+
+    client = login_as(officer)
+    page = client.post("/accounts/verify", data={
+        "orgnr": rinkeby.orgnr, "kind": "bankgiro", "number": "123"}).get_data(as_text=True)
+    assert "Ogiltigt kontonummer (Bankgiro)" in page and 'href="#number"' in page
+    assert db.session.scalar(select(func.count()).select_from(AccountVerificationRecord)) == 0
+    assert client.get(f"/accounts/organisations/{rinkeby.id}/warning?kind=bankgiro&number=123"
+                      ).status_code == 404
+    # the hint's example organisation number passes its own check digit
+    hint = client.get("/accounts/verify").get_data(as_text=True)
+    example = hint.split("t.ex. ")[1][:11]
+    assert validate_orgnr(example).valid

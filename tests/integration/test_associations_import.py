@@ -375,3 +375,29 @@ def test_row_estimate_for_the_progress_bar():
     assert imports.estimate_rows(csv_bytes("Kultur;A;;1;;", "Kultur;B;;2;;")) == 2
     assert imports.estimate_rows(HEADER.encode() + b"Kultur;A;;1;;") == 1  # no final newline
     assert imports.estimate_rows(b"PK\x03\x04" + b"\x00garbage" * 50) is None
+
+
+def test_preview_blocks_an_import_with_nothing_valid_and_a_file_already_imported(
+        db, make, login_as):
+    """Issue 11, defect 5: refused before any job, with the reason on the preview."""
+    dept = make.department(code="kultur2", name="Kulturförvaltningen 2")
+    client = login_as(make.user(role="grants", department=dept))
+    org = orgnr(8)
+    data = ("Nämnd;Mottagare;Orgnr;Summa;Kontotext\n"
+            f"Kultur;Förening C;{org};1 500,00;45300 Bidrag\n").encode()
+    preview_url = upload(client, data, "export.csv", dept, period="2026-03").headers["Location"]
+    wrong = {"department": "Nämnd", "payee_name": "Mottagare", "org_nr": "Orgnr",
+             "amount": "Kontotext", "account_text": "", "bank_account": "", "date": "",
+             "purpose": "", "period": "2026-03", "save_as": ""}
+    response = client.post(preview_url, data=wrong)
+    assert response.status_code == 422
+    assert "Inget giltigt att importera" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+    right = wrong | {"amount": "Summa", "account_text": "Kontotext"}
+    assert client.post(preview_url, data=right).status_code == 302
+    again = upload(client, data, "samma.csv", dept, period="2026-03").headers["Location"]
+    page = client.get(again).get_data(as_text=True)
+    assert "Filen är redan importerad" in page and ">Importera</button>" not in page
+    jobs = db.session.scalar(select(func.count()).select_from(Job))
+    assert client.post(again, data=right).status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Job)) == jobs

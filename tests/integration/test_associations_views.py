@@ -126,7 +126,7 @@ def test_detection_job_report_judgement_and_export(db, make, login_as):
     assert job.result["run_id"] == run.id and job.result_url == f"/associations/report?run={run.id}"
     assert run.job_id == job.id and run.created_by_id == user.id
     html = client.get(job.result_url).get_data(as_text=True)
-    assert "Föreningen Test" in html and "Kulturförvaltningen: 1\u00a0000\u00a0kr (33 %)" in html
+    assert "Föreningen Test" in html and "Kulturförvaltningen: 1\u00a0000\u00a0kr (33\u00a0%)" in html
     cluster = db.session.scalar(select(DetectionCluster))
     response = client.post(f"/associations/clusters/{cluster.id}/judgement", data={
         "verdict": "co_funding", "comment": "Olika verksamheter."})

@@ -111,7 +111,7 @@ TODAY = date.today()
 # Values that would pass every form's validation, so a missing ownership check changes data
 # (test_the_payload_changes_data_as_the_owner proves it for the defects of issue 10).
 PAYLOAD = {
-    "reason": "Ändrat av en annan förvaltning", "action": "stop", "decided_on": TODAY.isoformat(),
+    "confirmed": "yes", "reason": "Ändrat av en annan förvaltning", "action": "stop", "decided_on": TODAY.isoformat(),
     "reference": "X 2026/1", "received_on": TODAY.isoformat(), "status": "approved",
     "note": "Godkänd av fel förvaltning", "title": "Kapad", "estimated_value": "1",
     "value": "1", "start_date": TODAY.isoformat(), "end_date": TODAY.isoformat(),

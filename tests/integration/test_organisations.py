@@ -171,7 +171,7 @@ def test_page_forms_save_and_report_errors_in_swedish(login_as, make, db):
     assert [a.digits for a in org.current_accounts] == [number]
     assert org.key_persons[0].personnummer == "19770110-4569"
     account = org.current_accounts[0]
-    c.post(f"/organisations/{org.id}/accounts/{account.id}/close", data={"reason": "Byte av bank"})
+    c.post(f"/organisations/{org.id}/accounts/{account.id}/close", data={"reason": "Byte av bank", "confirmed": "yes"})
     db.session.expire_all()
     assert org.current_accounts == [] and org.bank_accounts[0].removed_reason == "Byte av bank"
     page = c.get(f"/organisations/{org.id}").get_data(as_text=True)

@@ -181,7 +181,7 @@ def test_closing_an_account_records_who_and_why_and_needs_the_role(db, make, wor
     client.post(url, data={"reason": ""})  # a reason is required
     db.session.expire_all()
     assert db.session.get(BankAccount, account.id).removed_at is None
-    assert client.post(url, data={"reason": "Nytt bankgiro enligt brev"}).status_code == 302
+    assert client.post(url, data={"reason": "Nytt bankgiro enligt brev", "confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     closed = db.session.get(BankAccount, account.id)
     assert closed.removed_at is not None and closed.removed_by_id == world["owner"].id

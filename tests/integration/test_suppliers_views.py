@@ -4,6 +4,7 @@ shared pages (navigation, start page, organisation page)."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -117,6 +118,10 @@ def test_procurement_kontrollera_runs_job_and_shows_results(db, make, world, fak
     assert "pågående konkurs" in underlag.get_data(as_text=True)
     printed = underlag.get_data(as_text=True).replace("\u00a0", " ")
     assert "Direktupphandlingsgräns: 700 000 kr" in printed and "direct_award_limit" not in printed
+    # issue 11, defect 4: no raw code, score or configuration hint in the printed underlag
+    shown = re.sub(r'<span class="code">[^<]*</span>', "", printed)  # codes as secondary text
+    for raw in ("poäng", ".;", "yente", ">fixture<", ">platform<", "eu_edes", "local_exclusion"):
+        assert raw not in shown, raw
 
 
 def test_checks_and_hearings_are_department_scoped(db, make, world, fake, login_as):
@@ -313,8 +318,8 @@ def test_hearing_to_published_decision_over_http(db, make, world, fake, login_as
         "outcome": "terminate_notice", "reasoning": "Bolaget är i likvidation."})
     decision_url = response.headers["Location"]
     decision_id = int(decision_url.rsplit("/", 1)[1])
-    client.post(f"/suppliers/decisions/{decision_id}/sign")
-    client.post(f"/suppliers/decisions/{decision_id}/publish")
+    client.post(f"/suppliers/decisions/{decision_id}/sign", data={"confirmed": "yes"})
+    client.post(f"/suppliers/decisions/{decision_id}/publish", data={"confirmed": "yes"})
     page = login_as(district).get(f"/organisations/{supplier.organisation_id}")
     assert "Avtalet sägs upp enligt beslut" in page.get_data(as_text=True)
     assert login_as(district).get(decision_url).status_code == 404
@@ -339,3 +344,6 @@ def test_kontrollunderlag_links_evidence_and_what_to_do(db, world, login_as):
     assert "Direktupphandlingsgräns: 700 000 kr, gäller från 2022-02-01, LOU 19 kap. 2 §" in text
     assert "Tidsgräns för uteslutning efter dom: 5 år" in text
     assert "direct_award_limit" not in text and "conviction_years" not in text
+    shown = re.sub(r'<span class="code">[^<]*</span>', "", text)  # codes as secondary text
+    for raw in ("poäng", ".;", "Använd HTTP-läget", ">fixture<", ">platform<", "eu_edes"):
+        assert raw not in shown, raw

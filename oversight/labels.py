@@ -1,0 +1,209 @@
+"""One label per code: every code an officer may meet, with its Swedish label (English through
+the translations).
+
+A label is defined once, beside its code; this module is the catalogue that finds it. Domain
+modules keep their own ``*_LABELS`` dicts (``registries.base.STATUS_LABELS``,
+``assistance.timereport_codes.CODE_LABELS``, ``oversight.cases.codes.STATUSES`` ...) and are
+registered here by name in ``_REGISTERED`` (imported lazily on first use, so no import cycles
+and no work at import time). Codes that have no domain home (audit entity types and events,
+registry sources and datasets) are defined in this module.
+
+Templates: ``{{ code|label('audit_event') }}`` gives the label; ``{{ code|coded('source') }}``
+gives the label with the code as secondary text (``<span class="code">``) for specialists.
+An unknown code falls back to itself, so nothing disappears; ``tests/unit/test_labels.py``
+checks that every known code has a label.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask_babel import gettext
+from markupsafe import Markup
+
+
+def _l(text: str) -> str:
+    """Marks a Swedish source string for extraction; translated when shown."""
+    return text
+
+
+# Where the evidence of a check came from (``origin`` / ``source`` of evidence rows).
+SOURCES = {
+    "fixture": _l("Testdata (inte ett riktigt register)"),
+    "platform": _l("Uppgifter i tillsynsplattformen"),
+    "file": _l("Importerad registerfil"),
+    "http": _l("Registrets tjänst (direktfråga)"),
+    "manual": _l("Manuellt registrerad uppgift"),
+    "warnings": _l("Centrala varningar"),
+    "complaints": _l("Klagomål i stadens avtal"),
+    "decisions": _l("Egna beslut om uteslutning och hävning"),
+    "criminal_record": _l("Utdrag ur belastningsregistret"),
+}
+
+# Sanction and debarment lists (OpenSanctions dataset names and our own list).
+DATASETS = {
+    "local_exclusion": _l("Stadens egen uteslutningslista"),
+    "local_sanctions": _l("Stadens egen sanktionslista"),
+    "eu_edes": _l("EU:s system för tidig upptäckt och uteslutning (EDES)"),
+    "worldbank_debarred": _l("Världsbankens uteslutna leverantörer"),
+    "adb_sanctions": _l("Asiatiska utvecklingsbankens sanktionslista"),
+    "eu_fsf": _l("EU:s finansiella sanktioner"),
+    "un_sc_sanctions": _l("FN:s säkerhetsråds sanktioner"),
+    "se_fi_sanctions": _l("Sanktionslista (Finansinspektionen)"),
+    "fixture": _l("Testdata (inte ett riktigt register)"),
+}
+
+# Audit trail: events and the entity types (table names) they concern.
+AUDIT_EVENTS = {
+    "create": _l("Skapad"),
+    "update": _l("Ändrad"),
+    "delete": _l("Borttagen"),
+    "view": _l("Visad"),
+    "reveal": _l("Fullständigt personnummer visat"),
+    "login": _l("Inloggning"),
+    "logout": _l("Utloggning"),
+    "login_failed": _l("Misslyckad inloggning"),
+    "export": _l("Export"),
+    "sign": _l("Signerad"),
+    "publish": _l("Publicerad"),
+    "withdraw": _l("Återkallad"),
+    "close": _l("Avslutad"),
+    "import": _l("Import"),
+    "check": _l("Kontroll"),
+    "retry": _l("Körs om"),
+}
+
+AUDIT_ENTITIES = {
+    "user_account": _l("Användarkonto"),
+    "department": _l("Förvaltning"),
+    "organisation": _l("Organisation"),
+    "organisation_warning": _l("Varning"),
+    "organisation_note": _l("Anteckning"),
+    "key_person": _l("Nyckelperson"),
+    "bank_account": _l("Bankkonto"),
+    "account_verification": _l("Kontokontroll"),
+    "shared_account_allowance": _l("Undantag för delat konto"),
+    "payment_check": _l("Kontroll av betalfil"),
+    "registry_lookup": _l("Registerslagning"),
+    "registry_import": _l("Import av registerfil"),
+    "supplier": _l("Leverantör"),
+    "procurement": _l("Upphandling"),
+    "tender": _l("Anbudsgivare"),
+    "contract": _l("Avtal"),
+    "supplier_check": _l("Leverantörskontroll"),
+    "supplier_hearing": _l("Kommunicering (hörande)"),
+    "supplier_hearing_document": _l("Handling i kommuniceringen"),
+    "supplier_decision": _l("Beslut om leverantör"),
+    "criminal_record_extract": _l("Utdrag ur belastningsregistret"),
+    "monitoring_run": _l("Bevakningskörning"),
+    "association": _l("Förening"),
+    "grant": _l("Bidrag"),
+    "grant_decision": _l("Beslut om bidrag"),
+    "grant_report": _l("Redovisning av bidrag"),
+    "ledger_import": _l("Import av reskontra"),
+    "job": _l("Bakgrundsjobb"),
+    "rule_value": _l("Regelvärde"),
+    "case": _l("Ärende"),
+    "case_decision": _l("Beslut i ärende"),
+    "assistance_provider": _l("Assistansanordnare"),
+    "time_report": _l("Tidrapport"),
+}
+
+_OWN = {"source": SOURCES, "dataset": DATASETS, "audit_event": AUDIT_EVENTS,
+        "audit_entity": AUDIT_ENTITIES}
+
+# Label dicts defined beside their codes in the domain modules: kind -> "module:ATTRIBUTE".
+_REGISTERED = {
+    "registry": "registries.base:REGISTRY_LABELS",
+    "registry_status": "registries.base:STATUS_LABELS",
+    "assessment": "registries.assess:LEVEL_LABELS",
+    "evidence_source": "suppliers.evidence:SOURCE_LABELS",
+    "evidence_status": "suppliers.evidence:STATUS_LABELS",
+    "ground_outcome": "suppliers.rules:OUTCOME_LABELS",
+    "requirement": "suppliers.rules:REQUIREMENT_LABELS",
+    "account_status": "oversight.accounts.verification:STATUS_LABELS",
+    "account_finding": "oversight.accounts.verification:FINDING_LABELS",
+    "account_kind": "oversight.accounts.verification:KIND_LABELS",
+    "job_status": "oversight.jobs:STATUS_LABELS",
+    "role": "oversight.auth.roles:ROLE_LABELS",
+    "timereport_code": "assistance.timereport_codes:CODE_LABELS",
+    "shift_kind": "assistance.timereport_codes:KIND_LABELS",
+    "case_source": "oversight.cases.codes:SOURCES",
+    "case_status": "oversight.cases.codes:STATUSES",
+    "case_decision": "oversight.cases.codes:DECISION_KINDS",
+    "grant_action": "associations.followup:ACTION_LABELS",
+}
+
+# The rule keys of ``oversight.rule_values`` carry their label in the store (``label``
+# column); ``rule_label`` reads it there.
+_loaded: dict[str, dict] = {}
+
+
+def catalogue(kind: str) -> dict:
+    """The label dict of one kind (codes -> untranslated Swedish labels)."""
+    if kind in _OWN:
+        return _OWN[kind]
+    if kind not in _loaded:
+        module, _, attr = _REGISTERED[kind].partition(":")
+        _loaded[kind] = dict(getattr(import_module(module), attr))
+    return _loaded[kind]
+
+
+def kinds() -> list[str]:
+    return [*_OWN, *_REGISTERED]
+
+
+def _translate(text) -> str:
+    text = str(text)  # lazy strings of the domain modules
+    try:
+        return gettext(text)
+    except (RuntimeError, KeyError):  # outside an app or request: the Swedish source
+        return text
+
+
+def has_label(kind: str, code) -> bool:
+    return code in catalogue(kind)
+
+
+def label(code, kind: str | None = None) -> str:
+    """The officer's label of ``code``; with no ``kind``, the first catalogue that knows it.
+    An unknown code is shown as it is (never hidden)."""
+    if code is None or code == "":
+        return ""
+    for k in ([kind] if kind else kinds()):
+        found = catalogue(k).get(code)
+        if found is not None:
+            return _translate(found)
+    return str(code)
+
+
+def coded(code, kind: str | None = None) -> Markup:
+    """The label with the code as secondary text for specialists."""
+    text = label(code, kind)
+    if text == str(code):
+        return Markup('<span class="code">{}</span>').format(code)
+    return Markup('{} <span class="code">{}</span>').format(text, code)
+
+
+def score_phrase(score) -> str:
+    """A name-match score as words an officer can check: ``0.97`` ->
+    ``mycket lika namn (97 % likhet)``."""
+    value = float(score or 0)
+    words = (_l("mycket lika namn") if value >= 0.95 else
+             _l("liknande namn") if value >= 0.8 else _l("delvis lika namn"))
+    return f"{_translate(words)} ({round(value * 100)}\u00a0% {_translate(_l('likhet'))})"
+
+
+def join_sentences(parts) -> str:
+    """Sentences joined for reading, never with ``.;``: each ends with one full stop."""
+    out = []
+    for part in parts:
+        text = str(part or "").strip().rstrip(".;").strip()
+        if text:
+            out.append(text + ".")
+    return " ".join(out)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["label"] = lambda code, kind=None: label(code, kind)
+    app.jinja_env.filters["coded"] = lambda code, kind=None: coded(code, kind)
+    app.jinja_env.filters["score_phrase"] = score_phrase

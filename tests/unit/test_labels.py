@@ -1,0 +1,64 @@
+"""One label per code: every code an officer may meet has a label in the catalogue, and no
+template prints a known code field raw."""
+import re
+from pathlib import Path
+
+import pytest
+
+from oversight import labels
+
+# Codes seen raw by officers before issue 11 (defect 4), with the kind they belong to.
+KNOWN_CODES = [
+    ("source", "fixture"), ("source", "platform"), ("source", "warnings"),
+    ("source", "complaints"), ("dataset", "local_exclusion"), ("dataset", "eu_edes"),
+    ("account_finding", "SHARED_ACCOUNT"), ("account_status", "NOAP"),
+    ("account_status", "NMTC"), ("audit_entity", "supplier_hearing_document"),
+    ("audit_entity", "user_account"), ("audit_event", "create"), ("audit_event", "update"),
+    ("job_status", "failed"), ("job_status", "done"), ("job_status", "interrupted"),
+    ("timereport_code", "ASSISTANT_OVERLAP"), ("case_status", "investigation"),
+    ("registry_status", "unavailable"),
+]
+
+
+@pytest.mark.parametrize("kind,code", KNOWN_CODES)
+def test_every_known_code_has_a_label(kind, code):
+    assert labels.has_label(kind, code)
+    text = labels.label(code, kind)
+    assert text and text != code
+
+
+def test_every_registered_catalogue_loads_and_labels_differ_from_codes():
+    for kind in labels.kinds():
+        catalogue = labels.catalogue(kind)
+        assert catalogue, kind
+        for code, text in catalogue.items():
+            assert str(text).strip(), (kind, code)
+
+
+def test_unknown_code_is_shown_not_hidden():
+    assert labels.label("something_new") == "something_new"
+    assert 'class="code"' in labels.coded("eu_edes", "dataset")
+
+
+def test_scores_and_joined_sentences_read_as_words():
+    assert "poäng" not in labels.score_phrase(0.97) and "97" in labels.score_phrase(0.97)
+    assert labels.join_sentences(["Konkurs.", "Skulder;", ""]) == "Konkurs. Skulder."
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# A code field printed bare: ``{{ x.source }}``, ``{{ x.origin }}``, ``{{ x.code }}`` ...
+RAW = re.compile(r"\{\{\s*[\w.]+\.(source|origin|dataset|datasets|status|entity_type|action)\s*\}\}")
+
+
+# Free text, not codes: a rule value's source is its legal reference ("LOU 19 kap. 2 §").
+FREE_TEXT = {"admin/rule_values.html:18"}
+
+
+def test_no_template_prints_a_code_field_without_its_label():
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            where = f"{path.relative_to(TEMPLATES)}:{n}"
+            if RAW.search(line) and "class=\"code\"" not in line and where not in FREE_TEXT:
+                offenders.append(where)
+    assert not offenders, offenders
