@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from associations import forms, imports
 from associations.detection import (
@@ -148,7 +149,9 @@ def _confirm(up, form, preset, columns, pv, chosen):
 @bp.get("/imports")
 @require("grants.view")
 def imports_index():
-    stmt = select(LedgerImport).order_by(LedgerImport.id.desc())
+    stmt = (select(LedgerImport).options(selectinload(LedgerImport.department),
+                                         selectinload(LedgerImport.imported_by))
+            .order_by(LedgerImport.id.desc()))
     return render_template("associations/imports.html",
                            page=paginate(stmt))
 

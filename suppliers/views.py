@@ -237,7 +237,9 @@ def assess_complaint(complaint_id: int):
 @bp.get("/procurements/")
 @require("supplier.view")
 def procurements():
-    stmt = select(Procurement).order_by(Procurement.created_at.desc())
+    stmt = (select(Procurement).options(selectinload(Procurement.department),
+                                        selectinload(Procurement.tenders))
+            .order_by(Procurement.created_at.desc()))
     page = paginate(stmt)
     return render_template("suppliers/procurements.html", page=page)
 

@@ -9,7 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from oversight import identifiers
 from oversight.audit import record_view
@@ -248,7 +248,8 @@ def _name_hits(session: Session, query: str, limit: int) -> list[SearchHit]:
     best = process.extract(needle, choices, scorer=fuzz.WRatio, limit=limit * 3,
                            score_cutoff=70)
     ids = {rows[i][0] for _, _, i in best}
-    orgs = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    orgs = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids))
+                                             .options(selectinload(Organisation.warnings)))}
     hits = []
     for _name, score, i in best:
         oid, name = rows[i]
@@ -264,7 +265,8 @@ def organisations_page(session: Session, *, sort: str = "name", direction: str =
     columns = {"name": Organisation.name, "orgnr": Organisation.orgnr,
                "created": Organisation.created_at}
     column = columns.get(sort, Organisation.name)
-    stmt = select(Organisation).order_by(column.desc() if direction == "desc" else column.asc())
+    stmt = (select(Organisation).options(selectinload(Organisation.warnings))
+            .order_by(column.desc() if direction == "desc" else column.asc()))
     if flagged_only:
         today = date.today()
         stmt = stmt.where(Organisation.warnings.any(
