@@ -200,8 +200,9 @@ def worker(base, endpoints, api, until, results, errors, index):
         except (requests.RequestException, RuntimeError) as exc:
             errors[name].append(str(exc)[:100])
             continue
-        if r.status_code >= 400 and not (user == "api" and r.status_code in (404, 409, 422)):
-            errors[name].append(str(r.status_code))
+        if r.status_code >= 400:
+            errors[name].append(f"{r.status_code} {r.text[:80]}" if user == "api"
+                                else str(r.status_code))
         results[name].append(elapsed)
 
 

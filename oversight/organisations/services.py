@@ -15,6 +15,7 @@ from oversight import identifiers
 from oversight.audit import record_view
 from oversight.db import utcnow
 from oversight.names import search_key
+from oversight.organisations import name_index
 from oversight.organisations.models import (
     ACCOUNT_KINDS,
     KEY_PERSON_ROLES,
@@ -237,14 +238,11 @@ def _exact_number_hits(session: Session, query: str) -> list[SearchHit]:
 
 def _name_hits(session: Session, query: str, limit: int) -> list[SearchHit]:
     """Fuzzy match over current, former and alias names, normalised the Swedish way."""
-    rows = session.execute(select(Organisation.id, Organisation.name)).all()
-    rows += [(oid, name) for oid, name in session.execute(
-        select(OrganisationName.organisation_id, OrganisationName.name))]
+    rows, choices = name_index.names(session)  # folded once per change, not per search
     if not rows:
         return []
     # Folded to a/a/o on both sides: "JERUSALEMSFORENINGEN" finds Jerusalemsföreningen.
     needle = search_key(query)
-    choices = [search_key(name) for _, name in rows]
     best = process.extract(needle, choices, scorer=fuzz.WRatio, limit=limit * 3,
                            score_cutoff=70)
     ids = {rows[i][0] for _, _, i in best}

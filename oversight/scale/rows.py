@@ -145,7 +145,8 @@ def case_row(rng: random.Random, n: int, department: tuple[int, str], today: dat
     status = CASE_STATUSES[rng.randrange(len(CASE_STATUSES))]
     started = received + timedelta(days=rng.randrange(5, 90))
     advanced = status in ("investigation", "decision", "follow_up", "closed")
-    return {"reference": f"SKALA-{code.upper()}-{received.year}-{n:05d}",
+    district = code.upper().removeprefix("SDF-")  # the reference fits 40 characters
+    return {"reference": f"SKALA-{district}-{received.year}-{n:05d}",
             "department_id": dept_id, "title": f"Misstänkt felaktig utbetalning {n}",
             "source": CASE_SOURCES[n % len(CASE_SOURCES)], "module": "tip",
             "status": status, "received_on": received,

@@ -182,7 +182,7 @@ def load_assistance(session: Session, sizes: R.Sizes, progress, today: date, bul
 def load_cases(session: Session, sizes: R.Sizes, progress, today: date, bulk) -> int:
     from oversight.cases.models import Case
 
-    if session.scalar(select(Case.id).where(Case.reference.like(CASE_PREFIX + "SDF%"))):
+    if session.scalar(select(Case.id).where(Case.reference.like(CASE_PREFIX + "%"))):
         return 0
     districts = [(d.id, d.code) for d in _districts(session)]
     rng = random.Random(5000)
