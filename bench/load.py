@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import shutil
-import statistics
 import subprocess  # nosec B404  # the bench starts PostgreSQL, flask and gunicorn
 import sys
 import tempfile
@@ -225,7 +224,7 @@ def report(results, errors, seconds, trivial_name):
               + (f"  fel: {len(errors[name])} {errors[name][:2]}" if errors.get(name) else ""))
     total = sum(len(v) for v in results.values())
     print(f"\nTotalt {total} anrop på {seconds:.0f} s = {total / seconds:.1f} req/s; "
-          f"trivial p50 {statistics.median(base) * 1000:.0f} ms i samma körning.")
+          f"trivial p50 {percentile(base, 50) * 1000:.0f} ms i samma körning.")
 
 
 def main() -> None:
@@ -265,7 +264,10 @@ def main() -> None:
     finally:
         if proc is not None:
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         shutil.rmtree(instance, ignore_errors=True)
 
 
