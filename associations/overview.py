@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from associations.detection import cluster_key, judgements_for_key, latest_run
 from associations.followup import SharedPerson, shared_key_persons
@@ -130,7 +130,7 @@ def associations_page(session: Session, q: str | None = None):
     if q:
         like = f"%{q.strip()}%"
         stmt = stmt.where(or_(Organisation.name.ilike(like), Organisation.orgnr.ilike(like)))
-    return stmt.order_by(Organisation.name)
+    return stmt.options(selectinload(Organisation.warnings)).order_by(Organisation.name)
 
 
 def totals_for(session: Session, orgs: list[Organisation]) -> dict[int, dict]:

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from associations import forms, imports
 from associations.detection import (
@@ -169,7 +170,9 @@ def _confirm(up, form, preset, columns, pv, chosen):
 @bp.get("/imports")
 @require("grants.view")
 def imports_index():
-    stmt = select(LedgerImport).join(Department, Department.id == LedgerImport.department_id)
+    stmt = (select(LedgerImport).join(Department, Department.id == LedgerImport.department_id)
+            .options(selectinload(LedgerImport.department),
+                     selectinload(LedgerImport.imported_by)))
     stmt = sorted_by(stmt, {"file": LedgerImport.filename, "department": Department.name,
                             "period": LedgerImport.period_start, "rows": LedgerImport.row_count,
                             "flagged": LedgerImport.flagged_row_count,

@@ -229,6 +229,22 @@ def reseal(yes):
     click.echo(_("Kedjan är nycklad: %(count)s poster, ankare skrivet.", count=count))
 
 
+def _load_scale(scale: str) -> None:
+    """The large data set in bulk, with a progress bar per section in the terminal."""
+    from contextlib import ExitStack
+
+    from oversight.scale.load import load_large
+
+    with ExitStack() as bars:
+        def progress(label: str, total: int):
+            bar = bars.enter_context(click.progressbar(length=max(total, 1), label=label,
+                                                       show_pos=True))
+            return bar.update
+
+        for line in load_large(db.session, scale, progress):
+            click.echo(line)
+
+
 def _domain_demo_loaders():
     """``<domain>.demo.load(session)`` of every domain package that has one, in DOMAINS order."""
     import importlib
@@ -242,7 +258,10 @@ def _domain_demo_loaders():
 
 
 @demo_cli.command("load")
-def load_demo():
+@click.option("--scale", type=click.Choice(["large", "medium", "small"]), default=None,
+              help="Lägg till en stor kommuns data (large: 20 000 organisationer, "
+                   "500 000 reskontrarader ...) för lasttester.")
+def load_demo(scale):
     """Ladda demodata (kan köras flera gånger utan dubbletter)."""
     from oversight.demo import DEMO_PASSWORD, load
 
@@ -251,6 +270,8 @@ def load_demo():
     for loader in _domain_demo_loaders():  # each domain adds its part of the story
         click.echo(loader(db.session))
         db.session.commit()
+    if scale:
+        _load_scale(scale)
     click.echo(_("Demoinloggningar (lösenord för alla: %(demo_password)s):", demo_password=DEMO_PASSWORD))
     for user in db.session.scalars(select(User).order_by(User.username)):
         click.echo(f"  {user.username:<12} {user.role_label:<26} {user.department.name}")

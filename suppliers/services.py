@@ -106,7 +106,7 @@ def supplier_listing(session: Session, user, *, q: str = "", risk: str = "",
     stmt = (select(Supplier)
             .join(Organisation, Organisation.id == Supplier.organisation_id)
             .outerjoin(SupplierCheck, SupplierCheck.id == latest_id)
-            .options(selectinload(Supplier.organisation)))
+            .options(selectinload(Supplier.organisation), selectinload(Supplier.contracts)))
     if q.strip():
         text = q.strip()
         digits = "".join(ch for ch in text if ch.isdigit())

@@ -245,7 +245,8 @@ def assess_complaint(complaint_id: int):
 @bp.get("/procurements/")
 @require("supplier.view")
 def procurements():
-    stmt = select(Procurement).join(Department, Department.id == Procurement.department_id)
+    stmt = (select(Procurement).join(Department, Department.id == Procurement.department_id)
+            .options(selectinload(Procurement.department), selectinload(Procurement.tenders)))
     stmt = sorted_by(stmt, {"reference": Procurement.reference, "title": Procurement.title,
                             "department": Department.name, "status": Procurement.status,
                             "created": Procurement.id}, default="created", default_dir="desc")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from oversight.cases import deadlines
 from oversight.cases.decisions import repayment
 from oversight.cases.models import Case
-from oversight.cases.rules import rule_number
+from oversight.cases.rules import rule_number, same_values
 from oversight.cases.transitions import OPEN_STATUSES
 
 CLAIM_WARNING_DAYS = 90
@@ -76,7 +76,9 @@ def alerts_for_cases(session: Session, stmt, today: date | None = None) -> list[
     today = today or date.today()
     stmt = stmt.where(Case.status.in_(OPEN_STATUSES)).options(
         selectinload(Case.decisions), selectinload(Case.payments), selectinload(Case.activities))
-    return [a for case in session.scalars(stmt) for a in case_alerts(session, case, today)]
+    cases = session.scalars(stmt).all()
+    with same_values():
+        return [a for case in cases for a in case_alerts(session, case, today)]
 
 
 def department_alerts(session: Session, department_id: int, today: date | None = None) -> list[Alert]:

@@ -9,12 +9,13 @@ from datetime import date
 from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from oversight import identifiers
 from oversight.audit import record_view
 from oversight.db import utcnow
 from oversight.names import search_key
+from oversight.organisations import name_index
 from oversight.organisations.models import (
     ACCOUNT_KINDS,
     KEY_PERSON_ROLES,
@@ -237,18 +238,16 @@ def _exact_number_hits(session: Session, query: str) -> list[SearchHit]:
 
 def _name_hits(session: Session, query: str, limit: int) -> list[SearchHit]:
     """Fuzzy match over current, former and alias names, normalised the Swedish way."""
-    rows = session.execute(select(Organisation.id, Organisation.name)).all()
-    rows += [(oid, name) for oid, name in session.execute(
-        select(OrganisationName.organisation_id, OrganisationName.name))]
+    rows, choices = name_index.names(session)  # folded once per change, not per search
     if not rows:
         return []
     # Folded to a/a/o on both sides: "JERUSALEMSFORENINGEN" finds Jerusalemsföreningen.
     needle = search_key(query)
-    choices = [search_key(name) for _, name in rows]
     best = process.extract(needle, choices, scorer=fuzz.WRatio, limit=limit * 3,
                            score_cutoff=70)
     ids = {rows[i][0] for _, _, i in best}
-    orgs = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    orgs = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids))
+                                             .options(selectinload(Organisation.warnings)))}
     hits = []
     for _name, score, i in best:
         oid, name = rows[i]
@@ -264,7 +263,8 @@ def organisations_page(session: Session, *, sort: str = "name", direction: str =
     columns = {"name": Organisation.name, "orgnr": Organisation.orgnr,
                "created": Organisation.created_at}
     column = columns.get(sort, Organisation.name)
-    stmt = select(Organisation).order_by(column.desc() if direction == "desc" else column.asc())
+    stmt = (select(Organisation).options(selectinload(Organisation.warnings))
+            .order_by(column.desc() if direction == "desc" else column.asc()))
     if flagged_only:
         today = date.today()
         stmt = stmt.where(Organisation.warnings.any(

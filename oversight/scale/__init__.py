@@ -1,0 +1,1 @@
+"""A large synthetic municipality for load tests (``flask demo load --scale large``)."""
