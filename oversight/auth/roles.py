@@ -33,7 +33,7 @@ _REGISTER_MAINTAINERS = {ADMIN, PROCUREMENT, GRANTS}
 # change). Every other permission acts, and no read-only role may hold one (checked below).
 READ_PERMISSIONS = frozenset({
     "org.view", "personal.reveal", "audit.view", "accounts.view", "supplier.view",
-    "grants.view",
+    "grants.view", "assistance.view", "timereport.view",
 })
 
 PERMISSIONS: dict[str, set[str]] = {
