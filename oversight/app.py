@@ -123,9 +123,10 @@ def _init_domains(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from oversight.backup_cli import backup_cli
     from oversight.cli import audit_cli, demo_cli, departments_cli, users_cli
     from oversight.identifiers_cli import ids_cli
     from oversight.jobs_cli import jobs_cli
 
-    for group in (users_cli, departments_cli, audit_cli, demo_cli, ids_cli, jobs_cli):
+    for group in (users_cli, departments_cli, audit_cli, demo_cli, ids_cli, jobs_cli, backup_cli):
         app.cli.add_command(group)
