@@ -40,11 +40,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_cli(app)
     _init_domains(app)
 
-    from oversight import audit_anchors, health, jobs, web
+    from oversight import audit_anchors, health, jobs, sso, web
 
     jobs.init_app(app)
     audit_anchors.init_app(app)
     health.init_app(app)
+    sso.init_app(app)
 
     web.init_app(app)
     return app
@@ -101,6 +102,7 @@ def _import_models() -> None:
     import oversight.jobs  # noqa: F401
     import oversight.organisations.models  # noqa: F401
     import oversight.rule_values  # noqa: F401
+    import oversight.sso.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
