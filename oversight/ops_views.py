@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from oversight import health, navigation
 from oversight.audit import record_event
+from oversight.auth.models import Department
 from oversight.extensions import csrf, db
 from oversight.jobs import FAILED_STATES, QUEUED, RUNNING, STATUS_LABELS, Job, dispatch
 from oversight.jobs_health import JobError, is_stale, retry_job
@@ -42,7 +43,9 @@ def dashboard():
                                        .order_by(Job.id.desc()).limit(LIST_LIMIT)))
         sections.append({"key": key, "title": title, "jobs": jobs,
                          "count": sum(counts.get(s, 0) for s in statuses)})
+    departments = dict(db.session.execute(select(Department.id, Department.name)).all())
     return render_template("admin/jobs.html", sections=sections, counts=counts,
+                           departments=departments,
                            labels=STATUS_LABELS, is_stale=is_stale, form=FlaskForm(),
                            health=health.report(db.session)[0])
 

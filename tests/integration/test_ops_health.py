@@ -93,6 +93,11 @@ def test_the_worker_registers_and_runs_its_heartbeat(db, tmp_path):
     assert "oversight.worker_heartbeat" in names
     run_periodic(worker, "oversight.worker_heartbeat")
     assert db.session.scalar(select(WorkerHeartbeat)) is not None
+    db.session.execute(WorkerHeartbeat.__table__.delete())
+    db.session.commit()
+    for hook in huey._startup.values():
+        hook()  # what huey_consumer runs when a worker starts
+    assert db.session.scalar(select(WorkerHeartbeat)) is not None
 
 
 def test_every_scheduled_job_the_readme_lists_is_registered(app):
