@@ -11,7 +11,7 @@ from __future__ import annotations
 DEFAULTS = {
     "OIDC_METADATA_URL": None,  # https://idp.example.se/.well-known/openid-configuration
     "OIDC_CLIENT_ID": None,
-    "OIDC_CLIENT_SECRET": None,
+    "OIDC_CLIENT_SECRET": None,  # nosec B105 - unset by default; from the environment
     "OIDC_SCOPE": "openid profile email",
     "OIDC_GROUPS_CLAIM": "groups",  # claim with the user's groups (list of names or ids)
     "OIDC_USERNAME_CLAIM": "preferred_username",

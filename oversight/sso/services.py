@@ -15,7 +15,8 @@ from oversight.auth.services import end_sessions
 from oversight.db import utcnow
 from oversight.sso.models import SsoGroupMapping, SsoIdentity
 
-NO_PASSWORD = "!sso-only"  # never a valid argon2 hash: the account cannot log in with a password
+# Not a password: never a valid argon2 hash, so the account cannot log in with one.
+NO_PASSWORD = "!sso-only"  # nosec B105
 SSO_ROLES = {role: label for role, label in ROLE_LABELS.items() if role != PROVIDER}
 
 
