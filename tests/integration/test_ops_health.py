@@ -150,3 +150,19 @@ def test_admin_dashboard_lists_jobs_of_every_department_and_retries(db, make, lo
 def test_job_dashboard_is_for_admins_only(db, make, login_as):
     officer = make.user(role="procurement")
     assert login_as(officer).get("/admin/jobs").status_code == 403
+
+
+def test_json_log_setting_installs_one_json_handler(capsys):
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    try:
+        create_app(config_for_tests(LOG_FORMAT="json"))
+        create_app(config_for_tests(LOG_FORMAT="json"))  # idempotent: one handler
+        ours = [h for h in root.handlers if isinstance(h.formatter, JsonFormatter)]
+        assert len(ours) == 1
+        logging.getLogger("oversight.jobs").warning("jobb %s markerat avbrutet", 3)
+        line = capsys.readouterr().err.strip().splitlines()[-1]
+        assert json.loads(line)["message"] == "jobb 3 markerat avbrutet"
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
