@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from oversight.config import load_config
 
     load_config(app, test_config)
+    from oversight import logs
+
+    logs.init_app(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -37,10 +40,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_cli(app)
     _init_domains(app)
 
-    from oversight import audit_anchors, jobs, web
+    from oversight import audit_anchors, health, jobs, sso, web
 
     jobs.init_app(app)
     audit_anchors.init_app(app)
+    health.init_app(app)
+    sso.init_app(app)
 
     web.init_app(app)
     return app
@@ -93,9 +98,11 @@ def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees all tables."""
     import oversight.audit  # noqa: F401
     import oversight.auth.models  # noqa: F401
+    import oversight.health  # noqa: F401
     import oversight.jobs  # noqa: F401
     import oversight.organisations.models  # noqa: F401
     import oversight.rule_values  # noqa: F401
+    import oversight.sso.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -103,9 +110,10 @@ def _register_blueprints(app: Flask) -> None:
     from oversight.auth.views import bp as auth_bp
     from oversight.jobs_views import bp as jobs_bp
     from oversight.main import bp as main_bp
+    from oversight.ops_views import bp as ops_bp
     from oversight.organisations.views import bp as org_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, org_bp, jobs_bp):
+    for bp in (main_bp, auth_bp, admin_bp, org_bp, jobs_bp, ops_bp):
         app.register_blueprint(bp)
 
 
@@ -117,9 +125,10 @@ def _init_domains(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from oversight.backup_cli import backup_cli
     from oversight.cli import audit_cli, demo_cli, departments_cli, users_cli
     from oversight.identifiers_cli import ids_cli
     from oversight.jobs_cli import jobs_cli
 
-    for group in (users_cli, departments_cli, audit_cli, demo_cli, ids_cli, jobs_cli):
+    for group in (users_cli, departments_cli, audit_cli, demo_cli, ids_cli, jobs_cli, backup_cli):
         app.cli.add_command(group)

@@ -46,6 +46,10 @@ class Defaults:
     PROXY_COUNT = 0  # reverse proxies in front of the app (trust that many X-Forwarded-* hops)
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session rather than a clock
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    LOG_FORMAT = "text"  # text | json (one JSON object per line, for a log shipper)
+    LOG_LEVEL = "INFO"
+    HEALTH_WORKER_STALE_MINUTES = 5  # /health: a worker silent this long is not alive
+    BACKUP_DIR: str | None = None  # flask backup create: default instance/backups
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

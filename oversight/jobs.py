@@ -258,9 +258,11 @@ def get_huey(app: Flask):
 
         @huey.on_startup(name="oversight.worker_start")
         def on_worker_start() -> None:
+            from oversight.health import beat_at_start
             from oversight.jobs_health import sweep_stale_jobs
 
             sweep_stale_jobs(app)
+            beat_at_start(app)
     return huey
 
 

@@ -97,6 +97,11 @@ OPEN_TO_EVERY_DEPARTMENT = {
     "admin.edit_user": "administrators manage users of every department; an admin cannot "
                        "change its own role or department (test_admin_cannot_move_itself)",
     "admin.audit_verify": "verifies the audit chain, changes nothing",
+    # operations (issue 16): administrators only
+    "ops.retry": "the admins' job dashboard re-queues a failed job of any department; it runs "
+                 "as its creator, audited (test_admin_dashboard_lists_jobs_of_every_department)",
+    "sso_admin.mappings": "the municipality-wide SSO group table, admins only, audited",
+    "sso_admin.delete": "the municipality-wide SSO group table, admins only, audited",
 }
 
 AUDITOR_MAY = {

@@ -1,0 +1,57 @@
+"""``flask backup create|verify|restore``: see oversight/backup.py and README ("Säkerhetskopior")."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from oversight.backup import BackupError, create_backup, restore_backup, verify_backup
+
+backup_cli = click.Group("backup", help="Säkerhetskopior: skapa, kontrollera och återställ.")
+
+
+@backup_cli.command("create")
+@click.option("--dir", "target_dir", type=click.Path(file_okay=False),
+              help="Mapp att skriva säkerhetskopian i (standard OVERSIGHT_BACKUP_DIR eller instance/backups).")
+@with_appcontext
+def create_command(target_dir: str | None) -> None:
+    """Skriv en säkerhetskopia: databasen, dokumenten och granskningsankarna, med manifest."""
+    try:
+        result = create_backup(current_app._get_current_object(), target_dir)
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(f"Säkerhetskopian kunde inte skapas: {exc}") from None
+    rows = sum(result.tables.values())
+    click.echo(f"Säkerhetskopia skapad: {result.path} ({len(result.tables)} tabeller, "
+               f"{rows} rader, {result.documents} dokument).")
+
+
+@backup_cli.command("verify")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+def verify_command(path: str) -> None:
+    """Kontrollera en säkerhetskopias kontrollsummor utan att ändra något."""
+    try:
+        manifest = verify_backup(path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Säkerhetskopian är hel: {len(manifest['files'])} filer, skapad "
+               f"{manifest['created_at']}, schema {manifest['schema_revision']}.")
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="Fråga inte: ersätt databasens innehåll direkt.")
+@with_appcontext
+def restore_command(path: str, yes: bool) -> None:
+    """Ersätt databasens innehåll med säkerhetskopians (kontrollsummorna kontrolleras först)."""
+    try:
+        verify_backup(path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not yes:
+        click.confirm("Allt innehåll i databasen ersätts med säkerhetskopians. Fortsätta?",
+                      abort=True)
+    try:
+        counts = restore_backup(current_app._get_current_object(), path)
+    except BackupError as exc:
+        raise click.ClickException(f"Inget återställdes: {exc}") from None
+    click.echo(f"Återställt: {len(counts)} tabeller, {sum(counts.values())} rader.")
