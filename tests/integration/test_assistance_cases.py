@@ -58,3 +58,14 @@ def test_the_alert_page_offers_actions_only_to_the_owner(world, login_as, make):
     auditor = login_as(make.user("auditor", world["jarva"]))
     page = auditor.get(f"/assistance/alerts/{alert_id}").get_data(as_text=True)
     assert f"/assistance/alerts/{alert_id}/case" not in page
+
+
+def test_cases_from_assistance_count_in_findings_per_module(world, login_as, db):  # noqa: F811
+    from datetime import date
+
+    from oversight.statistics.service import measures_for
+
+    login_as(world["officers"]["jarva"]).post(f"/assistance/alerts/{world['alert_j'].id}/case",
+                                               data={"note": "Utred"})
+    by_module = measures_for(db.session, date.today().year, department=world["jarva"])["by_module"]
+    assert by_module["assistance"]["incoming"] == 1
