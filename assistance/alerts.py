@@ -23,7 +23,7 @@ from assistance.models import (
     PermitAlert,
 )
 from assistance.permits import as_ranges, days_without_permit, last_payable_day, permit_status_on
-from oversight.scoping import restrict_to_department
+from oversight.scoping import owned_by, restrict_to_department
 
 
 @dataclass
@@ -143,8 +143,8 @@ def _existing(session: Session, finding: Finding) -> PermitAlert | None:
     """The district's alert about the same period without a permit (its days overlap the
     period: the period may have grown, or been backdated by a later notice). A handled alert
     stays handled while its period continues; a new period gives a new alert."""
-    stmt = select(PermitAlert).where(PermitAlert.department_id == finding.department_id,
-                                     PermitAlert.organisation_id == finding.organisation_id)
+    stmt = owned_by(select(PermitAlert), PermitAlert, finding.department_id).where(
+        PermitAlert.organisation_id == finding.organisation_id)
     candidates = [a for a in session.scalars(stmt.order_by(PermitAlert.id.desc()))
                   if finding.overlaps(a.first_day, a.last_day)]
     return next((a for a in candidates if a.state == "open"), None) or next(iter(candidates), None)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -82,12 +82,14 @@ def parse_day(text: str | None, *, required: bool = True) -> date | None:
 
 
 def parse_hours(text: str | None) -> Decimal:
-    value = re.sub(r"\s|\u00a0", "", text or "").replace(",", ".")
-    if not value:
+    """Hours per week (``37,5``, ``20``) through the core ``parse_amount``; more than 0, at most 168."""
+    from oversight.tabular_values import parse_amount
+
+    if not (text or "").strip():
         raise ValueError("antal timmar saknas")
     try:
-        hours = Decimal(value)
-    except InvalidOperation:
+        hours = parse_amount(text, allow_negative=False)
+    except ValueError:
         raise ValueError(f"{text!r} är inget antal timmar") from None
     if hours <= 0 or hours > 168:
         raise ValueError(f"{text!r}: timmar per vecka ska vara mellan 0 och 168")

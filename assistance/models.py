@@ -191,6 +191,7 @@ class Arrangement(TimestampMixin, db.Model):
 
     __tablename__ = "assistance_arrangement"
     __audited__ = True
+    __owned_through__ = "assistance_user"  # changed only by the user's district
     __table_args__ = (
         UniqueConstraint("assistance_user_id", "valid_from"),
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period"),

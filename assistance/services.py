@@ -228,17 +228,47 @@ def reopen_alert(session: Session, user, alert: PermitAlert) -> PermitAlert:
     return alert
 
 
-def open_case_for_alert(session: Session, user, alert: PermitAlert, note: str) -> PermitAlert:
-    """Open an investigation case for the alert. The case register (branch `cases`,
-    oversight/cases/) is not merged yet: until it is, the alert records the note. The integrator
-    connects this one function to the case register's service."""
+def alert_ref(alert: PermitAlert) -> str:
+    """The finding reference a permit alert's case carries (``Case.finding_ref``)."""
+    return f"assistance_permit_alert:{alert.id}"
+
+
+def linked_case(session: Session, user, module: str, finding_ref: str):
+    """The latest case of the user's district opened from this finding (None if there is none)."""
+    from oversight.cases.models import Case
+
+    stmt = restrict_to_department(select(Case), Case, user).where(
+        Case.module == module, Case.finding_ref == finding_ref)
+    return session.scalar(stmt.order_by(Case.id.desc()).limit(1))
+
+
+def open_case_for_alert(session: Session, user, alert: PermitAlert, note: str):
+    """Open an investigation case for the alert in the case register (owned by the alert's
+    district, linked to the provider, carrying the alert's evidence); the alert records the
+    case's reference. Opening twice returns the case already open."""
+    from oversight.cases.services import open_case_from_finding
+
     note = (note or "").strip()
     if not note:
         raise AssistanceError(_("Skriv vad ärendet gäller."))
+    if getattr(user, "department_id", None) != alert.department_id:
+        raise AssistanceError(_("Larmet hör till en annan stadsdel."))
+    org = alert.organisation
+    evidence = "\n".join([
+        f"Tillståndslarm {alert.id}: {org.name} ({org.orgnr}) saknade giltigt IVO-tillstånd "
+        f"({alert.status_label}) {alert.first_day.isoformat()}–{alert.last_day.isoformat()}.",
+        f"Dagar utan tillstånd: {alert.days_without_permit}; berörda brukare i stadsdelen: "
+        f"{alert.users_count}.",
+        f"Anteckning: {note}"])
+    case = open_case_from_finding(
+        session, user, module="assistance", finding_ref=alert_ref(alert),
+        title=f"Assistans utan tillstånd: {org.name}", evidence=evidence,
+        organisation_id=org.id)
     stamp = f"{date.today().isoformat()} {getattr(user, 'name', 'system')}"
-    alert.case_note = ((alert.case_note + "\n") if alert.case_note else "") + f"{stamp}: {note}"
+    line = f"{stamp}: {_('Ärende %(ref)s', ref=case.reference)}: {note}"
+    alert.case_note = ((alert.case_note + "\n") if alert.case_note else "") + line
     session.flush()
-    return alert
+    return case
 
 
 def record_ivo_notification(session: Session, user, alert: PermitAlert, *, name_users: bool,

@@ -24,19 +24,12 @@ from assistance.timereport_submit import (
 from oversight.identifiers import InvalidIdentifier, normalize_orgnr
 from oversight.organisations.models import Organisation
 
-_TRUE = {"ja", "j", "yes", "y", "true", "1", "x", "sant"}
-_FALSE = {"nej", "n", "no", "false", "0", "falskt"}
-
 
 def parse_bool(text: str | None, *, default: bool | None = None) -> bool | None:
-    value = (text or "").strip().lower()
-    if not value:
-        return default
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ValueError(f"{text!r} är varken ja eller nej")
+    """ja/nej through the core reader's ``parse_bool``; an empty cell is ``default``."""
+    from oversight.tabular_values import parse_bool as core_parse_bool
+
+    return default if not (text or "").strip() else core_parse_bool(text)
 
 
 def _orgs(session: Session) -> dict[str, int]:

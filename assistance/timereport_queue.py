@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from assistance.models import Arrangement, AssistanceUser
 from assistance.shift_times import month_bounds
 from assistance.timereport_models import ReportReminder, TimeReport, TimeReportFinding
-from assistance.timereport_rules import DUE_DAY, rule_value
+from assistance.timereport_rules import DUE_DAY, SCHABLONBELOPP, RuleMissing, rule_value
 from oversight.db import utcnow
 from oversight.scoping import restrict_to_department, scoped_select
 
@@ -39,11 +39,45 @@ def findings_select(user, month: date | None = None, code: str | None = None,
                          TimeReportFinding.code, TimeReportFinding.id)
 
 
-def open_case_for_finding(session: Session, actor, finding: TimeReportFinding, note: str) -> None:
-    """Open an investigation case from the finding. The case register (branch `cases`,
-    ``oversight.cases.services.open_case_from_finding``) is not on this branch yet: until it
-    is, the note is kept on the finding. The one place to switch."""
-    finding.case_note = note
+def finding_ref(finding: TimeReportFinding) -> str:
+    """The finding reference its case carries (``Case.finding_ref``)."""
+    return f"assistance_time_report_finding:{finding.id}"
+
+
+def _finding_amount(session: Session, finding: TimeReportFinding) -> Decimal | None:
+    """The finding's hours at the month's schablonbelopp, where the rate is known."""
+    try:
+        return (finding.hours * rule_value(session, SCHABLONBELOPP, finding.month)).quantize(Decimal("1"))
+    except RuleMissing:
+        return None
+
+
+def open_case_for_finding(session: Session, actor, finding: TimeReportFinding, note: str):
+    """Open an investigation case from the finding in the case register: owned by the
+    finding's district, linked to the provider and the assistance user, carrying the reason
+    code, explanation, rows, hours and amount. Opening twice returns the case already open."""
+    from oversight.cases.services import CaseError, open_case_from_finding
+
+    if getattr(actor, "department_id", None) != finding.department_id:
+        raise QueueError(_("Avvikelsen hör till en annan stadsdel."))
+    amount = _finding_amount(session, finding)
+    evidence = "\n".join(line for line in [
+        f"Tidrapportavvikelse {finding.id} ({finding.month:%Y-%m}): {finding.code} – {finding.label}.",
+        finding.explanation,
+        f"Timmar: {finding.hours}; rader: {finding.rows or '–'}"
+        + (f"; dag: {finding.day.isoformat()}" if finding.day else "")
+        + (f"; belopp (schablon): {amount} kr" if amount is not None else ""),
+        f"Anteckning: {note}" if note else None] if line)
+    try:
+        case = open_case_from_finding(
+            session, actor, module="timereports", finding_ref=finding_ref(finding),
+            title=f"Tidrapport {finding.month:%Y-%m}: {finding.label}", evidence=evidence,
+            organisation_id=finding.provider_organisation_id,
+            person_id=finding.assistance_user_id, amount=amount)
+    except CaseError as exc:
+        raise QueueError(str(exc)) from exc
+    finding.case_note = _("Ärende %(ref)s", ref=case.reference) + (f": {note}" if note else "")
+    return case
 
 
 def handle_finding(session: Session, actor, finding: TimeReportFinding, action: str,

@@ -25,18 +25,7 @@ from assistance.timereport_models import (
 )
 from assistance.timereport_rules import parameters_on
 from oversight.organisations.models import Organisation
-from oversight.scoping import restrict_to_department
-
-
-def owned_by(stmt, model, department_id: int):
-    """The district's rows (``oversight.scoping.owned_by`` on branch `scoping`; until it is
-    merged, the read filter of the one scoping module with a stand-in user)."""
-    class _District:
-        is_authenticated = True
-
-        def __init__(self, dep):
-            self.department_id = dep
-    return restrict_to_department(stmt, model, _District(department_id))
+from oversight.scoping import owned_by
 
 LINE_COLUMNS = (TimeReportLine.id, TimeReportLine.assistant_id, AssistanceUser.person_id,
                 Organisation.orgnr, type_coerce(TimeReportLine.day, String),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from assistance import timereport_codes as C
 from assistance.people import mask
+from assistance.services import linked_case
 from assistance.shift_times import parse_month
 from assistance.timereport_forms import HandleFindingForm
 from assistance.timereport_jobs import CHECK_JOB
@@ -23,6 +24,7 @@ from assistance.timereport_models import (
 )
 from assistance.timereport_queue import (
     QueueError,
+    finding_ref,
     findings_select,
     handle_finding,
     missing_reports,
@@ -35,7 +37,7 @@ from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.jobs import DONE, create_job, dispatch
 from oversight.permissions import require
-from oversight.scoping import get_scoped_or_404, restrict_to_department
+from oversight.scoping import get_owned_or_404, get_scoped_or_404, restrict_to_department
 from oversight.views_support import commit_or_flash, flash_form_errors
 
 bp = Blueprint("timereports", __name__, url_prefix="/assistance/timereports")
@@ -103,6 +105,7 @@ def finding(finding_id: int):
     if request.method == "POST":
         if not current_user.can("timereport.handle"):
             abort(403)
+        f = get_owned_or_404(db.session, TimeReportFinding, finding_id, current_user)
         if form.validate_on_submit():
             if commit_or_flash(lambda: handle_finding(db.session, current_user, f,
                                                       form.action.data, form.comment.data),
@@ -112,7 +115,8 @@ def finding(finding_id: int):
             flash_form_errors(form)
     lines = _district_lines(f.row_ids)
     return render_template("assistance/timereports/finding.html", f=f, form=form, lines=lines,
-                           others=len(f.row_ids) - len(lines))
+                           others=len(f.row_ids) - len(lines),
+                           case=linked_case(db.session, current_user, "timereports", finding_ref(f)))
 
 
 def _district_lines(ids: list[int]) -> list[TimeReportLine]:

@@ -18,7 +18,12 @@ from oversight.extensions import db
 from oversight.identifiers import InvalidIdentifier, normalize_orgnr
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
-from oversight.scoping import get_scoped_or_404, restrict_to_department, scoped_select
+from oversight.scoping import (
+    get_owned_or_404,
+    get_scoped_or_404,
+    restrict_to_department,
+    scoped_select,
+)
 from oversight.views_support import commit_or_flash, flash_form_errors
 
 
@@ -56,7 +61,7 @@ def user(user_id: int):
 @bp.post("/users/<int:user_id>/arrangements")
 @require("assistance.manage")
 def change_provider(user_id: int):
-    person = get_scoped_or_404(db.session, AssistanceUser, user_id, current_user)
+    person = get_owned_or_404(db.session, AssistanceUser, user_id, current_user)
     form = forms.ChangeProviderForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -83,8 +88,8 @@ def change_provider(user_id: int):
 @bp.post("/arrangements/<int:arrangement_id>/told")
 @require("assistance.manage")
 def told(arrangement_id: int):
-    arrangement = db.get_or_404(Arrangement, arrangement_id)
-    person = get_scoped_or_404(db.session, AssistanceUser, arrangement.assistance_user_id, current_user)
+    arrangement = get_owned_or_404(db.session, Arrangement, arrangement_id, current_user)
+    person = arrangement.assistance_user
     form = forms.ToldForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.record_user_told(db.session, current_user, arrangement,
@@ -131,6 +136,10 @@ def _alert_or_404(alert_id: int) -> PermitAlert:
     return get_scoped_or_404(db.session, PermitAlert, alert_id, current_user)
 
 
+def _owned_alert_or_404(alert_id: int) -> PermitAlert:
+    return get_owned_or_404(db.session, PermitAlert, alert_id, current_user)
+
+
 @bp.get("/alerts/<int:alert_id>")
 @require("assistance.view")
 def alert(alert_id: int):
@@ -142,6 +151,7 @@ def alert(alert_id: int):
         grace=rules.entry_on(db.session, rules.GRACE_DAYS, on),
         payable={u.arrangement.id: payable_until(db.session, u.arrangement, on)
                  for u in (finding.users if finding else [])},
+        case=services.linked_case(db.session, current_user, "assistance", services.alert_ref(a)),
         handle_form=forms.HandleForm(), case_form=forms.CaseForm(), told_form=forms.ToldForm(),
         letter_form=forms.IvoLetterForm())
 
@@ -149,7 +159,7 @@ def alert(alert_id: int):
 @bp.post("/alerts/<int:alert_id>/handle")
 @require("assistance.manage")
 def handle(alert_id: int):
-    a = _alert_or_404(alert_id)
+    a = _owned_alert_or_404(alert_id)
     form = forms.HandleForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.handle_alert(db.session, current_user, a, form.comment.data),
@@ -162,11 +172,11 @@ def handle(alert_id: int):
 @bp.post("/alerts/<int:alert_id>/case")
 @require("assistance.manage")
 def open_case(alert_id: int):
-    a = _alert_or_404(alert_id)
+    a = _owned_alert_or_404(alert_id)
     form = forms.CaseForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.open_case_for_alert(db.session, current_user, a, form.note.data),
-                        _("Ärendet är antecknat på larmet."))
+                        _("Ärendet är öppnat i ärenderegistret."))
     else:
         flash_form_errors(form)
     return redirect(url_for(".alert", alert_id=a.id))
@@ -190,7 +200,7 @@ def letter(alert_id: int):
 @bp.post("/alerts/<int:alert_id>/letter")
 @require("assistance.manage")
 def letter_sent(alert_id: int):
-    a = _alert_or_404(alert_id)
+    a = _owned_alert_or_404(alert_id)
     form = forms.IvoLetterForm()
     commit_or_flash(lambda: services.record_ivo_notification(db.session, current_user, a,
                                                              name_users=bool(form.name_users.data)),
