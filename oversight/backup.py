@@ -28,6 +28,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask import Flask
+from flask_babel import gettext as _
 from sqlalchemy import LargeBinary, MetaData, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
@@ -134,7 +135,7 @@ def create_backup(app: Flask, target_dir: str | None = None) -> BackupResult:
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     path = os.path.join(base, f"oversight-{stamp}")
     if os.path.exists(path):
-        raise BackupError(f"Mappen {path} finns redan.")
+        raise BackupError(_("Mappen %(path)s finns redan.", path=path))
     os.makedirs(os.path.join(path, "tables"))
     os.makedirs(os.path.join(path, "documents"))
     result = BackupResult(path=path)
@@ -191,8 +192,8 @@ def _native_copy(path: str) -> None:
                 "-U", url.username or "", url.database or ""]
         done = subprocess.run(args, env=env, capture_output=True, timeout=3600)  # nosec B603
         if done.returncode != 0:
-            raise BackupError("pg_dump misslyckades: "
-                              + done.stderr.decode(errors="replace").strip()[:500])
+            raise BackupError(_("pg_dump misslyckades: %(error)s",
+                                error=done.stderr.decode(errors="replace").strip()[:500]))
 
 
 def _write_manifest(path: str, result: BackupResult, revision: str | None, engine: str) -> None:
@@ -215,11 +216,13 @@ def verify_backup(path: str) -> dict:
     """The manifest, after checking every file's SHA-256; a BackupError says what is wrong."""
     manifest_path = os.path.join(path, "manifest.json")
     if not os.path.isfile(manifest_path):
-        raise BackupError(f"{path} saknar manifest.json: det är ingen fullständig säkerhetskopia.")
+        raise BackupError(_("%(path)s saknar manifest.json: det är ingen fullständig "
+                             "säkerhetskopia.", path=path))
     with open(manifest_path, encoding="utf-8") as f:
         manifest = json.load(f)
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"Okänt format på säkerhetskopian: {manifest.get('format')!r}.")
+        raise BackupError(_("Okänt format på säkerhetskopian: %(format)r.",
+                             format=manifest.get("format")))
     problems = []
     for rel, meta in sorted(manifest["files"].items()):
         full = os.path.join(path, *rel.split("/"))
@@ -231,7 +234,8 @@ def verify_backup(path: str) -> dict:
         if f"tables/{name}.jsonl" not in manifest["files"]:
             problems.append(f"tables/{name}.jsonl saknas i manifestet")
     if problems:
-        raise BackupError("Säkerhetskopian är skadad: " + "; ".join(problems[:20]) + ".")
+        raise BackupError(_("Säkerhetskopian är skadad: %(problems)s.",
+                             problems="; ".join(problems[:20])))
     return manifest
 
 
@@ -243,14 +247,15 @@ def restore_backup(app: Flask, path: str) -> dict[str, int]:
     with engine.begin() as conn:
         revision = _revision(conn)
         if manifest["schema_revision"] != revision:
-            raise BackupError(
-                f"Säkerhetskopian har databasschemat {manifest['schema_revision'] or '(okänt)'}, "
-                f"databasen har {revision or '(okänt)'}: kör 'flask db upgrade' till samma version "
-                "först (eller återställ med samma programversion).")
+            raise BackupError(_(
+                "Säkerhetskopian har databasschemat %(backup)s, databasen har %(database)s: kör "
+                "'flask db upgrade' till samma version först (eller återställ med samma "
+                "programversion).", backup=manifest["schema_revision"] or _("(okänt)"),
+                database=revision or _("(okänt)")))
         tables = {t.name: t for t in _tables(conn)}
         missing = sorted(set(manifest["tables"]) - set(tables))
         if missing:
-            raise BackupError("Databasen saknar tabellerna " + ", ".join(missing) + ".")
+            raise BackupError(_("Databasen saknar tabellerna %(tables)s.", tables=", ".join(missing)))
         ordered = [t for t in tables.values() if t.name in manifest["tables"]]
         _empty(conn, ordered)
         counts = {t.name: _load_table(conn, t, path) for t in ordered}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from oversight.backup import BackupError, create_backup, restore_backup, verify_backup
 
@@ -19,7 +20,8 @@ def create_command(target_dir: str | None) -> None:
     try:
         result = create_backup(current_app._get_current_object(), target_dir)
     except (BackupError, OSError) as exc:
-        raise click.ClickException(f"Säkerhetskopian kunde inte skapas: {exc}") from None
+        raise click.ClickException(_("Säkerhetskopian kunde inte skapas: %(error)s",
+                                     error=exc)) from None
     rows = sum(result.tables.values())
     click.echo(f"Säkerhetskopia skapad: {result.path} ({len(result.tables)} tabeller, "
                f"{rows} rader, {result.documents} dokument).")
@@ -53,5 +55,5 @@ def restore_command(path: str, yes: bool) -> None:
     try:
         counts = restore_backup(current_app._get_current_object(), path)
     except BackupError as exc:
-        raise click.ClickException(f"Inget återställdes: {exc}") from None
+        raise click.ClickException(_("Inget återställdes: %(error)s", error=exc)) from None
     click.echo(f"Återställt: {len(counts)} tabeller, {sum(counts.values())} rader.")

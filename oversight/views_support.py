@@ -6,6 +6,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from flask import current_app, flash, has_request_context, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from oversight.extensions import db
@@ -20,7 +21,7 @@ def flash_form_errors(form) -> None:
     for field in form:
         if field.type == "CSRFTokenField":
             if field.errors:
-                flash("Formuläret hade gått ut. Försök igen.", FORM_ERROR)
+                flash(_("Formuläret hade gått ut. Försök igen."), FORM_ERROR)
             continue
         for error in field.errors:
             flash(Markup('<a href="#{}">{}: {}</a>').format(field.id, field.label.text, error),

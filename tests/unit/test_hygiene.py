@@ -47,7 +47,8 @@ def declared_settings() -> set[str]:
     from registries import adapters
 
     names = {k for k in vars(Defaults) if k.isupper()}
-    for defaults in (*(getattr(importlib.import_module(d), "DEFAULTS", {}) for d in DOMAINS),
+    components = (*DOMAINS, "oversight.sso")  # core parts that declare their own DEFAULTS
+    for defaults in (*(getattr(importlib.import_module(d), "DEFAULTS", {}) for d in components),
                      adapters.DEFAULTS, adapters.PER_REGISTRY):
         names |= set(defaults)
     return names - FRAMEWORK

@@ -20,6 +20,8 @@ ALLOWED = {
     # Programming errors (a caller passed a value no user can choose): a bug, read in a log.
     ("oversight/identifiers.py", "Unknown identifier kind"),
     ("oversight/jobs.py", "no handler for job kind"),
+    # A deployment setting refused at start (read by the operator in the service's log).
+    ("oversight/logs.py", "OVERSIGHT_LOG_FORMAT must be"),
     ("oversight/rule_values.py", "unknown unit"),
     ("oversight/scoping.py", " is not a department-scoped model"),
     ("oversight/scoping.py", " has no owner column"),
