@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import click
+from flask_babel import gettext as _
 
 from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
@@ -19,7 +20,7 @@ def _day(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} är inget datum (ÅÅÅÅ-MM-DD).") from None
+        raise click.BadParameter(_("%(value)r är inget datum (ÅÅÅÅ-MM-DD).", value=value)) from None
 
 
 @assistance_cli.command("import")
@@ -34,7 +35,8 @@ def import_command(kind: str, path: str, username: str | None) -> None:
     from assistance.imports import ALERTING_KINDS, IMPORTERS, run_import
 
     if kind not in IMPORTERS:
-        raise click.BadParameter(f"okänd typ {kind!r}; tillåtna: {', '.join(sorted(IMPORTERS))}",
+        raise click.BadParameter(_("okänd typ %(kind)r; tillåtna: %(allowed)s", kind=kind,
+                                   allowed=", ".join(sorted(IMPORTERS))),
                                  param_hint="KIND")
     user = acting_user(username)
     with open(path, "rb") as f:
@@ -47,7 +49,7 @@ def import_command(kind: str, path: str, username: str | None) -> None:
         db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
-        raise click.ClickException(f"Inget importerades ({len(exc.errors)} fel).") from exc
+        raise click.ClickException(_("Inget importerades (%(count)s fel).", count=len(exc.errors))) from exc
     db.session.commit()
     click.echo(result.summary())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.cli import acting_user
@@ -85,7 +86,7 @@ def provider_token_command(org_nr: str, name: str, username: str | None) -> None
     user = acting_user(username)
     org = db.session.scalar(select(Organisation).where(Organisation.orgnr == org_nr))
     if org is None:
-        raise click.ClickException(f"Okänd organisation: {org_nr}")
+        raise click.ClickException(_("Okänd organisation: %(orgnr)s", orgnr=org_nr))
     token = create_token(db.session, user, org, name)
     db.session.commit()
     click.echo(token)
@@ -108,11 +109,11 @@ def provider_user_command(username, org_nr, name, email, password):
     acting_user(None)
     org = db.session.scalar(select(Organisation).where(Organisation.orgnr == org_nr))
     if org is None:
-        raise click.ClickException(f"Okänd organisation: {org_nr}")
+        raise click.ClickException(_("Okänd organisation: %(orgnr)s", orgnr=org_nr))
     if password is None:
         password = getpass.getpass("Lösenord: ")
         if getpass.getpass("Upprepa: ") != password:
-            raise click.ClickException("Lösenorden är inte lika.")
+            raise click.ClickException(_("Lösenorden är inte lika."))
     try:
         user = create_provider_user(db.session, username=username, name=name, password=password,
                                     organisation=org, email=email)

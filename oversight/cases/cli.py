@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
@@ -44,7 +45,7 @@ def import_payments_command(file: Path, username: str):
     except TableError as exc:
         db.session.rollback()
         shown = "; ".join(str(e) for e in exc.errors[:50])
-        raise click.ClickException("Filen importerades inte: " + shown) from None
+        raise click.ClickException(_("Filen importerades inte: %(errors)s", errors=shown)) from None
     db.session.commit()
     click.echo(f"{result.added} inbetalningar registrerade på {len(result.cases)} ärenden; "
                f"{result.skipped} fanns redan.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -161,7 +162,7 @@ def assign(case_id: int):
         return _back(case)
     assignee = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
     if assignee is None:
-        flash("Det finns ingen användare med det användarnamnet.", "error")
+        flash(_("Det finns ingen användare med det användarnamnet."), "error")
         return _back(case)
     commit_or_flash(lambda: services.assign(db.session, current_user, case, assignee, form.reason.data),
                     f"{assignee.name} har fått tillgång till ärendet.", ERRORS)

@@ -11,9 +11,9 @@ import ast
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-PACKAGES = ("oversight", "suppliers", "associations", "registries")
+PACKAGES = ("oversight", "suppliers", "associations", "registries", "assistance")
 # Other engineers are finishing these right now; the integrator adds them when they merge.
-NOT_YET = ("assistance", "oversight/cases", "oversight/statistics")
+NOT_YET: tuple[str, ...] = ()
 
 # (path, start of the message) of literals that are meant for developers, not users.
 ALLOWED = {
@@ -25,6 +25,7 @@ ALLOWED = {
     ("oversight/scoping.py", " has no owner column"),
     ("oversight/tabular.py", "unknown column kind"),
     ("oversight/tabular.py", "unknown limits"),
+    ("assistance/timereport_rules.py", "rule values not registered"),
     ("suppliers/rules.py", "unknown regime"),
     ("registries/adapters.py", "okänt register"),
     ("registries/base.py", "unknown status"),
