@@ -42,7 +42,7 @@ def check_command(month: str, as_json: bool, username: str | None) -> None:
         else:
             click.echo(f"{row['code']} {row['date'] or ''} {row['hours']} h: {row['explanation']}")
     if not as_json:
-        click.echo(f"{len(out)} avvikelser.", err=True)
+        click.echo(_("%(count)s avvikelser.", count=len(out)), err=True)
 
 
 def finding_json(f) -> dict:
@@ -69,8 +69,10 @@ def settle_command(month: str, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(ln.as_json(), ensure_ascii=False))
         else:
-            click.echo(f"{ln.provider or 'egen regi'} {ln.person_id}: förskott {ln.advance}, "
-                       f"att betala {ln.payable}, att återkräva {ln.reclaim}"
+            click.echo(_("%(provider)s %(person)s: förskott %(advance)s, att betala %(payable)s, "
+                         "att återkräva %(reclaim)s", provider=ln.provider or _("egen regi"),
+                         person=ln.person_id, advance=ln.advance, payable=ln.payable,
+                         reclaim=ln.reclaim)
                        + (f" ({ln.reason_text})" if ln.reasons else ""))
 
 
@@ -120,7 +122,8 @@ def provider_user_command(username, org_nr, name, email, password):
     except AuthError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"Skapade {user.username} (Assistansanordnare, {org.name}).")
+    click.echo(_("Skapade %(username)s (Assistansanordnare, %(organisation)s).",
+                 username=user.username, organisation=org.name))
 
 
 def register_commands(group) -> None:
