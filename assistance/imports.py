@@ -74,8 +74,8 @@ def importer(kind: str):
 def run_import(session: Session, user, kind: str, data: bytes, filename: str) -> ImportResult:
     fn = IMPORTERS.get(kind)
     if fn is None:
-        raise ImportFailed([RowError(None, None, f"Okänd importtyp {kind!r} (tillåtna: "
-                                                 f"{', '.join(sorted(IMPORTERS))})")])
+        raise ImportFailed([RowError(None, None, _("Okänd importtyp %(kind)r (tillåtna: %(allowed)s)",
+                                                   kind=kind, allowed=", ".join(sorted(IMPORTERS))))])
     return fn(session, user, data, filename)
 
 

@@ -138,7 +138,7 @@ def import_hospital_stays(session: Session, user, data: bytes, filename: str) ->
     rows = _parse_rows(read_rows(data, filename, STAY_FIELDS), {
         "person_id": person, "from": parse_day, "to": lambda v: parse_day(v, required=False),
         "special_reasons": lambda v: parse_bool(v, default=False)})
-    bad = [RowError(n, "to", "slutdatum före startdatum") for n, r in rows
+    bad = [RowError(n, "to", _("slutdatum före startdatum")) for n, r in rows
            if r["to"] is not None and r["to"] < r["from"]]
     if bad:
         raise ImportFailed(bad)

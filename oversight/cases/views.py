@@ -74,7 +74,7 @@ def create():
             org = db.session.scalar(select(Organisation).where(
                 Organisation.orgnr == form.organisation_orgnr.data.strip()))
             if org is None:
-                form.organisation_orgnr.errors.append("Organisationen finns inte i registret.")
+                form.organisation_orgnr.errors.append(_("Organisationen finns inte i registret."))
                 return render_template("cases/new.html", form=form), 422
             org_id = org.id
         holder = {}
