@@ -39,7 +39,7 @@ def new_decision(case_id: int):
                 reasoning=form.reasoning.data or None, monthly=form.monthly.data,
                 first_due=form.first_due.data)
 
-        if commit_or_flash(run, "Beslutet är registrerat.", ERRORS + (ValueError,)):
+        if commit_or_flash(run, _("Beslutet är registrerat."), ERRORS + (ValueError,)):
             return redirect(url_for("cases.letter", decision_id=holder["d"].id))
     elif request.method == "POST":
         flash_form_errors(form)
@@ -66,7 +66,7 @@ def add_payment(case_id: int):
         return _back(case)
     commit_or_flash(lambda: decisions.add_payment(
         db.session, current_user, case, paid_on=form.paid_on.data, amount=form.amount.data,
-        reference=form.reference.data or ""), "Betalningen är registrerad.", ERRORS)
+        reference=form.reference.data or ""), _("Betalningen är registrerad."), ERRORS)
     return _back(case)
 
 
@@ -91,7 +91,7 @@ def from_finding():
             db.session, current_user, module=form.module.data, finding_ref=form.finding_ref.data,
             title=form.title.data, evidence=form.evidence.data, organisation_id=org_id, amount=amount)
 
-    if commit_or_flash(run, "Ett ärende är öppnat för fyndet.", ERRORS):
+    if commit_or_flash(run, _("Ett ärende är öppnat för fyndet."), ERRORS):
         if current_user.can("cases.view"):
             return redirect(url_for("cases.show", case_id=holder["case"].id))
         flash(_("Ärendets referens: %(reference)s.", reference=holder['case'].reference), "info")
