@@ -2,6 +2,8 @@
 and keep their Swedish text in a Swedish one (the gettext sweep of those modules)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask_babel import force_locale
 
@@ -60,3 +62,24 @@ def test_a_refused_case_transition_reads_in_english(app):
     with app.test_request_context(), force_locale("en"), pytest.raises(TransitionRefused) as caught:
         check("assessment", "not_opened")
     assert str(caught.value) == "State the reason for not opening an investigation."
+
+
+def test_the_case_register_speaks_english_to_an_english_investigator(make, db, login_as):
+    from oversight.cases import services
+
+    jarva = make.department(code="sdf-jarva", name="Järva")
+    investigator = make.user(role="investigator", department=jarva, username="inv.jarva")
+    db.session.commit()
+    case = services.register_case(db.session, investigator, department=jarva, title="Oredovisad lön",
+                                  source="caseworker", person_name="Testperson",
+                                  person_pnr="850312-1231", received_on=date.today())
+    db.session.commit()
+    client = login_as(investigator)
+    client.post("/language/en", data={"next": "/"})
+    refused = client.post(f"/cases/{case.id}/transition", data={"target": "closed"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "cannot move to" in refused and "kan inte gå till" not in refused
+    created = client.post("/cases/new", data={"title": "Tips", "source": "caseworker",
+                                              "person_pnr": "850312-1231", "person_name": "Test"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "The report is registered." in created and "Uppgiften är registrerad." not in created
