@@ -50,8 +50,9 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.kind}: {self.rows} rader, {self.created} nya, {self.updated} ändrade, "
-                f"{self.unchanged} oförändrade.")
+        return _("%(kind)s: %(rows)s rader, %(created)s nya, %(updated)s ändrade, "
+                 "%(unchanged)s oförändrade.", kind=self.kind, rows=self.rows,
+                 created=self.created, updated=self.updated, unchanged=self.unchanged)
 
 
 Importer = Callable[[Session, object, bytes, str], ImportResult]
