@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import click
+from flask_babel import gettext as _
 
 from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
@@ -19,7 +20,7 @@ def _day(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} är inget datum (ÅÅÅÅ-MM-DD).") from None
+        raise click.BadParameter(_("%(value)r är inget datum (ÅÅÅÅ-MM-DD).", value=value)) from None
 
 
 @assistance_cli.command("import")
@@ -34,7 +35,8 @@ def import_command(kind: str, path: str, username: str | None) -> None:
     from assistance.imports import ALERTING_KINDS, IMPORTERS, run_import
 
     if kind not in IMPORTERS:
-        raise click.BadParameter(f"okänd typ {kind!r}; tillåtna: {', '.join(sorted(IMPORTERS))}",
+        raise click.BadParameter(_("okänd typ %(kind)r; tillåtna: %(allowed)s", kind=kind,
+                                   allowed=", ".join(sorted(IMPORTERS))),
                                  param_hint="KIND")
     user = acting_user(username)
     with open(path, "rb") as f:
@@ -47,7 +49,7 @@ def import_command(kind: str, path: str, username: str | None) -> None:
         db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
-        raise click.ClickException(f"Inget importerades ({len(exc.errors)} fel).") from exc
+        raise click.ClickException(_("Inget importerades (%(count)s fel).", count=len(exc.errors))) from exc
     db.session.commit()
     click.echo(result.summary())
 
@@ -69,11 +71,13 @@ def alerts_command(day: str | None, as_json: bool, username: str | None) -> None
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
-            click.echo(f"{row['district']}: {row['provider_name']} ({row['provider_org_nr']}), "
-                       f"{row['status']}, {len(row['person_ids'])} brukare, "
-                       f"{row['days_without_permit']} dagar från {row['first_day']}")
+            click.echo(_("%(district)s: %(provider)s (%(orgnr)s), %(status)s, %(users)s brukare, "
+                         "%(days)s dagar från %(first_day)s", district=row['district'],
+                         provider=row['provider_name'], orgnr=row['provider_org_nr'],
+                         status=row['status'], users=len(row['person_ids']),
+                         days=row['days_without_permit'], first_day=row['first_day']))
     if not as_json:
-        click.echo(f"{len(rows)} larm.", err=True)
+        click.echo(_("%(count)s larm.", count=len(rows)), err=True)
 
 
 @assistance_cli.command("verify-permits")
@@ -89,10 +93,13 @@ def verify_permits_command(day: str | None, username: str | None) -> None:
     verified, manual = verify_permits(db.session, user, on)
     db.session.commit()
     for org, v in verified:
-        click.echo(f"Kontrollerad: {org.name} ({org.orgnr}): {v.result_label}, {v.verified_on}")
+        click.echo(_("Kontrollerad: %(name)s (%(orgnr)s): %(result)s, %(day)s", name=org.name,
+                     orgnr=org.orgnr, result=v.result_label, day=v.verified_on))
     for row in manual:
-        last = row.verification.verified_on.isoformat() if row.verification else "aldrig"
-        click.echo(f"Manuell kontroll behövs: {row.organisation.name} ({row.organisation.orgnr}), "
-                   f"senast kontrollerad {last}, {row.users} brukare")
-    click.echo(f"{len(verified)} kontrollerade automatiskt, {len(manual)} behöver manuell kontroll.",
+        last = row.verification.verified_on.isoformat() if row.verification else _("aldrig")
+        click.echo(_("Manuell kontroll behövs: %(name)s (%(orgnr)s), senast kontrollerad %(last)s, "
+                     "%(users)s brukare", name=row.organisation.name,
+                     orgnr=row.organisation.orgnr, last=last, users=row.users))
+    click.echo(_("%(verified)s kontrollerade automatiskt, %(manual)s behöver manuell kontroll.",
+                 verified=len(verified), manual=len(manual)),
                err=True)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 
 @dataclass(frozen=True)
 class Field:
@@ -76,7 +78,7 @@ def parse_day(text: str | None, *, required: bool = True) -> date | None:
     value = (text or "").strip()
     if not value:
         if required:
-            raise ValueError("datum saknas")
+            raise ValueError(_("datum saknas"))
         return None
     return parse_date(value)
 
@@ -86,13 +88,13 @@ def parse_hours(text: str | None) -> Decimal:
     from oversight.tabular_values import parse_amount
 
     if not (text or "").strip():
-        raise ValueError("antal timmar saknas")
+        raise ValueError(_("antal timmar saknas"))
     try:
         hours = parse_amount(text, allow_negative=False)
     except ValueError:
-        raise ValueError(f"{text!r} är inget antal timmar") from None
+        raise ValueError(_("%(text)r är inget antal timmar", text=text)) from None
     if hours <= 0 or hours > 168:
-        raise ValueError(f"{text!r}: timmar per vecka ska vara mellan 0 och 168")
+        raise ValueError(_("%(text)r: timmar per vecka ska vara mellan 0 och 168", text=text))
     return hours.quantize(Decimal("0.01"))
 
 
@@ -105,4 +107,4 @@ def parse_choice(text: str | None, choices: dict, what: str, extra: dict | None 
     if folded in lookup:
         return lookup[folded]
     allowed = ", ".join(choices)
-    raise ValueError(f"{what} {text!r} är okänd (tillåtna: {allowed})")
+    raise ValueError(_("%(what)s %(text)r är okänd (tillåtna: %(allowed)s)", what=what, text=text, allowed=allowed))

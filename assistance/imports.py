@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -49,8 +50,9 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.kind}: {self.rows} rader, {self.created} nya, {self.updated} ändrade, "
-                f"{self.unchanged} oförändrade.")
+        return _("%(kind)s: %(rows)s rader, %(created)s nya, %(updated)s ändrade, "
+                 "%(unchanged)s oförändrade.", kind=self.kind, rows=self.rows,
+                 created=self.created, updated=self.updated, unchanged=self.unchanged)
 
 
 Importer = Callable[[Session, object, bytes, str], ImportResult]
@@ -73,8 +75,8 @@ def importer(kind: str):
 def run_import(session: Session, user, kind: str, data: bytes, filename: str) -> ImportResult:
     fn = IMPORTERS.get(kind)
     if fn is None:
-        raise ImportFailed([RowError(None, None, f"Okänd importtyp {kind!r} (tillåtna: "
-                                                 f"{', '.join(sorted(IMPORTERS))})")])
+        raise ImportFailed([RowError(None, None, _("Okänd importtyp %(kind)r (tillåtna: %(allowed)s)",
+                                                   kind=kind, allowed=", ".join(sorted(IMPORTERS))))])
     return fn(session, user, data, filename)
 
 
@@ -104,11 +106,11 @@ class _Rows:
 def find_department(session: Session, text: str) -> Department:
     value = (text or "").strip()
     if not value:
-        raise ValueError("stadsdel saknas")
+        raise ValueError(_("stadsdel saknas"))
     dept = session.scalar(select(Department).where(
         or_(Department.code == value, Department.name == value)))
     if dept is None:
-        raise ValueError(f"stadsdelen {value!r} finns inte (ange kod, t.ex. sdf-jarva, eller namn)")
+        raise ValueError(_("stadsdelen %(value)r finns inte (ange kod, t.ex. sdf-jarva, eller namn)", value=value))
     return dept
 
 
@@ -127,14 +129,15 @@ def find_user(session: Session, person_id: str, user=None) -> AssistanceUser:
     pid = normalize_person_id(person_id)
     found = session.scalar(_users_stmt(user).where(AssistanceUser.person_id == pid))
     if found is None:
-        raise ValueError("brukaren finns inte (importera brukarna först)")
+        raise ValueError(_("brukaren finns inte (importera brukarna först)"))
     return found
 
 
 def _district_for(session: Session, text: str, user) -> Department:
     dept = find_department(session, text)
     if district_bound(user) and dept.id != user.department_id:
-        raise ValueError(f"du kan bara importera brukare i din egen stadsdel ({user.department.name})")
+        raise ValueError(_("du kan bara importera brukare i din egen stadsdel (%(department)s)",
+                           department=user.department.name))
     return dept
 
 
@@ -144,7 +147,8 @@ def find_or_register_provider(session: Session, orgnr_text: str, name: str | Non
     if org is not None:
         return org
     if not (name or "").strip():
-        raise ValueError(f"organisationen {orgnr} finns inte i registret; ange namnet i kolumnen name")
+        raise ValueError(_("organisationen %(orgnr)s finns inte i registret; ange namnet i kolumnen name",
+                           orgnr=orgnr))
     from oversight.organisations.services import register_organisation
 
     return register_organisation(session, orgnr=orgnr, name=name.strip())

@@ -2,6 +2,8 @@
 separator) for storage and matching, validated by oversight.identifiers, and masked for display."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from oversight.identifiers import (
     InvalidIdentifier,
     mask_personnummer,
@@ -18,8 +20,8 @@ def normalize_person_id(value) -> str:
         coordination = validate_samordningsnummer(value)
         result = coordination if coordination.valid else result
     if not result.valid:
-        raise InvalidIdentifier(f"Ogiltigt person-/samordningsnummer {str(value or '').strip()!r}: "
-                                f"{result.error}")
+        raise InvalidIdentifier(_("Ogiltigt person-/samordningsnummer %(value)r: %(error)s",
+                                  value=str(value or '').strip(), error=result.error))
     return result.normalized.replace("-", "")
 
 

@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MINUTES_PER_DAY = 24 * 60
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -35,12 +37,12 @@ def parse_clock(text: str, *, is_end: bool = False) -> time:
     Raises ValueError with a Swedish message."""
     m = _TIME.match(str(text or ""))
     if not m:
-        raise ValueError(f"Ogiltig tid {text!r}: ange TT:MM, t.ex. 07:30.")
+        raise ValueError(_("Ogiltig tid %(text)r: ange TT:MM, t.ex. 07:30.", text=text))
     hh, mm = int(m.group(1)), int(m.group(2))
     if is_end and hh == 24 and mm == 0:
         return time(0, 0)
     if hh > 23 or mm > 59:
-        raise ValueError(f"Ogiltig tid {text!r}: timmar 00-23 och minuter 00-59.")
+        raise ValueError(_("Ogiltig tid %(text)r: timmar 00-23 och minuter 00-59.", text=text))
     return time(hh, mm)
 
 
@@ -95,5 +97,5 @@ def parse_month(text: str) -> date:
     """``"2026-03"`` -> ``date(2026, 3, 1)``; ValueError with a Swedish message."""
     m = re.match(r"^\s*(\d{4})-(\d{2})\s*$", str(text or ""))
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"Ogiltig månad {text!r}: ange ÅÅÅÅ-MM, t.ex. 2026-03.")
+        raise ValueError(_("Ogiltig månad %(text)r: ange ÅÅÅÅ-MM, t.ex. 2026-03.", text=text))
     return date(int(m.group(1)), int(m.group(2)), 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oversight.cli import acting_user
@@ -41,7 +42,7 @@ def check_command(month: str, as_json: bool, username: str | None) -> None:
         else:
             click.echo(f"{row['code']} {row['date'] or ''} {row['hours']} h: {row['explanation']}")
     if not as_json:
-        click.echo(f"{len(out)} avvikelser.", err=True)
+        click.echo(_("%(count)s avvikelser.", count=len(out)), err=True)
 
 
 def finding_json(f) -> dict:
@@ -68,8 +69,10 @@ def settle_command(month: str, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(ln.as_json(), ensure_ascii=False))
         else:
-            click.echo(f"{ln.provider or 'egen regi'} {ln.person_id}: förskott {ln.advance}, "
-                       f"att betala {ln.payable}, att återkräva {ln.reclaim}"
+            click.echo(_("%(provider)s %(person)s: förskott %(advance)s, att betala %(payable)s, "
+                         "att återkräva %(reclaim)s", provider=ln.provider or _("egen regi"),
+                         person=ln.person_id, advance=ln.advance, payable=ln.payable,
+                         reclaim=ln.reclaim)
                        + (f" ({ln.reason_text})" if ln.reasons else ""))
 
 
@@ -85,7 +88,7 @@ def provider_token_command(org_nr: str, name: str, username: str | None) -> None
     user = acting_user(username)
     org = db.session.scalar(select(Organisation).where(Organisation.orgnr == org_nr))
     if org is None:
-        raise click.ClickException(f"Okänd organisation: {org_nr}")
+        raise click.ClickException(_("Okänd organisation: %(orgnr)s", orgnr=org_nr))
     token = create_token(db.session, user, org, name)
     db.session.commit()
     click.echo(token)
@@ -108,18 +111,19 @@ def provider_user_command(username, org_nr, name, email, password):
     acting_user(None)
     org = db.session.scalar(select(Organisation).where(Organisation.orgnr == org_nr))
     if org is None:
-        raise click.ClickException(f"Okänd organisation: {org_nr}")
+        raise click.ClickException(_("Okänd organisation: %(orgnr)s", orgnr=org_nr))
     if password is None:
         password = getpass.getpass("Lösenord: ")
         if getpass.getpass("Upprepa: ") != password:
-            raise click.ClickException("Lösenorden är inte lika.")
+            raise click.ClickException(_("Lösenorden är inte lika."))
     try:
         user = create_provider_user(db.session, username=username, name=name, password=password,
                                     organisation=org, email=email)
     except AuthError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"Skapade {user.username} (Assistansanordnare, {org.name}).")
+    click.echo(_("Skapade %(username)s (Assistansanordnare, %(organisation)s).",
+                 username=user.username, organisation=org.name))
 
 
 def register_commands(group) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,14 +40,15 @@ def _orgs(session: Session) -> dict[str, int]:
 def _org_id(text: str, orgs: dict[str, int], *, required: bool) -> int | None:
     if not (text or "").strip():
         if required:
-            raise ValueError("organisationsnummer saknas")
+            raise ValueError(_("organisationsnummer saknas"))
         return None
     try:
         orgnr = normalize_orgnr(text)
     except InvalidIdentifier as exc:
         raise ValueError(str(exc)) from None
     if orgnr not in orgs:
-        raise ValueError(f"anordnaren {orgnr} finns inte i registret (importera tillstånden först)")
+        raise ValueError(_("anordnaren %(orgnr)s finns inte i registret (importera tillstånden först)",
+                           orgnr=orgnr))
     return orgs[orgnr]
 
 
@@ -124,12 +126,12 @@ def import_hospital_stays(session: Session, user, data: bytes, filename: str) ->
     def person(v):
         pid = normalize_person_id(v)
         if pid not in users:
-            raise ValueError("assistansanvändaren finns inte (importera användarna först)")
+            raise ValueError(_("assistansanvändaren finns inte (importera användarna först)"))
         return users[pid]
     rows = _parse_rows(read_rows(data, filename, STAY_FIELDS), {
         "person_id": person, "from": parse_day, "to": lambda v: parse_day(v, required=False),
         "special_reasons": lambda v: parse_bool(v, default=False)})
-    bad = [RowError(n, "to", "slutdatum före startdatum") for n, r in rows
+    bad = [RowError(n, "to", _("slutdatum före startdatum")) for n, r in rows
            if r["to"] is not None and r["to"] < r["from"]]
     if bad:
         raise ImportFailed(bad)
@@ -164,7 +166,7 @@ def import_timereports(session: Session, user, data: bytes, filename: str, *,
             org = _org_id(values.get("provider_org_nr"), orgs, required=False)
             if organisation_id is not None:
                 if org not in (None, organisation_id):
-                    raise ValueError("raden gäller en annan anordnare")
+                    raise ValueError(_("raden gäller en annan anordnare"))
                 org = organisation_id
             key = (org, normalize_person_id(values.get("person_id")),
                    parse_month(values.get("month")))

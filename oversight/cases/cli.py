@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
@@ -27,7 +28,8 @@ def import_command(file: Path, username: str | None):
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"Importerade {result.imported} ärenden; {len(result.skipped)} fanns redan.")
+    click.echo(_("Importerade %(imported)s ärenden; %(skipped)s fanns redan.",
+                 imported=result.imported, skipped=len(result.skipped)))
 
 
 @cases_cli.command("import-payments")
@@ -44,10 +46,10 @@ def import_payments_command(file: Path, username: str):
     except TableError as exc:
         db.session.rollback()
         shown = "; ".join(str(e) for e in exc.errors[:50])
-        raise click.ClickException("Filen importerades inte: " + shown) from None
+        raise click.ClickException(_("Filen importerades inte: %(errors)s", errors=shown)) from None
     db.session.commit()
-    click.echo(f"{result.added} inbetalningar registrerade på {len(result.cases)} ärenden; "
-               f"{result.skipped} fanns redan.")
+    click.echo(_("%(added)s inbetalningar registrerade på %(cases)s ärenden; %(skipped)s fanns redan.",
+                 added=result.added, cases=len(result.cases), skipped=result.skipped))
 
 
 @cases_cli.command("alerts")

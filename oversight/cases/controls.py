@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oversight.cases.deadlines import add_months
@@ -14,7 +15,7 @@ from oversight.cases.services import CaseError, register_case
 def add_routine(session: Session, user, *, name: str, next_due_on: date, interval_months: int = 12,
                 description: str | None = None) -> ControlRoutine:
     if interval_months < 1:
-        raise CaseError("Intervallet måste vara minst en månad.")
+        raise CaseError(_("Intervallet måste vara minst en månad."))
     routine = ControlRoutine(department_id=user.department_id, name=name.strip(), description=description,
                              owner_id=user.id, interval_months=interval_months, next_due_on=next_due_on)
     session.add(routine)
@@ -25,7 +26,7 @@ def add_routine(session: Session, user, *, name: str, next_due_on: date, interva
 def record_run(session: Session, user, routine: ControlRoutine, *, run_on: date, outcome: str,
                sample_size: int | None = None, case_titles: list[str] = ()) -> ControlRun:
     if run_on > date.today():
-        raise CaseError("En kontroll kan inte registreras som genomförd i framtiden.")
+        raise CaseError(_("En kontroll kan inte registreras som genomförd i framtiden."))
     run = ControlRun(department_id=routine.department_id, run_on=run_on, outcome=outcome.strip(),
                      sample_size=sample_size, run_by_name=user.name)
     routine.runs.append(run)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
@@ -80,7 +82,7 @@ def missed_instalments(plan: Sequence[Due], payments: Iterable[tuple[date, Decim
 def instalment_plan(total: Decimal, monthly: Decimal, first_due: date) -> list[Due]:
     """Equal monthly instalments, the last one taking the remainder."""
     if monthly <= 0:
-        raise ValueError("Beloppet per månad måste vara större än noll.")
+        raise ValueError(_("Beloppet per månad måste vara större än noll."))
     plan, left, i = [], total, 0
     while left > 0:
         amount = min(monthly, left)
@@ -88,5 +90,5 @@ def instalment_plan(total: Decimal, monthly: Decimal, first_due: date) -> list[D
         left -= amount
         i += 1
         if i > 600:
-            raise ValueError("Avbetalningsplanen blir längre än 50 år; höj beloppet per månad.")
+            raise ValueError(_("Avbetalningsplanen blir längre än 50 år; höj beloppet per månad."))
     return plan

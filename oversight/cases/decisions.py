@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oversight.cases import codes, deadlines
@@ -20,21 +21,21 @@ RECOVERY_KINDS = ("recovery", "grant_stopped", "damages")
 def _check_decision(case: Case, kind: str, amount, legal_basis, recipient, decided_by,
                     meeting_date, paragraph, repayment_method) -> None:
     if kind not in codes.DECISION_KINDS:
-        raise CaseError("Okänd beslutstyp.")
+        raise CaseError(_("Okänd beslutstyp."))
     if case.status not in ("investigation", "decision", "follow_up"):
-        raise CaseError("Beslut fattas under eller efter utredningen: starta utredningen först.")
+        raise CaseError(_("Beslut fattas under eller efter utredningen: starta utredningen först."))
     if decided_by not in codes.DECIDED_BY:
-        raise CaseError("Ange vem som fattade beslutet.")
+        raise CaseError(_("Ange vem som fattade beslutet."))
     if decided_by == "committee" and (meeting_date is None or not paragraph):
-        raise CaseError("Ett nämndbeslut behöver sammanträdesdatum och paragraf.")
+        raise CaseError(_("Ett nämndbeslut behöver sammanträdesdatum och paragraf."))
     if kind in ("recovery", "claim", "write_off", "damages", "grant_stopped") and (amount is None or amount <= 0):
-        raise CaseError("Ange ett belopp större än noll.")
+        raise CaseError(_("Ange ett belopp större än noll."))
     if kind in codes.BASES_FOR and legal_basis not in codes.BASES_FOR[kind]:
-        raise CaseError("Ange en rättslig grund som passar beslutstypen.")
+        raise CaseError(_("Ange en rättslig grund som passar beslutstypen."))
     if kind == "notification" and recipient not in codes.RECIPIENTS:
-        raise CaseError("Ange vilken myndighet som underrättas.")
+        raise CaseError(_("Ange vilken myndighet som underrättas."))
     if repayment_method is not None and repayment_method not in codes.REPAYMENT_METHODS:
-        raise CaseError("Okänt sätt att betala tillbaka.")
+        raise CaseError(_("Okänt sätt att betala tillbaka."))
 
 
 def add_decision(session: Session, user, case: Case, *, kind: str, decided_on: date,
@@ -51,9 +52,9 @@ def add_decision(session: Session, user, case: Case, *, kind: str, decided_on: d
     _check_decision(case, kind, amount, legal_basis, recipient, decided_by, meeting_date,
                     paragraph, repayment_method)
     if decided_on > date.today():
-        raise CaseError("Beslutsdatum kan inte ligga i framtiden.")
+        raise CaseError(_("Beslutsdatum kan inte ligga i framtiden."))
     if period_from and period_to and period_from > period_to:
-        raise CaseError("Perioden börjar efter att den slutar.")
+        raise CaseError(_("Perioden börjar efter att den slutar."))
     dates = sorted(payment_dates or ([period_from] if period_from else []))
     decision = CaseDecision(
         department_id=case.department_id, kind=kind, decided_on=decided_on,
@@ -66,7 +67,7 @@ def add_decision(session: Session, user, case: Case, *, kind: str, decided_on: d
     case.decisions.append(decision)
     if kind == "recovery" and repayment_method == "instalments":
         if monthly is None or first_due is None:
-            raise CaseError("En avbetalningsplan behöver belopp per månad och första förfallodag.")
+            raise CaseError(_("En avbetalningsplan behöver belopp per månad och första förfallodag."))
         for due in deadlines.instalment_plan(amount, monthly, first_due):
             decision.instalments.append(CaseInstalment(department_id=case.department_id,
                                                    due_on=due.due_on, amount=due.amount))
@@ -79,14 +80,14 @@ def add_decision(session: Session, user, case: Case, *, kind: str, decided_on: d
 def add_payment(session: Session, user, case: Case, *, paid_on: date, amount: Decimal,
                 reference: str = "", source: str = "manual") -> CasePayment:
     if amount is None or amount <= 0:
-        raise CaseError("Beloppet måste vara större än noll.")
+        raise CaseError(_("Beloppet måste vara större än noll."))
     if paid_on > date.today():
-        raise CaseError("Betaldatum kan inte ligga i framtiden.")
+        raise CaseError(_("Betaldatum kan inte ligga i framtiden."))
     if not any(d.kind in RECOVERY_KINDS for d in case.decisions):
-        raise CaseError("Ärendet har inget beslut om återkrav att betala mot.")
+        raise CaseError(_("Ärendet har inget beslut om återkrav att betala mot."))
     if any(p.paid_on == paid_on and p.amount == amount and p.reference == (reference or "")
            for p in case.payments):
-        raise CaseError("Betalningen är redan registrerad.")
+        raise CaseError(_("Betalningen är redan registrerad."))
     payment = CasePayment(department_id=case.department_id, paid_on=paid_on, amount=amount,
                       reference=reference or "", source=source)
     case.payments.append(payment)

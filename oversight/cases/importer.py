@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -151,7 +152,8 @@ def import_cases(session: Session, user, data: bytes, filename: str) -> ImportRe
     for number, raw in table:
         row = _check_row(number, raw, depts, errors)
         if row.get("reference") in seen:
-            errors.append(CellError(number, "reference", "referensen finns redan tidigare i filen"))
+            errors.append(CellError(number, "reference",
+                                    _("referensen finns redan tidigare i filen")))
         seen.add(row.get("reference"))
         rows.append(row)
     if errors:

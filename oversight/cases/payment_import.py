@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oversight.cases import decisions
@@ -41,10 +42,11 @@ def import_payments(session: Session, user, data: bytes, filename: str,
         case = cases.get(ref)
         if case is None:
             errors.append(CellError(row.number, "ärende",
-                                    f"ärendet {ref} finns inte (eller hör till en annan förvaltning)"))
+                                    _("ärendet %(ref)s finns inte (eller hör till en annan förvaltning)", ref=ref)))
             continue
         if row.values["paid_on"] > date.today():
-            errors.append(CellError(row.number, "betaldatum", "betaldatum ligger i framtiden"))
+            errors.append(CellError(row.number, "betaldatum",
+                                    _("betaldatum ligger i framtiden")))
             continue
         planned.append((row.number, case, row.values))
     if errors:

@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -44,7 +45,7 @@ def normalise_pnr(value: str | None) -> str | None:
         result = validate(value)
         if result.valid:
             return result.normalized
-    raise CaseError("Personnumret är inte giltigt (ÅÅMMDD-NNNN, kontrollsiffra).")
+    raise CaseError(_("Personnumret är inte giltigt (ÅÅMMDD-NNNN, kontrollsiffra)."))
 
 
 def _event(session: Session, user, case: Case, from_status: str | None, to_status: str,
@@ -62,12 +63,12 @@ def register_case(session: Session, user, *, department: Department, title: str,
                   reporter_contact: str | None = None, receipt_number: str | None = None,
                   investigator: User | None = None, reference: str | None = None) -> Case:
     if source not in codes.SOURCES:
-        raise CaseError("Okänd källa för uppgiften.")
+        raise CaseError(_("Okänd källa för uppgiften."))
     if not title or not title.strip():
-        raise CaseError("Ange en rubrik.")
+        raise CaseError(_("Ange en rubrik."))
     received_on = received_on or date.today()
     if received_on > date.today():
-        raise CaseError("Datum då uppgiften kom in kan inte ligga i framtiden.")
+        raise CaseError(_("Datum då uppgiften kom in kan inte ligga i framtiden."))
     case = Case(
         reference=reference or next_reference(session, department, received_on.year),
         department_id=department.id, title=title.strip()[:300], source=source,
@@ -96,7 +97,7 @@ def register_public_tip(session: Session, *, department: Department, text: str,
     """A tip from the public form, attributed to "system"; the receipt number is the only
     thing the sender gets back."""
     if department.valid_to is not None and department.valid_to < date.today():
-        raise CaseError("Förvaltningen finns inte längre; välj en annan.")
+        raise CaseError(_("Förvaltningen finns inte längre; välj en annan."))
     return register_case(
         session, None, department=department, title="Tips via webbformulär",
         source="public" if contact else "anonymous", description=text.strip(),
@@ -109,9 +110,9 @@ def transition(session: Session, user, case: Case, target: str, *, on: date | No
     on = on or date.today()
     transitions.check(case.status, target, reason=reason)
     if target == "not_opened" and reason not in codes.NOT_OPENED_REASONS:
-        raise CaseError("Okänt skäl till att utredning inte inleds.")
+        raise CaseError(_("Okänt skäl till att utredning inte inleds."))
     if on < case.received_on:
-        raise CaseError("Datumet kan inte ligga före datumet då uppgiften kom in.")
+        raise CaseError(_("Datumet kan inte ligga före datumet då uppgiften kom in."))
     if target in ("not_opened", "queued"):
         case.assessed_on = on
         case.not_opened_reason = reason if target == "not_opened" else None
@@ -141,7 +142,7 @@ def assess(session: Session, user, case: Case, *, open_case: bool, reason: str |
 
 def set_investigator(session: Session, user, case: Case, investigator: User | None) -> None:
     if investigator is not None and investigator.department_id != case.department_id:
-        raise CaseError("Handläggaren hör till en annan förvaltning: använd tilldelning.")
+        raise CaseError(_("Handläggaren hör till en annan förvaltning: använd tilldelning."))
     case.investigator_id = investigator.id if investigator is not None else None
     session.flush()
 
@@ -149,11 +150,11 @@ def set_investigator(session: Session, user, case: Case, investigator: User | No
 def assign(session: Session, user, case: Case, assignee: User, reason: str | None = None) -> CaseAssignment:
     """Give an investigator of another department access to this one case (audited)."""
     if assignee.role != INVESTIGATOR or not assignee.active:
-        raise CaseError("Bara aktiva utredare kan tilldelas ett ärende.")
+        raise CaseError(_("Bara aktiva utredare kan tilldelas ett ärende."))
     if assignee.department_id == case.department_id:
-        raise CaseError("Utredaren hör redan till förvaltningen; välj som handläggare i stället.")
+        raise CaseError(_("Utredaren hör redan till förvaltningen; välj som handläggare i stället."))
     if any(a.user_id == assignee.id and a.revoked_at is None for a in case.assignments):
-        raise CaseError("Utredaren är redan tilldelad ärendet.")
+        raise CaseError(_("Utredaren är redan tilldelad ärendet."))
     assignment = CaseAssignment(department_id=case.department_id, user_id=assignee.id,
                                 assigned_by_id=getattr(user, "id", None), reason=reason)
     case.assignments.append(assignment)
@@ -171,11 +172,11 @@ def add_activity(session: Session, user, case: Case, *, kind: str, text: str,
                  on: date | None = None, counterpart: str | None = None,
                  follow_up_on: date | None = None) -> CaseActivity:
     if kind not in codes.ACTIVITY_KINDS:
-        raise CaseError("Okänd typ av händelse.")
+        raise CaseError(_("Okänd typ av händelse."))
     if not text or not text.strip():
-        raise CaseError("Skriv vad som hänt.")
+        raise CaseError(_("Skriv vad som hänt."))
     if kind == "request" and follow_up_on is None:
-        raise CaseError("En begäran till annan myndighet behöver ett datum för uppföljning.")
+        raise CaseError(_("En begäran till annan myndighet behöver ett datum för uppföljning."))
     activity = CaseActivity(department_id=case.department_id, kind=kind, text=text.strip(),
                             on=on or date.today(), counterpart=counterpart,
                             follow_up_on=follow_up_on, author_name=_actor_name(user))
@@ -187,7 +188,7 @@ def add_activity(session: Session, user, case: Case, *, kind: str, text: str,
 def add_link(session: Session, user, case: Case, *, kind: str, ref: str,
              label: str | None = None) -> CaseLink:
     if kind not in codes.LINK_KINDS:
-        raise CaseError("Okänd typ av koppling.")
+        raise CaseError(_("Okänd typ av koppling."))
     link = CaseLink(department_id=case.department_id, kind=kind, ref=str(ref), label=label)
     case.links.append(link)
     session.flush()
@@ -203,9 +204,9 @@ def classify(session: Session, user, case: Case, **values) -> Case:
     for key, value in values.items():
         value = value or None
         if key in CLASSIFICATION and value is not None and value not in CLASSIFICATION[key]:
-            raise CaseError(f"Okänt värde för {key}: {value}")
+            raise CaseError(_("Okänt värde för %(field)s: %(value)s", field=key, value=value))
         if key not in CLASSIFICATION and key != "detected_by":
-            raise CaseError(f"Okänt fält: {key}")
+            raise CaseError(_("Okänt fält: %(field)s", field=key))
         setattr(case, key, value)
     session.flush()
     return case
@@ -214,7 +215,7 @@ def classify(session: Session, user, case: Case, **values) -> Case:
 def set_saved_amount(session: Session, user, case: Case, amount: Decimal | None,
                      on: date | None = None) -> None:
     if amount is not None and amount < 0:
-        raise CaseError("Besparingen kan inte vara negativ.")
+        raise CaseError(_("Besparingen kan inte vara negativ."))
     case.saved_amount, case.saved_on = amount, (on or date.today()) if amount is not None else None
     session.flush()
 
@@ -225,7 +226,7 @@ def open_case_from_finding(session: Session, user, *, module: str, finding_ref: 
     """A finding of any module becomes a case in the acting user's department, carrying the
     finding's evidence. Idempotent: an open case for the same finding is returned as it is."""
     if module not in codes.MODULES:
-        raise CaseError(f"Okänd modul: {module}")
+        raise CaseError(_("Okänd modul: %(module)s", module=module))
     existing = session.scalar(restrict_to_department(select(Case), Case, user).where(
         Case.module == module,
         Case.finding_ref == finding_ref, Case.status.notin_(("closed", "not_opened"))))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 ALLOWED: dict[str, frozenset[str]] = {
     "registered": frozenset({"assessment"}),
     "assessment": frozenset({"not_opened", "queued"}),
@@ -33,10 +35,10 @@ def check(current: str, target: str, *, reason: str | None = None) -> None:
 
     if target not in allowed_next(current):
         raise TransitionRefused(
-            f"Ett ärende med status {label(STATUSES, current)} kan inte gå till "
-            f"{label(STATUSES, target)}.")
+            _("Ett ärende med status %(current)s kan inte gå till %(target)s.",
+              current=label(STATUSES, current), target=label(STATUSES, target)))
     if target == "not_opened" and not reason:
-        raise TransitionRefused("Ange skälet till att utredning inte inleds.")
+        raise TransitionRefused(_("Ange skälet till att utredning inte inleds."))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -73,7 +74,7 @@ def create():
             org = db.session.scalar(select(Organisation).where(
                 Organisation.orgnr == form.organisation_orgnr.data.strip()))
             if org is None:
-                form.organisation_orgnr.errors.append("Organisationen finns inte i registret.")
+                form.organisation_orgnr.errors.append(_("Organisationen finns inte i registret."))
                 return render_template("cases/new.html", form=form), 422
             org_id = org.id
         holder = {}
@@ -86,7 +87,7 @@ def create():
                 person_pnr=form.person_pnr.data, organisation_id=org_id,
                 amount_estimate=form.amount_estimate.data, investigator=current_user)
 
-        if commit_or_flash(run, "Uppgiften är registrerad.", ERRORS):
+        if commit_or_flash(run, _("Uppgiften är registrerad."), ERRORS):
             return _back(holder["case"])
     elif request.method == "POST":
         flash_form_errors(form)
@@ -125,7 +126,7 @@ def assess(case_id: int):
         db.session, current_user, case, open_case=form.decision.data == "open",
         reason=form.reason.data or None, on=form.on.data, amount_estimate=form.amount_estimate.data,
         risk_of_loss=form.risk_of_loss.data, ongoing_error=form.ongoing_error.data,
-        note=form.note.data or None), "Bedömningen är registrerad.", ERRORS)
+        note=form.note.data or None), _("Bedömningen är registrerad."), ERRORS)
     return _back(case)
 
 
@@ -138,7 +139,7 @@ def transition(case_id: int):
         return _back(case)
     commit_or_flash(lambda: services.transition(db.session, current_user, case, form.target.data,
                                                 on=form.on.data),
-                    f"Status: {codes.label(codes.STATUSES, form.target.data)}.", ERRORS)
+                    _("Status: %(status)s.", status=codes.label(codes.STATUSES, form.target.data)), ERRORS)
     return _back(case)
 
 
@@ -148,7 +149,7 @@ def set_investigator(case_id: int):
     case = _owned(case_id)
     user = db.session.get(User, int(request.form.get("investigator") or 0) or -1)
     commit_or_flash(lambda: services.set_investigator(db.session, current_user, case, user),
-                    "Handläggaren är ändrad.", ERRORS)
+                    _("Handläggaren är ändrad."), ERRORS)
     return _back(case)
 
 
@@ -161,10 +162,10 @@ def assign(case_id: int):
         return _back(case)
     assignee = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
     if assignee is None:
-        flash("Det finns ingen användare med det användarnamnet.", "error")
+        flash(_("Det finns ingen användare med det användarnamnet."), "error")
         return _back(case)
     commit_or_flash(lambda: services.assign(db.session, current_user, case, assignee, form.reason.data),
-                    f"{assignee.name} har fått tillgång till ärendet.", ERRORS)
+                    _("%(name)s har fått tillgång till ärendet.", name=assignee.name), ERRORS)
     return _back(case)
 
 
@@ -175,7 +176,7 @@ def revoke(case_id: int, assignment_id: int):
     assignment = next((a for a in case.assignments if a.id == assignment_id), None)
     if assignment is not None:
         commit_or_flash(lambda: services.revoke_assignment(db.session, current_user, assignment),
-                        "Tilldelningen är återkallad.", ERRORS)
+                        _("Tilldelningen är återkallad."), ERRORS)
     return _back(case)
 
 
@@ -189,7 +190,7 @@ def add_activity(case_id: int):
     commit_or_flash(lambda: services.add_activity(
         db.session, current_user, case, kind=form.kind.data, text=form.text.data, on=form.on.data,
         counterpart=form.counterpart.data or None, follow_up_on=form.follow_up_on.data),
-        "Händelsen är registrerad.", ERRORS)
+        _("Händelsen är registrerad."), ERRORS)
     return _back(case)
 
 
@@ -202,7 +203,7 @@ def add_link(case_id: int):
         return _back(case)
     commit_or_flash(lambda: services.add_link(db.session, current_user, case, kind=form.kind.data,
                                               ref=form.ref.data.strip(), label=form.label.data or None),
-                    "Kopplingen är sparad.", ERRORS)
+                    _("Kopplingen är sparad."), ERRORS)
     return _back(case)
 
 
@@ -222,7 +223,7 @@ def classify(case_id: int):
             from oversight.statistics.measures import SAVED_MONTHS
             services.set_saved_amount(db.session, current_user, case, form.saved_monthly.data * SAVED_MONTHS)
 
-    commit_or_flash(run, "Klassificeringen är sparad.", ERRORS)
+    commit_or_flash(run, _("Klassificeringen är sparad."), ERRORS)
     return _back(case)
 
 

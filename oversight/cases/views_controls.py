@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from oversight.cases import controls, forms
@@ -32,7 +33,7 @@ def add_routine():
         commit_or_flash(lambda: controls.add_routine(
             db.session, current_user, name=form.name.data, next_due_on=form.next_due_on.data,
             interval_months=form.interval_months.data, description=form.description.data or None),
-            "Kontrollen finns i årshjulet.", ERRORS)
+            _("Kontrollen finns i årshjulet."), ERRORS)
     else:
         flash_form_errors(form)
     return redirect(url_for("cases.controls_index"))
@@ -47,7 +48,7 @@ def record_run(routine_id: int):
         commit_or_flash(lambda: controls.record_run(
             db.session, current_user, routine, run_on=form.run_on.data, outcome=form.outcome.data,
             sample_size=form.sample_size.data, case_titles=(form.case_titles.data or "").splitlines()),
-            "Kontrollen är registrerad.", ERRORS)
+            _("Kontrollen är registrerad."), ERRORS)
     else:
         flash_form_errors(form)
     return redirect(url_for("cases.controls_index") + f"#routine-{routine.id}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from oversight.cases import access, decisions, forms, services
@@ -38,7 +39,7 @@ def new_decision(case_id: int):
                 reasoning=form.reasoning.data or None, monthly=form.monthly.data,
                 first_due=form.first_due.data)
 
-        if commit_or_flash(run, "Beslutet är registrerat.", ERRORS + (ValueError,)):
+        if commit_or_flash(run, _("Beslutet är registrerat."), ERRORS + (ValueError,)):
             return redirect(url_for("cases.letter", decision_id=holder["d"].id))
     elif request.method == "POST":
         flash_form_errors(form)
@@ -65,7 +66,7 @@ def add_payment(case_id: int):
         return _back(case)
     commit_or_flash(lambda: decisions.add_payment(
         db.session, current_user, case, paid_on=form.paid_on.data, amount=form.amount.data,
-        reference=form.reference.data or ""), "Betalningen är registrerad.", ERRORS)
+        reference=form.reference.data or ""), _("Betalningen är registrerad."), ERRORS)
     return _back(case)
 
 
@@ -90,10 +91,10 @@ def from_finding():
             db.session, current_user, module=form.module.data, finding_ref=form.finding_ref.data,
             title=form.title.data, evidence=form.evidence.data, organisation_id=org_id, amount=amount)
 
-    if commit_or_flash(run, "Ett ärende är öppnat för fyndet.", ERRORS):
+    if commit_or_flash(run, _("Ett ärende är öppnat för fyndet."), ERRORS):
         if current_user.can("cases.view"):
             return redirect(url_for("cases.show", case_id=holder["case"].id))
-        flash(f"Ärendets referens: {holder['case'].reference}.", "info")
+        flash(_("Ärendets referens: %(reference)s.", reference=holder['case'].reference), "info")
     return redirect(back)
 
 
@@ -106,7 +107,7 @@ def import_payments():
 
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        flash("Välj en fil.", "error")
+        flash(_("Välj en fil."), "error")
         return redirect(url_for("cases.index"))
     try:
         result = run_import(db.session, current_user, upload.read(), upload.filename)
@@ -116,6 +117,6 @@ def import_payments():
             flash(str(error), "error")
         return redirect(url_for("cases.index"))
     db.session.commit()
-    flash(f"{result.added} inbetalningar registrerade på {len(result.cases)} ärenden; "
-          f"{result.skipped} fanns redan.", "success")
+    flash(_("%(added)s inbetalningar registrerade på %(cases)s ärenden; %(skipped)s fanns redan.",
+            added=result.added, cases=len(result.cases), skipped=result.skipped), "success")
     return redirect(url_for("cases.index"))

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from oversight.cli import CommandGroup
 from oversight.extensions import db
@@ -51,7 +52,7 @@ def export(year, month, code, output: Path):
 
     values = _values(year, month, code)
     output.write_bytes(workbook_bytes(db.session, values, year, month))
-    click.echo(f"Skrev {output}")
+    click.echo(_("Skrev %(path)s", path=output))
 
 
 @statistics_cli.command("denominator")

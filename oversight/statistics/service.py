@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -50,7 +51,7 @@ def _add_decision(facts: CaseFacts, d: CaseDecision) -> None:
 def department_by_code(session: Session, code: str) -> Department:
     dept = session.scalar(select(Department).where(Department.code == code))
     if dept is None:
-        raise StatisticsError(f"Okänd förvaltning: {code}")
+        raise StatisticsError(_("Okänd förvaltning: %(code)s", code=code))
     return dept
 
 
@@ -85,7 +86,7 @@ def denominators(session: Session, year: int, department: Department | None) -> 
 def measures_for(session: Session, year: int, month: int | None = None,
                  department: Department | None = None, unit: str | None = None) -> dict:
     if month is not None and not 1 <= month <= 12:
-        raise StatisticsError("Månaden ska vara 1–12.")
+        raise StatisticsError(_("Månaden ska vara 1–12."))
     values = compute(load_facts(session, department, unit), Period.year(year, month))
     values["rates"] = rates(values, denominators(session, year, department))
     return values
