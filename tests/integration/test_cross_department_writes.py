@@ -23,6 +23,7 @@ from associations.models import Grant, GrantReport, LedgerUpload
 from oversight.accounts import services as accounts
 from oversight.accounts.models import SharedAccountAllowance
 from oversight.auth.models import User
+from oversight.cases.models import Case, CaseAssignment, ControlRoutine
 from oversight.cli import _domain_demo_loaders
 from oversight.demo import load as load_core_demo
 from oversight.jobs import Job
@@ -51,6 +52,8 @@ OWNED = {
     "report_id": GrantReport, "allowance_id": SharedAccountAllowance,
     "warning_id": OrganisationWarning, "note_id": OrganisationNote, "job_id": Job,
     "upload_id": LedgerUpload, "alert_id": PermitAlert, "arrangement_id": Arrangement,
+    # the case register (oversight/cases/)
+    "case_id": Case, "assignment_id": CaseAssignment, "routine_id": ControlRoutine,
 }
 # Arguments whose name means another model on some routes (a time-report finding, not a
 # supplier's monitoring finding; an assistance user, not a login account).
@@ -144,11 +147,22 @@ OPEN_TO_EVERY_DEPARTMENT = {
     "provider.upload": "provider role only, fenced to its own organisation's users",
     "provider.approve": "provider role only, fenced to its own organisation's reports",
     "timereports_api.submit": "token of a provider organisation, no session: fenced to it",
+    "admin.new_rule_value": "rule values (belopp, gränser) are municipality-wide; only the "
+                            "admin role (rules.manage) may add them, audited",
+    # the case register (oversight/cases/): creations land in the user's own department
+    "cases.create": "the case is created for the user's own department",
+    "cases.add_routine": "the control routine is created for the user's own department",
+    "cases.from_finding": "the case is opened in the user's own department",
+    "cases.import_payments": "matches only the user's own cases (accessible_cases); other "
+                             "references are reported as unknown rows",
+    "cases.public_tip": "the public tip form (no login) is open to everyone on purpose: a tip "
+                        "becomes a new case in the chosen department's inbox",
 }
 
 AUDITOR_MAY = {
     "auth.login", "auth.logout", "auth.set_language", "auth.change_password",
     "organisations.reveal_person", "accounts.reveal_holder", "admin.audit_verify",
+    "cases.public_tip",  # public: anyone, logged in or not, may send a tip
 }
 
 # Routes authenticated by a provider's API token, not a session: 401 is their refusal.
@@ -245,7 +259,7 @@ def test_a_new_route_must_be_crawled_or_explained():
     app = create_app(config_for_tests())
     assert unlisted_routes(app) == []
     app.add_url_rule("/cases/new", "cases.new_case", lambda: "", methods=["POST"])
-    app.add_url_rule("/cases/<int:job_id>/retry", "jobs.retry", lambda job_id: "",
+    app.add_url_rule("/cases/<int:job_id>/rerun", "cases.rerun_job", lambda job_id: "",
                      methods=["POST"])
     assert unlisted_routes(app) == ["/cases/new"]  # the retry names a job: it is crawled
 
