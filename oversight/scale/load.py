@@ -128,7 +128,7 @@ def load_ledger(session: Session, sizes: R.Sizes, progress: Progress, today: dat
                            row_count=per_dept, department_count=1)
         session.add(imp)
         session.flush()
-        rng = random.Random(n)
+        rng = random.Random(n)  # nosec B311  # synthetic scale data
         rows = R.ledger_rows(rng, imp.id, (dept.id, dept.name), 0, per_dept, payees, today)
         imp.total_amount = sum((r["amount"] for r in rows), Decimal(0))
         grants = [r for r in rows if r["is_grant"]]

@@ -47,7 +47,7 @@ def load_suppliers(session: Session, sizes: R.Sizes, progress, today: date, bulk
     bulk(session, Supplier, ({"organisation_id": o[0]} for o in companies if o[0] not in have))
     ids = dict(session.execute(select(Supplier.organisation_id, Supplier.id)).tuples().all())
     advance(len(companies))
-    rng = random.Random(16)
+    rng = random.Random(16)  # nosec B311  # synthetic scale data
     contracts = [{"reference": f"SKALA-K-{n:05d}", "title": f"Avtal om tjänster {n}",
                   "supplier_id": ids[o[0]], "department_id": depts[n % len(depts)].id,
                   "value": Decimal(rng.randrange(100_000, 20_000_000)),
@@ -99,7 +99,7 @@ def load_grants(session: Session, sizes: R.Sizes, progress, today: date, bulk) -
     funders = [_dept(session, "kulturforvaltningen"), _dept(session, "idrottsforvaltningen"),
                *_districts(session)]
     advance = progress("Föreningsbidrag", sizes.grants)
-    rng = random.Random(3000)
+    rng = random.Random(3000)  # nosec B311  # synthetic scale data
     rows = []
     for n in range(sizes.grants):
         org_id = associations[n % len(associations)][0]
@@ -185,7 +185,7 @@ def load_cases(session: Session, sizes: R.Sizes, progress, today: date, bulk) ->
     if session.scalar(select(Case.id).where(Case.reference.like(CASE_PREFIX + "%"))):
         return 0
     districts = [(d.id, d.code) for d in _districts(session)]
-    rng = random.Random(5000)
+    rng = random.Random(5000)  # nosec B311  # synthetic scale data
     advance = progress("Ärenden", sizes.cases)
     return bulk(session, Case, (R.case_row(rng, n, districts[n % len(districts)], today)
                                 for n in range(sizes.cases)), advance, chunk=1000)
