@@ -178,7 +178,7 @@ def test_offline_mode_behaves_as_person_lookup(app, monkeypatch, db):
     rows = services.batch_person_lookup(db.session, None, people(130))
     single = services.person_lookup(db.session, None, "Ensam Person")
     assert {r.status for r in rows} == {UNAVAILABLE} and single.status == UNAVAILABLE
-    assert {r.message for r in rows} == {single.message} and "Offlineläge" in single.message
+    assert {r.message for r in rows} == {single.message} and "kunde inte sökas" in single.message
     assert "personen" in single.message and all(r.source == "offline" for r in rows)
 
 

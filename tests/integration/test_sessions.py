@@ -61,7 +61,7 @@ def test_deactivation_role_and_department_change_end_sessions(app, login_as, mak
 def test_an_unchanged_user_keeps_the_session(app, login_as, make, db):
     user = make.user()
     c = login_as(user)
-    services.update_user(db.session, user, name="Nytt Namn", role=user.role,
+    services.update_user(db.session, None, user, name="Nytt Namn", role=user.role,
                          department=user.department, active=True, email=None)
     db.session.commit()
     assert _logged_in(c)
