@@ -30,7 +30,7 @@ def test_edit_procurement_and_contract_pages(page, live_server, make, db, sign_i
     assert_accessible()
     page.get_by_label("Rubrik").fill("")
     page.get_by_role("button", name="Spara ändringar").click()
-    expect(page.get_by_text("Ange rubrik.")).to_be_visible()
+    expect(page.get_by_text("Ange rubrik.", exact=True)).to_be_visible()
     assert_accessible()
     page.get_by_label("Rubrik").fill("Städ av skolor")
     page.get_by_label("Status").select_option(label="Tilldelad")
