@@ -24,7 +24,9 @@ ADMIN_GROUP = "Administration"
 GROUPS = {
     "accounts.verify": "Konton", "accounts.payments": "Konton",
     "cases.index": "Ärenden", "cases.controls_index": "Ärenden",
-    "admin.audit": ADMIN_GROUP,
+    "admin.audit": ADMIN_GROUP, "sso_admin.mappings": ADMIN_GROUP, "ops.dashboard": ADMIN_GROUP,
+    "assistance.index": "Assistans", "timereports.index": "Assistans",
+    "statistics.index": "Ärenden",
 }
 
 
