@@ -26,7 +26,6 @@ GROUPS = {
     "cases.index": "Ärenden", "cases.controls_index": "Ärenden",
     "admin.audit": ADMIN_GROUP, "sso_admin.mappings": ADMIN_GROUP, "ops.dashboard": ADMIN_GROUP,
     "assistance.index": "Assistans", "timereports.index": "Assistans",
-    "statistics.index": "Ärenden",
 }
 
 
