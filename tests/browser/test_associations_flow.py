@@ -61,7 +61,7 @@ def test_upload_report_and_judgement(page, live_server, make, db, sign_in, asser
     page.get_by_role("link", name="Visa resultatet").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Betalningar från flera förvaltningar")
-    table = page.get_by_role("table")
+    table = page.get_by_role("table", name="mottagare")
     expect(table).to_contain_text("Kulturförvaltningen: 45\u00a0000\u00a0kr (78 %)")
     expect(table).not_to_contain_text("Hovsta")  # IF and IK are different clubs
     assert_accessible()
@@ -78,7 +78,7 @@ def test_upload_report_and_judgement(page, live_server, make, db, sign_in, asser
     expect(page.get_by_text("Inga mottagare matchar filtret.")).to_be_visible()
     page.get_by_label("Status").select_option("all")
     page.get_by_role("button", name="Filtrera").click()
-    expect(page.get_by_role("table")).to_contain_text("Godkänd samfinansiering")
+    expect(page.get_by_role("table", name="mottagare")).to_contain_text("Godkänd samfinansiering")
 
     page.goto(f"{live_server}/associations/org/{org.id}")
     expect(page.get_by_role("img", name=re.compile("Betalningar till Föreningen Gemenskap")))\
