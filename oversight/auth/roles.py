@@ -31,10 +31,10 @@ _REGISTER_MAINTAINERS = {ADMIN, PROCUREMENT, GRANTS}
 
 # Permissions that only read (showing a full personnummer is a read: it is logged, not a
 # change). Every other permission acts, and no read-only role may hold one (checked below).
-READ_PERMISSIONS = frozenset({
+READ_PERMISSIONS = {
     "org.view", "personal.reveal", "audit.view", "accounts.view", "supplier.view",
     "grants.view", "assistance.view", "timereport.view",
-})
+}
 
 PERMISSIONS: dict[str, set[str]] = {
     "org.view": _STAFF,
@@ -76,6 +76,15 @@ def _check_read_only_roles_only_read() -> None:
 
 
 _check_read_only_roles_only_read()
+
+
+def register_permissions(permissions: dict[str, set[str]], *, reads: set[str] = frozenset()) -> None:
+    """Add a module's permissions; ``reads`` names those that only read. A read-only role
+    may hold only those (checked here, so a module cannot hand the auditor an action)."""
+    READ_PERMISSIONS.update(reads)
+    for permission, roles in permissions.items():
+        PERMISSIONS.setdefault(permission, set(roles))
+    _check_read_only_roles_only_read()
 
 
 def can(role: str, permission: str) -> bool:

@@ -21,6 +21,7 @@ _PERMISSIONS = {
     "cases.open": {"admin", "procurement", "grants", "lss", "investigator"},
     "statistics.view": {"investigator", "auditor", "admin", "lss", "grants", "procurement"},
 }
+_READS = {"cases.view", "statistics.view"}
 
 
 def init_app(app) -> None:
@@ -28,13 +29,12 @@ def init_app(app) -> None:
         app.config.setdefault(key, value)
 
     from oversight import navigation
-    from oversight.auth.roles import PERMISSIONS
+    from oversight.auth.roles import register_permissions
     from oversight.cases import hooks, models  # noqa: F401  (models and start page)
     from oversight.cases.cli import cases_cli
     from oversight.cases.views import bp
 
-    for permission, roles in _PERMISSIONS.items():
-        PERMISSIONS.setdefault(permission, set(roles))
+    register_permissions(_PERMISSIONS, reads=_READS)
     app.register_blueprint(bp)
     if "cases" not in app.cli.commands:
         app.cli.add_command(cases_cli)

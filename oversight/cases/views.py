@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from oversight.auth.models import Department, User
 from oversight.auth.roles import INVESTIGATOR
@@ -56,8 +57,9 @@ def index():
     if request.args.get("mine") == "1":
         stmt = stmt.where(Case.investigator_id == current_user.id)
     if request.args.get("format") in ("csv", "xlsx"):
+        cases = db.session.scalars(stmt.options(selectinload(Case.investigator)))
         rows = ((c.reference, c.received_on, c.status_label, c.source_label, c.title,
-                 c.investigator.name if c.investigator else "") for c in db.session.scalars(stmt))
+                 c.investigator.name if c.investigator else "") for c in cases)
         return export_response(request.args["format"], "arenden",
                                ["referens", "inkom", "status", "källa", "rubrik", "handläggare"], rows)
     page = db.paginate(stmt, per_page=25, error_out=False)

@@ -211,6 +211,14 @@ def test_read_only_roles_hold_read_permissions_only():
     assert acting <= READ_PERMISSIONS
 
 
+def test_a_module_cannot_hand_the_auditor_an_action():
+    from oversight.auth.roles import PERMISSIONS, register_permissions
+
+    with pytest.raises(RuntimeError, match="read-only role may act"):
+        register_permissions({"test.act": {"auditor"}})
+    PERMISSIONS.pop("test.act")
+
+
 # --- issue 10, defect 8: an admin moving itself -----------------------------------------------
 
 @pytest.fixture
