@@ -37,6 +37,10 @@ class Defaults:
     LOGIN_MAX_DELAY_SECONDS = 900
     SESSION_HOURS = 8  # absolute: a session ends this long after login, whatever happens
     SESSION_IDLE_MINUTES = 30  # a session ends after this long without a request
+    # argon2id cost (argon2-cffi's defaults, RFC 9106's low-memory choice); production refuses
+    # less than OWASP's minimum (19 MiB, 2 passes). Tests lower it: hashing is most of their time.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 65_536
     AUDIT_KEY: str | None = None  # HMAC key of the audit chain; required in production
     AUDIT_ANCHOR_PATH: str | None = None  # default: instance/audit-anchors.log
     AUDIT_ANCHOR_MINUTE = 5  # the worker writes an anchor every hour at this minute
@@ -102,9 +106,17 @@ def _audit_key(app: Flask) -> bytes:
 
 
 def _refuse_insecure_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] != "production":
+        return
     key = app.config.get("SECRET_KEY") or ""
-    if app.config["ENV_NAME"] == "production" and (key == INSECURE_DEFAULT_KEY or len(key) < 32):
+    if key == INSECURE_DEFAULT_KEY or len(key) < 32:
         raise RuntimeError(
             "OVERSIGHT_SECRET_KEY must be set to a random value of at least 32 characters "
             "in production (python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    if (int(app.config["PASSWORD_HASH_TIME_COST"]) < 2
+            or int(app.config["PASSWORD_HASH_MEMORY_KIB"]) < 19_456):
+        raise RuntimeError(
+            "OVERSIGHT_PASSWORD_HASH_TIME_COST must be at least 2 and "
+            "OVERSIGHT_PASSWORD_HASH_MEMORY_KIB at least 19456 in production (OWASP's minimum "
+            "for argon2id).")

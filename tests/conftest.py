@@ -30,6 +30,10 @@ def config_for_tests(**overrides) -> dict:
         or "sqlite:///" + os.path.join(_INSTANCE, "test.db"),
         "WTF_CSRF_ENABLED": False,
         "JOBS_IMMEDIATE": True,
+        # argon2id at its lowest cost: hashing at the production cost was most of the suite's
+        # time. test_auth checks the production values separately.
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 1024,
     }
     config.update(overrides)
     return config

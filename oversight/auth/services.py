@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +17,6 @@ from oversight.auth import passwords, throttle
 from oversight.auth.models import Department, LoginAttempt, User
 from oversight.auth.roles import ROLE_LABELS
 
-_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 log = logging.getLogger("oversight.auth")
 
@@ -36,13 +37,32 @@ class WrongCurrentPassword(AuthError):
     """The current password given for a change is not the user's."""
 
 
+@lru_cache(maxsize=4)
+def _hasher_with(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+
+def _hasher() -> PasswordHasher:
+    """The argon2id hasher with the configured cost (the library's defaults outside an app)."""
+    if not has_app_context():
+        return _hasher_with(3, 65_536)
+    config = current_app.config
+    return _hasher_with(int(config["PASSWORD_HASH_TIME_COST"]),
+                        int(config["PASSWORD_HASH_MEMORY_KIB"]))
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("not-a-real-password")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, password)
+        return _hasher().verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -64,14 +84,14 @@ def authenticate(
     user = session.scalar(select(User).where(User.username == username))
     ok = bool(user and user.active and verify_password(user.password_hash, password))
     if not user:
-        verify_password(_DUMMY_HASH, password)  # same cost whether or not the user exists
+        verify_password(_dummy_hash(_hasher()), password)  # same cost whether or not the user exists
     session.add(LoginAttempt(username=username, remote_addr=remote_addr, success=ok, at=now))
     if not ok:
         _record_login(session, "failed", username, remote_addr, None,
                       f"Misslyckad inloggning som {username}")
         return None
     user.last_login_at = now
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     _record_login(session, "login", username, remote_addr, user, f"Inloggning som {username}")
     return user
@@ -83,9 +103,6 @@ def _record_login(session: Session, action: str, username: str, remote_addr: str
     log.log(level, "login %s user=%r addr=%s", action, username, remote_addr)  # %r: no log injection
     record_event(session, action, "login", user.id if user else None,
                  f"{summary} från {remote_addr or 'okänd adress'}", actor=user)
-
-
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def end_sessions(user: User) -> None:

@@ -33,6 +33,22 @@ def test_password_is_stored_as_argon2(make, db):
     assert PASSWORD not in user.password_hash
 
 
+def test_production_cost_and_a_login_rehashes_a_password_stored_with_another(app, make, db):
+    from oversight.auth.services import hash_password
+
+    user = make.user()
+    db.session.commit()
+    assert "$m=1024,t=1," in user.password_hash  # the tests' cost (conftest)
+    app.config.update(PASSWORD_HASH_TIME_COST=3, PASSWORD_HASH_MEMORY_KIB=65_536)
+    try:
+        assert "$m=65536,t=3," in hash_password("Ett-annat-lösenord-2026")
+        assert login(app.test_client(), user.username).status_code == 302
+        db.session.expire_all()
+        assert "$m=65536,t=3," in db.session.get(User, user.id).password_hash
+    finally:
+        app.config.update(PASSWORD_HASH_TIME_COST=1, PASSWORD_HASH_MEMORY_KIB=1024)
+
+
 def test_throttle_after_repeated_failures_even_with_the_right_password(app, client, make, db):
     user = make.user()
     db.session.commit()

@@ -60,6 +60,15 @@ def test_production_refuses_default_secret_key():
     assert app.config["AUDIT_KEY_BYTES"] == b"k" * 40
 
 
+def test_production_refuses_a_password_hash_below_owasps_minimum():
+    base = {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "AUDIT_KEY": "k" * 40,
+            "DATABASE_URL": "sqlite://"}
+    for weak in ({"PASSWORD_HASH_TIME_COST": 1}, {"PASSWORD_HASH_MEMORY_KIB": 8192}):
+        with pytest.raises(RuntimeError, match="OVERSIGHT_PASSWORD_HASH"):
+            create_app({**base, **weak})
+    assert create_app(base).config["PASSWORD_HASH_MEMORY_KIB"] == 65_536
+
+
 def test_environment_overrides_defaults(monkeypatch):
     monkeypatch.setenv("OVERSIGHT_LOGIN_MAX_ATTEMPTS", "9")
     monkeypatch.setenv("OVERSIGHT_DATABASE_URL", "postgresql://u:p@db/x")
