@@ -61,8 +61,11 @@ chromium:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
+# One worker per core; a file's tests stay together on one worker (module fixtures, one
+# live server per worker). PYTEST_WORKERS=0 runs in this process (for pdb).
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-test translations chromium lint bandit
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bandit: $(VENV)/.installed-test
 	$(BIN)/bandit -q -c pyproject.toml -r oversight suppliers associations assistance registries wsgi.py

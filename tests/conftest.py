@@ -22,12 +22,43 @@ from tests import factories  # noqa: E402
 PASSWORD = factories.PASSWORD
 
 
+def _database_url() -> str:
+    """SQLite in this process's temporary folder, or the PostgreSQL database named by
+    OVERSIGHT_DATABASE_URL; under pytest-xdist each worker gets its own database beside it
+    (``oversight_test_gw0``, …), created on first use."""
+    url = os.environ.get("OVERSIGHT_DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(_INSTANCE, "test.db")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": own.database})
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+_DATABASE_URL = _database_url()
+
+
 def config_for_tests(**overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": os.environ.get("OVERSIGHT_DATABASE_URL")
-        or "sqlite:///" + os.path.join(_INSTANCE, "test.db"),
+        "DATABASE_URL": _DATABASE_URL,
         "WTF_CSRF_ENABLED": False,
         "JOBS_IMMEDIATE": True,
         # argon2id at its lowest cost: hashing at the production cost was most of the suite's
