@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -81,6 +82,8 @@ class ActivityForm(FlaskForm):
     counterpart = StringField(_l("Myndighet eller motpart"),
                               validators=[Optional(), Length(max=200)])
     follow_up_on = DateField(_l("Följ upp"), validators=[Optional()])
+    document = FileField(_l("Bifoga dokument"), description=_l(
+        "PDF, bild, Word, Excel, PowerPoint eller OpenDocument (utan makron)."))
 
 
 class LinkForm(FlaskForm):
