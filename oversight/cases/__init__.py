@@ -12,6 +12,8 @@ DEFAULTS = {
     # The public tip form: at most this many submissions per address and window.
     "CASES_PUBLIC_TIP_LIMIT": 5,
     "CASES_PUBLIC_TIP_WINDOW_MINUTES": 60,
+    # Largest document attached to an investigation activity (oversight.cases.documents).
+    "CASES_DOCUMENT_MAX_MB": 20,
 }
 
 _PERMISSIONS = {

@@ -21,8 +21,7 @@ DEFAULT_MAX_MB = 20
 
 
 def max_upload_bytes() -> int:
-    mb = current_app.config.get("CASES_DOCUMENT_MAX_MB", DEFAULT_MAX_MB) if has_app_context() \
-        else DEFAULT_MAX_MB
+    mb = current_app.config["CASES_DOCUMENT_MAX_MB"] if has_app_context() else DEFAULT_MAX_MB
     return int(float(mb) * 1024 * 1024)
 
 

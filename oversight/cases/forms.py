@@ -135,6 +135,16 @@ class DecisionForm(FlaskForm):
                                    validators=[Optional(), Length(max=60)])
     outcome = TextAreaField(_l("Utfall"), validators=[Optional(), Length(max=4000)])
     reasoning = TextAreaField(_l("Motivering"), validators=[Optional(), Length(max=8000)])
+    target_orgnr = StringField(
+        _l("Organisation som stoppet gäller (organisationsnummer)"),
+        validators=[Optional(), Length(max=13)],
+        description=_l("Stopp eller innehållen utbetalning: lämna tomt för ärendets organisation."))
+
+
+class LiftStopForm(FlaskForm):
+    reason = TextAreaField(_l("Skäl till att stoppet hävs"),
+                           validators=[DataRequired(_REQ), Length(max=4000)])
+    on = DateField(_l("Hävt från och med"), validators=[Optional()])
 
 
 class PaymentForm(FlaskForm):

@@ -264,6 +264,7 @@ class CaseDecision(_Owned, TimestampMixin, db.Model):
     lifted_by_name: Mapped[str | None] = mapped_column(String(200))
 
     case: Mapped[Case] = relationship(back_populates="decisions")
+    target_organisation = relationship("Organisation")
     instalments: Mapped[list[CaseInstalment]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", order_by="CaseInstalment.due_on")
 

@@ -18,6 +18,7 @@ from oversight.cases import documents as case_documents
 from oversight.cases.alerts import case_alerts
 from oversight.cases.decisions import repayment
 from oversight.cases.models import Case
+from oversight.cases.stops import STOP_KINDS
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
@@ -116,6 +117,8 @@ def show(case_id: int):
         assign_form=forms.AssignForm(prefix="assign"), inv_form=inv_form,
         activity_form=forms.ActivityForm(prefix="act"), link_form=forms.LinkForm(prefix="link"),
         classify_form=forms.ClassifyForm(obj=case, prefix="cls"), payment_form=forms.PaymentForm(prefix="pay"),
+        stop_decisions=[d for d in case.decisions if d.kind in STOP_KINDS],
+        lift_form=forms.LiftStopForm(prefix="lift"),
         organisation=db.session.get(Organisation, case.organisation_id) if case.organisation_id else None)
 
 
