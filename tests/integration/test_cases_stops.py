@@ -227,3 +227,18 @@ def test_grant_resume_refused_while_stopped_and_allowed_after_lifting(s, db, mak
     stops.lift(db.session, s["inv"], decision, reason="Redovisningen kom in")
     decide(db.session, officer, grant, action="resume", reason="Redovisat")
     assert grant.status == "granted"
+
+
+# --- shown where the organisation is read --------------------------------------------------------
+
+def test_organisation_page_and_letter_show_the_stop(s, db, login_as):
+    decision = _stopped(db, s)
+    org_page = login_as(s["payer_bromma"]).get(f"/organisations/{s['org'].id}").get_data(as_text=True)
+    assert "Betalningsstopp" in org_page and s["case"].reference in org_page
+    assert "Fusk med timmar" not in org_page  # the reference, never the case
+    letter = login_as(s["inv"]).get(f"/cases/decisions/{decision.id}/letter").get_data(as_text=True)
+    assert "Gäller utbetalningar till" in letter and s["org"].orgnr in letter
+    stops.lift(db.session, s["inv"], decision, reason="Utrett")
+    db.session.commit()
+    org_page = login_as(s["payer_bromma"]).get(f"/organisations/{s['org'].id}").get_data(as_text=True)
+    assert s["case"].reference not in org_page
