@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from assistance.timereport_queue import month_stats
 from assistance.timereport_settle import settle_month
+from assistance.timereport_submit import (
+    approve_as_assistant,
+    approve_as_user,
+    parse_lines,
+    submit_report,
+)
 from associations.followup import decide
 from associations.grants import GrantError, register_grant
 from oversight.accounts.models import PaymentCheck, PaymentCheckLine
@@ -19,7 +26,7 @@ from oversight.cases import decisions, services, stops
 from oversight.cases.models import CaseDecision
 from oversight.organisations import services as orgs
 from tests.factories import bankgiro
-from tests.timereport_helpers import assistance_user, valid_permit
+from tests.timereport_helpers import assistance_user, assistant, grid, valid_permit
 
 TODAY = date.today()
 
@@ -176,12 +183,21 @@ def test_settlement_withholds_the_providers_month_in_the_stopping_district(s, db
     other = assistance_user(db.session, s["bromma"], org, hours_per_week=Decimal(14))
     db.session.commit()
     march = date(2024, 3, 1)
+    helper = assistant(db.session, org)
+    report, _ = submit_report(db.session, s["lss"], own, org.id, march, parse_lines(grid(
+        *[(helper.assistant_id, f"2024-03-{d:02d}", "08:00", "10:00") for d in range(1, 11)])))
+    approve_as_user(db.session, s["lss"], report, "Brukaren själv")
+    approve_as_assistant(db.session, s["lss"], report, helper.assistant_id, "Anna Assistent")
+    db.session.commit()
     before = {ln.person_id: ln for ln in settle_month(db.session, march)}
     assert not before[own.person_id].withheld
+    assert before[own.person_id].payable_now == before[own.person_id].payable == Decimal("6652.00")
     decision = _stopped(db, s)
     lines = {ln.person_id: ln for ln in settle_month(db.session, march)}
     mine, theirs = lines[own.person_id], lines[other.person_id]
     assert s["case"].reference in mine.withheld and mine.payable_now == 0
+    assert mine.payable == Decimal("6652.00")  # what it would be: shown, not paid
+    assert month_stats(db.session, s["lss"], march, TODAY).payable == 0
     assert mine.as_json()["withheld"] is True
     assert not theirs.withheld and s["case"].reference in theirs.stop_note
     assert theirs.payable_now == theirs.payable
