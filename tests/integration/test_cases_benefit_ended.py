@@ -138,3 +138,12 @@ def test_manual_entry_still_works(s, db, login_as):
     [manual] = [a for a in case.activities if a.kind == "benefit_ended"]
     assert manual.origin is None
     assert "bedöm betalningsförmågan" in client.get("/").get_data(as_text=True)
+
+
+def test_cli_runs_the_daily_check_now(s, db, runner):
+    user = assistance_user(db.session, s["jarva"], kind="municipal", since=TODAY - timedelta(days=400))
+    case = _case_with_plan(db, s, pnr=_dashed(user.person_id))
+    _end_assistance(db, user, TODAY - timedelta(days=2))
+    result = runner.invoke(args=["cases", "benefit-ended"])
+    assert result.exit_code == 0 and case.reference in result.output and "1 nya notiser" in result.output
+    assert runner.invoke(args=["cases", "benefit-ended"]).output.strip().endswith("0 nya notiser.")

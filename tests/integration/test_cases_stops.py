@@ -258,3 +258,10 @@ def test_organisation_page_and_letter_show_the_stop(s, db, login_as):
     db.session.commit()
     org_page = login_as(s["payer_bromma"]).get(f"/organisations/{s['org'].id}").get_data(as_text=True)
     assert s["case"].reference not in org_page
+
+
+def test_cli_lists_active_stops(s, db, runner):
+    _stopped(db, s)
+    result = runner.invoke(args=["cases", "stops"])
+    assert result.exit_code == 0 and s["case"].reference in result.output
+    assert "Assistans och Omsorg AB" in result.output and "Järva" in result.output
