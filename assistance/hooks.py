@@ -92,3 +92,57 @@ def org_section(session, user, org) -> Markup | None:
     return Markup(render_template(  # nosec B704
         "assistance/_org_section.html", org=org, permits=permits[:5],
         status=status, status_label=label(PERMIT_STATUSES, status)))
+
+
+# --- the case register: an assistance user whose assistance ended (oversight.cases) -------------
+
+def assistance_end(user, today: date) -> date | None:
+    """The day the user's assistance ended: the last decision ended before today and no
+    decision covers today (None while assistance goes on or was never decided)."""
+    decisions = list(user.decisions)
+    if not decisions or any(d.covers(today) or d.valid_to is None or d.valid_to >= today
+                            for d in decisions):
+        return None
+    return max(d.valid_to for d in decisions)
+
+
+def _register_benefit_source() -> None:
+    from oversight.cases.benefit_ended import Ending, benefit_source
+
+    @benefit_source
+    def assistance_ended(session, cases, today: date) -> list[Ending]:
+        """Cases about a person (personnummer, or a link to the assistance user) whose LSS
+        assistance in the case's own district ended after the first återkrav decision."""
+        from sqlalchemy import or_
+        from sqlalchemy.orm import selectinload
+
+        from assistance.models import AssistanceUser
+
+        by_pnr, by_id = {}, {}
+        for case in cases:
+            if case.person_pnr:
+                by_pnr.setdefault(case.person_pnr.replace("-", ""), []).append(case)
+            for link in case.links:
+                if link.kind == "person" and link.ref.isdigit():
+                    by_id.setdefault(int(link.ref), []).append(case)
+        if not by_pnr and not by_id:
+            return []
+        users = session.scalars(select(AssistanceUser).where(or_(
+            AssistanceUser.person_id.in_(sorted(by_pnr)), AssistanceUser.id.in_(sorted(by_id))))
+            .options(selectinload(AssistanceUser.decisions)))
+        out = []
+        for user in users:
+            ended = assistance_end(user, today)
+            if ended is None:
+                continue
+            for case in {c.id: c for c in by_pnr.get(user.person_id, []) + by_id.get(user.id, [])}.values():
+                first = min((d.decided_on for d in case.decisions if d.kind == "recovery"), default=None)
+                if case.department_id != user.department_id or first is None or ended < first:
+                    continue
+                out.append(Ending(case.id, f"assistance_user:{user.id}:{ended.isoformat()}", ended,
+                                  _("Beslutet om personlig assistans (LSS) upphörde %(on)s.",
+                                    on=ended.isoformat())))
+        return out
+
+
+_register_benefit_source()

@@ -54,10 +54,20 @@ class SettlementLine:
     payable: Decimal
     reclaim: Decimal
     reasons: tuple[Reason, ...] = field(default=())
+    # An active payment stop on the provider (oversight.cases.stops): ``withheld`` is the stop's
+    # sentence when it is the line's district's own stop (the month is not payable), and
+    # ``stop_note`` when another district stopped the provider (shown, payable).
+    withheld: str = ""
+    stop_note: str = ""
 
     @property
     def reason_text(self) -> str:
         return "; ".join(f"{r.label}: {r.hours} h" for r in self.reasons)
+
+    @property
+    def payable_now(self) -> Decimal:
+        """What may be paid out now: nothing while the provider's month is withheld."""
+        return Decimal("0.00") if self.withheld else self.payable
 
     def as_json(self) -> dict:
         return {"person_id": self.person_id, "provider_org_nr": self.provider,
@@ -65,7 +75,8 @@ class SettlementLine:
                 "decided_hours": str(self.decided_hours), "approved_hours": str(self.approved_hours),
                 "refused_hours": str(self.refused_hours), "payable_hours": str(self.payable_hours),
                 "advance": str(self.advance), "payable": str(self.payable),
-                "reclaim": str(self.reclaim),
+                "reclaim": str(self.reclaim), "withheld": bool(self.withheld),
+                "payable_now": str(self.payable_now), "stop": self.withheld or self.stop_note or None,
                 "reasons": [{"code": r.code, "hours": str(r.hours), "amount": str(r.amount)}
                             for r in self.reasons]}
 

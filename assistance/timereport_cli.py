@@ -73,7 +73,8 @@ def settle_command(month: str, as_json: bool) -> None:
                          "att återkräva %(reclaim)s", provider=ln.provider or _("egen regi"),
                          person=ln.person_id, advance=ln.advance, payable=ln.payable,
                          reclaim=ln.reclaim)
-                       + (f" ({ln.reason_text})" if ln.reasons else ""))
+                       + (f" ({ln.reason_text})" if ln.reasons else "")
+                       + (" – " + _("INNEHÅLLS: %(why)s", why=ln.withheld) if ln.withheld else ""))
 
 
 @click.command("provider-token")

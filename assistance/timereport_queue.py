@@ -190,7 +190,7 @@ def month_stats(session: Session, user, month: date, today: date) -> MonthStats:
     for line in settle_month(session, month, user):
         stats.hours += line.approved_hours
         stats.advance += line.advance
-        stats.payable += line.payable
+        stats.payable += line.payable_now  # a month withheld under a payment stop is not payable
         stats.reclaim += line.reclaim
     for f in session.scalars(findings_select(user, month)):
         stats.by_code[f.code] += 1

@@ -4,6 +4,7 @@ the approved hours, the hours refused by upheld findings, and the amount to recl
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from assistance.shift_times import hours, month_bounds
 from assistance.timereport_checks import decision_on, time_shifts
 from assistance.timereport_models import REFUSING_STATES, TimeReport, TimeReportFinding
 from assistance.timereport_rules import SCHABLONBELOPP, rule_value
+from oversight.cases.stops import active_stops
 from oversight.scoping import restrict_to_department
 
 
@@ -74,6 +76,8 @@ def settle_month(session: Session, month: date, user=None) -> list[SettlementLin
             TimeReportFinding.state.in_(REFUSING_STATES))):
         findings[f.assistance_user_id].append(f)
     lines = []
+    stops = active_stops(session, {a.provider_organisation_id for u in users for a in u.arrangements
+                                   if a.provider_organisation_id})
     for u in users:
         decided = _decided_by_provider(u, first, last)
         for key in sorted(set(decided) | {k for (uid, k) in reports if uid == u.id}):
@@ -85,9 +89,20 @@ def settle_month(session: Session, month: date, user=None) -> list[SettlementLin
                 approved = hours(sum(minutes.values()))
                 refused = _refused(report, findings[u.id], minutes)
             orgnr = report.provider.orgnr if report is not None and report.provider else _orgnr(u, key)
-            lines.append(settle(u.person_id, orgnr, first, rate, decided.get(key, Decimal(0)),
-                                approved, refused))
+            line = settle(u.person_id, orgnr, first, rate, decided.get(key, Decimal(0)),
+                          approved, refused)
+            lines.append(_with_stops(line, stops.get(key, ()), u.department_id))
     return lines
+
+
+def _with_stops(line: SettlementLine, stops, department_id: int) -> SettlementLine:
+    """The provider's month is withheld (not payable) under its district's own active stop;
+    another district's stop is shown as a note (oversight.cases.stops)."""
+    own = [s.text() for s in stops if s.department_id == department_id]
+    other = [s.text(department_id) for s in stops if s.department_id != department_id]
+    if not own and not other:
+        return line
+    return replace(line, withheld=" ".join(own), stop_note=" ".join(other))
 
 
 def _orgnr(user: AssistanceUser, key: int) -> str:
@@ -112,11 +127,13 @@ def _approved_reports(session, first, user_ids) -> dict[tuple[int, int], TimeRep
 
 EXPORT_HEADERS = ("Anordnare", "Månad", "Användare", "Schablonbelopp", "Beslutade timmar",
                   "Förskott", "Godkända timmar", "Underkända timmar", "Timmar att betala",
-                  "Att betala", "Att återkräva (LSS 12 §)", "Skäl")
+                  "Att betala", "Att återkräva (LSS 12 §)", "Skäl", "Betalas ut nu",
+                  "Betalningsstopp")
 
 
 def export_rows(lines: list[SettlementLine], mask) -> list[list]:
     return [[ln.provider or "Egen regi/egen arbetsgivare", ln.month.strftime("%Y-%m"),
              mask(ln.person_id), ln.rate, ln.decided_hours, ln.advance, ln.approved_hours,
-             ln.refused_hours, ln.payable_hours, ln.payable, ln.reclaim, ln.reason_text]
+             ln.refused_hours, ln.payable_hours, ln.payable, ln.reclaim, ln.reason_text,
+             ln.payable_now, ln.withheld or ln.stop_note]
             for ln in sorted(lines, key=lambda x: (x.provider, x.person_id))]

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from associations.grants import GrantError, _amount, rule_value
+from associations.grants import GrantError, _amount, refuse_payment_under_stop, rule_value
 from associations.models import (
     DECISION_ACTIONS,
     FUNDED_STATUSES,
@@ -134,6 +134,8 @@ def decide(session: Session, user, grant: Grant, *, action: str, reason: str,
                            action=ACTION_LABELS[action], status_label=grant.status_label))
     if not (reason or "").strip():
         raise GrantError(_("Ange skälet för beslutet."))
+    if action in ("approve", "resume"):  # money would go out: not under the own stop
+        refuse_payment_under_stop(session, grant)
     reclaimed = None
     if action == "reclaim":
         if amount in (None, ""):

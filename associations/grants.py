@@ -260,6 +260,26 @@ def check_warnings(org: Organisation, on: date) -> list[Finding]:
                     f"varning(ar): {parts}.")]
 
 
+def check_payment_stops(session: Session, org: Organisation,
+                        department_id: int | None = None) -> list[Finding]:
+    """An active payment stop of a case on the association (oversight.cases.stops)."""
+    from oversight.cases.stops import active_stops
+
+    return [Finding("payment_stop", "danger", stop.text(department_id))
+            for stop in active_stops(session, [org.id]).get(org.id, ())]
+
+
+def refuse_payment_under_stop(session: Session, grant: Grant) -> None:
+    """The granting department may not approve or resume payment of a grant to an
+    association its own case has stopped (another department's stop is a warning)."""
+    from oversight.cases.stops import active_stops
+
+    own = [s for s in active_stops(session, [grant.organisation_id]).get(grant.organisation_id, ())
+           if s.department_id == grant.owner_department_id]
+    if own:
+        raise GrantError(_("Bidraget kan inte betalas ut: %(stop)s", stop=own[0].text()))
+
+
 def same_person_filter(person: KeyPerson):
     """Same personnummer; or the same name where one side has no personnummer."""
     same_name = func.lower(KeyPerson.name) == person.name.strip().lower()
@@ -299,6 +319,7 @@ def eligibility(session: Session, org: Organisation, grant: Grant | None = None,
     findings += check_accounts(session, org)
     findings += check_warnings(org, on)
     findings += check_key_persons(session, org, on)
+    findings += check_payment_stops(session, org, grant.owner_department_id if grant else None)
     return findings
 
 
@@ -354,6 +375,8 @@ def register_grant(session: Session, user, org: Organisation, *, form: str, purp
         created_by_id=getattr(user, "id", None), owner_department_id=owner)
     if department is not None:
         grant.department = department
+    if status == "granted":
+        refuse_payment_under_stop(session, grant)
     session.add(grant)
     session.flush()
     grant.eligibility = [f.as_dict() for f in eligibility(session, org, grant)]

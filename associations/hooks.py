@@ -170,3 +170,44 @@ def organisation_section(session, user, org):
     return Markup(render_template("associations/_org_section.html", org=org, grants=grants[:5],  # nosec B704  # render_template output, autoescaped by Jinja
                                   grant_count=len(grants), paid_total=total,
                                   paid_departments=departments))
+
+
+# --- the case register: a grant's association deregistered (oversight.cases) -------------------
+
+def _register_benefit_source() -> None:
+    from oversight.cases.benefit_ended import Ending, benefit_source
+
+    @benefit_source
+    def association_deregistered(session, cases, today: date) -> list[Ending]:
+        """Cases about an organisation that has received a grant and is deregistered according
+        to its latest Bolagsverket answer."""
+        from registries.models import RegistryLookup
+
+        by_org: dict[int, list] = {}
+        for case in cases:
+            ids = {case.organisation_id} | {int(link.ref) for link in case.links
+                                            if link.kind == "organisation" and link.ref.isdigit()}
+            for org_id in ids - {None}:
+                by_org.setdefault(org_id, []).append(case)
+        if not by_org:
+            return []
+        granted = set(session.scalars(select(Grant.organisation_id).where(
+            Grant.organisation_id.in_(sorted(by_org)))))
+        latest = select(func.max(RegistryLookup.id)).where(
+            RegistryLookup.registry == "bolagsverket",
+            RegistryLookup.organisation_id.in_(sorted(granted))).group_by(RegistryLookup.organisation_id)
+        out = []
+        for lookup in session.scalars(select(RegistryLookup).where(RegistryLookup.id.in_(latest))):
+            ended = min((r.deregistration_date for r in lookup.records
+                         if getattr(r, "deregistration_date", None)), default=None)
+            if ended is None or ended > today:
+                continue
+            for case in by_org.get(lookup.organisation_id, []):
+                out.append(Ending(case.id, f"association:{lookup.organisation_id}:{ended.isoformat()}",
+                                  ended, _("Föreningen är avregistrerad %(on)s enligt Bolagsverket "
+                                           "(uppslag %(at)s).", on=ended.isoformat(),
+                                           at=lookup.retrieved_at.date().isoformat())))
+        return out
+
+
+_register_benefit_source()

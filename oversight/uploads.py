@@ -41,3 +41,80 @@ def check_document(filename: str, data: bytes, max_bytes: int, what: str | None 
 def safe_filename(filename: str | None, default: str = "dokument", limit: int = 255) -> str:
     """The bare file name (no client path), for storing and for Content-Disposition."""
     return os.path.basename((filename or "").replace("\\", "/"))[:limit] or default
+
+
+# --- attachments: documents plus office files (case activities) ------------------------------
+# Office files are accepted only in their XML forms (OOXML: .docx/.xlsx/.pptx; OpenDocument:
+# .odt/.ods/.odp), which carry no macros; a macro-enabled file or the old binary formats
+# (.doc/.xls, which may carry macros) are refused with a message saying what to do instead.
+
+OFFICE_TYPES = {
+    "word/document.xml": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xl/workbook.xml": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "ppt/presentation.xml": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+}
+ODF_TYPES = {
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+}
+ATTACHMENT_LABEL = "PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), PowerPoint (.pptx) eller OpenDocument"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+
+
+def _office_type(data: bytes) -> str | None:
+    """The content type of an OOXML or OpenDocument file; None for any other zip. Raises
+    UploadError for a macro-enabled file. Only the zip's directory and the small ``mimetype``
+    entry are read (no decompression of the documents themselves)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            lowered = [n.lower() for n in names]
+            if any(n.endswith(_MACRO_PARTS) for n in lowered):
+                raise UploadError(_("Filen innehåller makron; spara den utan makron (.docx/.xlsx) "
+                                    "eller som PDF."))
+            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                return mimetype if mimetype in ODF_TYPES else None
+            if "[Content_Types].xml" in names:
+                return next((ctype for part, (ctype, _ext) in OFFICE_TYPES.items() if part in names), None)
+    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError):
+        return None
+    return None
+
+
+def attachment_extension(content_type: str) -> str:
+    """The file extension for a stored attachment's content type ("" when unknown)."""
+    known = {c: ext for _m, c, ext in DOCUMENT_TYPES}
+    known.update({c: ext for c, ext in OFFICE_TYPES.values()})
+    known.update(ODF_TYPES)
+    return known.get(content_type, "")
+
+
+def check_attachment(filename: str, data: bytes, max_bytes: int, what: str | None = None) -> str:
+    """Like ``check_document`` but also accepting office files (see above); the content type
+    comes from the content. Executables, scripts, old binary office files and anything
+    unknown are refused."""
+    what = what or _("Dokumentet")
+    if not data:
+        raise UploadError(_("%(what)s är tomt.", what=what))
+    if len(data) > max_bytes:
+        raise UploadError(_("%(what)s är större än %(max_bytes)g MB.", what=what, max_bytes=max_bytes / (1024 * 1024)))
+    content_type = sniff_document(data)
+    if content_type is None and data.startswith(b"PK\x03\x04"):
+        content_type = _office_type(data)
+    if content_type is None and data.startswith(_OLE):
+        raise UploadError(_("%(what)s är en äldre Office-fil (.doc/.xls) som kan innehålla makron; "
+                            "spara den som .docx/.xlsx eller PDF.", what=what))
+    if content_type is None:
+        raise UploadError(_("%(what)s %(path)r är inte en %(allowed_label)s-fil.",
+                            what=what, path=os.path.basename(filename or ''),
+                            allowed_label=ATTACHMENT_LABEL))
+    return content_type

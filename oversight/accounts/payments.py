@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -31,6 +31,7 @@ from oversight.accounts.services import AccountsError, _chunks, load_context
 from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import (
     INVALID_PAYEE_ID,
+    PAYMENT_STOP,
     SHARED_IN_FILE,
     STATUSES,
     UNKNOWN_PAYEE,
@@ -124,11 +125,15 @@ class PaymentContext:
     matches: list[tuple[_Org | None, str | None]]  # per payment: register org, matched by
     aliases: dict[int, list[str]]
     ctx: Context
+    # Active payment stops (oversight.cases.stops): by organisation id and by account key.
+    stops_by_org: dict = field(default_factory=dict)
+    stops_by_account: dict = field(default_factory=dict)
+    department_id: int | None = None  # the department whose file it is
 
 
 def load_payment_context(session: Session, payments: Sequence[Payment], *,
-                         today: date | None = None,
-                         settings: Settings | None = None) -> PaymentContext:
+                         today: date | None = None, settings: Settings | None = None,
+                         department_id: int | None = None) -> PaymentContext:
     """Match payments to the register and load evidence: a handful of bulk queries."""
     ids = _normalise_ids(payments)
     orgs = _orgs_by_orgnr(session, {v for v in ids.values() if v})
@@ -150,7 +155,11 @@ def load_payment_context(session: Session, payments: Sequence[Payment], *,
         if result is not None and result.valid:
             keys.add(account_key(p.kind, result.normalized))
     ctx = load_context(session, keys, org_ids, today, settings)
-    return PaymentContext(ids, matches, _other_names(session, org_ids), ctx)
+    from oversight.cases.stops import active_stops, stops_for_accounts
+
+    return PaymentContext(ids, matches, _other_names(session, org_ids), ctx,
+                          active_stops(session, org_ids), stops_for_accounts(session, keys),
+                          department_id)
 
 
 def verify_loaded(payments: Sequence[Payment], pctx: PaymentContext,
@@ -160,6 +169,7 @@ def verify_loaded(payments: Sequence[Payment], pctx: PaymentContext,
     total = len(payments)
     for i, (p, (org, how)) in enumerate(zip(payments, pctx.matches), start=1):
         results.append(_verify_one(p, org, how, pctx.ids, pctx.aliases, pctx.ctx))
+        _stop_findings(results[-1], pctx)
         if progress and i % 5000 == 0:
             progress(i, total, _("Kontrollerat %(i)s av %(total)s betalningar", i=i, total=total))
     _shared_in_file(results, pctx.ctx.allowances)
@@ -167,11 +177,27 @@ def verify_loaded(payments: Sequence[Payment], pctx: PaymentContext,
 
 
 def verify_payments(session: Session, payments: Sequence[Payment], *, today: date | None = None,
-                    settings: Settings | None = None,
-                    progress: Progress | None = None) -> list[PaymentResult]:
+                    settings: Settings | None = None, progress: Progress | None = None,
+                    department_id: int | None = None) -> list[PaymentResult]:
     """Match each payment to the register and verify it (evidence loaded in bulk first)."""
-    pctx = load_payment_context(session, payments, today=today, settings=settings)
+    pctx = load_payment_context(session, payments, today=today, settings=settings,
+                                department_id=department_id)
     return verify_loaded(payments, pctx, progress)
+
+
+def _stop_findings(result: PaymentResult, pctx: PaymentContext) -> None:
+    """A payment to an organisation under an active payment stop, or to an account the
+    register has for it, is flagged with the stop's case reference (danger)."""
+    v = result.verification
+    found = list(pctx.stops_by_org.get(result.organisation_id, ())) if result.organisation_id else []
+    if v.normalized:
+        found += pctx.stops_by_account.get(account_key(v.kind, v.normalized), ())
+    for stop in {s.decision_id: s for s in found}.values():
+        text = stop.text(pctx.department_id)
+        if stop.organisation_id != result.organisation_id:
+            text = _("%(kind)s %(number)s tillhör %(org)s i registret. ", kind=v.kind_label,
+                     number=v.normalized, org=stop.organisation_name) + text
+        v.findings.append(Finding(PAYMENT_STOP, "danger", text))
 
 
 def _verify_one(p: Payment, org: _Org | None, how, ids, aliases, ctx) -> PaymentResult:
@@ -284,7 +310,8 @@ def run_payment_check(session: Session, check: PaymentCheck, progress: Progress 
         return check
     if progress:
         progress(0, len(parsed.payments), _("Filen är läst; kontrollerar betalningarna"))
-    results = verify_payments(session, parsed.payments, today=today, progress=progress)
+    results = verify_payments(session, parsed.payments, today=today, progress=progress,
+                              department_id=check.department_id)
     store_lines(session, check, results, progress)
     _finish(check, parsed, results)
     session.flush()

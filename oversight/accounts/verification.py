@@ -49,6 +49,7 @@ REMOVED_ACCOUNT = "REMOVED_ACCOUNT"
 NOT_IN_REGISTER = "NOT_IN_REGISTER"
 INVALID_PAYEE_ID = "INVALID_PAYEE_ID"
 UNKNOWN_PAYEE = "UNKNOWN_PAYEE"
+PAYMENT_STOP = "PAYMENT_STOP"  # an active stop decision of a case (oversight.cases.stops)
 FINDING_LABELS = {
     INVALID_ACCOUNT: "Ogiltigt kontonummer",
     SHARED_ACCOUNT: "Kontot är registrerat för flera organisationer",
@@ -61,6 +62,7 @@ FINDING_LABELS = {
     NOT_IN_REGISTER: "Kontot finns inte i registret för mottagaren",
     INVALID_PAYEE_ID: "Ogiltigt organisationsnummer för mottagaren",
     UNKNOWN_PAYEE: "Mottagaren finns inte i organisationsregistret",
+    PAYMENT_STOP: "Betalningsstopp i ett utredningsärende",
 }
 SEVERITIES = ("danger", "warning", "info")
 

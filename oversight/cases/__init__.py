@@ -12,6 +12,10 @@ DEFAULTS = {
     # The public tip form: at most this many submissions per address and window.
     "CASES_PUBLIC_TIP_LIMIT": 5,
     "CASES_PUBLIC_TIP_WINDOW_MINUTES": 60,
+    # Largest document attached to an investigation activity (oversight.cases.documents).
+    "CASES_DOCUMENT_MAX_MB": 20,
+    # Hour of the daily run that tells investigators when a debtor has left the benefit.
+    "CASES_DAILY_HOUR": 6,
 }
 
 _PERMISSIONS = {
@@ -40,3 +44,11 @@ def init_app(app) -> None:
         app.cli.add_command(cases_cli)
     navigation.register("cases.index", "Ärenden", "cases.view", 60)
     navigation.register("cases.controls_index", "Årshjul", "cases.view", 62)
+
+    from huey import crontab
+
+    from oversight.cases.benefit_ended import daily
+    from oversight.jobs import periodic_task
+
+    periodic_task(app, "cases.daily", crontab(minute="45", hour=int(app.config["CASES_DAILY_HOUR"])),
+                  daily)

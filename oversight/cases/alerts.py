@@ -62,10 +62,11 @@ def _money_alerts(session: Session, case: Case, today: date) -> list[Alert]:
                          "danger" if r.claim.state == "expired" else "warning"))
     ended = [a for a in case.activities if a.kind == "benefit_ended" and not a.done]
     if ended and r.balance > 0:
-        out.append(Alert("benefit_ended", case.id, case.reference,
-                         f"Personen lämnade förmånen {ended[-1].on.isoformat()} med {r.balance:.2f} kr kvar "
-                         "att betala: bedöm betalningsförmågan och avbetalningsplanen på nytt.",
-                         ended[-1].on))
+        last = ended[-1]
+        text = (f"{last.text} {r.balance:.2f} kr kvar att betala." if last.origin else  # automatic
+                f"Personen lämnade förmånen {last.on.isoformat()} med {r.balance:.2f} kr kvar "
+                "att betala: bedöm betalningsförmågan och avbetalningsplanen på nytt.")
+        out.append(Alert("benefit_ended", case.id, case.reference, text, last.on))
     if r.ready_to_close:
         out.append(Alert("ready_to_close", case.id, case.reference,
                          "Återkravet är betalt: ärendet kan avslutas.", today, "info"))

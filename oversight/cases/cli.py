@@ -65,3 +65,28 @@ def alerts_command(code: str):
         raise click.ClickException(str(exc)) from None
     for alert in department_alerts(db.session, dept.id):
         click.echo(f"{alert.kind}\t{alert.reference}\t{alert.text}")
+
+
+@cases_cli.command("stops")
+def stops_command():
+    """Lista aktiva betalningsstopp (organisation, beslut, ärende, förvaltning)."""
+    from oversight.cases.stops import active_stops
+
+    for stops in active_stops(db.session).values():
+        for stop in stops:
+            click.echo(f"{stop.organisation_name}\t{stop.decided_on.isoformat()}\t{stop.reference}"
+                       f"\t{stop.department_name}\t{stop.kind}")
+
+
+@cases_cli.command("benefit-ended")
+def benefit_ended_command():
+    """Kör den dagliga kontrollen nu: ärenden med skuld där personen eller föreningen har
+    lämnat insatsen får en notis (som system)."""
+    from oversight.cases.benefit_ended import notify
+
+    acting_user(None)
+    added = notify(db.session)
+    db.session.commit()
+    for activity in added:
+        click.echo(f"{activity.case.reference}\t{activity.text}")
+    click.echo(_("%(n)s nya notiser.", n=len(added)))

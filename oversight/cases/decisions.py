@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from oversight.cases import codes, deadlines
+from oversight.cases import codes, deadlines, stops
 from oversight.cases.models import Case, CaseDecision, CaseInstalment, CasePayment
 from oversight.cases.rules import rule_number
 from oversight.cases.services import CaseError, transition
@@ -47,10 +47,15 @@ def add_decision(session: Session, user, case: Case, *, kind: str, decided_on: d
                  ability_to_pay: str | None = None, recipient: str | None = None,
                  police_reference: str | None = None, outcome: str | None = None,
                  reasoning: str | None = None, monthly: Decimal | None = None,
-                 first_due: date | None = None) -> CaseDecision:
+                 first_due: date | None = None,
+                 target_organisation_id: int | None = None) -> CaseDecision:
     legal_basis = legal_basis or (codes.BASES_FOR.get(kind, (None,))[0])
     _check_decision(case, kind, amount, legal_basis, recipient, decided_by, meeting_date,
                     paragraph, repayment_method)
+    if kind in stops.STOP_KINDS:  # a stop acts on one organisation's payments (stops.py)
+        target_organisation_id = stops.resolve_target(case, target_organisation_id)
+    else:
+        target_organisation_id = None
     if decided_on > date.today():
         raise CaseError(_("Beslutsdatum kan inte ligga i framtiden."))
     if period_from and period_to and period_from > period_to:
@@ -63,7 +68,7 @@ def add_decision(session: Session, user, case: Case, *, kind: str, decided_on: d
         period_from=period_from, period_to=period_to,
         payment_dates=[d.isoformat() for d in dates] or None, repayment_method=repayment_method,
         ability_to_pay=ability_to_pay, recipient=recipient, police_reference=police_reference,
-        outcome=outcome, reasoning=reasoning)
+        outcome=outcome, reasoning=reasoning, target_organisation_id=target_organisation_id)
     case.decisions.append(decision)
     if kind == "recovery" and repayment_method == "instalments":
         if monthly is None or first_due is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -81,6 +82,8 @@ class ActivityForm(FlaskForm):
     counterpart = StringField(_l("Myndighet eller motpart"),
                               validators=[Optional(), Length(max=200)])
     follow_up_on = DateField(_l("Följ upp"), validators=[Optional()])
+    document = FileField(_l("Bifoga dokument"), description=_l(
+        "PDF, bild, Word, Excel, PowerPoint eller OpenDocument (utan makron)."))
 
 
 class LinkForm(FlaskForm):
@@ -132,6 +135,16 @@ class DecisionForm(FlaskForm):
                                    validators=[Optional(), Length(max=60)])
     outcome = TextAreaField(_l("Utfall"), validators=[Optional(), Length(max=4000)])
     reasoning = TextAreaField(_l("Motivering"), validators=[Optional(), Length(max=8000)])
+    target_orgnr = StringField(
+        _l("Organisation som stoppet gäller (organisationsnummer)"),
+        validators=[Optional(), Length(max=13)],
+        description=_l("Stopp eller innehållen utbetalning: lämna tomt för ärendets organisation."))
+
+
+class LiftStopForm(FlaskForm):
+    reason = TextAreaField(_l("Skäl till att stoppet hävs"),
+                           validators=[DataRequired(_REQ), Length(max=4000)])
+    on = DateField(_l("Hävt från och med"), validators=[Optional()])
 
 
 class PaymentForm(FlaskForm):

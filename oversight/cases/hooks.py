@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import url_for
+from markupsafe import Markup
 from sqlalchemy import func
 
 from oversight.attention import AttentionItem, provider
@@ -12,6 +13,7 @@ from oversight.cases.access import accessible_cases
 from oversight.cases.alerts import alerts_for_cases
 from oversight.cases.models import Case
 from oversight.cases.transitions import INTAKE_STATUSES, OPEN_STATUSES
+from oversight.organisations.sections import register
 
 _TITLES = {
     "start_overdue": "Utredning inte påbörjad i tid",
@@ -43,3 +45,17 @@ def case_items(session, user) -> list[AttentionItem]:
             title=f"Mina pågående ärenden: {mine}", detail="Ärenden där du är handläggare.",
             url=url_for("cases.index", status="open", mine="1"), severity="info"))
     return items
+
+
+@register("payment_stops", "Betalningsstopp", order=5)
+def stops_section(session, user, org) -> Markup | None:
+    """Active payment stops on the organisation (oversight.cases.stops), for every department:
+    the deciding department, the decision date and the case reference, never the case."""
+    from oversight.cases.stops import active_stops
+
+    found = active_stops(session, [org.id]).get(org.id, [])
+    if not found:
+        return None
+    items = Markup("").join(Markup('<li class="attention-danger"><strong>{}</strong></li>').format(
+        s.text(getattr(user, "department_id", None))) for s in found)
+    return Markup('<ul class="attention">{}</ul>').format(items)

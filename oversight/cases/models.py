@@ -193,8 +193,13 @@ class CaseActivity(_Owned, db.Model):
     follow_up_on: Mapped[date | None] = mapped_column(Date)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     author_name: Mapped[str] = mapped_column(String(200))
+    # What raised an automatic entry (e.g. "assistance_user:12:2026-10-31"), so a daily job
+    # does not add the same notice twice; None for what a person entered.
+    origin: Mapped[str | None] = mapped_column(String(120))
 
     case: Mapped[Case] = relationship(back_populates="activities")
+    documents: Mapped[list[CaseDocument]] = relationship(
+        back_populates="activity", order_by="CaseDocument.id")
 
     @property
     def kind_label(self) -> str:
@@ -202,6 +207,30 @@ class CaseActivity(_Owned, db.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.on}"
+
+
+class CaseDocument(_Owned, db.Model):
+    """A document uploaded to an investigation activity. The body is stored once by its
+    SHA-256 in ``registry_blob`` (registries.store.put_blob, the platform's one store of
+    bodies); this row says which case and activity it belongs to, and who uploaded it."""
+    __tablename__ = "fut_case_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fut_case.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("fut_case_activity.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    sha256: Mapped[str] = mapped_column(ForeignKey("registry_blob.sha256"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_by_name: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    activity: Mapped[CaseActivity] = relationship(back_populates="documents")
+
+    def __str__(self) -> str:
+        return f"Dokument {self.filename} i ärende {self.case_id}"
 
 
 class CaseDecision(_Owned, TimestampMixin, db.Model):
@@ -227,8 +256,15 @@ class CaseDecision(_Owned, TimestampMixin, db.Model):
     police_reference: Mapped[str | None] = mapped_column(String(60))
     outcome: Mapped[str | None] = mapped_column(Text)
     reasoning: Mapped[str | None] = mapped_column(Text)
+    # A stop / withhold decision: whose payments it stops, and its lifting (oversight.cases.stops).
+    target_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                               index=True)
+    lifted_on: Mapped[date | None] = mapped_column(Date)
+    lifted_reason: Mapped[str | None] = mapped_column(Text)
+    lifted_by_name: Mapped[str | None] = mapped_column(String(200))
 
     case: Mapped[Case] = relationship(back_populates="decisions")
+    target_organisation = relationship("Organisation")
     instalments: Mapped[list[CaseInstalment]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", order_by="CaseInstalment.due_on")
 

@@ -109,6 +109,10 @@ def transition(session: Session, user, case: Case, target: str, *, on: date | No
                reason: str | None = None, note: str | None = None) -> Case:
     on = on or date.today()
     transitions.check(case.status, target, reason=reason)
+    if target == "closed":
+        from oversight.cases.stops import check_can_close
+
+        check_can_close(case)
     if target == "not_opened" and reason not in codes.NOT_OPENED_REASONS:
         raise CaseError(_("Okänt skäl till att utredning inte inleds."))
     if on < case.received_on:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,13 +14,16 @@ from sqlalchemy.orm import selectinload
 from oversight.auth.models import Department, User
 from oversight.auth.roles import INVESTIGATOR
 from oversight.cases import access, codes, forms, services, transitions
+from oversight.cases import documents as case_documents
 from oversight.cases.alerts import case_alerts
 from oversight.cases.decisions import repayment
 from oversight.cases.models import Case
+from oversight.cases.stops import STOP_KINDS
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.uploads import attachment_extension
 from oversight.views_support import commit_or_flash, flash_form_errors
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -114,6 +117,8 @@ def show(case_id: int):
         assign_form=forms.AssignForm(prefix="assign"), inv_form=inv_form,
         activity_form=forms.ActivityForm(prefix="act"), link_form=forms.LinkForm(prefix="link"),
         classify_form=forms.ClassifyForm(obj=case, prefix="cls"), payment_form=forms.PaymentForm(prefix="pay"),
+        stop_decisions=[d for d in case.decisions if d.kind in STOP_KINDS],
+        lift_form=forms.LiftStopForm(prefix="lift"),
         organisation=db.session.get(Organisation, case.organisation_id) if case.organisation_id else None)
 
 
@@ -189,11 +194,42 @@ def add_activity(case_id: int):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(case)
-    commit_or_flash(lambda: services.add_activity(
-        db.session, current_user, case, kind=form.kind.data, text=form.text.data, on=form.on.data,
-        counterpart=form.counterpart.data or None, follow_up_on=form.follow_up_on.data),
-        _("Händelsen är registrerad."), ERRORS)
+    upload = form.document.data
+    attached = upload is not None and bool(getattr(upload, "filename", ""))
+
+    def run():
+        activity = services.add_activity(
+            db.session, current_user, case, kind=form.kind.data, text=form.text.data, on=form.on.data,
+            counterpart=form.counterpart.data or None, follow_up_on=form.follow_up_on.data)
+        if attached:
+            filename, data = case_documents.read_upload(upload)
+            case_documents.add_document(db.session, current_user, case, activity,
+                                        filename=filename, data=data)
+
+    commit_or_flash(run, _("Händelsen och dokumentet är registrerade.") if attached
+                    else _("Händelsen är registrerad."), ERRORS)
     return _back(case)
+
+
+@bp.get("/<int:case_id>/documents/<int:document_id>")
+@require("cases.view")
+def document(case_id: int, document_id: int):
+    """A document of the case, for the owning department and the assigned investigators."""
+    case = _case(case_id)
+    doc = case_documents.document_of(case, document_id)
+    if doc is None:
+        abort(404)
+    try:
+        data = case_documents.download(db.session, current_user, case, doc)
+    except services.CaseError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _back(case)
+    db.session.commit()
+    name = f"{case.reference}-{doc.id}{attachment_extension(doc.content_type)}"
+    return Response(data, mimetype=doc.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
 
 @bp.post("/<int:case_id>/links")

@@ -7,11 +7,14 @@ from decimal import Decimal, InvalidOperation
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from oversight.cases import access, decisions, forms, services
+from oversight.cases import access, decisions, forms, services, stops
 from oversight.cases.models import CaseDecision
 from oversight.cases.views import ERRORS, _back, _case, bp
 from oversight.extensions import db
+from oversight.identifiers import validate
+from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.views_support import commit_or_flash, flash_form_errors
 from oversight.web import local_path
@@ -25,6 +28,9 @@ def new_decision(case_id: int):
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         holder = {}
+        target = _target_organisation(form)
+        if target is False:
+            return render_template("cases/decision_form.html", case=case, form=form), 422
 
         def run():
             holder["d"] = decisions.add_decision(
@@ -37,13 +43,47 @@ def new_decision(case_id: int):
                 ability_to_pay=form.ability_to_pay.data or None, recipient=form.recipient.data or None,
                 police_reference=form.police_reference.data or None, outcome=form.outcome.data or None,
                 reasoning=form.reasoning.data or None, monthly=form.monthly.data,
-                first_due=form.first_due.data)
+                first_due=form.first_due.data, target_organisation_id=target)
 
         if commit_or_flash(run, _("Beslutet är registrerat."), ERRORS + (ValueError,)):
             return redirect(url_for("cases.letter", decision_id=holder["d"].id))
     elif request.method == "POST":
         flash_form_errors(form)
     return render_template("cases/decision_form.html", case=case, form=form)
+
+
+def _target_organisation(form) -> int | None | bool:
+    """The organisation named for a stop (None: the case's own), False when unknown."""
+    orgnr = (form.target_orgnr.data or "").strip()
+    if not orgnr or form.kind.data not in stops.STOP_KINDS:
+        return None
+    result = validate("orgnr", orgnr)
+    org_id = db.session.scalar(select(Organisation.id).where(
+        Organisation.orgnr == result.normalized)) if result.valid else None
+    if org_id is None:
+        form.target_orgnr.errors.append(_("Organisationen finns inte i registret."))
+        return False
+    return org_id
+
+
+@bp.post("/decisions/<int:decision_id>/lift")
+@require("cases.manage")
+def lift_stop(decision_id: int):
+    """Lift a payment stop (with its reason); the owning department only."""
+    decision = db.session.get(CaseDecision, decision_id)
+    if decision is None:
+        abort(404)
+    case = access.case_or_404(db.session, decision.case_id, current_user)
+    if not access.is_owner(current_user, case):
+        abort(404)
+    form = forms.LiftStopForm(prefix="lift")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(case)
+    commit_or_flash(lambda: stops.lift(db.session, current_user, decision, reason=form.reason.data,
+                                       on=form.on.data),
+                    _("Betalningsstoppet är hävt."), ERRORS)
+    return _back(case)
 
 
 @bp.get("/decisions/<int:decision_id>/letter")

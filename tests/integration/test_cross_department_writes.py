@@ -23,7 +23,7 @@ from associations.models import Grant, GrantReport, LedgerUpload
 from oversight.accounts import services as accounts
 from oversight.accounts.models import SharedAccountAllowance
 from oversight.auth.models import User
-from oversight.cases.models import Case, CaseAssignment, ControlRoutine
+from oversight.cases.models import Case, CaseAssignment, CaseDecision, ControlRoutine
 from oversight.cli import _domain_demo_loaders
 from oversight.demo import load as load_core_demo
 from oversight.jobs import Job
@@ -60,6 +60,7 @@ OWNED = {
 OWNED_BY_ENDPOINT = {
     "timereports.finding": {"finding_id": TimeReportFinding},
     "assistance.change_provider": {"user_id": AssistanceUser},
+    "cases.lift_stop": {"decision_id": CaseDecision},
 }
 
 
