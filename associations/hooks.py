@@ -101,7 +101,7 @@ def preview_job(session, job, progress):
     """Read an uploaded ledger's header and first rows (with the preset's or a chosen column
     mapping) into ``LedgerUpload.preview``: the preview page shows it, the web request never
     parses the file. Params: upload_id, columns (a chosen mapping or None)."""
-    from associations import imports
+    from associations import ledger_preview
     from associations.models import LedgerUpload
 
     p = job.params or {}
@@ -112,8 +112,8 @@ def preview_job(session, job, progress):
     progress(0, 1, _("Läser filen"))
     preset, saved = _mapping_of(session, up)
     columns = p.get("columns") or saved
-    up.preview = imports.preview_record(imports.preview(up.content, preset, columns),
-                                        p.get("columns"))
+    up.preview = ledger_preview.preview_record(
+        ledger_preview.preview(up.content, preset, columns), p.get("columns"))
     job.result_url = _url("associations.preview_upload", upload_id=up.id)
     return {"upload_id": up.id}
 

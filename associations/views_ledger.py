@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from associations import forms, imports
+from associations import forms, imports, ledger_preview
 from associations.detection import (
     DetectionError,
     ReportFilters,
@@ -122,7 +122,7 @@ def _already_imported(up: LedgerUpload):
 @require("ledger.import")
 def preview_upload(upload_id: int):
     up = _upload_or_404(upload_id)
-    pv = imports.preview_of(up.preview)
+    pv = ledger_preview.preview_of(up.preview)
     if pv is None:  # its job has not finished (or never ran): show its progress
         job_id = (up.preview or {}).get("job_id")
         if job_id and db.session.get(Job, job_id) is not None:
@@ -166,8 +166,8 @@ def _preview_with(up: LedgerUpload, chosen: dict):
     try:
         imports.check_columns("standard", chosen)
     except imports.LedgerImportError as exc:
-        return imports.Preview(header=imports.preview_of(up.preview).header, columns=chosen,
-                               error=str(exc))
+        header = ledger_preview.preview_of(up.preview).header
+        return ledger_preview.Preview(header=header, columns=chosen, error=str(exc))
     job = create_job(db.session, current_user, PREVIEW_JOB,
                      _("Förhandsgranskning av %(filename)s", filename=up.filename),
                      {"upload_id": up.id, "columns": chosen}, total=1)
@@ -175,7 +175,7 @@ def _preview_with(up: LedgerUpload, chosen: dict):
     db.session.commit()
     dispatch(job)
     db.session.refresh(up)
-    return imports.preview_of(up.preview)
+    return ledger_preview.preview_of(up.preview)
 
 
 def _blocked_reason(pv, already) -> str | None:
