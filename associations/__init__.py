@@ -15,6 +15,8 @@ DEFAULTS = {
     "GRANT_REJUDGE_AMOUNT_PERCENT": 50,
     # Purpose/activity similarity (0-100, token set) from which overlapping grants are flagged.
     "GRANT_PURPOSE_SIMILARITY": 80,
+    # Ledger rows written (and, by the job and the CLI, committed) per chunk of an import.
+    "LEDGER_IMPORT_CHUNK_ROWS": 5000,
 }
 
 

@@ -38,7 +38,8 @@ def _department(code: str):
 @click.option("--show-problems", default=20, show_default=True,
               help="Antal rader med problem att skriva ut.")
 def import_ledger_command(path, department_code, preset, period, detect, show_problems):
-    """Importera en leverantörsreskontra (CSV/TXT/XLSX) i en transaktion."""
+    """Importera en leverantörsreskontra (CSV/TXT/XLSX): hela filen kontrolleras först,
+    sedan sparas raderna i delar; en avbruten import fortsätter vid nästa körning."""
     from associations import imports
     from associations.hooks import IMPORT_JOB
     from oversight.jobs import job_run
@@ -52,7 +53,7 @@ def import_ledger_command(path, department_code, preset, period, detect, show_pr
             report = imports.import_ledger(
                 db.session, None, data=Path(path).read_bytes(), filename=Path(path).name,
                 department=department, preset=preset, period_start=start, period_end=end,
-                source="cli")
+                source="cli", commit=db.session.commit)
         except imports.LedgerImportError as exc:
             db.session.rollback()
             message = str(exc)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from associations.funding import FundingItem, find_overlaps
 from associations.ledger import LedgerRow
+from associations.ledger_models import in_complete_import
 from associations.matching import cluster_ledger, multi_department_clusters
 from associations.models import (
     FUNDED_STATUSES,
@@ -65,6 +66,7 @@ def load_rows(session: Session, period_start: date | None, period_end: date | No
                   LedgerEntry.org_nr_problem, LedgerEntry.bank_account, LedgerEntry.amount,
                   LedgerEntry.booked_on, LedgerEntry.account_text, LedgerEntry.purpose,
                   LedgerEntry.is_grant, LedgerEntry.effective_on).order_by(LedgerEntry.id)
+    stmt = stmt.where(in_complete_import())
     if period_start:
         stmt = stmt.where(LedgerEntry.effective_on >= period_start)
     if period_end:

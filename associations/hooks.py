@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from associations.ledger_models import in_complete_import
 from associations.models import DetectionCluster, Grant, LedgerEntry
 from oversight import navigation
 from oversight.attention import AttentionItem, provider
@@ -20,6 +21,7 @@ from oversight.views_support import path_for as _url
 
 DETECT_JOB = "associations.detect"
 IMPORT_JOB = "associations.import"
+PREVIEW_JOB = "associations.preview"
 
 navigation.register("associations.index", "Föreningsbidrag", "grants.view", 30)
 
@@ -75,7 +77,7 @@ def import_job(session, job, progress):
             period_start=_date.fromisoformat(p["period_start"]) if p.get("period_start")
             else None,
             period_end=_date.fromisoformat(p["period_end"]) if p.get("period_end") else None,
-            source="web", progress=progress)
+            source="web", progress=progress, commit=session.commit)
         if p.get("save_as"):
             imports.save_mapping(session, department, p["save_as"], p.get("save_columns") or {})
         session.delete(up)
@@ -92,6 +94,38 @@ def import_job(session, job, progress):
     return {"import_id": li.id, "created": report.created, "rows": li.row_count,
             "departments": li.department_count, "grant_rows": li.grant_row_count,
             "flagged_rows": li.flagged_row_count}
+
+
+@job_handler(PREVIEW_JOB)
+def preview_job(session, job, progress):
+    """Read an uploaded ledger's header and first rows (with the preset's or a chosen column
+    mapping) into ``LedgerUpload.preview``: the preview page shows it, the web request never
+    parses the file. Params: upload_id, columns (a chosen mapping or None)."""
+    from associations import ledger_preview
+    from associations.models import LedgerUpload
+
+    p = job.params or {}
+    up = session.get(LedgerUpload, p.get("upload_id")) if p.get("upload_id") else None
+    if up is None or up.uploaded_by_id != job.created_by_id:
+        raise Importfel(_("Den uppladdade filen finns inte längre (den är redan importerad eller "
+                          "borttagen efter ett dygn): ladda upp den igen. Inget importerades."))
+    progress(0, 1, _("Läser filen"))
+    preset, saved = _mapping_of(session, up)
+    columns = p.get("columns") or saved
+    up.preview = ledger_preview.preview_record(
+        ledger_preview.preview(up.content, preset, columns), p.get("columns"))
+    job.result_url = _url("associations.preview_upload", upload_id=up.id)
+    return {"upload_id": up.id}
+
+
+def _mapping_of(session, up) -> tuple[str, dict | None]:
+    """The upload's preset name and, for a saved mapping, its columns."""
+    from associations.models import LedgerMapping
+
+    if up.preset.startswith("mapping:"):
+        mapping = session.get(LedgerMapping, int(up.preset.split(":", 1)[1]))
+        return "standard", (mapping.columns if mapping else None)
+    return up.preset, None
 
 
 # --- attention ----------------------------------------------------------------------------------
@@ -161,7 +195,8 @@ def organisation_section(session, user, org):
     grants = grants_for(session, org)
     paid = session.execute(select(
         func.coalesce(LedgerEntry.department_id, 0), LedgerEntry.department_raw,
-        func.sum(LedgerEntry.amount), func.count()).where(LedgerEntry.org_nr == org.orgnr)
+        func.sum(LedgerEntry.amount), func.count()).where(LedgerEntry.org_nr == org.orgnr,
+                                                           in_complete_import())
         .group_by(LedgerEntry.department_id, LedgerEntry.department_raw)).all()
     if not grants and not paid and org.org_group != 8:
         return None

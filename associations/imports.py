@@ -1,8 +1,9 @@
 """Import of payment ledgers into the database (parsing is associations.ledger).
 
-One file = one transaction: the service only flushes, the background job (web) or the CLI
-commits, and any error (LedgerError with its row number) leaves nothing behind once the caller
-rolls back. The file is read and checked completely before anything is written. The file's
+The file is read and checked completely before anything is written (any error, LedgerError
+with its row number, leaves nothing behind once the caller rolls back); the rows are then
+written in chunks that the background job and the CLI commit one by one, resumably (see
+``import_ledger``). The file's
 SHA-256 is recorded and unique: importing the same file again adds nothing. Invalid
 organisation numbers are kept raw and flagged, never dropped.
 """
@@ -14,14 +15,14 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from associations.ledger import (
@@ -54,7 +55,6 @@ PRESET_LABELS = {"orebro": "Örebro (RN1/FÖRVALTNING, LEVERANTÖR, ORGANISATIO,
                  "standard": "Standard (department, payee_name, org_nr, amount ...)"}
 BATCH = 5000
 PROGRESS_EVERY = 2000  # rows between progress calls during an import
-PREVIEW_ROWS = 20
 
 
 class LedgerImportError(ValueError):
@@ -145,15 +145,7 @@ def open_rows(data: bytes, preset: str = "standard",
             PRESETS.pop(key, None)
 
 
-# --- preview --------------------------------------------------------------------------------
-
-@dataclass
-class Preview:
-    header: list[str] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # field -> header (resolved)
-    rows: list[LedgerRow] = field(default_factory=list)
-    error: str | None = None
-
+# --- header ---------------------------------------------------------------------------------
 
 def read_header(data: bytes, filename: str = "reskontra.csv") -> list[str]:
     """The file's header cells, for the column-mapping form (the core reader's header row;
@@ -163,24 +155,6 @@ def read_header(data: bytes, filename: str = "reskontra.csv") -> list[str]:
     except TableError:
         return []
     return [str(h).strip() for h in reader.header if str(h).strip()]
-
-
-def preview(data: bytes, preset: str = "standard", columns: dict | None = None,
-            limit: int = PREVIEW_ROWS) -> Preview:
-    out = Preview(header=read_header(data))
-    try:
-        rows = open_rows(data, preset, columns)
-        out.columns = resolved_columns(out.header, preset, columns)
-        for row in rows:
-            out.rows.append(row)
-            if len(out.rows) >= limit:
-                break
-        rows.close()
-    except LedgerImportError as exc:
-        out.error = str(exc)
-    except LedgerError as exc:
-        out.error = str(exc)
-    return out
 
 
 def resolved_columns(header: list[str], preset: str, columns: dict | None) -> dict[str, str]:
@@ -293,124 +267,151 @@ def estimate_rows(data: bytes) -> int | None:
     return max(dims[0] - 1, 0) if dims else None
 
 
+def chunk_rows() -> int:
+    """Rows written per committed chunk (``LEDGER_IMPORT_CHUNK_ROWS``)."""
+    return max(1, int(current_app.config.get("LEDGER_IMPORT_CHUNK_ROWS") or BATCH))
+
+
 def import_ledger(session: Session, user, *, data: bytes, filename: str, department,
                   preset: str = "standard", columns: dict | None = None,
                   period_start: date | None = None, period_end: date | None = None,
                   source: str = "web", max_problems: int = 500,
-                  progress: Progress | None = None,
-                  progress_every: int | None = None) -> ImportReport:
+                  progress: Progress | None = None, progress_every: int | None = None,
+                  commit: Callable[[], None] | None = None) -> ImportReport:
     """Import one file. Returns the existing import (created=False) for a file seen before.
-    Raises LedgerImportError; the caller must then roll back (nothing is committed here).
+    Raises LedgerImportError; the caller must then roll back.
 
-    ``progress(done, total, message)`` is called every ``progress_every`` rows while the file
-    is read. The whole file is read and checked before anything is written, so nothing is
-    written before the last progress call: a background job may commit at every progress
-    call and its intermediate commits hold only its progress, never half an import."""
+    Two passes. The first reads and checks every row and writes nothing: a structural error
+    (row N) imports nothing. The second writes the rows in chunks of ``chunk_rows()``; with
+    ``commit`` (the background job's and the CLI's) each chunk is committed, so a 200 000-row
+    file never holds one large transaction or a list of all its rows. The LedgerImport row comes
+    first with ``complete=False`` (readers skip it) and is completed, with its totals counted
+    in the database, after the last chunk. **Restart**: a run that died between chunks leaves
+    an incomplete import with every committed chunk; importing the same file again (its
+    SHA-256: a retried job, the CLI, a new upload) continues after the last stored row. Rows
+    are unique per (import, row number), so nothing is written twice. Without ``commit`` the
+    whole import is one transaction, as before."""
     progress = progress or _no_progress
     check_upload(filename, data)
     if period_start and period_end and period_end < period_start:
         raise LedgerImportError(_("Periodens slut ligger före dess början."))
     digest = sha256(data)
-    existing = session.scalar(select(LedgerImport).where(LedgerImport.sha256 == digest))
-    if existing is not None:
-        return ImportReport(existing, created=False)
+    li = session.scalar(select(LedgerImport).where(LedgerImport.sha256 == digest))
+    if li is not None and li.complete:
+        return ImportReport(li, created=False)
     estimate = estimate_rows(data)
-    progress(0, estimate, _("Läser filen"))
-    rows = open_rows(data, preset, columns)
-    prefixes = tuple(grant_prefixes())
-    header = read_header(data)
-    report = ImportReport(None, created=True)  # the LedgerImport is made once all is read
-    stats = _Stats()
-    resolver = _Resolver(session)
-    entries: list[dict] = []
+    report = ImportReport(None, created=True)
     every = max(1, int(progress_every or PROGRESS_EVERY))
-    try:
-        for row in rows:
-            entries.append(_entry(period_start, row, resolver, prefixes, stats, report,
-                                  max_problems))
-            if stats.rows % every == 0:
-                total = max(estimate or 0, stats.rows)
-                progress(stats.rows, total, f"Läst {stats.rows:,} av cirka {total:,} rader"
-                         .replace(",", "\u00a0"))
-    except LedgerError as exc:
-        raise LedgerImportError(nothing_imported(str(exc)), exc.row) from exc
-    if stats.rows == 0:
-        raise LedgerImportError(_("Filen innehåller inga rader under rubrikraden. Inget "
-                                "importerades."))
-    progress(stats.rows, stats.rows, f"Sparar {stats.rows:,} rader".replace(",", "\u00a0"))
-    # --- nothing above has written anything; everything below runs without progress calls.
-    li = LedgerImport(sha256=digest, filename=os.path.basename(filename)[:255], size=len(data),
-                      department_id=department.id, preset="egen" if columns else preset,
-                      columns=columns or resolved_columns(header, preset, None),
-                      period_start=period_start, period_end=period_end,
-                      grant_prefixes=list(prefixes), source=source,
-                      imported_by_id=getattr(user, "id", None))
-    session.add(li)
-    session.flush()
+    rows = _check_file(data, preset, columns, report, max_problems, estimate, every, progress)
+    prefixes = tuple(grant_prefixes())
+    if li is None:
+        li = LedgerImport(sha256=digest, filename=os.path.basename(filename)[:255],
+                          size=len(data), department_id=department.id,
+                          preset="egen" if columns else preset,
+                          columns=columns or resolved_columns(read_header(data), preset, None),
+                          period_start=period_start, period_end=period_end,
+                          grant_prefixes=list(prefixes), source=source,
+                          imported_by_id=getattr(user, "id", None), complete=False)
+        session.add(li)
+        session.flush()
+        _commit(commit)
     report.ledger_import = li
-    for i in range(0, len(entries), BATCH):
-        batch = entries[i:i + BATCH]
-        for entry in batch:
-            entry["import_id"] = li.id
-        session.execute(insert(LedgerEntry), batch)
-    _finish(session, li, stats)
+    _write_rows(session, li, data, preset, columns, prefixes, rows, progress, commit)
+    _finish(session, li)
     if li.period_start is None:
         report.warnings.append("Raderna saknar datum och ingen period angavs: de tas bara med "
                                "i flerförvaltningskörningar utan periodfilter.")
     return report
 
 
-@dataclass
-class _Stats:
-    rows: int = 0
-    grant_rows: int = 0
-    flagged: int = 0
-    total: Decimal = Decimal(0)
-    grant_total: Decimal = Decimal(0)
-    departments: set = field(default_factory=set)
-    first: date | None = None
-    last: date | None = None
+def _commit(commit: Callable[[], None] | None) -> None:
+    if commit is not None:
+        commit()
 
 
-def _entry(period_start: date | None, row: LedgerRow, resolver: _Resolver, prefixes: tuple,
-           stats: _Stats, report: ImportReport, max_problems: int) -> dict:
-    """One row as LedgerEntry values; ``import_id`` is added when the import is stored."""
+def _check_file(data, preset, columns, report, max_problems, estimate, every, progress) -> int:
+    """Pass 1: read every row, write nothing; the number of rows, problems noted in report."""
+    progress(0, estimate, _("Läser filen"))
+    count = 0
+    try:
+        for row in open_rows(data, preset, columns):
+            count += 1
+            if row.org_nr_problem and len(report.problems) < max_problems:
+                report.problems.append((row.row, row.payee_name, row.org_nr_raw,
+                                        row.org_nr_problem))
+            if count % every == 0:  # the first half of the bar: reading
+                total = max(estimate or 0, count)
+                progress(count // 2, total, f"Kontrollerat {count:,} av cirka {total:,} rader"
+                         .replace(",", "\u00a0"))
+    except LedgerError as exc:
+        raise LedgerImportError(nothing_imported(str(exc)), exc.row) from exc
+    if count == 0:
+        raise LedgerImportError(_("Filen innehåller inga rader under rubrikraden. Inget "
+                                  "importerades."))
+    progress(count // 2, count, f"Sparar {count:,} rader".replace(",", "\u00a0"))
+    return count
+
+
+def _write_rows(session, li, data, preset, columns, prefixes, total, progress, commit) -> None:
+    """Pass 2: the rows after the last stored one, in committed chunks."""
+    stored = session.scalar(select(func.max(LedgerEntry.row_number))
+                            .where(LedgerEntry.import_id == li.id)) or 0
+    resolver = _Resolver(session)
+    size, batch, written = chunk_rows(), [], 0
+    for row in open_rows(data, preset, columns):
+        written += 1
+        if row.row <= stored:
+            continue  # written by an earlier run of this file
+        batch.append(_entry(li, row, resolver, prefixes))
+        if len(batch) >= size:
+            _insert_chunk(session, batch)
+            batch = []
+            _commit(commit)
+            progress((total + written) // 2, total, f"Sparat {written:,} av {total:,} rader"
+                     .replace(",", "\u00a0"))
+    if batch:
+        _insert_chunk(session, batch)
+    progress(total, total, f"Sparat {total:,} rader".replace(",", "\u00a0"))
+
+
+def _insert_chunk(session: Session, batch: list[dict]) -> None:
+    session.execute(insert(LedgerEntry), batch)
+
+
+def _entry(li: LedgerImport, row: LedgerRow, resolver: _Resolver, prefixes: tuple) -> dict:
+    """One row as LedgerEntry values."""
     code = account_code(row.account_text)
-    is_grant = bool(code and prefixes and code.startswith(prefixes))
-    stats.rows += 1
-    stats.total += row.amount
-    stats.departments.add(row.department)
-    if is_grant:
-        stats.grant_rows += 1
-        stats.grant_total += row.amount
-    if row.org_nr_problem:
-        stats.flagged += 1
-        if len(report.problems) < max_problems:
-            report.problems.append((row.row, row.payee_name, row.org_nr_raw, row.org_nr_problem))
-    if row.date:
-        stats.first = min(stats.first or row.date, row.date)
-        stats.last = max(stats.last or row.date, row.date)
     return {
-        "row_number": row.row, "department_raw": row.department[:300],
+        "import_id": li.id, "row_number": row.row, "department_raw": row.department[:300],
         "department_id": resolver.department(row.department), "payee_name": row.payee_name[:500],
         "org_nr_raw": row.org_nr_raw[:100] if row.org_nr_raw else None, "org_nr": row.org_nr,
         "org_nr_problem": row.org_nr_problem[:300] if row.org_nr_problem else None,
         "organisation_id": resolver.orgs.get(row.org_nr) if row.org_nr else None,
         "bank_account": row.bank_account[:100] if row.bank_account else None,
         "amount": row.amount, "booked_on": row.date,
-        "effective_on": row.date or period_start,
+        "effective_on": row.date or li.period_start,
         "account_text": row.account_text[:300] if row.account_text else None,
-        "account_code": code, "purpose": row.purpose, "is_grant": is_grant,
+        "account_code": code, "purpose": row.purpose,
+        "is_grant": bool(code and prefixes and code.startswith(prefixes)),
     }
 
 
-def _finish(session: Session, li: LedgerImport, stats: _Stats) -> None:
-    li.row_count, li.grant_row_count, li.flagged_row_count = \
-        stats.rows, stats.grant_rows, stats.flagged
-    li.total_amount, li.grant_amount = stats.total, stats.grant_total
-    li.department_count = len(stats.departments)
-    if li.period_start is None and li.period_end is None and stats.first:
-        li.period_start, li.period_end = stats.first, stats.last
+def _finish(session: Session, li: LedgerImport) -> None:
+    """The import's totals, counted in the database (also over rows of an earlier run)."""
+    e = LedgerEntry
+    grant = e.is_grant.is_(True)
+    (rows, grant_rows, flagged, total, grant_total, departments, first, last) = session.execute(
+        select(func.count(), func.count(case((grant, 1))), func.count(e.org_nr_problem),
+               func.sum(e.amount), func.sum(case((grant, e.amount))),
+               func.count(func.distinct(e.department_raw)), func.min(e.booked_on),
+               func.max(e.booked_on)).where(e.import_id == li.id)).one()
+    li.row_count, li.grant_row_count, li.flagged_row_count = rows, grant_rows, flagged
+    li.total_amount = Decimal(str(total or 0))
+    li.grant_amount = Decimal(str(grant_total or 0))
+    li.department_count = departments
+    if li.period_start is None and li.period_end is None and first:
+        li.period_start, li.period_end = first, last
+    li.complete = True
     session.flush()
 
 

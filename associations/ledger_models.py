@@ -11,12 +11,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,6 +70,9 @@ class LedgerUpload(db.Model):
     period_end: Mapped[date | None] = mapped_column(Date)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What the preview job read (header, resolved columns, first rows or the error); None
+    # until it has run. The web request never parses the file.
+    preview: Mapped[dict | None] = mapped_column(JSON)
 
     department = relationship("Department")
 
@@ -97,6 +102,9 @@ class LedgerImport(db.Model):
     source: Mapped[str] = mapped_column(String(10), default="web")  # web | cli | demo
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # False while its rows are being written chunk by chunk (a crash leaves it False: the
+    # next run of the same file continues it); readers take only complete imports.
+    complete: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     department = relationship("Department")
     imported_by = relationship("User")
@@ -110,6 +118,8 @@ class LedgerEntry(db.Model):
     Not audited row by row (a file has up to a million rows): the import is."""
 
     __tablename__ = "ledger_entry"
+    # One row per file row: a resumed import can never write a row twice.
+    __table_args__ = (Index("ix_ledger_entry_import_row", "import_id", "row_number", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("ledger_import.id"), index=True)
@@ -136,6 +146,15 @@ class LedgerEntry(db.Model):
     @property
     def department_label(self) -> str:
         return self.department.name if self.department_id else self.department_raw
+
+
+def in_complete_import():
+    """A filter for LedgerEntry queries: rows of finished imports only (an import still being
+    written chunk by chunk, or cut off and not yet continued, is left out)."""
+    from sqlalchemy import select
+
+    return LedgerEntry.import_id.in_(select(LedgerImport.id)
+                                     .where(LedgerImport.complete.is_(True)))
 
 
 # --- multi-department detection -----------------------------------------------------------

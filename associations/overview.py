@@ -12,6 +12,7 @@ from associations.detection import cluster_key, judgements_for_key, latest_run
 from associations.followup import SharedPerson, shared_key_persons
 from associations.funding import FundingOverlap, find_overlaps
 from associations.grants import Finding, eligibility, get_profile, grants_for
+from associations.ledger_models import in_complete_import
 from associations.models import (
     FUNDED_STATUSES,
     AssociationProfile,
@@ -68,7 +69,8 @@ def payments_by_department(session: Session, org: Organisation) -> list[Departme
     stmt = (select(LedgerEntry.department_id, LedgerEntry.department_raw,
                    LedgerEntry.is_grant, LedgerEntry.account_text, func.count(),
                    func.sum(LedgerEntry.amount))
-            .where(or_(LedgerEntry.org_nr == org.orgnr, LedgerEntry.organisation_id == org.id))
+            .where(or_(LedgerEntry.org_nr == org.orgnr, LedgerEntry.organisation_id == org.id),
+                   in_complete_import())
             .group_by(LedgerEntry.department_id, LedgerEntry.department_raw,
                       LedgerEntry.is_grant, LedgerEntry.account_text))
     by_dept: dict[str, DepartmentPayments] = {}
@@ -146,7 +148,8 @@ def totals_for(session: Session, orgs: list[Organisation]) -> dict[int, dict]:
     for orgnr, amount, depts in session.execute(
             select(LedgerEntry.org_nr, func.sum(LedgerEntry.amount),
                    func.count(func.distinct(LedgerEntry.department_raw)))
-            .where(LedgerEntry.org_nr.in_(list(by_orgnr))).group_by(LedgerEntry.org_nr)):
+            .where(LedgerEntry.org_nr.in_(list(by_orgnr)), in_complete_import())
+            .group_by(LedgerEntry.org_nr)):
         out[by_orgnr[orgnr]]["paid"] = Decimal(amount or 0)
         out[by_orgnr[orgnr]]["departments"] = depts
     return out

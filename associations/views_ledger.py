@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from associations import forms, imports
+from associations import forms, imports, ledger_preview
 from associations.detection import (
     DetectionError,
     ReportFilters,
@@ -20,7 +20,7 @@ from associations.detection import (
     report_clusters,
     run_departments,
 )
-from associations.hooks import DETECT_JOB, IMPORT_JOB
+from associations.hooks import DETECT_JOB, IMPORT_JOB, PREVIEW_JOB
 from associations.models import (
     CLUSTER_STATUSES,
     VERDICTS,
@@ -38,9 +38,10 @@ from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db
 from oversight.identifiers import mask_personnummer as mask_pnr
-from oversight.jobs import busy_message, create_job, dispatch, running_job_of_kind
+from oversight.jobs import DONE, Job, busy_message, create_job, dispatch, running_job_of_kind
 from oversight.permissions import require
 from oversight.statistics.chart import bar_chart
+from oversight.uploads import UploadError, import_max_bytes, read_bounded
 from oversight.views_support import flash_form_errors, paginate, sorted_by
 
 # --- upload and import ------------------------------------------------------------------------
@@ -56,6 +57,8 @@ def _preset_choices() -> list[tuple[str, str]]:
 @bp.route("/imports/new", methods=["GET", "POST"])
 @require("ledger.import")
 def upload():
+    """Store the file (bounded, type checked by its first bytes) and read its preview in a
+    background job; the browser follows the job to the preview page."""
     form = forms.UploadForm()
     form.department.choices = [(d.id, d.name) for d in departments()]
     form.preset.choices = _preset_choices()
@@ -63,21 +66,36 @@ def upload():
         form.department.data = current_user.department_id
         form.preset.data = "standard"
     if form.validate_on_submit():
-        data = form.file.data.read()
         department = db.session.get(Department, form.department.data)
         try:
+            data = read_bounded(form.file.data.stream, import_max_bytes())
             start, end = imports.month_period(form.period.data)
             up = imports.store_upload(db.session, current_user, filename=form.file.data.filename,
                                       data=data, department=department,
                                       preset=form.preset.data, period_start=start,
                                       period_end=end)
-        except imports.LedgerImportError as exc:
+        except (imports.LedgerImportError, UploadError) as exc:
             db.session.rollback()
             form.file.errors.append(str(exc))
         else:
-            db.session.commit()
-            return redirect(url_for(".preview_upload", upload_id=up.id))
+            return _read_preview(up, None)
     return render_template("associations/upload.html", form=form)
+
+
+def _read_preview(up: LedgerUpload, columns: dict | None):
+    """Start the preview job (with a chosen column mapping, or the upload's preset) and send
+    the browser to the preview when it is ready, else to the job's progress bar."""
+    job = create_job(db.session, current_user, PREVIEW_JOB,
+                     _("Förhandsgranskning av %(filename)s", filename=up.filename),
+                     {"upload_id": up.id, "columns": columns}, total=1)
+    up.preview = {"ready": False, "job_id": job.id}
+    db.session.commit()
+    dispatch(job)
+    db.session.refresh(job)
+    db.session.refresh(up)
+    if job.status == DONE:
+        return redirect(url_for(".preview_upload", upload_id=up.id))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 def _upload_or_404(upload_id: int) -> LedgerUpload:
@@ -94,12 +112,24 @@ def _mapping_of(up: LedgerUpload) -> tuple[str, dict | None]:
     return up.preset, None
 
 
+def _already_imported(up: LedgerUpload):
+    """A complete import of the same file (an incomplete one is continued by the import)."""
+    return db.session.scalar(select(LedgerImport).where(LedgerImport.sha256 == up.sha256,
+                                                        LedgerImport.complete.is_(True)))
+
+
 @bp.route("/imports/uploads/<int:upload_id>", methods=["GET", "POST"])
 @require("ledger.import")
 def preview_upload(upload_id: int):
     up = _upload_or_404(upload_id)
+    pv = ledger_preview.preview_of(up.preview)
+    if pv is None:  # its job has not finished (or never ran): show its progress
+        job_id = (up.preview or {}).get("job_id")
+        if job_id and db.session.get(Job, job_id) is not None:
+            return redirect(url_for("jobs.show", job_id=job_id))
+        return _read_preview(up, None)
     preset, columns = _mapping_of(up)
-    pv = imports.preview(up.content, preset, columns)
+    columns = (up.preview or {}).get("mapping") or columns
     form = forms.ConfirmImportForm()
     choices = [("", _("— finns inte i filen —"))] + [(h, h) for h in pv.header]
     for name in form.FIELDS:
@@ -109,12 +139,17 @@ def preview_upload(upload_id: int):
             form[name].data = pv.columns.get(name, "")
         if up.period_start:
             form.period.data = up.period_start.strftime("%Y-%m")
-    already = db.session.scalar(select(LedgerImport).where(LedgerImport.sha256 == up.sha256))
+    already = _already_imported(up)
     blocked = _blocked_reason(None, already)
     if request.method == "POST" and form.validate_on_submit():
         chosen = {name: form[name].data for name in form.FIELDS if form[name].data}
-        blocked = blocked or _blocked_reason(imports.preview(up.content, preset, chosen), None)
-        if blocked:  # nothing valid would be imported (or it already was): no job
+        if not blocked and chosen != pv.columns:
+            pv = _preview_with(up, chosen)  # read again with the chosen columns, in a job
+            if pv is None:
+                return redirect(url_for("jobs.show", job_id=up.preview["job_id"]))
+            columns = chosen
+        blocked = blocked or _blocked_reason(pv, None)
+        if blocked:  # nothing valid would be imported (or it already was): no import job
             return render_template("associations/preview.html", up=up, pv=pv, form=form,
                                    labels=imports.FIELD_LABELS, blocked=blocked,
                                    already=already), 422
@@ -123,6 +158,24 @@ def preview_upload(upload_id: int):
         flash_form_errors(form)
     return render_template("associations/preview.html", up=up, pv=pv, form=form,
                            labels=imports.FIELD_LABELS, blocked=blocked, already=already)
+
+
+def _preview_with(up: LedgerUpload, chosen: dict):
+    """The preview read again with the chosen columns; None while its job is still running
+    (the job's result link then leads back to the preview with these columns)."""
+    try:
+        imports.check_columns("standard", chosen)
+    except imports.LedgerImportError as exc:
+        header = ledger_preview.preview_of(up.preview).header
+        return ledger_preview.Preview(header=header, columns=chosen, error=str(exc))
+    job = create_job(db.session, current_user, PREVIEW_JOB,
+                     _("Förhandsgranskning av %(filename)s", filename=up.filename),
+                     {"upload_id": up.id, "columns": chosen}, total=1)
+    up.preview = {"ready": False, "job_id": job.id}
+    db.session.commit()
+    dispatch(job)
+    db.session.refresh(up)
+    return ledger_preview.preview_of(up.preview)
 
 
 def _blocked_reason(pv, already) -> str | None:
@@ -161,7 +214,7 @@ def _confirm(up, form, preset, columns, pv, chosen):
                       "period_start": start.isoformat() if start else None,
                       "period_end": end.isoformat() if end else None,
                       "save_as": save_as or None, "save_columns": chosen if save_as else None},
-                     total=imports.estimate_rows(up.content))
+                     total=None)  # the job counts the rows; the request never opens the file
     db.session.commit()
     dispatch(job)
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -7,7 +7,9 @@ Each entry's hash is an HMAC-SHA256, keyed with ``OVERSIGHT_AUDIT_KEY`` (from th
 never in the database), over its content and the previous entry's hash: someone who can write
 the database but lacks the key cannot recompute the chain after a change. ``verify_chain`` finds
 the first entry that was altered, removed or inserted out of order, and checks the anchors
-(oversight/audit_anchors.py) that catch deleted tail entries and a recomputation with the key.
+(oversight/audit_anchors.py) that catch deleted tail entries and a recomputation with the key;
+the high-water mark (oversight/audit_highwater.py) catches tail entries deleted after the last
+anchor.
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from oversight.audit_highwater import init_events as init_highwater_events
+from oversight.audit_highwater import note_append
 from oversight.db import utcnow
 from oversight.extensions import db
 from oversight.jsonable import to_jsonable
@@ -128,9 +132,10 @@ def entry_hash(row: dict, key: bytes | None = None) -> str:
     return hmac.new(chain_key() if key is None else key, data.encode(), hashlib.sha256).hexdigest()
 
 
-def _append(connection, rows: list[dict]) -> None:
+def _append(session: Session, rows: list[dict]) -> None:
     if not rows:
         return
+    connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(727274)"))  # serialise writers
     table = AuditEntry.__table__
@@ -142,6 +147,7 @@ def _append(connection, rows: list[dict]) -> None:
         row["prev_hash"] = prev
         row["hash"] = prev = entry_hash(row, key)
     connection.execute(insert(table), rows)
+    note_append(session, connection, table)  # the high-water mark moves after the commit
 
 
 def _base_row(action: str, entity_type: str, entity_id: Any, summary: str | None,
@@ -227,17 +233,18 @@ def _after_flush(session: Session, flush_context) -> None:
     for obj in session.deleted:
         if getattr(obj, "__audited__", False):
             rows.append(_row(obj, "delete") | {"before": _snapshot(obj)})
-    _append(session.connection(), rows)
+    _append(session, rows)
 
 
 def init_audit() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    init_highwater_events()
 
 
 def record_view(session: Session, entity_type: str, entity_id: Any, summary: str) -> None:
     """Log that the acting user saw personal data in full (e.g. an unmasked personnummer)."""
-    _append(session.connection(), [_base_row("view", entity_type, entity_id, summary)])
+    _append(session, [_base_row("view", entity_type, entity_id, summary)])
 
 
 def record_event(session: Session, action: str, entity_type: str, entity_id: Any, summary: str,
@@ -247,7 +254,7 @@ def record_event(session: Session, action: str, entity_type: str, entity_id: Any
     who = None
     if actor is not None:
         who = Actor(actor.id, actor.username, actor.department_id)
-    _append(session.connection(), [_base_row(action, entity_type, entity_id, summary, who)])
+    _append(session, [_base_row(action, entity_type, entity_id, summary, who)])
 
 
 @dataclass(frozen=True)

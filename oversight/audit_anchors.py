@@ -113,4 +113,20 @@ def verify_with_anchors(session: Session):
     if forged:
         return ChainReport(False, 0, forged[0].last_id,
                            f"ankaret från {forged[0].at:%Y-%m-%d %H:%M} har fel signatur")
-    return verify_chain(session, anchors)
+    report = verify_chain(session, anchors)
+    if not report.ok:
+        return report
+    return _with_highwater(session, report)
+
+
+def _with_highwater(session: Session, report):
+    """Entries deleted after the last anchor: the high-water mark's entry must still be there
+    (oversight/audit_highwater.py)."""
+    from oversight.audit import ChainReport
+    from oversight.audit_highwater import check_tail
+
+    tail = check_tail(session)
+    if tail.ok:
+        return report
+    return ChainReport(False, report.checked, tail.mark.last_id if tail.mark else None,
+                       tail.reason)

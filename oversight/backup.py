@@ -33,6 +33,7 @@ from sqlalchemy import LargeBinary, MetaData, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from oversight.audit_anchors import anchor_path
+from oversight.audit_highwater import reset_mark
 from oversight.db import utcnow
 from oversight.extensions import db
 
@@ -261,6 +262,7 @@ def restore_backup(app: Flask, path: str) -> dict[str, int]:
         counts = {t.name: _load_table(conn, t, path) for t in ordered}
         _reset_sequences(conn, ordered)
     _restore_anchors(app, path)
+    reset_mark(app, engine)  # the restored chain replaces the one the mark described
     return counts
 
 

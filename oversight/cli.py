@@ -9,6 +9,7 @@ import sys
 import zipfile
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -216,6 +217,7 @@ def reseal(yes):
     ett ankare. Körs en gång efter uppgraderingen."""
     from oversight.audit import reseal_legacy_chain
     from oversight.audit_anchors import write_anchor
+    from oversight.audit_highwater import reset_mark
 
     if not yes:
         raise click.ClickException(_("Lägg till --yes för att skriva om kedjans hashar."))
@@ -225,6 +227,7 @@ def reseal(yes):
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
+    reset_mark(current_app._get_current_object(), db.engine)
     write_anchor(db.session)
     click.echo(_("Kedjan är nycklad: %(count)s poster, ankare skrivet.", count=count))
 

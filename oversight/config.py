@@ -44,6 +44,7 @@ class Defaults:
     AUDIT_KEY: str | None = None  # HMAC key of the audit chain; required in production
     AUDIT_ANCHOR_PATH: str | None = None  # default: instance/audit-anchors.log
     AUDIT_ANCHOR_MINUTE = 5  # the worker writes an anchor every hour at this minute
+    AUDIT_HIGHWATER_PATH: str | None = None  # default: instance/audit-highwater.json
     PAGE_SIZE = 25
     DEFAULT_LOCALE = "sv"
     REGISTRY_MODE = "offline"  # offline | http

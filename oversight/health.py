@@ -103,6 +103,26 @@ def _registries(session: Session) -> dict:
             for name, at in sorted(last_any.items())}
 
 
+def _audit(session: Session) -> dict:
+    """The audit chain's newest entry against its high-water mark (oversight/audit_highwater.py):
+    entries deleted from the end show here at once, without walking the chain. Reported, not
+    fatal (the service still works; the operators must look): ``ok`` false with the ids."""
+    from oversight.audit_highwater import check_tail
+
+    try:
+        tail = check_tail(session)
+    except Exception:  # noqa: BLE001 - a check that could not run is a failed check
+        session.rollback()
+        log.exception("audit tail check failed")
+        return {"ok": False, "error": "audit check failed"}
+    out = {"ok": tail.ok, "last_id": tail.max_id,
+           "recorded_last_id": tail.mark.last_id if tail.mark else None,
+           "recorded_at": _iso(tail.mark.at) if tail.mark else None}
+    if not tail.ok:
+        out["error"] = "audit entries missing or changed after the high-water mark"
+    return out
+
+
 def report(session: Session) -> tuple[dict, bool]:
     """The health document and whether the service is healthy (database and a live worker)."""
     now = utcnow()
@@ -112,6 +132,7 @@ def report(session: Session) -> tuple[dict, bool]:
     checks["worker"] = _workers(session, now)
     checks["jobs"] = _jobs(session, now)
     checks["registries"] = _registries(session)
+    checks["audit"] = _audit(session)
     healthy = checks["database"]["ok"] and checks["worker"]["ok"]
     return {"status": "ok" if healthy else "fail", "checks": checks,
             "checked_at": _iso(now)}, healthy

@@ -122,7 +122,8 @@ def retry_job(session: Session, job: Job) -> Job:
         raise JobError(_("Bara ett misslyckat eller avbrutet jobb kan köras igen."))
     from oversight.jobs import _HANDLERS
 
-    if job.kind not in _HANDLERS:  # a synchronous run (CLI import) recorded as a job
+    synchronous = (job.params or {}).get("source") == "cli"  # job_run: no handler ran it
+    if job.kind not in _HANDLERS or synchronous:  # a synchronous run (CLI import) recorded as a job
         raise JobError(_("Jobbet kördes direkt (till exempel från kommandoraden) och kan inte "
                          "köras om härifrån: gör om importen."))
     job.status, job.done, job.error, job.result, job.result_url = QUEUED, 0, None, None, None

@@ -118,3 +118,28 @@ def check_attachment(filename: str, data: bytes, max_bytes: int, what: str | Non
                             what=what, path=os.path.basename(filename or ''),
                             allowed_label=ATTACHMENT_LABEL))
     return content_type
+def read_bounded(stream, max_bytes: int, what: str | None = None) -> bytes:
+    """Read an uploaded file, refusing it as soon as it passes ``max_bytes`` (never more than
+    one chunk beyond the limit is held in memory)."""
+    what = what or _("Filen")
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(1024 * 1024)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise UploadError(_("%(what)s är större än %(max_bytes)g MB.", what=what,
+                                max_bytes=max_bytes / (1024 * 1024)))
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data.strip():
+        raise UploadError(_("%(what)s är tomt.", what=what))
+    return data
+
+
+def import_max_bytes() -> int:
+    """The largest import file a web request stores (``IMPORT_MAX_FILE_MB``)."""
+    from flask import current_app
+
+    return int(float(current_app.config.get("IMPORT_MAX_FILE_MB", 100)) * 1024 * 1024)

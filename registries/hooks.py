@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from oversight import navigation
-from oversight.jobs import job_handler
+from oversight.jobs import JobFailed, job_handler
 from oversight.organisations.models import Organisation
 from oversight.organisations.sections import register
 from registries import services
@@ -48,3 +49,34 @@ def check_organisation(session: Session, job, progress) -> dict:
         progress(done, len(registries), f"{REGISTRY_LABELS[registry]}: {stored.status_label}")
     job.result_url = job.params.get("result_url")
     return outcome
+
+
+@job_handler(services.IMPORT_JOB)
+def import_file_job(session: Session, job, progress) -> dict:
+    """A registry file uploaded on *Register* → *Importera fil*, parsed here (never in the web
+    request). Params: kind, data_date (ISO or None), stored_upload_id. A refused file fails the
+    job with every bad line in ``job.result["errors"]``; nothing is saved."""
+    from datetime import date
+
+    from oversight.upload_store import reject_file, upload_or_fail
+    from oversight.views_support import path_for
+    from registries.csvfiles import ImportRejected
+
+    upload = upload_or_fail(session, job)
+    p = job.params or {}
+    progress(0, None, _("Läser filen"))
+    try:
+        imp = services.import_registry_file(
+            session, job.created_by, p.get("kind"), upload.filename, data=upload.content,
+            data_date=date.fromisoformat(p["data_date"]) if p.get("data_date") else None)
+    except ImportRejected as exc:
+        reject_file(session, job, exc.errors, str(exc))
+    except ValueError as exc:
+        session.rollback()
+        raise JobFailed(str(exc)) from exc
+    session.delete(upload)
+    session.flush()
+    job.result_url = path_for("registries.import_show", import_id=imp.id)
+    job.message = _("Importerade %(inserted)s nya rader (%(unchanged)s fanns redan).",
+                    inserted=imp.inserted, unchanged=imp.unchanged)
+    return {"import_id": imp.id, "inserted": imp.inserted, "unchanged": imp.unchanged}

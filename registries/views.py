@@ -23,14 +23,16 @@ from oversight import identifiers
 from oversight.audit import record_view
 from oversight.exports import export_response
 from oversight.extensions import db
-from oversight.jobs import create_job, dispatch, job_run
+from oversight.jobs import DONE, create_job, dispatch
+from oversight.jobs_health import JobBusy
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
+from oversight.upload_store import job_errors, start_upload_job
+from oversight.uploads import UploadError, import_max_bytes, read_bounded
 from oversight.views_support import paginate, sorted_by
 from registries import forms, services
 from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
-from registries.csvfiles import ImportRejected
 from registries.documents import DocumentError
 from registries.models import RegistryDocument, RegistryImport, RegistryLookup, RegistryRecord
 from registries.services import IMPORT_JOB
@@ -186,28 +188,30 @@ def manual(kind: str):
 @bp.route("/import", methods=["GET", "POST"])
 @require("registry.manual")
 def import_file():
+    """Store the file and parse it in a background job (its page shows the progress, then the
+    import); when the job has already finished (immediate mode), show the outcome here."""
     form = forms.ImportForm()
     errors = []
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            with job_run(db.session, current_user, IMPORT_JOB, f"Registerimport {upload.filename}",
-                         current_user.department_id, per_department=False):
-                imp = services.import_registry_file(db.session, current_user, form.kind.data,
-                                                    upload.filename, data=upload.read(),
-                                                    data_date=form.data_date.data)
-        except ImportRejected as exc:
-            db.session.rollback()
-            errors = exc.errors
-            flash(str(exc), "error")
-        except ValueError as exc:
+            data = read_bounded(upload.stream, import_max_bytes())
+            job = start_upload_job(
+                db.session, current_user, IMPORT_JOB, f"Registerimport {upload.filename}",
+                filename=upload.filename, data=data,
+                params={"kind": form.kind.data, "data_date": form.data_date.data.isoformat()
+                        if form.data_date.data else None})
+        except (UploadError, JobBusy) as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            db.session.commit()
-            flash(_("Importerade %(inserted)s nya rader (%(unchanged)s fanns redan).",
-                    inserted=imp.inserted, unchanged=imp.unchanged), "success")
-            return redirect(url_for(".import_show", import_id=imp.id))
+            if job.status == DONE:
+                flash(job.message, "success")
+                return redirect(job.result_url)
+            if not job.failed:
+                return redirect(url_for("jobs.show", job_id=job.id))
+            errors = job_errors(job)
+            flash(job.error, "error")
     imports = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(25)).all()
     return render_template("registries/import.html", form=form, errors=errors, imports=imports)
 

@@ -103,7 +103,17 @@ def empty_all_tables(db) -> None:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
     db.session.commit()
+    _forget_audit_highwater(db)
     seed_rule_values(db)
+
+
+def _forget_audit_highwater(db) -> None:
+    """The chain was emptied on purpose: its high-water mark (outside the database) goes too."""
+    from flask import current_app
+
+    from oversight.audit_highwater import forget_mark
+
+    forget_mark(current_app._get_current_object(), db.engine)
 
 
 def seed_rule_values(db) -> None:

@@ -11,14 +11,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from oversight.accounts.models import AccountVerificationRecord, PaymentCheck
-from oversight.accounts.services import latest_records, verify_organisation_accounts
+from oversight.accounts.services import (
+    HOLDER_IMPORT_JOB,
+    latest_records,
+    verify_organisation_accounts,
+)
 from oversight.accounts.verification import CMTC, NMTC, NOAP, validate_account
 from oversight.attention import AttentionItem, provider
 from oversight.db import utcnow
 from oversight.formatting import local_datetime
+from oversight.jobs import job_handler
 from oversight.labels import label
 from oversight.organisations.sections import register
 from oversight.scoping import owned_by, scoped_select
+from oversight.views_support import path_for as _path_for
 
 
 @register("kontokontroll", "Kontokontroll", order=20)
@@ -104,3 +110,27 @@ def _payment_check_items(session: Session, user) -> list[AttentionItem]:
             severity="danger" if counts.get(NMTC) else "warning",
             on=check.created_at.date() if check.created_at else None))
     return items
+
+
+@job_handler(HOLDER_IMPORT_JOB)
+def import_holders_job(session: Session, job, progress) -> dict:
+    """An account-holder file uploaded on *Kontohavare* → *Importera*, parsed here (never in the
+    web request): all rows or none; a refused file fails the job with every bad row in
+    ``job.result["errors"]``."""
+    from oversight.accounts.services import import_holder_file
+    from oversight.accounts.textfile import FileFormatError
+    from oversight.upload_store import reject_file, upload_or_fail
+
+    upload = upload_or_fail(session, job)
+    progress(0, None, _("Läser filen"))
+    try:
+        result = import_holder_file(session, job.created_by, upload.content)
+    except FileFormatError as exc:
+        reject_file(session, job, [{"line": e.line, "error": str(e)} for e in exc.errors],
+                    str(exc))
+    session.delete(upload)
+    session.flush()
+    job.result_url = _path_for("accounts.holders")
+    job.message = _("%(created)s besked importerade, %(duplicates)s fanns redan.",
+                    created=result.created, duplicates=result.duplicates)
+    return {"created": result.created, "duplicates": result.duplicates}

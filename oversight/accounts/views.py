@@ -14,17 +14,19 @@ from oversight import identifiers
 from oversight.accounts import forms, services
 from oversight.accounts.models import AccountHolderEvidence, SharedAccountAllowance
 from oversight.accounts.services import AccountsError
-from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import validate_account
 from oversight.audit import record_view
 from oversight.exports import export_response
 from oversight.extensions import db
-from oversight.jobs_health import JobBusy, job_run
+from oversight.jobs import DONE
+from oversight.jobs_health import JobBusy
 from oversight.organisations import services as org_services
 from oversight.organisations.forms import WarningForm
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404
+from oversight.upload_store import job_errors, start_upload_job
+from oversight.uploads import UploadError, import_max_bytes, read_bounded
 from oversight.views_support import commit_or_flash, flash_form_errors, paginate
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -195,26 +197,26 @@ def holder_document(evidence_id: int):
 @bp.route("/holders/import", methods=["GET", "POST"])
 @require("registry.manual")
 def import_holders():
+    """Store the file and parse it in a background job; when the job has already finished
+    (immediate mode), show the outcome here as before."""
     form = forms.ImportForm()
     errors = None
     if form.validate_on_submit():
         try:
-            with job_run(db.session, current_user, services.HOLDER_IMPORT_JOB,
-                         f"Import av kontohavarbesked {form.file.data.filename}",
-                         current_user.department_id, per_department=False):
-                result = services.import_holder_file(db.session, current_user,
-                                                     form.file.data.read())
-        except FileFormatError as exc:
+            data = read_bounded(form.file.data.stream, import_max_bytes())
+            job = start_upload_job(db.session, current_user, services.HOLDER_IMPORT_JOB,
+                                   f"Import av kontohavarbesked {form.file.data.filename}",
+                                   filename=form.file.data.filename, data=data)
+        except (UploadError, JobBusy) as exc:
             db.session.rollback()
-            errors = exc.errors
-        except JobBusy as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()
-            flash(_("%(created)s besked importerade, %(duplicates)s fanns redan.",
-                    created=result.created, duplicates=result.duplicates),
-                  "success")
-            return redirect(url_for(".holders"))
+            if job.status == DONE:
+                flash(job.message, "success")
+                return redirect(url_for(".holders"))
+            if not job.failed:
+                return redirect(url_for("jobs.show", job_id=job.id))
+            errors = [e["error"] for e in job_errors(job)] or [job.error]
     return render_template("accounts/holder_import.html", form=form, errors=errors)
 
 
