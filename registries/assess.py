@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from oversight.formatting import sek
+from oversight.labels import Labels, score_phrase
 from oversight.labels import label as code_label
-from oversight.labels import score_phrase
 from registries.base import NOT_FOUND
 from registries.bolagsverket_codes import DISTRESS
 from registries.verdicts import STALE_LABEL, freshness, ivo_verdict
 
 OK, WARNING, NOT_CHECKED, STALE, READ = "ok", "warning", "not_checked", "stale", "read"
-LEVEL_LABELS = {OK: "Inga anmärkningar", WARNING: "Anmärkning", NOT_CHECKED: "Kunde inte kontrolleras",
-                STALE: STALE_LABEL, READ: "Läs svaret"}
+LEVEL_LABELS = Labels({OK: "Inga anmärkningar", WARNING: "Anmärkning", NOT_CHECKED: "Kunde inte kontrolleras",
+                STALE: STALE_LABEL, READ: "Läs svaret"})
 BADGES = {OK: "badge-ok", WARNING: "badge-danger", NOT_CHECKED: "badge-warn", STALE: "badge-warn",
           READ: "badge-warn"}
 

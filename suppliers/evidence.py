@@ -18,27 +18,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from oversight.labels import Labels, translated
 from registries.base import CONCLUSIVE, ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE
 from registries.verdicts import STALE_LABEL, answer_day, freshness, stale_sentence
 
 # The registries' statuses and their one definition of a conclusive answer are used as they
 # are; MISSING is ours (a source this platform holds, e.g. no criminal-record extract entered).
 MISSING = "missing"
-STATUS_LABELS = {
+STATUS_LABELS = Labels({
     FOUND: "Svar med uppgifter",
     NOT_FOUND: "Inga uppgifter",
     PARTIAL: "Ofullständigt svar",
     ERROR: "Fel i svaret",
     UNAVAILABLE: "Kunde inte frågas",
     MISSING: "Uppgift saknas",
-}
+})
 
 # Sources: the registries plus what lives in this platform.
 BOLAGSVERKET, SKATTEVERKET, KRONOFOGDEN, SANCTIONS, IVO = (
     "bolagsverket", "skatteverket", "kronofogden", "sanctions", "ivo")
 WARNINGS, COMPLAINTS, CRIMINAL_RECORD, DECISIONS = (
     "warnings", "complaints", "criminal_record", "decisions")
-SOURCE_LABELS = {
+SOURCE_LABELS = Labels({
     BOLAGSVERKET: "Bolagsverket",
     SKATTEVERKET: "Skatteverket",
     KRONOFOGDEN: "Kronofogden",
@@ -48,7 +49,7 @@ SOURCE_LABELS = {
     COMPLAINTS: "Klagomål i stadens avtal",
     CRIMINAL_RECORD: "Utdrag ur belastningsregistret",
     DECISIONS: "Egna beslut om uteslutning och hävning",
-}
+})
 # What the officer does when a source could not be used.
 SOURCE_ACTIONS = {
     BOLAGSVERKET: "Kör kontrollen igen, eller hämta ett registreringsbevis från Bolagsverket "
@@ -258,7 +259,7 @@ class Evidence:
     @property
     def status_label(self) -> str:
         if self.stale:
-            return STALE_LABEL
+            return translated(STALE_LABEL)
         return STATUS_LABELS.get(self.status, self.status)
 
     @property

@@ -24,27 +24,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from oversight.labels import Labels, score_phrase
 from oversight.labels import label as code_label
-from oversight.labels import score_phrase
 from registries.verdicts import ivo_verdict, permit_sentence
 from suppliers import evidence as ev
 from suppliers import rule_values as rv
 from suppliers.rule_values import add_years, within_years
 
 FOUND, CLEAR, UNKNOWN = "found", "clear", "unknown"
-OUTCOME_LABELS = {FOUND: "Grund föreligger", CLEAR: "Ingen grund funnen",
-                  UNKNOWN: "Kunde inte kontrolleras"}
-REQUIREMENT_LABELS = {FOUND: "Brist", CLEAR: "Uppfyllt", UNKNOWN: "Kunde inte kontrolleras"}
+OUTCOME_LABELS = Labels({FOUND: "Grund föreligger", CLEAR: "Ingen grund funnen",
+                  UNKNOWN: "Kunde inte kontrolleras"})
+REQUIREMENT_LABELS = Labels({FOUND: "Brist", CLEAR: "Uppfyllt", UNKNOWN: "Kunde inte kontrolleras"})
 OUTCOME_BADGES = {FOUND: "badge-danger", CLEAR: "badge-ok", UNKNOWN: "badge-warn"}
 OUTCOME_ORDER = {FOUND: 0, UNKNOWN: 1, CLEAR: 2}
 
 # Regimes: which set of grounds applies.
 LOU, LOU19, LOV = "lou", "lou19", "lov"
-REGIME_LABELS = {
+REGIME_LABELS = Labels({
     LOU: "LOU över tröskelvärdet (13 kap. 1–3 §§)",
     LOU19: "LOU under tröskelvärdet eller välfärdstjänster (19 kap. 17 §)",
     LOV: "LOV valfrihetssystem (7 kap. 1 §)",
-}
+})
 
 # Bolagsverket proceeding codes (pågående avvecklings- eller omstruktureringsförfarande).
 DISTRESS_PROCEEDINGS = {"KK": "Konkurs", "LI": "Likvidation", "FR": "Företagsrekonstruktion",

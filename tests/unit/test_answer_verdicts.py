@@ -2,7 +2,7 @@
 assistance module (registries/verdicts.py)."""
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registries import verdicts
@@ -31,6 +31,7 @@ def test_the_day_of_an_answer_is_the_swedish_day():
     assert verdicts.answer_day(date(2026, 1, 1), late_evening) == date(2026, 1, 1)
 
 
+@settings(deadline=None)  # no timing assertions (the first call configures the ORM mappers)
 @given(days=st.integers(min_value=-3, max_value=120), limit=st.one_of(st.none(), st.integers(0, 90)),
        minute=st.integers(0, 24 * 60 - 1), with_document=st.booleans())
 def test_registry_page_and_supplier_check_agree_on_staleness(days, limit, minute, with_document):
