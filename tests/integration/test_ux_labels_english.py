@@ -53,7 +53,8 @@ def test_the_english_ui_shows_english_labels_on_pages(db, make, login_as):
     officer = make.user(role="procurement", department=admin.department)
     org = make.organisation(orgnr="556874-3214", name="Assistansgruppen AB")
     text = ("organisationsnummer;namn;verksamhet;beslutsdatum;status;diarienummer;datum\n"
-            "556874-3214;Assistansgruppen;LSS 9 § 2 personlig assistans;2013-02-01;återkallat;3.5.1-1/2013;2013-02-01\n")
+            "556874-3214;Assistansgruppen;LSS 9 § 2 personlig assistans;2013-02-01;återkallat;"
+            "3.5.1-1/2013;2013-02-01\n")
     registry_services.import_registry_file(db.session, None, "ivo", "ivo.csv", data=text.encode())
     registry_services.lookup(db.session, None, "ivo", org.orgnr)
     db.session.commit()
