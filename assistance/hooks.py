@@ -32,9 +32,10 @@ def permit_alerts(session, user) -> list[AttentionItem]:
 
     items = [AttentionItem(
         title=_("Tillstånd %(status)s: %(name)s", status=a.status_label, name=a.organisation.name),
-        detail=_("%(n)s av stadsdelens brukare, %(days)s dagar utan giltigt IVO-tillstånd sedan "
-                 "%(first)s.", n=a.users_count, days=a.days_without_permit,
-                 first=a.first_day.isoformat()),
+        detail=ngettext("%(n)s av stadsdelens brukare, %(num)s dag utan giltigt IVO-tillstånd sedan "
+                        "%(first)s.", "%(n)s av stadsdelens brukare, %(num)s dagar utan giltigt "
+                        "IVO-tillstånd sedan %(first)s.", a.days_without_permit, n=a.users_count,
+                        first=a.first_day.isoformat()),
         url=url_for("assistance.alert", alert_id=a.id), severity="danger", on=a.first_day)
         for a in open_alerts(session, user)]
     overdue = [r for r in verification_schedule(session, date.today(), user) if r.overdue]
