@@ -54,7 +54,7 @@ DECISION_ACTIONS = Labels({
 })
 REPORT_KINDS = Labels({"annual": "Årsredovisning av bidraget", "halfyear": "Halvårsredovisning"})
 REPORT_STATUSES = Labels({"expected": "Väntas", "received": "Inkommen", "approved": "Godkänd",
-                   "rejected": "Underkänd"})
+                          "rejected": "Underkänd"})
 
 class AssociationProfile(TimestampMixin, db.Model):
     """What the grant process needs beyond the shared register (1:1 with an organisation)."""

@@ -15,7 +15,7 @@ from registries.verdicts import STALE_LABEL, freshness, ivo_verdict
 
 OK, WARNING, NOT_CHECKED, STALE, READ = "ok", "warning", "not_checked", "stale", "read"
 LEVEL_LABELS = Labels({OK: "Inga anmärkningar", WARNING: "Anmärkning", NOT_CHECKED: "Kunde inte kontrolleras",
-                STALE: STALE_LABEL, READ: "Läs svaret"})
+                       STALE: STALE_LABEL, READ: "Läs svaret"})
 BADGES = {OK: "badge-ok", WARNING: "badge-danger", NOT_CHECKED: "badge-warn", STALE: "badge-warn",
           READ: "badge-warn"}
 

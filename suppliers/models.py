@@ -49,11 +49,11 @@ PROCEDURES = Labels({
     "call_off": "Avrop från ramavtal",
 })
 CONTRACT_STATUSES = Labels({"planned": "Planerat", "active": "Aktivt", "ended": "Avslutat",
-                     "terminated": "Uppsagt/hävt"})
+                            "terminated": "Uppsagt/hävt"})
 PROCUREMENT_STATUSES = Labels({"open": "Pågår", "evaluating": "Utvärdering", "awarded": "Tilldelad",
-                        "cancelled": "Avbruten"})
+                               "cancelled": "Avbruten"})
 CHECK_TRIGGERS = Labels({"manual": "Manuell kontroll", "screening": "Kontroll av anbudsgivare",
-                  "monitor": "Bevakning under avtalstiden", "cli": "Kommandorad"})
+                         "monitor": "Bevakning under avtalstiden", "cli": "Kommandorad"})
 COMPLAINT_CATEGORIES = Labels({
     "quality": "Kvalitet i utförandet",
     "delivery": "Uteblivna eller försenade leveranser",
@@ -65,7 +65,7 @@ COMPLAINT_CATEGORIES = Labels({
 COMPLAINT_SEVERITIES = Labels({"minor": "Mindre allvarligt", "serious": "Allvarligt"})
 COMPLAINT_STATUSES = Labels({"open": "Ej bedömt", "confirmed": "Bekräftat", "rejected": "Avfärdat"})
 HEARING_STATUSES = Labels({"draft": "Utkast", "sent": "Skickad", "answered": "Yttrande inkommet",
-                    "decided": "Beslutad"})
+                           "decided": "Beslutad"})
 DECISION_OUTCOMES = Labels({
     "exclude": "Leverantören utesluts",
     "not_exclude": "Leverantören utesluts inte",
@@ -75,7 +75,7 @@ DECISION_OUTCOMES = Labels({
 })
 PUBLISHABLE_OUTCOMES = {"exclude", "terminate_notice", "terminate_breach"}
 DOCUMENT_KINDS = Labels({"statement": "Yttrande", "self_cleaning": "Självsanering",
-                  "other": "Övrigt underlag"})
+                         "other": "Övrigt underlag"})
 
 
 class ImmutableError(RuntimeError):
@@ -287,7 +287,7 @@ class SupplierCheck(db.Model):
 
 
 OVERALL_LABELS = Labels({"found": "Grund föreligger", "unknown": "Kunde inte kontrolleras helt",
-                  "clear": "Ingen grund funnen"})
+                         "clear": "Ingen grund funnen"})
 
 
 class CheckGround(db.Model):

@@ -33,7 +33,7 @@ from suppliers.rule_values import add_years, within_years
 
 FOUND, CLEAR, UNKNOWN = "found", "clear", "unknown"
 OUTCOME_LABELS = Labels({FOUND: "Grund föreligger", CLEAR: "Ingen grund funnen",
-                  UNKNOWN: "Kunde inte kontrolleras"})
+                         UNKNOWN: "Kunde inte kontrolleras"})
 REQUIREMENT_LABELS = Labels({FOUND: "Brist", CLEAR: "Uppfyllt", UNKNOWN: "Kunde inte kontrolleras"})
 OUTCOME_BADGES = {FOUND: "badge-danger", CLEAR: "badge-ok", UNKNOWN: "badge-warn"}
 OUTCOME_ORDER = {FOUND: 0, UNKNOWN: 1, CLEAR: 2}

@@ -69,7 +69,7 @@ ACCOUNT_KINDS = ("bankgiro", "plusgiro", "bank_account", "iban")
 _ID_KIND = {"bankgiro": "bankgiro", "plusgiro": "plusgiro", "bank_account": "bank-account",
             "iban": "iban"}
 KIND_LABELS = Labels({"bankgiro": "Bankgiro", "plusgiro": "Plusgiro", "bank_account": "Bankkonto",
-               "iban": "IBAN"})
+                      "iban": "IBAN"})
 ACTIVE, CLOSED, NOT_FOUND = "active", "closed", "not_found"
 
 
