@@ -135,6 +135,7 @@ _OWN = {"source": SOURCES, "dataset": DATASETS, "audit_event": AUDIT_EVENTS,
 _REGISTERED = {
     "registry": "registries.base:REGISTRY_LABELS",
     "registry_status": "registries.base:STATUS_LABELS",
+    "registry_import_kind": "registries.forms:IMPORT_KIND_LABELS",
     "assessment": "registries.assess:LEVEL_LABELS",
     "evidence_source": "suppliers.evidence:SOURCE_LABELS",
     "evidence_status": "suppliers.evidence:STATUS_LABELS",
