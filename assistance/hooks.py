@@ -6,6 +6,7 @@ from datetime import UTC, date, timedelta
 
 from flask import render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -31,9 +32,10 @@ def permit_alerts(session, user) -> list[AttentionItem]:
 
     items = [AttentionItem(
         title=_("Tillstånd %(status)s: %(name)s", status=a.status_label, name=a.organisation.name),
-        detail=_("%(n)s av stadsdelens brukare, %(days)s dagar utan giltigt IVO-tillstånd sedan "
-                 "%(first)s.", n=a.users_count, days=a.days_without_permit,
-                 first=a.first_day.isoformat()),
+        detail=ngettext("%(n)s av stadsdelens brukare, %(num)s dag utan giltigt IVO-tillstånd sedan "
+                        "%(first)s.", "%(n)s av stadsdelens brukare, %(num)s dagar utan giltigt "
+                        "IVO-tillstånd sedan %(first)s.", a.days_without_permit, n=a.users_count,
+                        first=a.first_day.isoformat()),
         url=url_for("assistance.alert", alert_id=a.id), severity="danger", on=a.first_day)
         for a in open_alerts(session, user)]
     overdue = [r for r in verification_schedule(session, date.today(), user) if r.overdue]
@@ -42,9 +44,10 @@ def permit_alerts(session, user) -> list[AttentionItem]:
         if len(overdue) > 5:
             names += " " + _("och %(n)s till", n=len(overdue) - 5)
         items.append(AttentionItem(
-            title=_("%(n)s anordnare behöver tillståndskontroll", n=len(overdue)),
+            title=ngettext("%(num)s anordnare behöver tillståndskontroll",
+                           "%(num)s anordnare behöver tillståndskontroll", len(overdue)),
             detail=_("Ingen kontroll av IVO-tillståndet inom tidsgränsen: %(names)s.", names=names),
-            url=url_for("assistance.providers", mine="1", sort="verified", dir="desc"),
+            url=url_for("assistance.providers", mine="1", overdue="1", sort="verified", dir="desc"),
             severity="warning"))
     return items
 
@@ -87,11 +90,25 @@ def org_section(session, user, org) -> Markup | None:
     from assistance.models import PERMIT_STATUSES, label
     from assistance.permits import permit_status_on
 
-    status = permit_status_on(permits, date.today())
+    today = date.today()
+    status = permit_status_on(permits, today)
     # An autoescaped template's output, not data: nosec below.
     return Markup(render_template(  # nosec B704
         "assistance/_org_section.html", org=org, permits=permits[:5],
-        status=status, status_label=label(PERMIT_STATUSES, status)))
+        status=status, status_label=label(PERMIT_STATUSES, status),
+        checked=_verification_freshness(session, org, today)))
+
+
+def _verification_freshness(session, org, today):
+    """The latest verification judged by the one age rule of the registries and supplier
+    checks (``registries.verdicts.freshness``), so the page shows the same limit."""
+    from assistance import rules
+    from assistance.services import latest_verification
+    from registries.verdicts import freshness
+
+    last = latest_verification(session, org.id)
+    limit = rules.int_on(session, rules.VERIFICATION_MAX_AGE, today)
+    return freshness(last.verified_on if last else None, today, limit)
 
 
 # --- the case register: an assistance user whose assistance ended (oversight.cases) -------------

@@ -35,6 +35,7 @@ from assistance.models import (
 from assistance.people import normalize_person_id
 from oversight.auth.models import Department
 from oversight.auth.roles import LSS
+from oversight.formatting import count_text
 from oversight.identifiers import InvalidIdentifier, normalize_orgnr
 from oversight.organisations.models import Organisation
 from oversight.scoping import restrict_to_department
@@ -50,8 +51,9 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return _("%(kind)s: %(rows)s rader, %(created)s nya, %(updated)s ändrade, "
-                 "%(unchanged)s oförändrade.", kind=self.kind, rows=self.rows,
+        return _("%(kind)s: %(rows)s, %(created)s nya, %(updated)s ändrade, "
+                 "%(unchanged)s oförändrade.", kind=self.kind,
+                 rows=count_text(self.rows, "%(num)s rad", "%(num)s rader"),
                  created=self.created, updated=self.updated, unchanged=self.unchanged)
 
 

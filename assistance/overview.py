@@ -56,8 +56,10 @@ SORTS = {
 
 
 def provider_rows(session: Session, user, on: date, *, q: str = "", status: str = "",
-                  mine: bool = False, sort: str = "name", desc: bool = False) -> list[ProviderRow]:
-    """Every provider: an organisation with a permit row or a provider arrangement."""
+                  mine: bool = False, sort: str = "name", desc: bool = False,
+                  overdue: bool = False) -> list[ProviderRow]:
+    """Every provider: an organisation with a permit row or a provider arrangement.
+    ``overdue``: only those whose permit verification is overdue (the start page's count)."""
     ids = set(session.scalars(select(Permit.organisation_id).distinct()))
     ids |= set(session.scalars(select(Arrangement.provider_organisation_id).where(
         Arrangement.provider_organisation_id.is_not(None)).distinct()))
@@ -79,6 +81,8 @@ def provider_rows(session: Session, user, on: date, *, q: str = "", status: str 
         rows = [r for r in rows if r.status == status]
     if mine:
         rows = [r for r in rows if r.my_users]
+    if overdue:
+        rows = [r for r in rows if r.overdue]
     return sorted(rows, key=SORTS.get(sort, SORTS["name"]), reverse=desc)
 
 

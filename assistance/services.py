@@ -28,6 +28,7 @@ from assistance.models import (
 from assistance.permits import PERSONAL_ASSISTANCE, permit_status_on, same_activity
 from oversight.organisations.models import Organisation
 from oversight.scoping import restrict_to_department
+from registries.verdicts import freshness
 
 
 class AssistanceError(ValueError):
@@ -107,7 +108,7 @@ def verification_overdue(session: Session, verification: PermitVerification | No
         return True
     if max_age is None:
         max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
-    return (on - verification.verified_on).days > max_age
+    return freshness(verification.verified_on, on, max_age).stale  # the registries' age rule
 
 
 def active_provider_arrangements(session: Session, on: date, user=None):

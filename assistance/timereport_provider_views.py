@@ -34,6 +34,7 @@ from assistance.timereport_submit import (
 )
 from oversight.auth.roles import PROVIDER
 from oversight.extensions import db
+from oversight.formatting import count_text
 from oversight.permissions import require
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
@@ -137,7 +138,8 @@ def upload():
         flash(_("Inget importerades."), "error")
         return redirect(url_for(".index"))
     db.session.commit()
-    flash(_("%(n)s rapporter inskickade, %(u)s oförändrade.", n=result.created, u=result.unchanged),
+    flash(_("%(sent)s, %(u)s oförändrade.", u=result.unchanged,
+            sent=count_text(result.created, "%(num)s rapport inskickad", "%(num)s rapporter inskickade")),
           "success")
     return redirect(url_for(".index"))
 

@@ -37,7 +37,8 @@ def providers():
     args = request.args
     rows = overview.provider_rows(
         db.session, current_user, today(), q=args.get("q", ""), status=args.get("status", ""),
-        mine=args.get("mine") == "1", sort=args.get("sort", "name"), desc=args.get("dir") == "desc")
+        mine=args.get("mine") == "1", sort=args.get("sort", "name"), desc=args.get("dir") == "desc",
+        overdue=args.get("overdue") == "1")
     if args.get("format") in ("csv", "xlsx"):
         return export_response(args["format"], "assistansanordnare",
                                ["organisationsnummer", "namn", "tillstånd i dag", "senast kontrollerad",

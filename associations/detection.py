@@ -312,6 +312,13 @@ def report_clusters(session: Session, run: DetectionRun, f: ReportFilters) -> li
     return [(c, verdicts.get(c.cluster_key)) for c in clusters]
 
 
+def open_counts(session: Session, run: DetectionRun) -> tuple[int, int]:
+    """(associations to assess, of which possible double funding) in ``run``: the rows the
+    report lists with its default filter, so the start page and the report show one number."""
+    to_assess = report_clusters(session, run, ReportFilters())
+    return len(to_assess), sum(1 for c, _j in to_assess if c.double_funding)
+
+
 def run_departments(session: Session, run: DetectionRun) -> list[str]:
     names = set()
     for deps in session.scalars(select(DetectionCluster.departments).where(

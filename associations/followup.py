@@ -25,6 +25,7 @@ from associations.models import (
     GrantReport,
     LedgerEntry,
 )
+from oversight.labels import Labels
 from oversight.organisations.models import KeyPerson, Organisation
 from oversight.scoping import may_change, owned_by
 
@@ -113,7 +114,7 @@ _TRANSITIONS = {  # action -> (allowed current statuses, new status)
     "stop": (("granted", "withheld"), "stopped"),
     "reclaim": (("granted", "withheld", "stopped"), "reclaimed"),
 }
-ACTION_LABELS = dict(DECISION_ACTIONS, approve="Bevilja ansökan", reject="Avslå ansökan")
+ACTION_LABELS = Labels(dict(DECISION_ACTIONS, approve="Bevilja ansökan", reject="Avslå ansökan"))
 
 
 def allowed_actions(grant: Grant) -> list[str]:

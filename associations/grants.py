@@ -256,8 +256,8 @@ def check_warnings(org: Organisation, on: date) -> list[Finding]:
         return []
     parts = "; ".join(f"{w.category_label} ({w.department.name}, {w.issued_on.isoformat()})"
                       for w in active)
-    return [Finding("org_warning", "danger", f"Organisationen har {len(active)} aktiv(a) "
-                    f"varning(ar): {parts}.")]
+    noun = "aktiv varning" if len(active) == 1 else "aktiva varningar"  # stored: Swedish
+    return [Finding("org_warning", "danger", f"Organisationen har {len(active)} {noun}: {parts}.")]
 
 
 def check_payment_stops(session: Session, org: Organisation,

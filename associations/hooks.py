@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from flask import render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import func, select
 
 from associations.ledger_models import in_complete_import
-from associations.models import DetectionCluster, Grant, LedgerEntry
+from associations.models import Grant, LedgerEntry
 from oversight import navigation
 from oversight.attention import AttentionItem, provider
 from oversight.jobs import job_handler
@@ -138,7 +139,7 @@ def _handles_grants(user) -> bool:
 def grants_attention(session, user) -> list[AttentionItem]:
     if not _handles_grants(user):
         return []
-    from associations.detection import latest_run
+    from associations.detection import latest_run, open_counts
     from associations.followup import overdue_reports
 
     items = []
@@ -147,24 +148,25 @@ def grants_attention(session, user) -> list[AttentionItem]:
     if overdue:
         first = overdue[0]
         items.append(AttentionItem(
-            title=f"{len(overdue)} försenad(e) redovisning(ar) av föreningsbidrag",
-            detail=f"Äldst: {first.grant.organisation.name}, {first.kind_label.lower()} "
-                   f"{first.period_start.isoformat()}–{first.period_end.isoformat()}, skulle "
-                   f"ha kommit in {first.due_on.isoformat()}.",
-            url=_url("associations.followup"), severity="warning", on=first.due_on))
+            title=ngettext("%(num)s försenad redovisning av föreningsbidrag",
+                           "%(num)s försenade redovisningar av föreningsbidrag", len(overdue)),
+            detail=_("Äldst: %(name)s, %(kind)s %(start)s–%(end)s, skulle ha kommit in %(due)s.",
+                     name=first.grant.organisation.name, kind=first.kind_label.lower(),
+                     start=first.period_start.isoformat(), end=first.period_end.isoformat(),
+                     due=first.due_on.isoformat()),
+            # the follow-up list with the same department filter, so it lists these rows
+            url=_url("associations.followup", **({"department": mine} if mine else {})),
+            severity="warning", on=first.due_on))
     run = latest_run(session)
     if run is not None:
-        open_ = session.scalar(select(func.count()).select_from(DetectionCluster).where(
-            DetectionCluster.run_id == run.id, DetectionCluster.is_association.is_(True),
-            DetectionCluster.status.in_(("new", "reraised"))))
-        double = session.scalar(select(func.count()).select_from(DetectionCluster).where(
-            DetectionCluster.run_id == run.id, DetectionCluster.double_funding.is_(True),
-            DetectionCluster.status.in_(("new", "reraised"))))
+        open_, double = open_counts(session, run)  # the report's own rows (default filter)
         if open_:
             items.append(AttentionItem(
-                title=f"{open_} förening(ar) får betalt av flera förvaltningar",
-                detail=f"Körning {run.label}: ej bedömda eller med nya uppgifter"
-                       + (f"; {double} med möjlig dubbelfinansiering." if double else "."),
+                title=ngettext("%(num)s förening får betalt av flera förvaltningar",
+                               "%(num)s föreningar får betalt av flera förvaltningar", open_),
+                detail=_("Körning %(run)s: ej bedömda eller med nya uppgifter.", run=run.label)
+                + (" " + ngettext("%(num)s med möjlig dubbelfinansiering.",
+                                  "%(num)s med möjlig dubbelfinansiering.", double) if double else ""),
                 url=_url("associations.report", run=run.id),
                 severity="danger" if double else "warning",
                 on=run.created_at.date() if run.created_at else None))

@@ -37,6 +37,7 @@ from associations.ledger import (
 )
 from associations.models import LedgerEntry, LedgerImport, LedgerMapping, LedgerUpload
 from oversight.auth.models import Department
+from oversight.formatting import count_text
 from oversight.jobs import Progress
 from oversight.organisations.models import Organisation
 from oversight.scoping import owned_by
@@ -220,9 +221,13 @@ class ImportReport:
         if not self.created:
             return (f"Filen är redan importerad ({li.created_at:%Y-%m-%d}, import {li.id}, "
                     f"{li.row_count} rader): inget nytt importerades.")
-        return (f"{li.row_count} rader importerade från {li.department_count} förvaltningar, "
-                f"{li.grant_row_count} på bidragskonton, {li.flagged_row_count} rader med "
-                f"problem i organisationsnumret (behållna och flaggade).")
+        return _("%(rows)s importerade från %(departments)s, %(grant)s på bidragskonton, "
+                 "%(flagged)s med problem i organisationsnumret (behållna och flaggade).",
+                 rows=count_text(li.row_count, "%(num)s rad", "%(num)s rader"),
+                 departments=count_text(li.department_count, "%(num)s förvaltning",
+                                        "%(num)s förvaltningar"),
+                 grant=li.grant_row_count,
+                 flagged=count_text(li.flagged_row_count, "%(num)s rad", "%(num)s rader"))
 
 
 class _Resolver:

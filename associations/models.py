@@ -25,35 +25,36 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oversight.db import TimestampMixin, utcnow
 from oversight.extensions import db
+from oversight.labels import Labels
 
 Money = Numeric(16, 2)
 
-GRANT_FORMS = {
+GRANT_FORMS = Labels({
     "tidsbegransat": "Tidsbegränsat bidrag",
     "verksamhetsbidrag": "Verksamhetsbidrag",
     "projekt": "Projektbidrag",
     "ovrigt": "Övrigt bidrag",
-}
-GRANT_STATUSES = {
+})
+GRANT_STATUSES = Labels({
     "applied": "Ansökt",
     "granted": "Beviljat",
     "rejected": "Avslag",
     "withheld": "Utbetalning innehållen",
     "stopped": "Stoppat",
     "reclaimed": "Återkrävt",
-}
+})
 # Statuses in which the money was (or is being) paid: these count as funding.
 FUNDED_STATUSES = ("granted", "withheld", "stopped", "reclaimed")
 
-DECISION_ACTIONS = {
+DECISION_ACTIONS = Labels({
     "withhold": "Innehåll utbetalning",
     "resume": "Återuppta utbetalning",
     "stop": "Stoppa bidraget",
     "reclaim": "Återkräv bidraget",
-}
-REPORT_KINDS = {"annual": "Årsredovisning av bidraget", "halfyear": "Halvårsredovisning"}
-REPORT_STATUSES = {"expected": "Väntas", "received": "Inkommen", "approved": "Godkänd",
-                   "rejected": "Underkänd"}
+})
+REPORT_KINDS = Labels({"annual": "Årsredovisning av bidraget", "halfyear": "Halvårsredovisning"})
+REPORT_STATUSES = Labels({"expected": "Väntas", "received": "Inkommen", "approved": "Godkänd",
+                          "rejected": "Underkänd"})
 
 class AssociationProfile(TimestampMixin, db.Model):
     """What the grant process needs beyond the shared register (1:1 with an organisation)."""

@@ -16,6 +16,7 @@ from associations.detection import (
     ReportFilters,
     judgements_for_key,
     latest_run,
+    open_counts,
     record_judgement,
     report_clusters,
     run_departments,
@@ -339,6 +340,7 @@ def report():
                                    .limit(50)))
     return render_template("associations/report.html", run=run, runs=runs, rows=rows, f=f,
                            by_department=_per_department(rows),
+                           to_assess=open_counts(db.session, run) if run else (0, 0),
                            departments=run_departments(db.session, run) if run else [],
                            statuses=CLUSTER_STATUSES, verdicts=VERDICTS,
                            detect_form=forms.DetectionForm(

@@ -26,8 +26,28 @@ def _l(text: str) -> str:
     return text
 
 
+class Labels(dict):
+    """A label dict whose labels go through gettext when they are read: ``LABELS[code]``,
+    ``.get``, ``.items()`` and ``.values()`` give the label in the page's language (the Swedish
+    source outside a request), as a plain ``str`` (so it joins, formats and serialises like
+    one). The Swedish sources stay in the dict: ``dict(labels)`` and ``catalogue`` copy them.
+    Every ``*_LABELS`` dict of the domain modules is one of these."""
+
+    def __getitem__(self, code):
+        return _translate(super().__getitem__(code))
+
+    def get(self, code, default=None):
+        return self[code] if code in self else default
+
+    def items(self):
+        return [(code, self[code]) for code in self]
+
+    def values(self):
+        return [self[code] for code in self]
+
+
 # Where the evidence of a check came from (``origin`` / ``source`` of evidence rows).
-SOURCES = {
+SOURCES = Labels({
     "fixture": _l("Testdata (inte ett riktigt register)"),
     "platform": _l("Uppgifter i tillsynsplattformen"),
     "file": _l("Importerad registerfil"),
@@ -37,10 +57,10 @@ SOURCES = {
     "complaints": _l("Klagomål i stadens avtal"),
     "decisions": _l("Egna beslut om uteslutning och hävning"),
     "criminal_record": _l("Utdrag ur belastningsregistret"),
-}
+})
 
 # Sanction and debarment lists (OpenSanctions dataset names and our own list).
-DATASETS = {
+DATASETS = Labels({
     "local_exclusion": _l("Stadens egen uteslutningslista"),
     "local_sanctions": _l("Stadens egen sanktionslista"),
     "eu_edes": _l("EU:s system för tidig upptäckt och uteslutning (EDES)"),
@@ -50,10 +70,10 @@ DATASETS = {
     "un_sc_sanctions": _l("FN:s säkerhetsråds sanktioner"),
     "se_fi_sanctions": _l("Sanktionslista (Finansinspektionen)"),
     "fixture": _l("Testdata (inte ett riktigt register)"),
-}
+})
 
 # Audit trail: events and the entity types (table names) they concern.
-AUDIT_EVENTS = {
+AUDIT_EVENTS = Labels({
     "create": _l("Skapad"),
     "update": _l("Ändrad"),
     "delete": _l("Borttagen"),
@@ -70,9 +90,9 @@ AUDIT_EVENTS = {
     "import": _l("Import"),
     "check": _l("Kontroll"),
     "retry": _l("Körs om"),
-}
+})
 
-AUDIT_ENTITIES = {
+AUDIT_ENTITIES = Labels({
     "user_account": _l("Användarkonto"),
     "department": _l("Förvaltning"),
     "organisation": _l("Organisation"),
@@ -106,7 +126,7 @@ AUDIT_ENTITIES = {
     "case_decision": _l("Beslut i ärende"),
     "assistance_provider": _l("Assistansanordnare"),
     "time_report": _l("Tidrapport"),
-}
+})
 
 _OWN = {"source": SOURCES, "dataset": DATASETS, "audit_event": AUDIT_EVENTS,
         "audit_entity": AUDIT_ENTITIES}
@@ -115,6 +135,7 @@ _OWN = {"source": SOURCES, "dataset": DATASETS, "audit_event": AUDIT_EVENTS,
 _REGISTERED = {
     "registry": "registries.base:REGISTRY_LABELS",
     "registry_status": "registries.base:STATUS_LABELS",
+    "registry_import_kind": "registries.forms:IMPORT_KIND_LABELS",
     "assessment": "registries.assess:LEVEL_LABELS",
     "evidence_source": "suppliers.evidence:SOURCE_LABELS",
     "evidence_status": "suppliers.evidence:STATUS_LABELS",
@@ -158,6 +179,9 @@ def _translate(text) -> str:
         return gettext(text)
     except (RuntimeError, KeyError):  # outside an app or request: the Swedish source
         return text
+
+
+translated = _translate  # a label or message source in the page's language (str)
 
 
 def has_label(kind: str, code) -> bool:

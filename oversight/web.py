@@ -104,6 +104,7 @@ def _templates(app: Flask) -> None:
     app.jinja_env.filters.update(
         sek=formatting.sek, number=formatting.number, isodate=formatting.iso_date,
         datetime=formatting.local_datetime, age=formatting.age_text,
+        day=formatting.day_html, daytime=lambda value: formatting.day_html(value, True),
         percentages=formatting.percent_texts,
         mask_personnummer=lambda value: identifiers.mask_personnummer(value) or "",
     )

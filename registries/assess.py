@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from oversight.formatting import sek
+from oversight.labels import Labels, score_phrase
 from oversight.labels import label as code_label
-from oversight.labels import score_phrase
 from registries.base import NOT_FOUND
 from registries.bolagsverket_codes import DISTRESS
+from registries.verdicts import STALE_LABEL, freshness, ivo_verdict
 
 OK, WARNING, NOT_CHECKED, STALE, READ = "ok", "warning", "not_checked", "stale", "read"
-LEVEL_LABELS = {OK: "Inga anmärkningar", WARNING: "Anmärkning", NOT_CHECKED: "Kunde inte kontrolleras",
-                STALE: "Inaktuellt svar", READ: "Läs svaret"}
+LEVEL_LABELS = Labels({OK: "Inga anmärkningar", WARNING: "Anmärkning", NOT_CHECKED: "Kunde inte kontrolleras",
+                       STALE: STALE_LABEL, READ: "Läs svaret"})
 BADGES = {OK: "badge-ok", WARNING: "badge-danger", NOT_CHECKED: "badge-warn", STALE: "badge-warn",
           READ: "badge-warn"}
 
@@ -24,6 +25,7 @@ class Assessment:
     level: str
     findings: tuple[str, ...] = ()  # reasons for a warning
     notes: tuple[str, ...] = ()  # worth knowing, not a warning
+    max_age_days: int | None = None  # the answer age limit applied (None: no limit)
 
     @property
     def label(self) -> str:
@@ -45,23 +47,24 @@ def rule(registry: str):
 
 
 def assess(stored, stale_after_days: int | None = None, today: date | None = None) -> Assessment:
-    """Without rules for the registry, a conclusive answer is "read it", never "ok"."""
+    """Without rules for the registry, a conclusive answer is "read it", never "ok". The age
+    limit is applied by ``registries.verdicts.freshness``, as in the supplier checks."""
     known = stored.registry in _RULES
     findings, notes, *rest = _RULES[stored.registry](stored) if known else ((), ())
     unanswered = tuple(rest[0]) if rest else ()
-    stale = stored.is_stale(stale_after_days, today)
-    if stale:
-        notes = notes + (f"Svaret är från {stored.evidence_date} och äldre än {stale_after_days} dagar.",)
+    fresh = freshness(stored.evidence_date, today or date.today(), stale_after_days)
+    if fresh.stale:
+        notes = notes + (fresh.sentence(),)
     if not stored.conclusive:
         reason = stored.message or stored.status_label
         if stored.missing:
             reason = "Saknas i svaret: " + ", ".join(stored.missing) + "."
         notes = (reason,) + notes
     if findings:
-        return Assessment(WARNING, findings, notes)
+        return Assessment(WARNING, findings, notes, fresh.max_age_days)
     if not stored.conclusive or unanswered:
-        return Assessment(NOT_CHECKED, (), notes)
-    return Assessment(STALE if stale else OK if known else READ, (), notes)
+        return Assessment(NOT_CHECKED, (), notes, fresh.max_age_days)
+    return Assessment(STALE if fresh.stale else OK if known else READ, (), notes, fresh.max_age_days)
 
 
 def max_age_key(registry: str) -> str:
@@ -146,12 +149,10 @@ def _kronofogden(stored):
 
 
 def _ivo(stored):
-    findings, notes = [], []
-    for r in stored.records:
-        dnr = f", dnr {r.diarienummer}" if r.diarienummer else ""
-        text = f"{r.activity}: {r.status_label.lower()} (beslut {_d(r.decision_date)}{dnr})."
-        (notes if r.status == "gällande" else findings).append(text[:1].upper() + text[1:])
-    return tuple(findings), tuple(notes)
+    """The one IVO verdict (``registries.verdicts.ivo_verdict``), as the supplier check reads it."""
+    if not stored.conclusive and not stored.records:
+        return (), ()
+    return ivo_verdict(stored.records)
 
 
 _RULES = {"bolagsverket": _bolagsverket, "sanctions": _sanctions, "skatteverket": _skatteverket,

@@ -30,28 +30,29 @@ from flask_babel import gettext as _
 
 from oversight.db import utcnow
 from oversight.jsonable import to_jsonable as _to_jsonable
+from oversight.labels import Labels
 
 FOUND, NOT_FOUND, PARTIAL, ERROR, UNAVAILABLE = "found", "not_found", "partial", "error", "unavailable"
 STATUSES = (FOUND, NOT_FOUND, PARTIAL, ERROR, UNAVAILABLE)
 CONCLUSIVE = frozenset({FOUND, NOT_FOUND})
-STATUS_LABELS = {
+STATUS_LABELS = Labels({
     FOUND: "Träff",
     NOT_FOUND: "Ingen träff",
     PARTIAL: "Ofullständigt svar",
     ERROR: "Fel i svaret",
     UNAVAILABLE: "Kunde inte kontrolleras",
-}
+})
 
 # Registries with a lookup of their own (the CLI's choices). Other modules (bank-account
 # holders) may store results under their own registry name through the same storage.
 REGISTRIES = ("bolagsverket", "sanctions", "skatteverket", "kronofogden", "ivo")
-REGISTRY_LABELS = {
+REGISTRY_LABELS = Labels({
     "bolagsverket": "Bolagsverket",
     "sanctions": "Sanktioner och uteslutning",
     "skatteverket": "Skatteverket",
     "kronofogden": "Kronofogden",
     "ivo": "IVO (tillstånd)",
-}
+})
 
 
 class RegistryError(Exception):

@@ -7,16 +7,17 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from oversight.labels import Labels
 from registries.base import REGISTRIES, REGISTRY_LABELS
 from registries.normalized import IVO_STATUSES
 
 YES_NO = [("", "Framgår inte"), ("ja", "Ja"), ("nej", "Nej")]
-IMPORT_KIND_LABELS = {
+IMPORT_KIND_LABELS = Labels({
     "skatteverket": "Skatteverket (F-skatt, moms, arbetsgivare)",
     "kronofogden": "Kronofogden (skulder)",
     "ivo": "IVO (tillstånd och underrättelser)",
     "sanctions-list": "Lokal varningslista (sanktioner, uteslutning)",
-}
+})
 
 
 class LookupForm(FlaskForm):

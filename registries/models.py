@@ -11,7 +11,7 @@
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -29,10 +29,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oversight.db import utcnow
 from oversight.extensions import db
-from oversight.formatting import STOCKHOLM
 from oversight.identifiers import mask_personnummer
 from registries.base import CONCLUSIVE, REGISTRY_LABELS, STATUS_LABELS
 from registries.normalized import records_of
+from registries.verdicts import answer_day, freshness
 
 
 class RegistryBlob(db.Model):
@@ -195,15 +195,11 @@ class RegistryLookup(db.Model):
     @property
     def evidence_date(self) -> date:
         """What the answer's age is measured from: the document's date, else retrieval."""
-        if self.document_date:
-            return self.document_date
-        at = self.retrieved_at if self.retrieved_at.tzinfo else self.retrieved_at.replace(tzinfo=UTC)
-        return at.astimezone(STOCKHOLM).date()
+        return answer_day(self.document_date, self.retrieved_at)
 
     def is_stale(self, max_age_days: int | None, today: date | None = None) -> bool:
-        if not max_age_days:
-            return False
-        return ((today or date.today()) - self.evidence_date).days > int(max_age_days)
+        """The one age rule (``registries.verdicts.freshness``; None: no limit)."""
+        return freshness(self.evidence_date, today or date.today(), max_age_days).stale
 
 
 StoredLookup = RegistryLookup

@@ -18,26 +18,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from oversight.labels import Labels, translated
 from registries.base import CONCLUSIVE, ERROR, FOUND, NOT_FOUND, PARTIAL, UNAVAILABLE
+from registries.verdicts import STALE_LABEL, answer_day, freshness, stale_sentence
 
 # The registries' statuses and their one definition of a conclusive answer are used as they
 # are; MISSING is ours (a source this platform holds, e.g. no criminal-record extract entered).
 MISSING = "missing"
-STATUS_LABELS = {
+STATUS_LABELS = Labels({
     FOUND: "Svar med uppgifter",
     NOT_FOUND: "Inga uppgifter",
     PARTIAL: "Ofullständigt svar",
     ERROR: "Fel i svaret",
     UNAVAILABLE: "Kunde inte frågas",
     MISSING: "Uppgift saknas",
-}
+})
 
 # Sources: the registries plus what lives in this platform.
 BOLAGSVERKET, SKATTEVERKET, KRONOFOGDEN, SANCTIONS, IVO = (
     "bolagsverket", "skatteverket", "kronofogden", "sanctions", "ivo")
 WARNINGS, COMPLAINTS, CRIMINAL_RECORD, DECISIONS = (
     "warnings", "complaints", "criminal_record", "decisions")
-SOURCE_LABELS = {
+SOURCE_LABELS = Labels({
     BOLAGSVERKET: "Bolagsverket",
     SKATTEVERKET: "Skatteverket",
     KRONOFOGDEN: "Kronofogden",
@@ -47,7 +49,7 @@ SOURCE_LABELS = {
     COMPLAINTS: "Klagomål i stadens avtal",
     CRIMINAL_RECORD: "Utdrag ur belastningsregistret",
     DECISIONS: "Egna beslut om uteslutning och hävning",
-}
+})
 # What the officer does when a source could not be used.
 SOURCE_ACTIONS = {
     BOLAGSVERKET: "Kör kontrollen igen, eller hämta ett registreringsbevis från Bolagsverket "
@@ -248,6 +250,7 @@ class Evidence:
     query: str | None = None
     raw_hash: str | None = None
     stale: bool = field(default=False, compare=False)
+    max_age_days: int | None = field(default=None, compare=False)  # the limit applied
 
     @property
     def source_label(self) -> str:
@@ -256,28 +259,20 @@ class Evidence:
     @property
     def status_label(self) -> str:
         if self.stale:
-            return "För gammalt svar"
+            return translated(STALE_LABEL)
         return STATUS_LABELS.get(self.status, self.status)
 
     @property
     def dated(self) -> date | None:
         """The date the answer speaks for: the document's date if there is one, otherwise
-        the day it was retrieved."""
-        if self.document_date:
-            return self.document_date
-        if self.retrieved_at:
-            return _aware(self.retrieved_at).date()
-        return None
+        the (Swedish) day it was retrieved; the same rule as the registries' own pages."""
+        return answer_day(self.document_date, self.retrieved_at)
 
     def age_days(self, on_date: date) -> int | None:
-        dated = self.dated
-        return None if dated is None else (on_date - dated).days
+        return freshness(self.dated, on_date, None).age_days
 
     def is_stale(self, on_date: date, max_age_days: int | None) -> bool:
-        if max_age_days is None:
-            return False
-        age = self.age_days(on_date)
-        return age is None or age > max_age_days
+        return freshness(self.dated, on_date, max_age_days).stale
 
     def usable_for(self, needed_parts: frozenset[str] | None = None) -> bool:
         """Conclusive (or partial without the needed parts missing) and not stale."""
@@ -293,8 +288,7 @@ class Evidence:
         """Why this evidence cannot be relied on, in a sentence for the officer."""
         name = f"{self.source_label} ({self.subject_label})"
         if self.stale:
-            return (f"{name}: svaret är från {self.dated or 'okänt datum'} och är för gammalt "
-                    "för att kontrollen ska kunna lita på det.")
+            return f"{name}: {stale_sentence(self.dated, self.max_age_days)}"
         if self.status == PARTIAL:
             parts = ", ".join(self.missing_parts) or "okända delar"
             return f"{name}: ofullständigt svar, saknar {parts}."
@@ -311,7 +305,9 @@ class Evidence:
     def with_stale(self, on_date: date, max_age_days: int | None) -> Evidence:
         from dataclasses import replace
         stale = self.status != MISSING and self.is_stale(on_date, max_age_days)
-        return replace(self, stale=stale) if stale != self.stale else self
+        if stale == self.stale and max_age_days == self.max_age_days:
+            return self
+        return replace(self, stale=stale, max_age_days=max_age_days)
 
 
 def missing(source: str, subject: str, subject_label: str, message: str) -> Evidence:

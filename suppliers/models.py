@@ -37,44 +37,45 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oversight.db import TimestampMixin, utcnow
 from oversight.extensions import db
+from oversight.labels import Labels
 from suppliers import rules
 
-PROCEDURES = {
+PROCEDURES = Labels({
     "lou_open": "LOU öppet förfarande (över tröskelvärdet)",
     "lou_simplified": "LOU förenklat förfarande (under tröskelvärdet)",
     "direct_award": "Direktupphandling",
     "lov": "LOV valfrihetssystem",
     "framework": "Ramavtal",
     "call_off": "Avrop från ramavtal",
-}
-CONTRACT_STATUSES = {"planned": "Planerat", "active": "Aktivt", "ended": "Avslutat",
-                     "terminated": "Uppsagt/hävt"}
-PROCUREMENT_STATUSES = {"open": "Pågår", "evaluating": "Utvärdering", "awarded": "Tilldelad",
-                        "cancelled": "Avbruten"}
-CHECK_TRIGGERS = {"manual": "Manuell kontroll", "screening": "Kontroll av anbudsgivare",
-                  "monitor": "Bevakning under avtalstiden", "cli": "Kommandorad"}
-COMPLAINT_CATEGORIES = {
+})
+CONTRACT_STATUSES = Labels({"planned": "Planerat", "active": "Aktivt", "ended": "Avslutat",
+                            "terminated": "Uppsagt/hävt"})
+PROCUREMENT_STATUSES = Labels({"open": "Pågår", "evaluating": "Utvärdering", "awarded": "Tilldelad",
+                               "cancelled": "Avbruten"})
+CHECK_TRIGGERS = Labels({"manual": "Manuell kontroll", "screening": "Kontroll av anbudsgivare",
+                         "monitor": "Bevakning under avtalstiden", "cli": "Kommandorad"})
+COMPLAINT_CATEGORIES = Labels({
     "quality": "Kvalitet i utförandet",
     "delivery": "Uteblivna eller försenade leveranser",
     "invoicing": "Felaktig fakturering",
     "staffing": "Bemanning och kompetens",
     "safety": "Säkerhet eller vanvård",
     "other": "Övrigt",
-}
-COMPLAINT_SEVERITIES = {"minor": "Mindre allvarligt", "serious": "Allvarligt"}
-COMPLAINT_STATUSES = {"open": "Ej bedömt", "confirmed": "Bekräftat", "rejected": "Avfärdat"}
-HEARING_STATUSES = {"draft": "Utkast", "sent": "Skickad", "answered": "Yttrande inkommet",
-                    "decided": "Beslutad"}
-DECISION_OUTCOMES = {
+})
+COMPLAINT_SEVERITIES = Labels({"minor": "Mindre allvarligt", "serious": "Allvarligt"})
+COMPLAINT_STATUSES = Labels({"open": "Ej bedömt", "confirmed": "Bekräftat", "rejected": "Avfärdat"})
+HEARING_STATUSES = Labels({"draft": "Utkast", "sent": "Skickad", "answered": "Yttrande inkommet",
+                           "decided": "Beslutad"})
+DECISION_OUTCOMES = Labels({
     "exclude": "Leverantören utesluts",
     "not_exclude": "Leverantören utesluts inte",
     "terminate_notice": "Avtalet sägs upp",
     "terminate_breach": "Avtalet hävs",
     "cancel": "Avtalet avbryts (upphandlingen avbryts för leverantören)",
-}
+})
 PUBLISHABLE_OUTCOMES = {"exclude", "terminate_notice", "terminate_breach"}
-DOCUMENT_KINDS = {"statement": "Yttrande", "self_cleaning": "Självsanering",
-                  "other": "Övrigt underlag"}
+DOCUMENT_KINDS = Labels({"statement": "Yttrande", "self_cleaning": "Självsanering",
+                         "other": "Övrigt underlag"})
 
 
 class ImmutableError(RuntimeError):
@@ -285,8 +286,8 @@ class SupplierCheck(db.Model):
         return f"Kontroll {self.id} av leverantör {self.supplier_id}: {self.overall}"
 
 
-OVERALL_LABELS = {"found": "Grund föreligger", "unknown": "Kunde inte kontrolleras helt",
-                  "clear": "Ingen grund funnen"}
+OVERALL_LABELS = Labels({"found": "Grund föreligger", "unknown": "Kunde inte kontrolleras helt",
+                         "clear": "Ingen grund funnen"})
 
 
 class CheckGround(db.Model):

@@ -24,26 +24,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from oversight.labels import Labels, score_phrase
 from oversight.labels import label as code_label
-from oversight.labels import score_phrase
+from registries.verdicts import ivo_verdict, permit_sentence
 from suppliers import evidence as ev
 from suppliers import rule_values as rv
 from suppliers.rule_values import add_years, within_years
 
 FOUND, CLEAR, UNKNOWN = "found", "clear", "unknown"
-OUTCOME_LABELS = {FOUND: "Grund föreligger", CLEAR: "Ingen grund funnen",
-                  UNKNOWN: "Kunde inte kontrolleras"}
-REQUIREMENT_LABELS = {FOUND: "Brist", CLEAR: "Uppfyllt", UNKNOWN: "Kunde inte kontrolleras"}
+OUTCOME_LABELS = Labels({FOUND: "Grund föreligger", CLEAR: "Ingen grund funnen",
+                         UNKNOWN: "Kunde inte kontrolleras"})
+REQUIREMENT_LABELS = Labels({FOUND: "Brist", CLEAR: "Uppfyllt", UNKNOWN: "Kunde inte kontrolleras"})
 OUTCOME_BADGES = {FOUND: "badge-danger", CLEAR: "badge-ok", UNKNOWN: "badge-warn"}
 OUTCOME_ORDER = {FOUND: 0, UNKNOWN: 1, CLEAR: 2}
 
 # Regimes: which set of grounds applies.
 LOU, LOU19, LOV = "lou", "lou19", "lov"
-REGIME_LABELS = {
+REGIME_LABELS = Labels({
     LOU: "LOU över tröskelvärdet (13 kap. 1–3 §§)",
     LOU19: "LOU under tröskelvärdet eller välfärdstjänster (19 kap. 17 §)",
     LOV: "LOV valfrihetssystem (7 kap. 1 §)",
-}
+})
 
 # Bolagsverket proceeding codes (pågående avvecklings- eller omstruktureringsförfarande).
 DISTRESS_PROCEEDINGS = {"KK": "Konkurs", "LI": "Likvidation", "FR": "Företagsrekonstruktion",
@@ -332,9 +333,7 @@ def _permit_revocations(ctx: CheckContext, acc: _Acc) -> None:
     item = acc.optional(ev.IVO)
     for permit in (item.facts if item else ()):
         if permit.status in ("återkallat", "tillfälligt förbud"):
-            acc.found.append(f"IVO: tillståndet för {permit.activity} är {permit.status}"
-                             f"{f' ({permit.decision_date})' if permit.decision_date else ''}"
-                             f"{f', dnr {permit.reference}' if permit.reference else ''}.")
+            acc.found.append(f"IVO: {permit_sentence(permit)}")
 
 
 def _professional_convictions(ctx: CheckContext, acc: _Acc) -> None:
@@ -474,36 +473,29 @@ def _sanctions_requirement(ctx, bundle, spec):
 
 
 def _permit_requirement(ctx, bundle, spec):
+    """The IVO verdict of the organisation page (``registries.verdicts.ivo_verdict``) for the
+    procured activity. A revoked permit in a too old answer is still a finding (as on the
+    organisation page); a too old answer never shows a permit as valid."""
     acc = _Acc(bundle)
+    stale = bundle.get(ev.IVO)
+    if stale is not None and stale.stale and stale.status in ev.CONCLUSIVE:
+        findings, _notes, _open = ivo_verdict(stale.facts, ctx.permit_activity, required=True)
+        if findings:
+            acc.used.append(f"{ev.IVO}:org")
+            acc.found.extend(f"IVO: {text}" for text in findings)
+            acc.notes.append(stale.problem())
+            return acc.result(spec, ctx)
     item = acc.need(ev.IVO, label=ctx.supplier_name)
     if item is None:
         return acc.result(spec, ctx)
-    permits = list(item.facts)
-    wanted = (ctx.permit_activity or "").casefold().strip()
-
-    def relevant(p: ev.Permit) -> bool:
-        return not wanted or wanted in p.activity.casefold() or p.activity.casefold() in wanted
-
-    valid = [p for p in permits if p.status == "gällande"]
-    valid_relevant = [p for p in valid if relevant(p)]
-    bad = [p for p in permits if p.status != "gällande" and relevant(p)]
-    for p in bad:
-        acc.found.append(f"IVO: tillstånd för {p.activity}: {p.status}"
-                         f"{f' ({p.decision_date})' if p.decision_date else ''}"
-                         f"{f', dnr {p.reference}' if p.reference else ''}.")
-    if bad:
+    findings, notes, unanswered = ivo_verdict(item.facts, ctx.permit_activity, required=True)
+    acc.found.extend(f"IVO: {text}" for text in findings)
+    if findings:
         return acc.result(spec, ctx)
-    if valid_relevant:
-        for p in valid_relevant:
-            acc.notes.append(f"IVO: gällande tillstånd för {p.activity}"
-                             f"{f' (beslut {p.decision_date})' if p.decision_date else ''}.")
-    elif valid:
-        acc.unknown(f"IVO: tillstånd finns för {', '.join(p.activity for p in valid)}, men inget "
-                    f"som tydligt avser {ctx.permit_activity}.",
-                    "Kontrollera med IVO att tillståndet omfattar den upphandlade tjänsten.")
-    else:
-        acc.unknown("IVO: inget tillstånd registrerat för leverantören.",
-                    ev.SOURCE_ACTIONS[ev.IVO])
+    acc.notes.extend(f"IVO: {text}" for text in notes)
+    for text in unanswered:
+        acc.unknown(f"IVO: {text}", "Kontrollera med IVO att tillståndet omfattar den upphandlade "
+                    "tjänsten." if "tydligt avser" in text else ev.SOURCE_ACTIONS[ev.IVO])
     return acc.result(spec, ctx)
 
 

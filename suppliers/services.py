@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from oversight import identifiers
 from oversight.attention import AttentionItem
 from oversight.db import utcnow
+from oversight.labels import Labels
 from oversight.organisations import services as orgs
 from oversight.organisations.models import KeyPerson, Organisation, OrganisationWarning
 from oversight.scoping import may_change, owned_by, owner_condition
@@ -73,13 +74,13 @@ def supplier_for(session: Session, user, org: Organisation) -> Supplier:
     return supplier
 
 
-RISK_LABELS = {
+RISK_LABELS = Labels({
     "warning": "Aktiv varning",
     "found": "Grund föreligger",
     "unknown": "Kunde inte kontrolleras helt",
     "clear": "Ingen grund funnen",
     "unchecked": "Inte kontrollerad",
-}
+})
 RISK_BADGES = {"warning": "badge-danger", "found": "badge-danger", "unknown": "badge-warn",
                "clear": "badge-ok", "unchecked": ""}
 

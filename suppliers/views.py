@@ -29,6 +29,7 @@ from oversight.views_support import (
     needs_confirmation,
     paginate,
     sorted_by,
+    sorted_rows,
 )
 from suppliers import checks, forms, monitoring, rule_values, rules, services
 from suppliers.models import (
@@ -377,6 +378,15 @@ def procurement_underlag(procurement_id: int):
 
 # --- monitoring -----------------------------------------------------------------------------------
 
+# The monitoring list's sort keys; "status" (the default) puts unhandled findings first, newest first.
+MONITORING_SORTS = {
+    "detected": lambda f: (f.detected_on, f.id),
+    "supplier": lambda f: f.supplier.name.casefold(),
+    "ground": lambda f: (f.outcome != "found", str(f.label).casefold()),
+    "status": lambda f: (f.acknowledged_at is not None, -f.detected_on.toordinal(), -f.id),
+}
+
+
 @bp.get("/monitoring")
 @require("supplier.view")
 def monitoring_feed():
@@ -392,6 +402,7 @@ def monitoring_feed():
             ((f.detected_on, f.supplier.name, f.contract.reference if f.contract else None,
               f.label, "ny grund" if f.outcome == "found" else "kan inte kontrolleras",
               f.summary, f.acknowledged_at) for f in findings))
+    findings = sorted_rows(findings, MONITORING_SORTS, "status")
     runs = db.session.scalars(select(MonitorRun).order_by(MonitorRun.id.desc()).limit(12)).all()
     history = bar_chart([(local_datetime(r.started_at), r.new_findings) for r in runs], "count")
     return render_template("suppliers/monitoring.html", findings=findings, runs=runs,

@@ -25,16 +25,17 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 
 from oversight import identifiers
+from oversight.labels import Labels
 from oversight.names import NameComparison, compare_names, normalize_org_name
 
 MTCH, CMTC, NMTC, NOAP = "MTCH", "CMTC", "NMTC", "NOAP"
 STATUSES = (MTCH, CMTC, NMTC, NOAP)
-STATUS_LABELS = {
+STATUS_LABELS = Labels({
     MTCH: "Stämmer",
     CMTC: "Stämmer nästan – kontrollera",
     NMTC: "Stämmer inte",
     NOAP: "Kan inte kontrolleras",
-}
+})
 STATUS_BADGES = {MTCH: "badge-ok", CMTC: "badge-warn", NMTC: "badge-danger", NOAP: "badge-warn"}
 
 # Cross-check reason codes
@@ -50,7 +51,7 @@ NOT_IN_REGISTER = "NOT_IN_REGISTER"
 INVALID_PAYEE_ID = "INVALID_PAYEE_ID"
 UNKNOWN_PAYEE = "UNKNOWN_PAYEE"
 PAYMENT_STOP = "PAYMENT_STOP"  # an active stop decision of a case (oversight.cases.stops)
-FINDING_LABELS = {
+FINDING_LABELS = Labels({
     INVALID_ACCOUNT: "Ogiltigt kontonummer",
     SHARED_ACCOUNT: "Kontot är registrerat för flera organisationer",
     SHARED_ACCOUNT_ALLOWED: "Delat konto (godkänt undantag)",
@@ -63,14 +64,14 @@ FINDING_LABELS = {
     INVALID_PAYEE_ID: "Ogiltigt organisationsnummer för mottagaren",
     UNKNOWN_PAYEE: "Mottagaren finns inte i organisationsregistret",
     PAYMENT_STOP: "Betalningsstopp i ett utredningsärende",
-}
+})
 SEVERITIES = ("danger", "warning", "info")
 
 ACCOUNT_KINDS = ("bankgiro", "plusgiro", "bank_account", "iban")
 _ID_KIND = {"bankgiro": "bankgiro", "plusgiro": "plusgiro", "bank_account": "bank-account",
             "iban": "iban"}
-KIND_LABELS = {"bankgiro": "Bankgiro", "plusgiro": "Plusgiro", "bank_account": "Bankkonto",
-               "iban": "IBAN"}
+KIND_LABELS = Labels({"bankgiro": "Bankgiro", "plusgiro": "Plusgiro", "bank_account": "Bankkonto",
+                      "iban": "IBAN"})
 ACTIVE, CLOSED, NOT_FOUND = "active", "closed", "not_found"
 
 

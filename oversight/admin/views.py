@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -182,7 +183,8 @@ def _recent_anchors():
 def audit_verify():
     report = verify_with_anchors(db.session)
     if report.ok:
-        flash(_("Kedjan är hel: %(checked)s poster kontrollerade.", checked=report.checked), "success")
+        flash(ngettext("Kedjan är hel: %(num)s post kontrollerad.",
+                       "Kedjan är hel: %(num)s poster kontrollerade.", report.checked), "success")
     else:
         flash(_("Kedjan är bruten vid post %(broken_at)s: %(reason)s.",
                 broken_at=report.broken_at, reason=report.reason), "error")

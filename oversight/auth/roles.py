@@ -1,6 +1,8 @@
 """Roles and what each may do. Permissions = role x department scope (see scoping.py)."""
 from __future__ import annotations
 
+from oversight.labels import Labels
+
 ADMIN = "admin"
 PROCUREMENT = "procurement"
 GRANTS = "grants"
@@ -9,7 +11,7 @@ INVESTIGATOR = "investigator"
 AUDITOR = "auditor"
 PROVIDER = "provider"  # staff of an assistance provider: its own users' time reports only
 
-ROLE_LABELS = {
+ROLE_LABELS = Labels({
     ADMIN: "Administratör",
     PROCUREMENT: "Upphandlare",
     GRANTS: "Föreningshandläggare",
@@ -17,7 +19,7 @@ ROLE_LABELS = {
     INVESTIGATOR: "Utredare",
     AUDITOR: "Revisor (läsbehörighet)",
     PROVIDER: "Assistansanordnare",
-}
+})
 # Municipal staff; the provider role sees nothing of the platform but its own time reports.
 _STAFF = set(ROLE_LABELS) - {PROVIDER}
 

@@ -37,7 +37,8 @@ def case_alerts(session: Session, case: Case, today: date) -> list[Alert]:
             due = deadlines.start_deadline(case.assessed_on, months)
             out.append(Alert("start_overdue", case.id, case.reference,
                              f"Utredningen har inte påbörjats; den skulle ha startat senast {due.isoformat()} "
-                             f"({months} månader efter att ärendet ställdes i kö).", due, "danger"))
+                             f"({months} {'månad' if months == 1 else 'månader'} efter att ärendet "
+                             "ställdes i kö).", due, "danger"))
     if case.status in ("decision", "follow_up"):
         out += _money_alerts(session, case, today)
     for a in case.activities:
@@ -56,7 +57,8 @@ def _money_alerts(session: Session, case: Case, today: date) -> list[Alert]:
                          due.due_on, "danger"))
     if r.claim is not None and r.claim.state != "ok":
         text = (f"Ersättningstalan måste väckas senast {r.claim.deadline.isoformat()} "
-                f"({r.claim.days_left} dagar kvar)." if r.claim.state == "warning" else
+                f"({r.claim.days_left} {'dag' if r.claim.days_left == 1 else 'dagar'} kvar)."
+                if r.claim.state == "warning" else
                 f"Tiden för ersättningstalan gick ut {r.claim.deadline.isoformat()}.")
         out.append(Alert("claim_deadline", case.id, case.reference, text, r.claim.deadline,
                          "danger" if r.claim.state == "expired" else "warning"))

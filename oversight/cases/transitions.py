@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from oversight.labels import Labels
+
 ALLOWED: dict[str, frozenset[str]] = {
     "registered": frozenset({"assessment"}),
     "assessment": frozenset({"not_opened", "queued"}),
@@ -48,7 +50,7 @@ class Priority:
     reasons: tuple[str, ...]
 
 
-PRIORITY_LABELS = {"high": "Hög", "normal": "Normal", "low": "Låg"}
+PRIORITY_LABELS = Labels({"high": "Hög", "normal": "Normal", "low": "Låg"})
 
 
 def priority(amount: Decimal | None, risk_of_loss: bool, ongoing_error: bool,

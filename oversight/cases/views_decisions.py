@@ -13,6 +13,7 @@ from oversight.cases import access, decisions, forms, services, stops
 from oversight.cases.models import CaseDecision
 from oversight.cases.views import ERRORS, _back, _case, bp
 from oversight.extensions import db
+from oversight.formatting import count_text
 from oversight.identifiers import validate
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
@@ -157,6 +158,8 @@ def import_payments():
             flash(str(error), "error")
         return redirect(url_for("cases.index"))
     db.session.commit()
-    flash(_("%(added)s inbetalningar registrerade på %(cases)s ärenden; %(skipped)s fanns redan.",
-            added=result.added, cases=len(result.cases), skipped=result.skipped), "success")
+    flash(_("%(added)s registrerade på %(cases)s; %(skipped)s fanns redan.",
+            added=count_text(result.added, "%(num)s inbetalning", "%(num)s inbetalningar"),
+            cases=count_text(len(result.cases), "%(num)s ärende", "%(num)s ärenden"),
+            skipped=result.skipped), "success")
     return redirect(url_for("cases.index"))

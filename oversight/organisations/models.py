@@ -9,15 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oversight.db import TimestampMixin, utcnow
 from oversight.extensions import db
+from oversight.labels import Labels
 
-ACCOUNT_KINDS = {
+ACCOUNT_KINDS = Labels({
     "bankgiro": "Bankgiro",
     "plusgiro": "Plusgiro",
     "bank_account": "Bankkonto",
     "iban": "IBAN",
-}
+})
 
-KEY_PERSON_ROLES = {
+KEY_PERSON_ROLES = Labels({
     "ordforande": "Ordförande",
     "kassor": "Kassör",
     "verksamhetsledare": "Verksamhetsledare",
@@ -26,9 +27,9 @@ KEY_PERSON_ROLES = {
     "suppleant": "Suppleant",
     "firmatecknare": "Firmatecknare",
     "huvudman": "Huvudman",
-}
+})
 
-WARNING_CATEGORIES = {
+WARNING_CATEGORIES = Labels({
     "exclusion": "Uteslutning / hävt avtal",
     "suspected_crime": "Misstanke om brott",
     "account": "Felaktigt eller delat konto",
@@ -36,7 +37,7 @@ WARNING_CATEGORIES = {
     "grant_breach": "Brott mot bidragsvillkor",
     "permit": "Saknar eller förlorat tillstånd",
     "other": "Övrigt",
-}
+})
 
 
 class Organisation(TimestampMixin, db.Model):

@@ -86,7 +86,7 @@ def test_provider_upload_csv(world, login_as, db):
            f";{world['user'].person_id};{MONTH};{world['a'].assistant_id};2024-03-04;08:00;12:00;ordinarie\n")
     r = c.post("/provider/upload", data={"file": (io.BytesIO(csv.encode()), "mars.csv")},
                content_type="multipart/form-data", follow_redirects=True)
-    assert "1 rapporter inskickade" in r.get_data(as_text=True)
+    assert "1 rapport inskickad" in r.get_data(as_text=True)  # not "1 rapporter"
     bad = csv.replace(world["user"].person_id, world["rivals_user"].person_id)
     r = c.post("/provider/upload", data={"file": (io.BytesIO(bad.encode()), "mars.csv")},
                content_type="multipart/form-data", follow_redirects=True)

@@ -51,7 +51,7 @@ RAW = re.compile(r"\{\{\s*[\w.]+\.(source|origin|dataset|datasets|status|entity_
 
 
 # Free text, not codes: a rule value's source is its legal reference ("LOU 19 kap. 2 §").
-FREE_TEXT = {"admin/rule_values.html:18"}
+FREE_TEXT = {"admin/rule_values.html:15"}
 
 
 def test_no_template_prints_a_code_field_without_its_label():
