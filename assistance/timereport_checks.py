@@ -27,7 +27,7 @@ from assistance.shift_times import (
 from oversight.formatting import number
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # read-only by convention (see C.Shift)
 class Timed:
     shift: C.Shift
     start: int      # UTC minutes
@@ -60,30 +60,36 @@ def time_shifts(shifts, month: date | None = None) -> tuple[list[Timed], list[C.
     before start with a stated end date, over 24 hours, outside the month, unknown kind)."""
     first, last = month_bounds(month) if month else (date.min, date.max)
     valid, findings = [], []
-    spans: dict = {}  # the same day and clock times recur across a month's shifts
+    append = valid.append
+    spans: dict = {}  # the same day, clock times and kind recur across a month's shifts
     for s in shifts:
-        key = (s.day, s.start, s.end, s.end_day)
+        key = (s.day, s.start, s.end, s.end_day, s.kind)
         span = spans.get(key)
         if span is None:
-            span = spans[key] = (*shift_span(s.day, s.start, s.end, s.end_day),
-                                 clock_minutes(s.day, s.start, s.end, s.end_day))
-        start, end, length = span
-        reason = None
-        if end <= start:
-            reason = _("passet slutar före eller när det börjar")
-        elif length > MINUTES_PER_DAY:
-            reason = _("passet är längre än 24 timmar")
-        elif not first <= s.day <= last:
-            reason = _("passets datum ligger utanför rapportens månad")
-        elif s.kind not in C.KIND_LABELS:
-            reason = _("okänd passtyp %(kind)s", kind=s.kind)
+            span = spans[key] = _span(s, first, last)
+        start, end, reason = span
         if reason is None:
-            valid.append(Timed(s, start, end))
+            append(Timed(s, start, end))
         else:
             findings.append(_finding(C.SHIFT_INVALID, s, (s.row,), max(end - start, 0), _(
                 "Rad %(row)s (%(day)s %(start)s–%(end)s): %(reason)s.", row=s.row,
                 day=s.day.isoformat(), start=clock(s.start), end=clock(s.end), reason=reason)))
     return valid, findings
+
+
+def _span(s: C.Shift, first: date, last: date) -> tuple[int, int, str | None]:
+    """(start, end in UTC minutes, why the shift is invalid or None)."""
+    start, end = shift_span(s.day, s.start, s.end, s.end_day)
+    reason = None
+    if end <= start:
+        reason = _("passet slutar före eller när det börjar")
+    elif clock_minutes(s.day, s.start, s.end, s.end_day) > MINUTES_PER_DAY:
+        reason = _("passet är längre än 24 timmar")
+    elif not first <= s.day <= last:
+        reason = _("passets datum ligger utanför rapportens månad")
+    elif s.kind not in C.KIND_LABELS:
+        reason = _("okänd passtyp %(kind)s", kind=s.kind)
+    return start, end, reason
 
 
 # --- ASSISTANT_OVERLAP: sort and sweep per assistant, O(n log n) -------------------------
@@ -162,8 +168,34 @@ def _by_person(items):
     return out
 
 
-def _check_person_decisions(person, items, decisions, month) -> list[C.Finding]:
-    without = [t for t in items if decision_on(decisions, t.shift.day) is None]
+def _decision_days(decisions, month: date, cache: dict) -> tuple[dict, Decimal]:
+    """({day of the month: True when no decision is valid}, decided hours), computed once for
+    each distinct set of decision terms (many users share them)."""
+    key = tuple((d.valid_from, d.valid_to, d.hours_per_week) for d in decisions)
+    found = cache.get(key)
+    if found is None:
+        first, last = month_bounds(month)
+        days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+        found = cache[key] = ({d: decision_on(decisions, d) is None for d in days},
+                              decided_hours(decisions, month))
+    return found
+
+
+def _without_decision(items, decisions, lacking: dict) -> list[Timed]:
+    out = []
+    for t in items:
+        day = t.shift.day
+        lacks = lacking.get(day)
+        if lacks is None:  # a day outside the month (callers other than run_checks)
+            lacks = decision_on(decisions, day) is None
+        if lacks:
+            out.append(t)
+    return out
+
+
+def _check_person_decisions(person, items, decisions, month, cache=None) -> list[C.Finding]:
+    lacking, decided = _decision_days(decisions, month, {} if cache is None else cache)
+    without = _without_decision(items, decisions, lacking)
     out = []
     if without:
         minutes = sum(t.minutes for t in without)
@@ -172,12 +204,13 @@ def _check_person_decisions(person, items, decisions, month) -> list[C.Finding]:
             "%(n)s pass (%(h)s timmar) ligger på dagar utan gällande beslut om assistans: "
             "rad %(rows)s.", n=len(without), h=hours_text(minutes),
             rows=_rows_text(t.shift.row for t in without))))
-    excluded = {id(t) for t in without}
-    within = sorted((t for t in items if id(t) not in excluded), key=lambda t: (t.start, t.end))
-    decided = decided_hours(decisions, month)
     limit = int(decided * 60)
-    total = sum(t.minutes for t in within)
-    if within and total > limit:
+    if without:
+        excluded = {id(t) for t in without}
+        items = [t for t in items if id(t) not in excluded]
+    total = sum(t.end - t.start for t in items)
+    if items and total > limit:
+        within = sorted(items, key=lambda t: (t.start, t.end))
         running, rows = 0, []
         for t in within:
             running += t.minutes
@@ -196,9 +229,9 @@ def check_decision_hours(timed: list[Timed], decisions, month: date) -> list[C.F
     shifts_by = defaultdict(list)
     for t in timed:
         shifts_by[t.shift.person_id].append(t)
-    out = []
+    out, cache = [], {}
     for person, items in shifts_by.items():
-        out += _check_person_decisions(person, items, decisions_by.get(person, []), month)
+        out += _check_person_decisions(person, items, decisions_by.get(person, []), month, cache)
     return out
 
 

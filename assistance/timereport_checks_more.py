@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from flask_babel import gettext as _
 
@@ -31,10 +32,12 @@ def eighteenth_birthday(birth: date) -> date:
         return date(birth.year + 18, 3, 1)
 
 
-def _group(timed, key):
+def _group(timed, *fields: str):
+    """``timed`` grouped by the shift's ``fields`` (one: its value; several: a tuple)."""
+    key = attrgetter(*(f"shift.{f}" for f in fields))
     out = defaultdict(list)
     for t in timed:
-        out[key(t.shift)].append(t)
+        out[key(t)].append(t)
     return out
 
 
@@ -53,8 +56,12 @@ def check_assistants(timed: list[Timed], assistants: dict) -> list[C.Finding]:
     under, outside, no_permit = defaultdict(list), defaultdict(list), defaultdict(list)
     adult_from = {aid: eighteenth_birthday(a.birth_date) for aid, a in assistants.items()
                   if a.birth_date is not None}
+    clear = _clear_days(assistants, adult_from)
     for t in timed:
         s = t.shift
+        days = clear.get(s.assistant_id)
+        if days is not None and days[0] <= s.day <= days[1]:
+            continue  # adult, in the EEA and with any permit needed on that day
         a = assistants.get(s.assistant_id)
         key = (s.assistant_id, s.person_id)
         adult = adult_from.get(s.assistant_id)
@@ -89,6 +96,22 @@ def check_assistants(timed: list[Timed], assistants: dict) -> list[C.Finding]:
     return out
 
 
+def _clear_days(assistants: dict, adult_from: dict) -> dict[str, tuple[date, date]]:
+    """Per assistant the days on which none of the three rules can apply (first, last)."""
+    out = {}
+    for aid, a in assistants.items():
+        adult = adult_from.get(aid)
+        if adult is None or a.lives_in_eea is not True:
+            continue
+        until = date.max
+        if a.needs_work_permit:
+            if a.work_permit_until is None:
+                continue
+            until = a.work_permit_until
+        out[aid] = (adult, until)
+    return out
+
+
 # --- WORKING_TIME_CAP: 48 h (52 h for a relative) a week on average over the window -------
 
 def check_working_time(timed, context, assistants, month: date, params) -> list[C.Finding]:
@@ -98,7 +121,7 @@ def check_working_time(timed, context, assistants, month: date, params) -> list[
     first, last = month_bounds(month)
     span = params.window_weeks * 7
     origin = first - timedelta(days=span - 1)
-    per_assistant = _group(list(context) + list(timed), lambda s: s.assistant_id)
+    per_assistant = _group(list(context) + list(timed), "assistant_id")
     out = []
     for aid, items in per_assistant.items():
         a = assistants.get(aid)
@@ -134,7 +157,7 @@ def _cap_findings(items, worst, cap, weekly, weeks, first, last) -> list[C.Findi
     start = end - timedelta(days=weeks * 7 - 1)
     in_window = [t for t in items if start <= t.shift.day <= end and first <= t.shift.day <= last]
     out = []
-    for _person, mine in _group(in_window, lambda s: s.person_id).items():
+    for _person, mine in _group(in_window, "person_id").items():
         minutes = min(total - cap, sum(t.minutes for t in mine))
         rows = [t.shift.row for t in mine]
         out.append(_finding(C.WORKING_TIME_CAP, mine[0].shift, rows, minutes, _(
@@ -167,11 +190,11 @@ def check_provider_permit(timed, arrangements, no_permit_days: dict, grace_days:
         s = t.shift
         if not s.provider:
             continue
-        arr = _arrangement_on(arr_by.get(s.person_id, ()), s.day)
-        if arr is not None and arr.kind != "provider":
-            continue
         days = no_permit_days.get(s.provider)
         if days is not None and s.day not in days:
+            continue  # a valid permit that day (the cheapest test first: most shifts end here)
+        arr = _arrangement_on(arr_by.get(s.person_id, ()), s.day)
+        if arr is not None and arr.kind != "provider":
             continue
         told = arr.told_of_revocation_on if arr is not None else None
         if told is not None and s.day <= told + timedelta(days=grace_days):
@@ -201,7 +224,7 @@ def report_pattern(shifts) -> frozenset:
 
 def check_repeated(timed, earlier: dict, params) -> list[C.Finding]:
     out = []
-    for person, items in _group(timed, lambda s: s.person_id).items():
+    for person, items in _group(timed, "person_id").items():
         if len(items) < params.repeat_min_lines or person not in earlier:
             continue
         mine = report_pattern(t.shift for t in items)
@@ -220,7 +243,7 @@ def check_repeated(timed, earlier: dict, params) -> list[C.Finding]:
 def check_approvals(timed, approvals) -> list[C.Finding]:
     by_report = {(a.person_id, a.provider): a for a in approvals}
     out = []
-    for (person, provider), items in _group(timed, lambda s: (s.person_id, s.provider)).items():
+    for (person, provider), items in _group(timed, "person_id", "provider").items():
         a = by_report.get((person, provider))
         if a is not None and a.user_approved:
             items = [t for t in items if t.shift.assistant_id not in a.approved_assistants]

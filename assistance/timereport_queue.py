@@ -120,17 +120,32 @@ def missing_reports(session: Session, user, month: date, today: date) -> tuple[d
     due = due_date(session, month)
     if today <= due:
         return due, []
+    return due, _missing(session, month,
+                         lambda stmt, model: restrict_to_department(stmt, model, user))
+
+
+def missing_in_every_district(session: Session, month: date, today: date) -> list[Missing]:
+    """Every district's missing reports for the month once its due day has passed: for the
+    scheduled reminders, which run as the system for all districts."""
+    if today <= due_date(session, month):
+        return []
+    return _missing(session, month, lambda stmt, model: stmt)
+
+
+def _missing(session: Session, month: date, scope) -> list[Missing]:
+    """Users (within ``scope(stmt, model)``) with an arrangement in the month and no report from
+    that provider (own employers and the municipality count as provider 0)."""
     first, last = month_bounds(month)
-    stmt = restrict_to_department(
+    stmt = scope(
         select(AssistanceUser, Arrangement).join(Arrangement).where(
             Arrangement.valid_from <= last,
             or_(Arrangement.valid_to.is_(None), Arrangement.valid_to >= first)),
-        AssistanceUser, user).order_by(AssistanceUser.name)
+        AssistanceUser).order_by(AssistanceUser.name)
     received = set(session.execute(select(TimeReport.assistance_user_id, TimeReport.provider_key)
                                    .where(TimeReport.month == first)).tuples())
     reminders = {}
-    for r in session.scalars(restrict_to_department(
-            select(ReportReminder).where(ReportReminder.month == first), ReportReminder, user)):
+    for r in session.scalars(scope(
+            select(ReportReminder).where(ReportReminder.month == first), ReportReminder)):
         reminders.setdefault((r.assistance_user_id, r.provider_organisation_id or 0), []).append(r)
     out, seen = [], set()
     for u, arrangement in session.execute(stmt):
@@ -140,7 +155,7 @@ def missing_reports(session: Session, user, month: date, today: date) -> tuple[d
         seen.add(key)
         name = arrangement.provider.name if arrangement.provider else arrangement.kind_label
         out.append(Missing(u, arrangement.provider_organisation_id, name, reminders.get(key, [])))
-    return due, out
+    return out
 
 
 def remind(session: Session, actor, month: date, today: date) -> int:

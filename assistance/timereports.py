@@ -9,6 +9,7 @@ def init_app(app) -> None:
         timereport_imports,
         timereport_jobs,  # noqa: F401  (job handler)
         timereport_models,  # noqa: F401  (tables)
+        timereport_reminders,  # start-page item (registers on import)
     )
     from assistance.timereport_cli import register_commands
     from assistance.timereport_rules import register_rules
@@ -22,6 +23,13 @@ def init_app(app) -> None:
         app.cli.add_command(group)
     register_commands(group)
     _register_web(app)
+    from huey import crontab
+
+    from oversight.jobs import periodic_task
+
+    hour = int(app.config["ASSISTANCE_DAILY_HOUR"])
+    periodic_task(app, "assistance.timereport_reminders", crontab(minute="40", hour=hour),
+                  timereport_reminders.daily)
 
 
 def _register_web(app) -> None:

@@ -12,15 +12,20 @@ runs ``flask assistance check --month 2024-03 --json`` in a subprocess and repor
 Goal: <= 20 s and <= 1.5 GB on a 2-core machine, recall and precision 1.0.
 
     .venv/bin/python bench/bench_timereports.py            # BENCH_USERS=1500 for a quick run
+    BENCH_KEEP=/tmp/tr .venv/bin/python bench/bench_timereports.py   # keep the database and
+                                       # the truth there; a second run reuses them (check only)
+    BENCH_PROFILE=/tmp/tr.prof ...     # also write a cProfile of the check command
 
 Truth keys: row ids for codes about rows; the user (HOURS_ABOVE_DECISION, REPEATED_REPORT,
 MISSING_APPROVAL) or the assistant (WORKING_TIME_CAP) for codes about a whole month.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -250,8 +255,10 @@ def run_check(url: str) -> tuple[float, float, list[dict]]:
     env = dict(os.environ, OVERSIGHT_DATABASE_URL=url, OVERSIGHT_SECRET_KEY="b" * 40,
                FLASK_APP="wsgi.py")
     out = tempfile.NamedTemporaryFile(delete=False, suffix=".jsonl")
+    profile = os.environ.get("BENCH_PROFILE")
+    runner = ["-m", "cProfile", "-o", profile, "-m"] if profile else ["-m"]
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "flask", "assistance", "check", "--month", "2024-03",
+    subprocess.run([sys.executable, *runner, "flask", "assistance", "check", "--month", "2024-03",
                     "--json"], cwd=ROOT, env=env, stdout=out, check=True)
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -259,7 +266,10 @@ def run_check(url: str) -> tuple[float, float, list[dict]]:
     print(f"check CPU time (user+system): {usage.ru_utime + usage.ru_stime:.1f} s; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with open(out.name, encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f if line.startswith("{")]
+        lines = sorted(line for line in f if line.startswith("{"))
+    digest = hashlib.sha256("".join(lines).encode()).hexdigest()[:16]
+    print(f"findings digest (sorted JSON lines; equal digests: the same findings): {digest}")
+    rows = [json.loads(line) for line in lines]
     return wall, peak_mb, rows
 
 
@@ -282,11 +292,32 @@ def score(truth, rows):
         print(f"{code:28} {len(t):8} {len(p):8} {precision:9.3f} {recall:7.3f}")
 
 
-def main():
-    folder = tempfile.mkdtemp(prefix="bench-timereports-")
-    url = os.environ.get("BENCH_DATABASE_URL") or "sqlite:///" + os.path.join(folder, "bench.db")
+def _built(url: str):
+    """Build the month, or with BENCH_KEEP reuse the database and truth kept there."""
+    keep = os.environ.get("BENCH_KEEP")
+    saved = os.path.join(keep, "truth.json") if keep else None
+    pristine = os.path.join(keep, "pristine.db") if keep else None
+    if saved and os.path.exists(saved):
+        if url.startswith("sqlite:///"):  # every check starts from the month as loaded
+            shutil.copyfile(pristine, url.removeprefix("sqlite:///"))
+        with open(saved, encoding="utf-8") as f:
+            print(f"reusing the month kept in {keep}")
+            return {code: set(keys) for code, keys in json.load(f).items()}
     load_s, truth = build(url)
     print(f"load (bulk insert of the month): {load_s:.1f} s")
+    if saved:
+        if url.startswith("sqlite:///"):
+            shutil.copyfile(url.removeprefix("sqlite:///"), pristine)
+        with open(saved, "w", encoding="utf-8") as f:
+            json.dump({code: sorted(keys) for code, keys in truth.items()}, f)
+    return truth
+
+
+def main():
+    folder = os.environ.get("BENCH_KEEP") or tempfile.mkdtemp(prefix="bench-timereports-")
+    os.makedirs(folder, exist_ok=True)
+    url = os.environ.get("BENCH_DATABASE_URL") or "sqlite:///" + os.path.join(folder, "bench.db")
+    truth = _built(url)
     wall, peak, rows = run_check(url)
     print(f"flask assistance check: {wall:.1f} s wall, peak RSS {peak:.0f} MB, "
           f"{len(rows)} findings")

@@ -103,7 +103,8 @@ def test_the_worker_registers_and_runs_its_heartbeat(db, tmp_path):
 def test_every_scheduled_job_the_readme_lists_is_registered(app):
     registered = set(app.extensions["oversight_periodic"])
     assert {"oversight.mark_stale_jobs", "oversight.worker_heartbeat", "audit.anchor",
-            "suppliers.monitor", "assistance.daily"} <= registered
+            "suppliers.monitor", "assistance.daily",
+            "assistance.timereport_reminders"} <= registered
 
 
 def test_json_log_lines_are_json_with_the_exception():
