@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_sec10'
-down_revision = '0016_ops'
+down_revision = '0017_cases2'
 branch_labels = None
 depends_on = None
 
