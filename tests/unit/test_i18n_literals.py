@@ -38,6 +38,7 @@ ALLOWED = {
     ("oversight/auth/roles.py", "read-only role may act"),
     ("oversight/config.py", "OVERSIGHT_AUDIT_KEY must be set"),
     ("oversight/config.py", "OVERSIGHT_SECRET_KEY must be set"),
+    ("oversight/config.py", "OVERSIGHT_PASSWORD_HASH_TIME_COST must be"),
 }
 
 
