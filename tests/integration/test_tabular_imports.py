@@ -88,7 +88,7 @@ def test_an_xlsx_bomb_uploaded_as_a_ledger_is_refused_before_parsing(db, make, l
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "packas upp till" in page
     response = client.post(response.headers["Location"], data=STANDARD_FIELDS)
-    job = db.session.scalar(select(Job))
+    job = db.session.scalar(select(Job).where(Job.kind == "associations.import"))
     if job is not None:
         assert job.status == "failed" and "packas upp till" in (job.error or "")
     assert _count(db, LedgerImport) == 0 and _count(db, LedgerEntry) == 0
