@@ -42,6 +42,8 @@ def test_every_label_dict_reads_in_english(app, module, name):
     with app.test_request_context(), force_locale("en"):
         for code, english in labels.items():
             assert isinstance(english, str) and english == labels[code] == labels.get(code)
+            if str(code).startswith("test-"):  # registered at run time by another test
+                continue
             source = str(sources[code])
             assert english != source or source in SAME_IN_ENGLISH, (module, name, code, source)
     with app.test_request_context():
