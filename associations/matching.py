@@ -25,6 +25,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz, process
 
 from associations.ledger import LedgerRow
+from oversight.gc_pause import paused_gc
 from oversight.names import (
     MATCH_THRESHOLD,
     analyse_org_name,
@@ -200,6 +201,11 @@ class _Builder:
 def cluster_ledger(rows: Iterable[LedgerRow], *, use_orgnr: bool = True,
                    match_threshold: float = MATCH_THRESHOLD) -> ClusterResult:
     """Resolve each row's payee to an entity (cluster); see the module docstring."""
+    with paused_gc():  # a million rows' worth of small acyclic objects (oversight.gc_pause)
+        return _cluster(rows, use_orgnr, match_threshold)
+
+
+def _cluster(rows: Iterable[LedgerRow], use_orgnr: bool, match_threshold: float) -> ClusterResult:
     b = _Builder(use_orgnr)
     b.add_all(rows)
     n = len(b.keys)
@@ -491,6 +497,12 @@ class MultiDepartmentCluster:
 def multi_department_clusters(result: ClusterResult, rows: Sequence[LedgerRow],
                               min_departments: int = 2) -> list[MultiDepartmentCluster]:
     """Entities paid by at least ``min_departments`` departments, largest total first."""
+    with paused_gc():
+        return _multi_department(result, rows, min_departments)
+
+
+def _multi_department(result: ClusterResult, rows: Sequence[LedgerRow],
+                      min_departments: int) -> list[MultiDepartmentCluster]:
     ids = result.cluster_ids()
     depts: dict[int, set[str]] = defaultdict(set)
     for cid, row in zip(ids, rows):
