@@ -3,9 +3,7 @@ objects per line, so a national month fits), run the pure checks, store the find
 district's exception queue. Accepted findings stay accepted when the same rows come back."""
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -26,6 +24,7 @@ from assistance.timereport_models import (
     TimeReportLine,
 )
 from assistance.timereport_rules import parameters_on
+from oversight.gc_pause import paused_gc
 from oversight.organisations.models import Organisation
 from oversight.scoping import owned_by
 
@@ -230,22 +229,10 @@ def check_month(session: Session, actor, month: date,
     reports (an assistant may work in two); with ``department_id`` (an officer's run) only that
     district's queue is written."""
     params = parameters_on(session, month)
-    with _no_cyclic_gc():
+    with paused_gc():  # millions of acyclic shift objects (oversight.gc_pause)
         findings = run_checks(collect_month(session, month, params), params)
     return store_findings(session, month, findings, department_id)
 
-
-@contextmanager
-def _no_cyclic_gc():
-    """Millions of small acyclic objects (shifts) made the cyclic garbage collector walk the
-    whole heap again and again; plain reference counting frees them. Restored afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def store_findings(session: Session, month: date, findings,

@@ -15,6 +15,7 @@ from associations.ledger import PRESETS, LedgerError, read_ledger
 from associations.matching import cluster_ledger, multi_department_clusters
 from oversight.cli import CommandGroup
 from oversight.exports import safe_cell
+from oversight.gc_pause import paused_gc
 
 associations_cli = CommandGroup("associations", help="Föreningar och bidrag.")
 
@@ -36,7 +37,8 @@ def match_ledger(input_path: str, preset: str, ignore_orgnr: bool, output: str |
                  report: str | None) -> None:
     """Gruppera betalningsmottagare i en leverantörsreskontra (CSV/XLSX)."""
     try:
-        rows = list(read_ledger(input_path, preset))
+        with paused_gc():  # a million rows: no cyclic GC while they are built
+            rows = list(read_ledger(input_path, preset))
     except LedgerError as exc:
         raise click.ClickException(str(exc)) from exc
     result = cluster_ledger(rows, use_orgnr=not ignore_orgnr)

@@ -77,9 +77,10 @@ class LedgerRow:
 
 
 def read_ledger(source: str | Path | IO[bytes] | bytes, preset: str = "standard",
-                filename: str | None = None) -> Iterator[LedgerRow]:
+                filename: str | None = None, *, limits=None) -> Iterator[LedgerRow]:
     """Open a ledger with the core reader (oversight.tabular) and check its header now; the
-    rows are then read lazily. Row numbers are the file's (header = row 1).
+    rows are then read lazily. Row numbers are the file's (header = row 1). ``limits``
+    (``oversight.tabular_files.Limits``): the file limits, by default the app's ``IMPORT_MAX_*``.
 
     Missing or duplicated columns, an unknown preset, an unreadable file raise LedgerError at
     once; a bad value raises LedgerError when its row is reached.
@@ -89,7 +90,7 @@ def read_ledger(source: str | Path | IO[bytes] | bytes, preset: str = "standard"
                             preset=preset, presets=', '.join(PRESETS)))
     data, name = _read_source(source, filename)
     try:
-        reader = open_table(data, name, [], allow_unknown_columns=True)
+        reader = open_table(data, name, [], allow_unknown_columns=True, limits=limits)
         columns = resolve_columns(reader.header, PRESETS[preset])
         reader.select([Column(f, aliases=(str(reader.header[i]),), kind=_KINDS.get(f, "text"),
                               label=str(reader.header[i]).strip()) for f, i in columns.items()],
@@ -154,7 +155,7 @@ def resolve_columns(header: list, preset: Preset) -> dict[str, int]:
 def _rows(reader, has_org: bool, header_row: int) -> Iterator[LedgerRow]:
     """Rows numbered as data rows (the first row under the header is 1), as the ledger has
     always stored and shown them."""
-    intern: dict[str, str] = {}  # repeated texts (departments, names) stored once
+    intern: dict = {}  # repeated texts (departments, names) stored once; parsed org numbers
     try:
         for row in reader:
             number = row.number - header_row
@@ -186,10 +187,20 @@ def _make_row(number: int, values: dict, intern: dict, has_org: bool) -> LedgerR
     if values.get("amount") is None:
         raise LedgerError(_("belopp saknas"), row=number)
     org_raw = _text(values, "org_nr", intern)
-    org, problem = parse_org_nr(org_raw) if has_org else (None, None)
+    org, problem = _parsed_org_nr(org_raw, intern) if has_org else (None, None)
     return LedgerRow(number, department, payee, org_raw, org, problem,
                      _text(values, "bank_account", intern), values["amount"], values.get("date"),
                      _text(values, "account_text", intern), _text(values, "purpose", intern))
+
+
+def _parsed_org_nr(raw: str | None, cache: dict) -> tuple[str | None, str | None]:
+    """``parse_org_nr`` once per distinct cell text (a payee's number recurs on its rows),
+    kept in the reader's intern dict under a tuple key (no text is a tuple)."""
+    key = ("org_nr", raw)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = parse_org_nr(raw)
+    return found
 
 
 # --- values ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz, process
 
 from associations.ledger import LedgerRow
+from oversight.gc_pause import paused_gc
 from oversight.names import (
     MATCH_THRESHOLD,
     analyse_org_name,
@@ -160,34 +161,53 @@ class _Builder:
         self.row_numbers = array("I")
         self.row_atoms = array("I")
         self.norm: dict[str, str] = {}
+        self.account: dict[str | None, str | None] = {}
         self.spelling: dict[str, str] = {}  # normalized name -> a raw spelling (a cut one first)
 
-    def add(self, row: LedgerRow) -> None:
+    def add_all(self, rows: Iterable[LedgerRow]) -> None:
+        """Each row to its atom. A row whose payee text, org.nr and account text were seen
+        before goes to that atom with one lookup (a payee's rows repeat them)."""
+        by_raw: dict[tuple, int] = {}
+        count, row_numbers, row_atoms = self.count, self.row_numbers, self.row_atoms
+        for row in rows:
+            raw = (row.payee_name, row.org_nr if self.use_orgnr else None, row.bank_account)
+            atom = by_raw.get(raw)
+            if atom is None:
+                atom = by_raw[raw] = self._atom(row, raw[1])
+            count[atom] += 1
+            row_numbers.append(row.row)
+            row_atoms.append(atom)
+
+    def _atom(self, row: LedgerRow, org: str | None) -> int:
         norm = self.norm.get(row.payee_name)
         if norm is None:  # case/space variants share one normalisation
             folded = " ".join(row.payee_name.split()).casefold()
             norm = self.norm[row.payee_name] = analyse_org_name(folded)[0]
             if norm not in self.spelling or looks_truncated(row.payee_name):
                 self.spelling[norm] = row.payee_name
-        org = row.org_nr if self.use_orgnr else None
-        key = (norm, org, account_key(row.bank_account))
+        account = self.account.get(row.bank_account, False)
+        if account is False:  # once per distinct account text (the regexes cost)
+            account = self.account[row.bank_account] = account_key(row.bank_account)
+        key = (norm, org, account)
         atom = self.atom_of.get(key)
         if atom is None:
             atom = self.atom_of[key] = len(self.keys)
             self.keys.append(key)
             self.raw_name.append(" ".join(row.payee_name.split()))
             self.count.append(0)
-        self.count[atom] += 1
-        self.row_numbers.append(row.row)
-        self.row_atoms.append(atom)
+        return atom
 
 
 def cluster_ledger(rows: Iterable[LedgerRow], *, use_orgnr: bool = True,
                    match_threshold: float = MATCH_THRESHOLD) -> ClusterResult:
     """Resolve each row's payee to an entity (cluster); see the module docstring."""
+    with paused_gc():  # a million rows' worth of small acyclic objects (oversight.gc_pause)
+        return _cluster(rows, use_orgnr, match_threshold)
+
+
+def _cluster(rows: Iterable[LedgerRow], use_orgnr: bool, match_threshold: float) -> ClusterResult:
     b = _Builder(use_orgnr)
-    for row in rows:
-        b.add(row)
+    b.add_all(rows)
     n = len(b.keys)
     uf = _UnionFind([k[1] for k in b.keys], [k[0] for k in b.keys], b.count,
                     [k[2] for k in b.keys])
@@ -347,13 +367,23 @@ def _typo_groups(names: Sequence[str], folded: dict[str, str]):
         if 1 < len(words) <= MAX_TYPO_GROUP:
             for w in words:
                 neighbours[w].update(x for x in words if x != w)
-    for form, group in by_form.items():
+    # Forms that are the same but for the word at one position share that position's context
+    # (the words before and after it): look for neighbour words within each context, instead
+    # of building every form a neighbour word would give (common words have many neighbours).
+    contexts: dict[tuple, dict[str, str]] = defaultdict(dict)
+    for form in by_form:
         words = form.split()
         for i, word in enumerate(words):
-            for other in neighbours.get(word, ()):
-                twin = by_form.get(" ".join(words[:i] + [other] + words[i + 1:]))
-                if twin:
-                    yield group + twin
+            if word in neighbours:
+                contexts[tuple(words[:i]), tuple(words[i + 1:])][word] = form
+    for members in contexts.values():
+        if len(members) < 2:
+            continue
+        for word, form in members.items():
+            mine = neighbours[word]
+            for other in (mine if len(mine) < len(members) else members):
+                if other in members and other in mine:
+                    yield by_form[form] + by_form[members[other]]
 
 
 def _pair_prefixes(names: Sequence[str], folded: dict[str, str], cut, pairs: dict) -> None:
@@ -467,30 +497,55 @@ class MultiDepartmentCluster:
 def multi_department_clusters(result: ClusterResult, rows: Sequence[LedgerRow],
                               min_departments: int = 2) -> list[MultiDepartmentCluster]:
     """Entities paid by at least ``min_departments`` departments, largest total first."""
+    with paused_gc():
+        return _multi_department(result, rows, min_departments)
+
+
+def _multi_department(result: ClusterResult, rows: Sequence[LedgerRow],
+                      min_departments: int) -> list[MultiDepartmentCluster]:
     ids = result.cluster_ids()
     depts: dict[int, set[str]] = defaultdict(set)
     for cid, row in zip(ids, rows):
         depts[cid].add(row.department)
-    wanted = {cid for cid, d in depts.items() if len(d) >= min_departments}
-    acc: dict[int, dict] = {cid: {"amounts": defaultdict(Decimal), "rows": Counter(),
-                                  "orgs": set(), "accounts": set(), "purposes": set()}
-                            for cid in wanted}
+    acc = {cid: _Totals() for cid, d in depts.items() if len(d) >= min_departments}
+    get = acc.get
     for cid, row in zip(ids, rows):
-        if cid in wanted:
-            a = acc[cid]
-            a["amounts"][row.department] += row.amount
-            a["rows"][row.department] += 1
-            a["orgs"].update([row.org_nr] if row.org_nr else [])
-            a["accounts"].update(x for x in (row.account_text, row.bank_account) if x)
-            a["purposes"].update([row.purpose] if row.purpose else [])
+        a = get(cid)
+        if a is not None:
+            a.add(row)
     out = [_summarise(result.clusters[cid], a) for cid, a in acc.items()]
     return sorted(out, key=lambda m: (-m.total, m.cluster_id))
 
 
-def _summarise(c: Cluster, a: dict) -> MultiDepartmentCluster:
-    total = sum(a["amounts"].values(), Decimal(0))
-    shares = [DepartmentShare(d, a["rows"][d], amt, float(amt / total) if total else 0.0)
-              for d, amt in sorted(a["amounts"].items(), key=lambda kv: -kv[1])]
+class _Totals:
+    """One multi-department cluster's amounts and rows per department, and what its rows say."""
+
+    __slots__ = ("amounts", "rows", "orgs", "accounts", "purposes")
+
+    def __init__(self):
+        self.amounts: dict[str, Decimal] = defaultdict(Decimal)
+        self.rows: Counter = Counter()
+        self.orgs: set[str] = set()
+        self.accounts: set[str] = set()
+        self.purposes: set[str] = set()
+
+    def add(self, row: LedgerRow) -> None:
+        self.amounts[row.department] += row.amount
+        self.rows[row.department] += 1
+        if row.org_nr:
+            self.orgs.add(row.org_nr)
+        if row.account_text:
+            self.accounts.add(row.account_text)
+        if row.bank_account:
+            self.accounts.add(row.bank_account)
+        if row.purpose:
+            self.purposes.add(row.purpose)
+
+
+def _summarise(c: Cluster, a: _Totals) -> MultiDepartmentCluster:
+    total = sum(a.amounts.values(), Decimal(0))
+    shares = [DepartmentShare(d, a.rows[d], amt, float(amt / total) if total else 0.0)
+              for d, amt in sorted(a.amounts.items(), key=lambda kv: -kv[1])]
     return MultiDepartmentCluster(c.cluster_id, c.canonical_name, c.resolved_org_nr, total,
-                                  shares, c.names, sorted(a["orgs"]), sorted(a["accounts"]),
-                                  sorted(a["purposes"]), c.explanation, c.ambiguous_name)
+                                  shares, c.names, sorted(a.orgs), sorted(a.accounts),
+                                  sorted(a.purposes), c.explanation, c.ambiguous_name)

@@ -358,10 +358,22 @@ def generate_ledger(path: Path, n_rows: int, seed: int = 42) -> None:
                           f"2016-03-{rng.randint(1, 31):02d}", rng.choice(ACCOUNTS), ""])
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(path: str) -> None:
     """Child process: read + cluster + multi-department on the generated file."""
+    from oversight.gc_pause import paused_gc
+    from oversight.tabular_files import MB, Limits
+
+    cpu = _cpu()
     start = time.perf_counter()
-    rows = list(read_ledger(path, "standard"))
+    # 1 M generated rows are 129 MB: above the default 100 MB import limit (IMPORT_MAX_FILE_MB)
+    with paused_gc():  # as `flask associations match-ledger` reads
+        rows = list(read_ledger(path, "standard", limits=Limits(max_bytes=1024 * MB,
+                                                                max_rows=2_000_000)))
     read_s = time.perf_counter() - start
     t = time.perf_counter()
     result = cluster_ledger(rows, use_orgnr=False)
@@ -369,6 +381,7 @@ def measure(path: str) -> None:
     t = time.perf_counter()
     multi = multi_department_clusters(result, rows)
     multi_s = time.perf_counter() - t
+    cpu = _cpu() - cpu
     with_org = time.perf_counter()
     cluster_ledger(rows, use_orgnr=True)
     with_org = time.perf_counter() - with_org
@@ -376,25 +389,30 @@ def measure(path: str) -> None:
     p, r, f = pairwise_prf([x.org_nr for x in rows], ids)
     print(json.dumps({
         "rows": len(rows), "read_s": read_s, "cluster_s": cluster_s, "multi_s": multi_s,
-        "total_s": read_s + cluster_s + multi_s, "cluster_with_orgnr_s": with_org,
+        "total_s": read_s + cluster_s + multi_s, "cpu_s": cpu, "cluster_with_orgnr_s": with_org,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "clusters": len(result.clusters), "entities": len(set(x.org_nr for x in rows)),
         "multi_department": len(multi), "precision": p, "recall": r, "f1": f}))
 
 
-def bench_generated(n_rows: int) -> None:
+def bench_generated(n_rows: int, keep: str | None = None, profile: str | None = None) -> None:
+    """``keep``: the generated file's path, reused when it exists; ``profile``: write a
+    cProfile of the measured child there."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ledger.csv"
-        start = time.perf_counter()
-        generate_ledger(path, n_rows)
-        print(f"generated ledger: {n_rows} rows, {path.stat().st_size / 1e6:.0f} MB "
-              f"in {time.perf_counter() - start:.1f} s (not measured)")
-        out = subprocess.run([sys.executable, __file__, "--measure", str(path)],
+        path = Path(keep) if keep else Path(tmp) / "ledger.csv"
+        if not path.exists():
+            start = time.perf_counter()
+            generate_ledger(path, n_rows)
+            print(f"generated ledger: {n_rows} rows, {path.stat().st_size / 1e6:.0f} MB "
+                  f"in {time.perf_counter() - start:.1f} s (not measured)")
+        runner = ["-m", "cProfile", "-o", profile] if profile else []
+        out = subprocess.run([sys.executable, *runner, __file__, "--measure", str(path)],
                              capture_output=True, text=True, check=True)
     m = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"read {m['read_s']:.1f} s + cluster (names only) {m['cluster_s']:.1f} s + "
-          f"multi-department {m['multi_s']:.1f} s = {m['total_s']:.1f} s wall; "
-          f"peak RSS {m['peak_mb']:.0f} MB; {os.cpu_count()} cores")
+          f"multi-department {m['multi_s']:.1f} s = {m['total_s']:.1f} s wall, "
+          f"{m['cpu_s']:.1f} s CPU (user+system); peak RSS {m['peak_mb']:.0f} MB; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"clustering with org numbers: {m['cluster_with_orgnr_s']:.1f} s")
     print(f"{m['clusters']} clusters for {m['entities']} true entities; "
           f"{m['multi_department']} multi-department clusters; names-only pairwise "
@@ -406,6 +424,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--skip-orebro", action="store_true")
+    parser.add_argument("--keep", help="keep the generated ledger at this path (reused)")
+    parser.add_argument("--profile", help="write a cProfile of the 1 M-row run here")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -415,7 +435,7 @@ def main() -> None:
         bench_orebro(args.skip_splink)
         bench_variants(args.skip_splink)
     if args.rows:
-        bench_generated(args.rows)
+        bench_generated(args.rows, args.keep, args.profile)
 
 
 if __name__ == "__main__":

@@ -178,8 +178,13 @@ class TableReader:
 
     def __iter__(self) -> Iterator[Row]:
         count = 0
+        # Per column: its index and, for dates, the values already read (a month's ledger
+        # repeats ~30 dates over a million rows; each is parsed once). Made when iterating
+        # starts, so that ``select`` before it counts.
+        self._plan = [(c, self.index.get(c.name), {} if c.kind == "date" and c.convert is None
+                       else None, c.kind == "text" and c.convert is None) for c in self.columns]
         for number, record in self._records:
-            if not any(_present(v) for v in record):
+            if not _any_present(record):
                 continue
             count += 1
             if count > self.limits.max_rows:
@@ -194,22 +199,44 @@ class TableReader:
             if problem:
                 row.errors.append(CellError(number, None, problem))
                 return row
-        for column in self.columns:
-            i = self.index.get(column.name)
-            raw = record[i] if i is not None and i < len(record) else None
+        values, width, max_chars = row.values, len(record), self.limits.max_cell_chars
+        for column, i, seen, text in self._plan:
+            raw = record[i] if i is not None and i < width else None
+            if seen is not None and raw in seen:
+                values[column.name] = seen[raw]
+                continue
+            if text and type(raw) is str and len(raw) <= max_chars:
+                value = raw.strip()  # what convert() gives a text cell, without its checks
+                if value:
+                    values[column.name] = value
+                    continue
             if isinstance(raw, _Problem):
                 row.errors.append(CellError(number, column.title, raw.message))
                 continue
-            if isinstance(raw, str) and len(raw) > self.limits.max_cell_chars:
+            if isinstance(raw, str) and len(raw) > max_chars:
                 row.errors.append(CellError(number, column.title, _(
                     "Cellen har %(n)s tecken, fler än gränsen %(limit)s.", n=len(raw),
-                    limit=self.limits.max_cell_chars)))
+                    limit=max_chars)))
                 continue
             try:
-                row.values[column.name] = convert(column, raw)
+                value = values[column.name] = convert(column, raw)
             except ValueError as exc:
                 row.errors.append(CellError(number, column.title, str(exc)))
+                continue
+            if seen is not None and isinstance(raw, str) and len(seen) < _MEMO_SIZE:
+                seen[raw] = value
         return row
+
+
+_MEMO_SIZE = 10_000  # distinct dates remembered per column
+
+
+def _any_present(record) -> bool:
+    """Whether any cell has a value (a CSV record is all text: one join and strip)."""
+    try:
+        return bool("".join(record).strip())
+    except TypeError:  # XLSX: numbers, dates, None
+        return any(_present(v) for v in record)
 
 
 @dataclass(frozen=True)

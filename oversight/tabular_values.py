@@ -71,7 +71,12 @@ def _number(value) -> Decimal:
     return amount
 
 
+_COMMON_AMOUNT = re.compile(r"-?\d{1,15}(?:,\d{1,2})?", re.ASCII)  # 1234,50: most exports
+
+
 def _amount_text(raw: str) -> Decimal:
+    if _COMMON_AMOUNT.fullmatch(raw):  # the same value as the general path below, sooner
+        return Decimal(raw.replace(",", "."))
     text = _AMOUNT_SPACES.sub("", raw.strip())
     lowered = text.casefold()
     for suffix in ("kr", "sek", ":-"):
