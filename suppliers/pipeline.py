@@ -34,6 +34,7 @@ from functools import partial
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from oversight import identifiers
 from registries import services
 from registries.base import ERROR, RegistryResult, failed
 from registries.batch import CallPool, RunState
@@ -93,7 +94,12 @@ class Pipeline:
             for r in reqs:
                 unique.setdefault((r.key, r.subject), r)
         for registry in sorted(pooled):
-            asked = [r for r in unique.values() if r.registry == registry and r.schema != "Person"]
+            asked = []
+            for r in (r for r in unique.values() if r.registry == registry and r.schema != "Person"):
+                if identifiers.validate("orgnr", r.identifier).valid:
+                    asked.append(r)
+                else:  # one bad number must not keep the others from being asked
+                    self._answer(answer_key(r), ra.failure(r, ev.ERROR, "Ogiltigt organisationsnummer."))
             if asked:
                 self._lane(asked, partial(services.prepare_lookup, self.session, self.user, registry,
                                           [r.identifier for r in asked],

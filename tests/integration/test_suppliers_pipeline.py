@@ -203,3 +203,15 @@ def test_the_screening_job_stores_its_lookups_as_its_creator(db, make, officer, 
     lookups = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.id > before, AuditEntry.entity_type == "registry_lookup"))
     assert lookups == 6 * 4  # Bolagsverket, sanctions, Skatteverket, Kronofogden per supplier
+
+
+def test_one_bad_number_does_not_keep_the_others_from_being_asked(db, officer, stub):
+    numbers = active_numbers(4, start=9700)
+    procurement = procurement_with(db, officer, numbers, reference="SOC 2026/45")
+    broken = procurement.tenders[1].supplier.organisation
+    broken.orgnr = broken.orgnr[:-1] + str((int(broken.orgnr[-1]) + 1) % 10)  # wrong check digit
+    db.session.flush()
+    done = checks.screen_procurement(db.session, officer, procurement)
+    assert done[1].evidence_by_key["bolagsverket:org"].status == ev.ERROR
+    assert ground(done[1], "insolvency").outcome == rules.UNKNOWN
+    assert [ground(c, "insolvency").outcome for i, c in enumerate(done) if i != 1] == [rules.CLEAR] * 3
