@@ -140,6 +140,15 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
     return [checks[i] for i in range(total)]
 
 
+def load_grounds(session: Session, stored: list[SupplierCheck]) -> None:
+    """Load (or refresh) the grounds of many stored checks in a few statements: ``run_checks``
+    writes evidence and grounds in bulk, so ``check.grounds`` is otherwise one query each."""
+    ids = [inspect(c).identity[0] for c in stored]
+    for start in range(0, len(ids), 500):
+        session.scalars(select(SupplierCheck).where(SupplierCheck.id.in_(ids[start:start + 500]))
+                        .options(selectinload(SupplierCheck.grounds))).all()
+
+
 def _concurrency() -> int:
     return registry_adapter.concurrency() or int(current_app.config["REGISTRY_CONCURRENCY"])
 
