@@ -71,10 +71,18 @@ def http_settings(config, registry: str) -> HttpSettings:
         rate_limit=float(per_registry(config, "REGISTRY_RATE_LIMIT", registry, 0) or 0))
 
 
+def pool_size(config) -> int:
+    """Connections kept per HTTP registry: one per thread that may call it at once (the
+    registries' batches, or the supplier screening's own SUPPLIERS_CHECK_CONCURRENCY), so every
+    call reuses an open connection instead of opening and discarding one."""
+    threads = max(int(config["REGISTRY_CONCURRENCY"]), int(config.get("SUPPLIERS_CHECK_CONCURRENCY") or 0))
+    return threads + 2
+
+
 def make_bolagsverket(config, session=None):
     from registries.bolagsverket import BolagsverketApi
 
-    client = HttpClient("bolagsverket", session or make_session(int(config["REGISTRY_CONCURRENCY"]) + 2),
+    client = HttpClient("bolagsverket", session or make_session(pool_size(config)),
                         http_settings(config, "bolagsverket"))
     return BolagsverketApi(client, base_url=config["BOLAGSVERKET_BASE_URL"], token_url=config["BOLAGSVERKET_TOKEN_URL"],
                            client_id=config["BOLAGSVERKET_CLIENT_ID"],
@@ -84,7 +92,7 @@ def make_bolagsverket(config, session=None):
 def make_yente(config, session=None):
     from registries.sanctions import YenteClient
 
-    client = HttpClient("sanctions", session or make_session(int(config["REGISTRY_CONCURRENCY"]) + 2),
+    client = HttpClient("sanctions", session or make_session(pool_size(config)),
                         http_settings(config, "sanctions"))
     return YenteClient(client, base_url=config["YENTE_URL"], dataset=config["YENTE_DATASET"],
                        threshold=config["YENTE_THRESHOLD"], api_key=config["YENTE_API_KEY"],
@@ -94,7 +102,8 @@ def make_yente(config, session=None):
 def _process_wide(app: Flask, kind: str, factory):
     """One HTTP adapter per app, kind and configuration (tests change the configuration)."""
     relevant = sorted((k, str(v)) for k, v in app.config.items()
-                      if k.startswith(("REGISTRY_", "BOLAGSVERKET_", "YENTE_")))
+                      if k.startswith(("REGISTRY_", "BOLAGSVERKET_", "YENTE_"))
+                      or k == "SUPPLIERS_CHECK_CONCURRENCY")
     key = kind + ":" + hashlib.sha256(repr(relevant).encode()).hexdigest()
     cache = app.extensions.setdefault("registries.http", {})
     if key not in cache:

@@ -18,6 +18,7 @@ credential (:func:`redact`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -143,6 +144,12 @@ def from_jsonable(cls, data: Any):
     return _convert(cls, data)
 
 
+@functools.cache
+def _fields(cls) -> tuple[dict, frozenset]:
+    """A dataclass's type hints and field names (``get_type_hints`` is slow; classes do not change)."""
+    return typing.get_type_hints(cls), frozenset(f.name for f in dataclasses.fields(cls))
+
+
 def _convert(tp, value):
     if value is None:
         return None
@@ -154,8 +161,7 @@ def _convert(tp, value):
         (item, *_rest) = typing.get_args(tp) or (Any,)
         return tuple(_convert(item, v) for v in value)
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        known = {f.name for f in dataclasses.fields(tp)}
+        hints, known = _fields(tp)
         return tp(**{k: _convert(hints[k], v) for k, v in value.items() if k in known})
     if tp is date:
         return parse_date(value)

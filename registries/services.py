@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import abort, current_app
@@ -29,15 +28,8 @@ from oversight.jobs import Progress
 from oversight.organisations.models import Organisation
 from oversight.scoping import owner_condition
 from registries.adapters import build_adapter, per_registry
-from registries.base import (
-    CONCLUSIVE,
-    REGISTRIES,
-    UNAVAILABLE,
-    RegistryResult,
-    RunAbort,
-    failed,
-    parse_date,
-)
+from registries.base import CONCLUSIVE, REGISTRIES, RegistryResult, parse_date
+from registries.batch import run_batch
 from registries.models import RegistryLookup, StoredLookup
 from registries.store import organisations_by_orgnr, store_results
 
@@ -89,13 +81,32 @@ def lookup(session: Session, user, registry: str, identifier: str, *, name: str 
                         use_cache=use_cache, adapter=adapter, concurrency=1)[0]
 
 
-def batch_lookup(session: Session, user, registry: str, identifiers_: list[str], *,
-                 names: dict[str, str] | None = None, concurrency: int | None = None, use_cache: bool = True,
-                 progress: Progress | None = None, adapter=None) -> list[StoredLookup]:
-    """Look many identifiers up (threads for HTTP registries; yente in batches of 100).
-    Returns one stored lookup per identifier, in the order given."""
+@dataclass
+class Prepared:
+    """One run of lookups made ready on the session's thread: the identifiers in the order
+    given (``keys``), the recent conclusive answers reused (``cached``), what must still be
+    asked (``queries``, ``(identifier, name)`` each) and how (``adapter``, ``batch_size``,
+    ``subject``). Run ``queries`` with :func:`run_batch` (or the supplier screening's pool),
+    then :meth:`store` the results on the session's thread."""
+
+    registry: str
+    keys: list[str]
+    cached: dict[str, StoredLookup]
+    queries: list[tuple[str, str | None]]
+    adapter: object = None
+    batch_size: int = 100
+    subject: str | None = None
+    organisation_ids: dict[str, int] = field(default_factory=dict)
+
+    def store(self, session: Session, user, results: list[RegistryResult]) -> list[StoredLookup]:
+        return store_results(session, user, results, self.organisation_ids)
+
+
+def prepare_lookup(session: Session, user, registry: str, identifiers_: list[str], *,
+                   names: dict[str, str] | None = None, use_cache: bool = True,
+                   adapter=None) -> Prepared:
+    """The first half of :func:`batch_lookup`. Raises RegistryInputError for a bad number."""
     _check_registry(registry)
-    config = current_app.config
     normalized = [normalize_identifier(i) for i in identifiers_]
     names = {normalize_identifier(k): v for k, v in (names or {}).items() if v}
     wanted = list(dict.fromkeys(normalized))
@@ -103,97 +114,39 @@ def batch_lookup(session: Session, user, registry: str, identifiers_: list[str],
     cached = _cached(session, registry, wanted) if use_cache else {}
     todo = [(orgnr, names.get(orgnr) or (known.get(orgnr) or (None, None))[1])
             for orgnr in wanted if orgnr not in cached]
-    stored: dict[str, StoredLookup] = dict(cached)
     if todo:
         adapter = adapter or build_adapter(session, registry)
-        results = run_batch(adapter, todo, concurrency=concurrency or int(config["REGISTRY_CONCURRENCY"]),
-                            abort_after=int(config["REGISTRY_ABORT_AFTER_FAILURES"]), progress=progress)
-        rows = store_results(session, user, results, {k: v[0] for k, v in known.items()})
-        stored.update({row.identifier: row for row in rows})
-    return [stored[orgnr] for orgnr in normalized]
+        if hasattr(adapter, "prefetch"):  # a database-bound adapter: one read for the batch
+            adapter.prefetch([orgnr for orgnr, _name in todo])
+    return Prepared(registry, normalized, cached, todo, adapter=adapter,
+                    organisation_ids={k: v[0] for k, v in known.items()})
 
 
-def run_batch(adapter, queries: list[tuple[str, str | None]], *, concurrency: int = 4, abort_after: int = 5,
-              progress: Progress | None = None, batch_size: int = 100,
-              subject: str | None = None) -> list[RegistryResult]:
-    """Run lookups (no database access for thread-safe adapters). Stops the run on
-    :class:`RunAbort` or after ``abort_after`` failed calls in a row (a call is one lookup, or
-    one ``lookup_many`` unit of ``batch_size`` queries, that came back all ``unavailable``;
-    offline answers do not count); what was
-    not looked up comes back ``unavailable`` with the reason (``subject`` names what was not
-    checked in that message)."""
-    subject = subject or _("organisationen")
-    many = getattr(adapter, "lookup_many", None)
-    units = ([queries[i:i + batch_size] for i in range(0, len(queries), batch_size)] if many
-             else [[q] for q in queries])
-
-    def run(unit):
-        return many(unit) if many else [adapter.lookup(unit[0][0], name=unit[0][1])]
-
-    results: dict[str, RegistryResult] = {}
-    state = {"streak": 0, "abort": None}
-
-    def collect(outcome: Callable[[], list[RegistryResult]]) -> None:
-        try:
-            unit_results = outcome()
-        except RunAbort as exc:
-            state["abort"] = state["abort"] or str(exc)
-            return
-        except Exception as exc:  # a bug must stop the run, never read as "checked"
-            if state["abort"] is None:  # the cause, with its traceback; later ones are noise
-                log.exception("registry lookup failed")
-            state["abort"] = state["abort"] or f"oväntat fel ({type(exc).__name__})"
-            return
-        # Failures in a row count calls: a batched call (yente, 100 queries) is one call. An
-        # offline "cannot be searched here" is no failure of the service and does not count.
-        asked = []
-        for result in unit_results:
-            results[result.identifier] = result
-            if result.source != "offline":
-                asked.append(result.status == UNAVAILABLE)
-        if asked:
-            state["streak"] = ((state["streak"] + 1 if all(asked) else 0) if many
-                               else _streak(state["streak"], asked))
-        if abort_after and state["streak"] >= abort_after and state["abort"] is None:
-            state["abort"] = f"{state['streak']} anrop i rad kunde inte genomföras"
-        if progress:
-            progress(len(results), len(queries), _("%(done)s av %(total)s klara", done=len(results),
-                                                       total=len(queries)))
-
-    if concurrency <= 1 or not getattr(adapter, "thread_safe", False) or len(units) == 1:
-        for unit in units:
-            if state["abort"]:
-                break
-            collect(lambda unit=unit: run(unit))
-    else:
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            futures = [pool.submit(run, unit) for unit in units]
-            for future in as_completed(futures):
-                if future.cancelled():  # not asked: reported once below, not per thread
-                    continue
-                collect(future.result)
-                if state["abort"]:
-                    for other in futures:
-                        other.cancel()
-    name = getattr(adapter, "name", "register")
-    if state["abort"]:
-        log.warning("%s: körningen avbröts (%s); %d av %d frågor besvarades", name,
-                    state["abort"], len(results), len(queries))
-    out = []
-    for orgnr, _query in queries:
-        result = results.get(orgnr)
-        if result is None:
-            result = failed(name, orgnr, UNAVAILABLE, "körning avbruten",
-                            _("Körningen avbröts innan %(subject)s kontrollerades: %(reason)s.",
-                              subject=subject, reason=str(state["abort"]).rstrip(".")))
-        out.append(result)
-    return out
+def batch_lookup(session: Session, user, registry: str, identifiers_: list[str], *,
+                 names: dict[str, str] | None = None, concurrency: int | None = None, use_cache: bool = True,
+                 progress: Progress | None = None, adapter=None) -> list[StoredLookup]:
+    """Look many identifiers up (threads for HTTP registries; yente in batches of 100).
+    Returns one stored lookup per identifier, in the order given."""
+    prepared = prepare_lookup(session, user, registry, identifiers_, names=names,
+                              use_cache=use_cache, adapter=adapter)
+    return _run_prepared(session, user, prepared, concurrency, progress)
 
 
-def _streak(streak: int, unavailable: list[bool]) -> int:
-    for failed_ in unavailable:
-        streak = streak + 1 if failed_ else 0
-    return streak
+def _run_prepared(session: Session, user, prepared: Prepared, concurrency: int | None,
+                  progress: Progress | None) -> list[StoredLookup]:
+    config = current_app.config
+    stored: dict[str, StoredLookup] = dict(prepared.cached)
+    if prepared.queries:
+        results = run_batch(prepared.adapter, prepared.queries,
+                            concurrency=concurrency or int(config["REGISTRY_CONCURRENCY"]),
+                            abort_after=int(config["REGISTRY_ABORT_AFTER_FAILURES"]),
+                            progress=progress, batch_size=prepared.batch_size,
+                            subject=prepared.subject)
+        stored.update({row.identifier: row for row in prepared.store(session, user, results)})
+    elif progress:
+        done = len(set(prepared.keys))
+        progress(done, done, _("%(done)s av %(total)s klara", done=done, total=done))
+    return [stored[key] for key in prepared.keys]
 
 
 PERSON_PREFIX = "person:"
@@ -259,25 +212,24 @@ def batch_person_lookup(session: Session, user, people: list[tuple[str, date | N
 
     Raises RegistryInputError (Swedish, with the row number) for a person without a name or
     with an unreadable birth date, before anything is looked up or stored."""
-    config = current_app.config
+    prepared = prepare_person_lookup(session, user, people, use_cache=use_cache, adapter=adapter)
+    return _run_prepared(session, user, prepared, concurrency, progress)
+
+
+def prepare_person_lookup(session: Session, user, people: list[tuple[str, date | None]], *,
+                          use_cache: bool = True, adapter=None) -> Prepared:
+    """The first half of :func:`batch_person_lookup` (the same validation and cache)."""
     checked = [_person(name, born, row) for row, (name, born) in enumerate(people, start=1)]
     keys = [person_identifier(name, born) for name, born in checked]
     details = dict(zip(keys, checked))
     wanted = list(dict.fromkeys(keys))
-    stored: dict[str, StoredLookup] = _cached(session, "sanctions", wanted, user) if use_cache else {}
-    todo = [key for key in wanted if key not in stored]
+    cached = _cached(session, "sanctions", wanted, user) if use_cache else {}
+    todo = [(key, None) for key in wanted if key not in cached]
+    prepared = Prepared("sanctions", keys, cached, todo, subject=_("personen"),
+                        batch_size=max(1, min(int(current_app.config.get("YENTE_BATCH_SIZE") or 100), 100)))
     if todo:
-        adapter = adapter or build_adapter(session, "sanctions")
-        size = max(1, min(int(config.get("YENTE_BATCH_SIZE") or 100), 100))
-        results = run_batch(_People(adapter, details), [(key, None) for key in todo],
-                            concurrency=concurrency or int(config["REGISTRY_CONCURRENCY"]),
-                            abort_after=int(config["REGISTRY_ABORT_AFTER_FAILURES"]),
-                            progress=progress, batch_size=size, subject=_("personen"))
-        rows = store_results(session, user, results, {})
-        stored.update({row.identifier: row for row in rows})
-    elif progress:
-        progress(len(wanted), len(wanted), _("%(done)s av %(total)s klara", done=len(wanted), total=len(wanted)))
-    return [stored[key] for key in keys]
+        prepared.adapter = _People(adapter or build_adapter(session, "sanctions"), details)
+    return prepared
 
 
 def person_lookup(session: Session, user, name: str, *, birth_date=None, use_cache: bool = True,

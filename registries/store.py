@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oversight.db import utcnow
 from oversight.organisations.models import Organisation
 from registries.base import RegistryResult
 from registries.models import RegistryBlob, RegistryLookup
@@ -40,6 +41,24 @@ def put_blob(session: Session, data: bytes, content_type: str) -> str:
     return digest
 
 
+def _put_blobs(session: Session, results: list[RegistryResult]) -> dict[int, str]:
+    """Store the raw answers of ``results`` (each body once, in one statement);
+    ``{id(raw): sha256}`` (a yente batch may share one body between its results)."""
+    digests: dict[int, str] = {}
+    blobs: dict[str, dict] = {}
+    for result in results:
+        if result.raw is None or id(result.raw) in digests:
+            continue
+        digest = digests[id(result.raw)] = sha256_hex(result.raw)
+        blobs.setdefault(digest, dict(
+            sha256=digest, content_type=(result.raw_content_type or "application/octet-stream")[:100],
+            size=len(result.raw), data=result.raw, created_at=utcnow()))
+    if blobs:
+        stmt = dialect_insert(session, RegistryBlob.__table__)
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["sha256"]), list(blobs.values()))
+    return digests
+
+
 def blob_data(session: Session, digest: str | None) -> bytes | None:
     if not digest:
         return None
@@ -63,13 +82,9 @@ def store_results(session: Session, user, results: list[RegistryResult],
     if organisation_ids is None:
         organisation_ids = {k: v[0] for k, v in organisations_by_orgnr(
             session, (r.identifier for r in results)).items()}
-    rows, stored = [], {}
+    rows, digests = [], _put_blobs(session, results)
     for result in results:
-        digest = None
-        if result.raw is not None:  # a yente batch shares one body between its results
-            key = id(result.raw)
-            digest = stored.get(key) or put_blob(session, result.raw, result.raw_content_type)
-            stored[key] = digest
+        digest = digests.get(id(result.raw)) if result.raw is not None else None
         rows.append(RegistryLookup(
             registry=result.registry, identifier=result.identifier[:40],
             organisation_id=organisation_ids.get(result.identifier), status=result.status,

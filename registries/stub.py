@@ -13,7 +13,7 @@ yente's ``/match`` answers Company queries (by registration number) and Person q
 name and birth date, ``stub_data.person_matches``; ``stub_data.person_truth`` tells who is
 listed), up to any number of queries per call. ``registry.requests`` logs the last calls
 (path, number of queries, schemas, whether an API key came) so tests can count batches; ``registry.stats`` counts calls
-per path.
+per path, ``registry.connections`` the client connections (to see that they are reused).
 
 Faults, checked in this order:
 * header ``X-Stub-Fault: KIND`` on a request;
@@ -27,15 +27,18 @@ parts: in a yente batch the query of the injected identifier, else the first, ge
 """
 from __future__ import annotations
 
+import io
 import json
 import random
 import secrets
+import sys
 import threading
 import time
 from collections import Counter, deque
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from oversight import identifiers
@@ -54,6 +57,7 @@ class StubRegistry:
         self.retry_after, self.timeout_sleep, self.token_lifetime = retry_after, timeout_sleep, token_lifetime
         self.tokens: set[str] = set()
         self.stats: Counter = Counter()
+        self.connections: set = set()  # (address, port) of each client connection seen
         self.requests: deque = deque(maxlen=10_000)  # {"path", "queries", "schemas"} per call
         self._faults: dict[str, list] = {}
         self._random = random.Random(seed)  # nosec B311  # seeded faults of the test stub, not security
@@ -96,6 +100,7 @@ class StubRegistry:
         path = request.path
         with self._lock:
             self.stats[path] += 1
+            self.connections.add((environ.get("REMOTE_ADDR"), environ.get("REMOTE_PORT")))
         if path == "/oauth2/token" and request.method == "POST":
             response = self._token(request)
         elif path == BV_PREFIX + "/isalive":
@@ -232,9 +237,62 @@ def _problem(status: int, title: str, detail: str, instance: str, kind: str = "a
         status=status, content_type="application/problem+json")
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
+class _KeepAliveHandler(BaseHTTPRequestHandler):
+    """A small WSGI bridge that keeps HTTP/1.1 connections open, as the real registries do, so
+    a client's connection pool is used as it would be in production (werkzeug's development
+    server closes every connection). Bodies are read by Content-Length; no chunked requests."""
+
+    protocol_version = "HTTP/1.1"
+    quiet = True
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):  # the client gave up (timeout faults)
+            pass
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+        if not self.quiet:
+            super().log_message(format, *args)
+
+    def _run(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        path, _, query = self.path.partition("?")
+        host, port = self.server.server_address[:2]
+        environ = {
+            "REQUEST_METHOD": self.command, "PATH_INFO": unquote(path), "QUERY_STRING": query,
+            "SERVER_NAME": str(host), "SERVER_PORT": str(port), "SERVER_PROTOCOL": self.request_version,
+            "REMOTE_ADDR": self.client_address[0], "REMOTE_PORT": self.client_address[1],
+            "CONTENT_LENGTH": str(length), "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http", "wsgi.multithread": True, "wsgi.multiprocess": False,
+            "wsgi.run_once": False}
+        for key, value in self.headers.items():
+            if key.lower() not in ("content-type", "content-length"):
+                environ["HTTP_" + key.upper().replace("-", "_")] = value
+        started: list = []
+
+        def start_response(status, headers, exc_info=None):
+            started[:] = [status, headers]
+            return lambda data: None
+
+        data = b"".join(self.server.app(environ, start_response))
+        status, headers = started
+        self.send_response(int(status.split(" ", 1)[0]), status.partition(" ")[2])
+        for key, value in headers:
+            if key.lower() not in ("content-length", "connection"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _run
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
 
 
 class StubServer:
@@ -242,13 +300,15 @@ class StubServer:
 
     def __init__(self, app: StubRegistry | None = None, host: str = "127.0.0.1", port: int = 0, quiet: bool = True):
         self.app = app or StubRegistry()
-        self._server = make_server(host, port, self.app, threaded=True,
-                                   request_handler=_QuietHandler if quiet else WSGIRequestHandler)
+        handler = type("Handler", (_KeepAliveHandler,), {"quiet": quiet})
+        self._server = _Server((host, port), handler)
+        self._server.app = self.app
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://{self._server.host}:{self._server.port}"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
 
     def start(self) -> StubServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="registry-stub", daemon=True)

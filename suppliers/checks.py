@@ -5,13 +5,14 @@ stores the check with a copy of every piece of evidence. Flushes, never commits 
 through the job's progress callback, which the job runner owns)."""
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from oversight.jobs import Progress
@@ -19,7 +20,7 @@ from oversight.organisations.models import Organisation
 from oversight.rule_values import RuleValueMissing
 from oversight.scoping import owned_by
 from suppliers import evidence as ev
-from suppliers import registry_adapter, rules, sources
+from suppliers import pipeline, registry_adapter, rules, sources
 from suppliers.evidence_store import row_values
 from suppliers.models import (
     CheckEvidence,
@@ -100,40 +101,75 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
                on_date: date | None = None) -> list[SupplierCheck]:
     """Check every target; returns the stored checks in the order of ``targets``.
 
-    Registry questions are asked in chunks of ``SUPPLIERS_BATCH_CHUNK`` suppliers (each chunk
-    concurrently, see ``registry_adapter``), so a progress bar moves while a long batch runs."""
+    A pipeline (``suppliers.pipeline``): every registry question of the batch is asked at
+    once, the HTTP calls on ``SUPPLIERS_CHECK_CONCURRENCY`` threads, and each supplier's check
+    is evaluated and stored on this thread as soon as its answers are in, while other calls
+    are in flight. The progress bar moves every ``SUPPLIERS_BATCH_CHUNK`` suppliers."""
     on_date = on_date or date.today()
     try:
         values = values_on(session, on_date)
     except RuleValueMissing as exc:  # fail closed: no check without its rules
         raise SupplierError(str(exc)) from exc
     total = len(targets)
-    checks: list[SupplierCheck] = []
+    checks: dict[int, SupplierCheck] = {}
     if progress:
         progress(0, total, _("Frågar registren…"))
     size = _chunk_size()
-    for start in range(0, total, size):
-        chunk = targets[start:start + size]
-        for t in chunk:
-            t.people = sources.representatives(t.supplier.organisation, on_date)
-        answers = registry_adapter.fetch(session, user,
-                                         [r for t in chunk for r in registry_requests(t)])
-        own = sources.Prefetched(session, [t.supplier for t in chunk],
-                                 {t.department_id for t in chunk})
-        with session.no_autoflush:
-            for t in chunk:
-                checks.append(_check_one(session, user, t, answers, own, values, on_date,
-                                         trigger, job_id))
-        session.flush()
-        if progress:
-            done = start + len(chunk)
-            progress(done, total, _("%(done)s av %(total)s leverantörer kontrollerade.", done=done, total=total))
-    return checks
+    ids = _supplier_ids(targets)
+    _load_suppliers(session, ids)
+    for t in targets:
+        t.people = sources.representatives(t.supplier.organisation, on_date)
+    answers, batches = pipeline.answers(session, user, [registry_requests(t) for t in targets],
+                                        concurrency=_concurrency(), chunk=size)
+    reported = 0
+    with contextlib.closing(batches):
+        for ready in batches:
+            group = [targets[i] for i in ready]
+            own = sources.Prefetched(session, [t.supplier for t in group],
+                                     {t.department_id for t in group})
+            with session.no_autoflush:
+                parts = [_check_one(session, user, t, answers, own, values, on_date, trigger,
+                                    job_id) for t in group]
+            store_checks(session, parts)
+            checks.update((i, part[0]) for i, part in zip(ready, parts))
+            done = len(checks)
+            if progress and (done - reported >= size or done == total):
+                reported = done
+                progress(done, total, _("%(done)s av %(total)s leverantörer kontrollerade.", done=done, total=total))
+                _load_suppliers(session, [ids[i] for i in range(total) if i not in checks])
+    return [checks[i] for i in range(total)]
+
+
+def load_grounds(session: Session, stored: list[SupplierCheck]) -> None:
+    """Load (or refresh) the grounds of many stored checks in a few statements: ``run_checks``
+    writes evidence and grounds in bulk, so ``check.grounds`` is otherwise one query each."""
+    ids = [inspect(c).identity[0] for c in stored]
+    for start in range(0, len(ids), 500):
+        session.scalars(select(SupplierCheck).where(SupplierCheck.id.in_(ids[start:start + 500]))
+                        .options(selectinload(SupplierCheck.grounds))).all()
+
+
+def _concurrency() -> int:
+    return registry_adapter.concurrency() or int(current_app.config["REGISTRY_CONCURRENCY"])
+
+
+def _supplier_ids(targets: list[Target]) -> list[int]:
+    """Without loading anything (the supplier may be expired after a commit)."""
+    return [inspect(t.supplier).identity[0] for t in targets]
+
+
+def _load_suppliers(session: Session, ids: list[int]) -> None:
+    """Load (or refresh after the progress callback committed) the suppliers with their
+    organisations and key persons in a few statements instead of one per supplier."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        session.scalars(select(Supplier).where(Supplier.id.in_(wanted[start:start + 500])).options(
+            selectinload(Supplier.organisation).selectinload(Organisation.key_persons))).all()
 
 
 def _check_one(session: Session, user, target: Target, answers: dict,
                own: sources.Prefetched, values: dict, on_date: date, trigger: str,
-               job_id: int | None) -> SupplierCheck:
+               job_id: int | None) -> tuple[SupplierCheck, list[dict], list[dict]]:
     supplier = target.supplier
     org = supplier.organisation
     dept = target.department_id
@@ -156,12 +192,13 @@ def _check_one(session: Session, user, target: Target, answers: dict,
         in_company_register=(org.org_group or 5) not in (8, 2))
     bundle = bundle.mark_stale(on_date, rules.max_ages(values))
     outcomes = rules.evaluate(ctx, bundle)
-    return persist(session, user, target, ctx, bundle, outcomes, trigger=trigger, job_id=job_id)
+    return check_rows(user, target, ctx, bundle, outcomes, trigger=trigger, job_id=job_id)
 
 
-def persist(session: Session, user, target: Target, ctx: rules.CheckContext,
-            bundle: ev.EvidenceBundle, outcomes: list[rules.GroundOutcome], *, trigger: str,
-            job_id: int | None = None) -> SupplierCheck:
+def check_rows(user, target: Target, ctx: rules.CheckContext, bundle: ev.EvidenceBundle,
+               outcomes: list[rules.GroundOutcome], *, trigger: str,
+               job_id: int | None = None) -> tuple[SupplierCheck, list[dict], list[dict]]:
+    """The check (not yet added) and the column values of its evidence and grounds."""
     check = SupplierCheck(
         supplier_id=target.supplier.id, department_id=target.department_id,
         procurement_id=target.procurement_id, contract_id=target.contract_id, job_id=job_id,
@@ -170,16 +207,42 @@ def persist(session: Session, user, target: Target, ctx: rules.CheckContext,
         permit_activity=ctx.permit_activity, rule_values=dict(ctx.values),
         representatives=[p.label for p in ctx.representatives],
         run_by_id=getattr(user, "id", None))
-    check.evidence = [CheckEvidence(department_id=target.department_id, **row_values(item))
-                      for item in bundle.items]
-    check.grounds = [CheckGround(
+    evidence = [dict(department_id=target.department_id, **row_values(item))
+                for item in bundle.items]
+    grounds = [dict(
         department_id=target.department_id, position=i, code=o.code, label=o.label, law=o.law,
         kind=o.kind, outcome=o.outcome, mandatory=o.mandatory,
         hearing_required=o.hearing_required, reasons=list(o.reasons), problems=list(o.problems),
         actions=list(o.actions), evidence_keys=list(o.evidence))
         for i, o in enumerate(outcomes)]
-    session.add(check)  # flushed with the rest of the chunk
+    return check, evidence, grounds
+
+
+def persist(session: Session, user, target: Target, ctx: rules.CheckContext,
+            bundle: ev.EvidenceBundle, outcomes: list[rules.GroundOutcome], *, trigger: str,
+            job_id: int | None = None) -> SupplierCheck:
+    """One check with its evidence and grounds, added to the session (flushed later)."""
+    check, evidence, grounds = check_rows(user, target, ctx, bundle, outcomes, trigger=trigger,
+                                          job_id=job_id)
+    check.evidence = [CheckEvidence(**row) for row in evidence]
+    check.grounds = [CheckGround(**row) for row in grounds]
+    session.add(check)
     return check
+
+
+def store_checks(session: Session, parts: list[tuple[SupplierCheck, list[dict], list[dict]]]) -> None:
+    """Many checks at once (``check_rows`` each): the checks through the ORM (audited, ids),
+    then all their evidence and all their grounds in one statement each, in the same
+    transaction, so a check never stands without its evidence."""
+    checks = [check for check, _, _ in parts]
+    session.add_all(checks)
+    session.flush()
+    evidence = [dict(row, check_id=check.id) for check, rows, _ in parts for row in rows]
+    grounds = [dict(row, check_id=check.id) for check, _, rows in parts for row in rows]
+    if evidence:
+        session.execute(insert(CheckEvidence.__table__), evidence)
+    if grounds:
+        session.execute(insert(CheckGround.__table__), grounds)
 
 
 # --- convenience entry points ----------------------------------------------------------------
@@ -201,6 +264,7 @@ def check_supplier(session: Session, user, supplier: Supplier, *, regime: str | 
 def screen_procurement(session: Session, user, procurement: Procurement, *,
                        job_id: int | None = None, progress: Progress | None = None,
                        on_date: date | None = None) -> list[SupplierCheck]:
+    _load_suppliers(session, [t.supplier_id for t in procurement.tenders])  # one query, not one each
     targets = [target_for_tender(procurement, t.supplier) for t in procurement.tenders]
     return run_checks(session, user, targets, trigger="screening", job_id=job_id,
                       progress=progress, on_date=on_date)

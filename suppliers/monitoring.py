@@ -67,6 +67,7 @@ def run_monitor(session: Session, *, on_date: date | None = None, progress=None,
         run.error = f"{type(exc).__name__}: {exc}"[:2000]
         run.finished_at = utcnow()
         raise
+    checks.load_grounds(session, done)
     for check in done:
         previous = previous_check(session, check.supplier_id, check.department_id, check.id)
         findings = new_findings(check, previous)

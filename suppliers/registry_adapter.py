@@ -148,6 +148,29 @@ def fetch(session: Session, user, requests: Iterable[LookupRequest]) -> dict[tup
     return out
 
 
+def pooled_registries() -> frozenset[str]:
+    """The registries whose calls the screening pipeline (``suppliers.pipeline``) runs on its
+    worker threads: the HTTP ones (thread-safe adapters, no database access). Files, manual
+    answers and offline data are read on the session's thread through ``_fetch_registry``."""
+    if current_app.config.get("REGISTRY_MODE") != "http":
+        return frozenset()
+    return frozenset({ev.BOLAGSVERKET, ev.SANCTIONS})
+
+
+def could_not_ask(requests: Iterable[LookupRequest], exc: Exception) -> dict[tuple, ev.Evidence]:
+    """Fail closed: every request of a lookup that raised is "could not be checked"."""
+    status = ev.UNAVAILABLE if exc.__class__.__name__ in ("RunAbort",
+                                                          "CredentialsRejected") else ev.ERROR
+    return {r.key: failure(r, status, f"Registret kunde inte frågas "
+                                      f"({type(exc).__name__}: {str(exc)[:200]}).")
+            for r in requests}
+
+
+def persons_not_asked(requests: Iterable[LookupRequest], exc: Exception) -> dict[tuple, ev.Evidence]:
+    return {req.key: failure(req, ev.ERROR, f"Personkontrollen misslyckades "
+                                            f"({type(exc).__name__}).") for req in requests}
+
+
 def _for_subject(item: ev.Evidence, req: LookupRequest) -> ev.Evidence:
     from dataclasses import replace
     return replace(item, subject=req.subject, subject_label=req.subject_label)
@@ -174,11 +197,7 @@ def _fetch_registry(session: Session, user, registry: str,
             concurrency=concurrency())
     except Exception as exc:  # noqa: BLE001 - any failure is "could not be checked"
         log.exception("registry %s failed", registry)
-        status = ev.UNAVAILABLE if exc.__class__.__name__ in ("RunAbort",
-                                                              "CredentialsRejected") else ev.ERROR
-        return out | {r.key: failure(r, status, f"Registret kunde inte frågas "
-                                                f"({type(exc).__name__}: {str(exc)[:200]}).")
-                      for r in companies}
+        return out | could_not_ask(companies, exc)
     for req, row in zip(companies, rows):
         out[req.key] = translate(row, req, ref=f"registry_lookup:{row.id}",
                                  raw_hash=row.raw_sha256)
@@ -199,8 +218,7 @@ def _person_lookups(session: Session, user, batch: list[LookupRequest]) -> dict[
                                                 for r in batch], concurrency=concurrency())
         except Exception as exc:  # noqa: BLE001 - never a clean answer
             log.exception("batch person lookup failed")
-            return {req.key: failure(req, ev.ERROR, f"Personkontrollen misslyckades "
-                                                    f"({type(exc).__name__}).") for req in batch}
+            return persons_not_asked(batch, exc)
         return {req.key: translate(row, req, ref=f"registry_lookup:{row.id}",
                                    raw_hash=row.raw_sha256) for req, row in zip(batch, rows)}
     person_lookup = getattr(services, "person_lookup", None)

@@ -54,15 +54,21 @@ class FakeRegistries:
     def fetch_registry(self, session, user, registry, batch):
         return {req.key: self.answer(req) for req in batch}
 
+    @staticmethod
+    def pooled_registries() -> frozenset[str]:
+        return frozenset()  # every answer through fetch_registry, on the session's thread
+
     def install(self, monkeypatch) -> FakeRegistries:
         monkeypatch.setattr(registry_adapter, "_fetch_registry", self.fetch_registry)
+        monkeypatch.setattr(registry_adapter, "pooled_registries", self.pooled_registries)
         return self
 
     @contextlib.contextmanager
     def patch(self):
-        original = registry_adapter._fetch_registry
+        originals = registry_adapter._fetch_registry, registry_adapter.pooled_registries
         registry_adapter._fetch_registry = self.fetch_registry
+        registry_adapter.pooled_registries = self.pooled_registries
         try:
             yield self
         finally:
-            registry_adapter._fetch_registry = original
+            registry_adapter._fetch_registry, registry_adapter.pooled_registries = originals
