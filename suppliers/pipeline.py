@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oversight import identifiers
@@ -222,7 +223,8 @@ class Pipeline:
                 elif self.outstanding:
                     self._drain(pool, block=True)
                 else:  # a question nobody will answer: a bug, never a clean check
-                    raise RuntimeError(f"{total - done} leverantörer fick inte alla registersvar")
+                    raise RuntimeError(_("%(n)s leverantörer fick inte alla registersvar",
+                                         n=total - done))
         for lane in self.lanes:
             lane.state.log_end(lane.answered, len(set(lane.prepared.keys)))
 

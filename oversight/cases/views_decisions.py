@@ -158,7 +158,7 @@ def import_payments():
             flash(str(error), "error")
         return redirect(url_for("cases.index"))
     db.session.commit()
-    flash(_("%(added)s registrerade på %(cases)s; %(skipped)s fanns redan.",
+    flash(_("Registrerade: %(added)s på %(cases)s; %(skipped)s fanns redan.",
             added=count_text(result.added, "%(num)s inbetalning", "%(num)s inbetalningar"),
             cases=count_text(len(result.cases), "%(num)s ärende", "%(num)s ärenden"),
             skipped=result.skipped), "success")

@@ -4,13 +4,14 @@ media, as "save as PDF" renders it) only the document remains, its circumstances
 literal dashes and no sentence broken over two lines. Screenshot and PDF of the printed letter."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from oversight.audit import set_actor
+from oversight.formatting import STOCKHOLM
 from suppliers import checks, hearings, services
 from suppliers import evidence as ev
 from suppliers.testing import FakeRegistries
@@ -56,14 +57,14 @@ def test_hearing_letter_prints_as_a_document(page, live_server, sign_in, hearing
     expect(letter.locator(".letter-sender")).to_contain_text("Socialförvaltningen")
     expect(letter.locator(".letter-sender")).to_contain_text("ulla.upphandlare@example.se")
     expect(letter.locator(".letter-meta")).to_contain_text(hearing.reference)
-    expect(letter.locator(".letter-meta")).to_contain_text(date.today().isoformat())
+    expect(letter.locator(".letter-meta")).to_contain_text(_swedish_today().isoformat())
     expect(letter.locator("address")).to_contain_text("Skuldsatta Omsorgen AB")
     expect(letter.locator("address")).to_contain_text("Verkställande direktören")
     assert letter.locator(".letter-body li").count() >= 1  # the circumstances as a list
     text = letter.inner_text()
     assert not [line for line in text.splitlines() if line.strip().startswith(("- ", "* "))]
     # a sentence is never broken: the deadline sentence is on one line
-    deadline = (hearing.deadline or date.today() + timedelta(days=14)).isoformat()
+    deadline = (hearing.deadline or _swedish_today() + timedelta(days=14)).isoformat()
     assert any(f"senast {deadline}. Hänvisa till diarienummer" in line for line in text.splitlines())
     screenshot = tmp_path / "brev.png"
     page.screenshot(path=str(screenshot), full_page=True)
@@ -87,3 +88,8 @@ def test_decision_print_view(page, live_server, sign_in, hearing_and_decision, a
     expect(letter.locator(".letter-body")).to_contain_text(
         "Kvitto från Kronofogden visar att skulden betalades den 1 december.")
     assert page.pdf(format="A4").startswith(b"%PDF")
+
+
+def _swedish_today() -> date:
+    """The letter is dated by the Swedish calendar (after midnight in Stockholm, UTC lags)."""
+    return datetime.now(STOCKHOLM).date()

@@ -219,7 +219,7 @@ def test_payments_imported_from_the_finance_system(setup, db, login_as, runner, 
     client = login_as(s["inv"])
     r = client.post("/cases/payments/import", data={"file": (io.BytesIO(body.encode()), "bet.csv")},
                     content_type="multipart/form-data", follow_redirects=True)
-    assert "1 inbetalningar registrerade" in r.get_data(as_text=True)
+    assert "Registrerade: 1 inbetalning" in r.get_data(as_text=True)
     again = client.post("/cases/payments/import", data={"file": (io.BytesIO(body.encode()), "bet.csv")},
                         content_type="multipart/form-data", follow_redirects=True)
     assert "1 fanns redan" in again.get_data(as_text=True)
