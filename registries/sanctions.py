@@ -178,17 +178,13 @@ class SanctionsFixtures:
         self.fixtures, self.threshold = fixtures, float(threshold)
 
     def match(self, queries) -> list[RegistryResult]:
-        out = []
+        out, unanswered = [], {"company": 0, "person": 0}
         for orgnr, entity in queries:
             query = {"dataset": "fixture", **entity}
             company = entity["schema"] == "Company"
             matches = self.fixtures.get(orgnr.replace("-", "")) if company else None
             if matches is None:
-                # The configuration hint is for the administrator (the log), not for an
-                # officer's evidence.
-                log.warning("sanctions offline: no fixture for a %s; use the HTTP mode with a "
-                            "yente service",
-                            "company" if company else "person")
+                unanswered["company" if company else "person"] += 1
                 out.append(failed(NAME, orgnr, UNAVAILABLE, "offline", query=query, message=(
                     _("Sanktionslistorna kunde inte sökas för organisationen: plattformen är "
                       "inte ansluten till en söktjänst för listorna. Kontakta "
@@ -200,6 +196,11 @@ class SanctionsFixtures:
             raw = json.dumps(matches, ensure_ascii=False, indent=1).encode()
             out.append(result_from_matches(orgnr, matches, self.threshold, source=self.source,
                                            raw=raw, query=query))
+        if any(unanswered.values()):
+            # The configuration hint is for the administrator (the log, once per batch), not
+            # for an officer's evidence.
+            log.warning("sanctions offline: no fixture for %(company)d companies and %(person)d "
+                        "persons; use the HTTP mode with a yente service", unanswered)
         return out
 
 

@@ -128,3 +128,17 @@ def test_errors_are_not_counted_as_the_service_failing():
     fake = Batched(status=ERROR)
     run_batch(fake, QUERIES, concurrency=1, abort_after=1, batch_size=100)
     assert fake.calls == 10
+
+
+def test_offline_fixtures_answer_unavailable_and_log_the_hint_once_per_batch(caplog):
+    from registries.sanctions import SanctionsFixtures
+
+    fixtures = SanctionsFixtures({}, threshold=0.7)
+    queries = [(f"55660000{i:02d}", {"schema": "Company", "properties": {"name": [f"AB {i}"]}})
+               for i in range(5)] + [("person:1", {"schema": "Person", "properties": {}})]
+    with caplog.at_level("WARNING", logger="registries.sanctions"):
+        results = fixtures.match(queries)
+    assert [r.status for r in results] == [UNAVAILABLE] * 6
+    assert all("systemförvaltningen" in r.message for r in results)  # no configuration jargon
+    hints = [r for r in caplog.records if "no fixture" in r.getMessage()]
+    assert len(hints) == 1 and "5 companies and 1 persons" in hints[0].getMessage()
