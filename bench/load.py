@@ -178,16 +178,25 @@ def api_body(person_id: str, n: int) -> dict:
                        "start": "08:00", "end": "12:00", "kind": "ordinarie"}]}
 
 
-def worker(base, endpoints, api, until, results, errors, index):
+def worker(base, endpoints, api, window, start, results, errors, index):
+    """Logs in as every role first (argon2 at production cost: a login is not a page view, and
+    an officer logs in once a day), waits at ``start`` for the others, then cycles."""
     sessions = {}
+    for _name, user, _path in endpoints:
+        if user not in sessions:
+            try:
+                sessions[user] = login(base, None if user == "api" else user)
+            except (requests.RequestException, RuntimeError) as exc:
+                errors[f"inloggning {user}"].append(str(exc)[:100])
+    start.wait()
     n = index
-    while time.perf_counter() < until:
+    while time.perf_counter() < window["until"]:
         name, user, path = endpoints[n % len(endpoints)]
         n += 1
+        if user not in sessions:
+            continue
+        s = sessions[user]
         try:
-            if user not in sessions:
-                sessions[user] = login(base, None if user == "api" else user)
-            s = sessions[user]
             started = time.perf_counter()
             if user == "api":
                 r = s.post(f"{base}{path}", json=api_body(api["users"][n % len(api["users"])],
@@ -196,7 +205,7 @@ def worker(base, endpoints, api, until, results, errors, index):
             else:
                 r = s.get(f"{base}{path}", timeout=60)
             elapsed = time.perf_counter() - started
-        except (requests.RequestException, RuntimeError) as exc:
+        except requests.RequestException as exc:
             errors[name].append(str(exc)[:100])
             continue
         if r.status_code >= 400:
@@ -222,6 +231,8 @@ def report(results, errors, seconds, trivial_name):
               f"{percentile(times, 50) * 1000:>8.0f}{p95:>8.0f}"
               f"{percentile(times, 99) * 1000:>8.0f}  {mark}"
               + (f"  fel: {len(errors[name])} {errors[name][:2]}" if errors.get(name) else ""))
+    for name in sorted(set(errors) - set(results)):
+        print(f"{name:<30} fel: {len(errors[name])} {errors[name][:2]}")
     total = sum(len(v) for v in results.values())
     print(f"\nTotalt {total} anrop på {seconds:.0f} s = {total / seconds:.1f} req/s; "
           f"trivial p50 {percentile(base, 50) * 1000:.0f} ms i samma körning.")
@@ -252,12 +263,16 @@ def main() -> None:
         endpoints.append(TRIVIAL)
         # every virtual user cycles through all endpoints, each starting at another one
         results, errors = defaultdict(list), defaultdict(list)
-        until = time.perf_counter() + seconds
-        threads = [threading.Thread(target=worker, args=(base, endpoints, api, until, results,
-                                                         errors, i)) for i in range(users)]
-        print(f"{users} samtidiga användare, {seconds:.0f} s, {workers} gunicorn-arbetare, {base}")
+        window: dict[str, float] = {}
+        start = threading.Barrier(users + 1, action=lambda: window.update(
+            until=time.perf_counter() + seconds))
+        threads = [threading.Thread(target=worker, args=(base, endpoints, api, window, start,
+                                                         results, errors, i)) for i in range(users)]
+        print(f"{users} samtidiga användare, {seconds:.0f} s, {workers} gunicorn-arbetare, {base}"
+              " (inloggningarna före mätningen)")
         for t in threads:
             t.start()
+        start.wait()
         for t in threads:
             t.join()
         report(results, errors, seconds, TRIVIAL[0])
