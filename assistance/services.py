@@ -144,16 +144,32 @@ class ScheduleRow:
 
 def verification_schedule(session: Session, on: date, user=None) -> list[ScheduleRow]:
     """Every provider with an active arrangement (of the user's district, or all) and the state
-    of its permit verification."""
+    of its permit verification (a few statements, not two per provider: the start page)."""
     in_use = providers_in_use(session, on, user)
     orgs = session.scalars(select(Organisation).where(Organisation.id.in_(in_use))).all()
     max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
+    latest = _latest_verifications(session, list(in_use))
+    permits: dict[int, list[Permit]] = {}
+    for permit in session.scalars(select(Permit).where(Permit.organisation_id.in_(in_use))
+                                  .order_by(Permit.recorded_at.desc(), Permit.id.desc())):
+        permits.setdefault(permit.organisation_id, []).append(permit)  # permits_of's order
     out = []
     for org in sorted(orgs, key=lambda o: o.name):
-        last = latest_verification(session, org.id)
+        last = latest.get(org.id)
         out.append(ScheduleRow(org, in_use[org.id], last,
                                verification_overdue(session, last, on, max_age),
-                               permit_status_on(permits_of(session, org.id), on)))
+                               permit_status_on(permits.get(org.id, []), on)))
+    return out
+
+
+def _latest_verifications(session: Session, organisation_ids: list[int]) -> dict[int, PermitVerification]:
+    """``latest_verification`` of many organisations in one statement."""
+    out: dict[int, PermitVerification] = {}
+    for row in session.scalars(select(PermitVerification).where(
+            PermitVerification.organisation_id.in_(organisation_ids),
+            PermitVerification.result.in_(CONCLUSIVE_RESULTS))
+            .order_by(PermitVerification.verified_on.desc(), PermitVerification.id.desc())):
+        out.setdefault(row.organisation_id, row)
     return out
 
 

@@ -2,7 +2,9 @@
 not part of the test run).
 
 A small runner of its own on ``requests`` + threads: N virtual users (default 20), each logged
-in as a demo role with its own session, loop over the endpoints for a fixed time; throughput and
+in as a demo role with its own session (all logins before the clock starts), loop over the
+endpoints for a fixed time, pausing 1-3 s between requests as an officer reading the page does
+(``BENCH_THINK=0`` for a saturation test without pauses); throughput and
 p50/p95/p99 per endpoint are printed beside the same server's figure for a trivial endpoint
 (``/healthz``) measured in the same run. Goal: p95 <= 150 ms for pages, <= 75 ms for the API.
 
@@ -14,12 +16,13 @@ run as root, as .ci/run does, and creates the database ``oversight_bench``), run
 ``flask db upgrade`` and ``flask demo load --scale $BENCH_SCALE`` (large; idempotent, so the
 second run starts at once), starts gunicorn with BENCH_WORKERS workers (4) and measures.
 Environment: BENCH_USERS (20), BENCH_SECONDS (60), BENCH_SCALE (large), BENCH_WORKERS (4),
-BENCH_PORT (8765).
+BENCH_PORT (8765), BENCH_THINK (seconds between a user's requests, "1-3"; "0" for none).
 """
 from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -178,9 +181,11 @@ def api_body(person_id: str, n: int) -> dict:
                        "start": "08:00", "end": "12:00", "kind": "ordinarie"}]}
 
 
-def worker(base, endpoints, api, window, start, results, errors, index):
+def worker(base, endpoints, api, window, start, results, errors, index, think):
     """Logs in as every role first (argon2 at production cost: a login is not a page view, and
-    an officer logs in once a day), waits at ``start`` for the others, then cycles."""
+    an officer logs in once a day), waits at ``start`` for the others, then cycles, reading
+    each answer for a random time within ``think`` seconds (an officer reads the page)."""
+    pause = random.Random(index)  # nosec B311 - think times, not security
     sessions = {}
     for _name, user, _path in endpoints:
         if user not in sessions:
@@ -212,6 +217,8 @@ def worker(base, endpoints, api, window, start, results, errors, index):
             errors[name].append(f"{r.status_code} {r.text[:80]}" if user == "api"
                                 else str(r.status_code))
         results[name].append(elapsed)
+        if think[1]:
+            time.sleep(pause.uniform(*think))
 
 
 def percentile(values, p):
@@ -244,6 +251,8 @@ def main() -> None:
     seconds = float(os.environ.get("BENCH_SECONDS", 60))
     workers = int(os.environ.get("BENCH_WORKERS", 4))
     port = int(os.environ.get("BENCH_PORT", 8765))
+    think = tuple(float(x) for x in os.environ.get("BENCH_THINK", "1-3").split("-"))[:2]
+    think = think if len(think) == 2 else (think[0], think[0])
     endpoints = list(ENDPOINTS)
     proc, api = None, None
     instance = tempfile.mkdtemp(prefix="bench-load-")
@@ -267,9 +276,11 @@ def main() -> None:
         start = threading.Barrier(users + 1, action=lambda: window.update(
             until=time.perf_counter() + seconds))
         threads = [threading.Thread(target=worker, args=(base, endpoints, api, window, start,
-                                                         results, errors, i)) for i in range(users)]
+                                                         results, errors, i, think))
+                   for i in range(users)]
         print(f"{users} samtidiga användare, {seconds:.0f} s, {workers} gunicorn-arbetare, {base}"
-              " (inloggningarna före mätningen)")
+              f"; betänketid {think[0]:g}–{think[1]:g} s mellan anropen, inloggningarna före "
+              "mätningen")
         for t in threads:
             t.start()
         start.wait()
