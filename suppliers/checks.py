@@ -122,14 +122,12 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
     answers, batches = pipeline.answers(session, user, [registry_requests(t) for t in targets],
                                         concurrency=_concurrency(), chunk=size)
     reported = 0
+    own = _OwnEvidence(session, targets, size)
     with contextlib.closing(batches):
         for ready in batches:
-            group = [targets[i] for i in ready]
-            own = sources.Prefetched(session, [t.supplier for t in group],
-                                     {t.department_id for t in group})
             with session.no_autoflush:
-                parts = [_check_one(session, user, t, answers, own, values, on_date, trigger,
-                                    job_id) for t in group]
+                parts = [_check_one(session, user, targets[i], answers, own.of(i), values,
+                                    on_date, trigger, job_id) for i in ready]
             store_checks(session, parts)
             checks.update((i, part[0]) for i, part in zip(ready, parts))
             done = len(checks)
@@ -137,7 +135,29 @@ def run_checks(session: Session, user, targets: list[Target], *, trigger: str,
                 reported = done
                 progress(done, total, _("%(done)s av %(total)s leverantörer kontrollerade.", done=done, total=total))
                 _load_suppliers(session, [ids[i] for i in range(total) if i not in checks])
+                own.forget()  # the callback may have committed: those objects are expired
     return [checks[i] for i in range(total)]
+
+
+class _OwnEvidence:
+    """The platform's own evidence (``sources.Prefetched``) read for a chunk of ``size``
+    targets at a time, when the first of them is checked: a few statements per chunk, not per
+    group of suppliers whose answers came in together (often two or three)."""
+
+    def __init__(self, session: Session, targets: list[Target], size: int):
+        self.session, self.targets, self.size = session, targets, size
+        self._chunks: dict[int, sources.Prefetched] = {}
+
+    def of(self, index: int) -> sources.Prefetched:
+        chunk = index // self.size
+        if chunk not in self._chunks:
+            group = self.targets[chunk * self.size:(chunk + 1) * self.size]
+            self._chunks[chunk] = sources.Prefetched(
+                self.session, [t.supplier for t in group], {t.department_id for t in group})
+        return self._chunks[chunk]
+
+    def forget(self) -> None:
+        self._chunks.clear()
 
 
 def load_grounds(session: Session, stored: list[SupplierCheck]) -> None:
