@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from flask import current_app, g, has_app_context
@@ -161,15 +162,23 @@ def _base_row(action: str, entity_type: str, entity_id: Any, summary: str | None
     }
 
 
-def _columns(obj) -> Iterable[str]:
+def _columns(obj) -> tuple[tuple[str, bool], ...]:
     """(column, hidden) of what the trail records: ``__audit_exclude__`` columns as ***,
     ``__audit_skip__`` columns not at all (bookkeeping another entry already records, such as
     a user's last login, which is its own ``login`` entry)."""
-    excluded = getattr(obj, "__audit_exclude__", set())
-    skipped = _IGNORED_COLUMNS | set(getattr(obj, "__audit_skip__", ()))
-    for attr in inspect(obj).mapper.column_attrs:
-        if attr.key not in skipped:
-            yield attr.key, attr.key in excluded
+    return _columns_of(type(obj))
+
+
+@cache
+def _columns_of(cls) -> tuple[tuple[str, bool], ...]:
+    # per model class: the columns and the two sets are the class's, not the row's
+    excluded = getattr(cls, "__audit_exclude__", set())
+    skipped = _IGNORED_COLUMNS | set(getattr(cls, "__audit_skip__", ()))
+    return tuple((attr.key, attr.key in excluded) for attr in inspect(cls).column_attrs
+                 if attr.key not in skipped)
+
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def _value(obj, key: str, hidden: bool, value: Any) -> Any:
@@ -178,7 +187,9 @@ def _value(obj, key: str, hidden: bool, value: Any) -> Any:
     if hidden:
         return "***"
     mask = getattr(obj, "audit_value", None)
-    return _jsonable(mask(key, value) if mask else value)
+    if mask:
+        value = mask(key, value)
+    return value if type(value) in _PLAIN else _jsonable(value)
 
 
 def _snapshot(obj) -> dict:
