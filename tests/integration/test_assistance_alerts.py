@@ -118,3 +118,37 @@ def test_a_new_period_without_permit_gives_a_new_alert_after_a_handled_one(make,
     permit(db.session, bad, "revoked", start=date(2026, 2, 20), end=date(2026, 3, 5), recorded=at(2026, 11, 3))
     refresh_alerts(db.session, ON)
     assert first.first_day == date(2026, 2, 20) and db.session.query(PermitAlert).count() == 2
+
+
+def test_verification_schedule_reads_a_few_statements_whatever_the_number_of_providers(make, db):
+    """The LSS start page builds the schedule: its statements must not grow per provider, and
+    each provider keeps its own verification and permit status."""
+    from sqlalchemy import event
+
+    jarva = make.department("sdf-jarva", "Järva")
+
+    def statements_for(n_providers: int, first: int) -> tuple[int, list]:
+        for i in range(n_providers):
+            org = make.organisation(f"Assistans {first + i} AB")
+            if i % 2:
+                permit(db.session, org)
+                db.session.add(PermitVerification(organisation_id=org.id, verified_on=ON,
+                                                  method="ivo_register", result="no_change"))
+            arrangement(db.session, person(db.session, jarva, first + i), org=org)
+        db.session.flush()
+        sent = []
+        listener = lambda *args: sent.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            rows = verification_schedule(db.session, ON)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(sent), rows
+
+    few, _rows = statements_for(2, 1)
+    many, rows = statements_for(8, 10)
+    assert many == few
+    by_name = {r.organisation.name: r for r in rows}
+    assert by_name["Assistans 11 AB"].verification is not None and not by_name["Assistans 11 AB"].overdue
+    assert by_name["Assistans 10 AB"].verification is None and by_name["Assistans 10 AB"].overdue
+    assert by_name["Assistans 11 AB"].status != by_name["Assistans 10 AB"].status
