@@ -16,7 +16,8 @@ run as root, as .ci/run does, and creates the database ``oversight_bench``), run
 ``flask db upgrade`` and ``flask demo load --scale $BENCH_SCALE`` (large; idempotent, so the
 second run starts at once), starts gunicorn with BENCH_WORKERS workers (4) and measures.
 Environment: BENCH_USERS (20), BENCH_SECONDS (60), BENCH_SCALE (large), BENCH_WORKERS (4),
-BENCH_PORT (8765), BENCH_THINK (seconds between a user's requests, "1-3"; "0" for none).
+BENCH_PORT (8765), BENCH_THINK (seconds between a user's requests, "1-3"; "0" for none),
+BENCH_WARMUP (unmeasured rounds over every page per user before the clock starts, 1).
 """
 from __future__ import annotations
 
@@ -181,9 +182,11 @@ def api_body(person_id: str, n: int) -> dict:
                        "start": "08:00", "end": "12:00", "kind": "ordinarie"}]}
 
 
-def worker(base, endpoints, api, window, start, results, errors, index, think):
+def worker(base, endpoints, api, window, start, results, errors, index, think, warmup):
     """Logs in as every role first (argon2 at production cost: a login is not a page view, and
-    an officer logs in once a day), waits at ``start`` for the others, then cycles, reading
+    an officer logs in once a day), requests every page ``warmup`` times unmeasured (a worker's
+    first organisation search builds its name index; a running server has done that long
+    ago), waits at ``start`` for the others, then cycles, reading
     each answer for a random time within ``think`` seconds (an officer reads the page)."""
     pause = random.Random(index)  # nosec B311 - think times, not security
     sessions = {}
@@ -193,6 +196,13 @@ def worker(base, endpoints, api, window, start, results, errors, index, think):
                 sessions[user] = login(base, None if user == "api" else user)
             except (requests.RequestException, RuntimeError) as exc:
                 errors[f"inloggning {user}"].append(str(exc)[:100])
+    for _round in range(warmup):  # unmeasured: a new worker's first search builds its name index
+        for _name, user, path in endpoints:
+            if user in sessions and user != "api":
+                try:
+                    sessions[user].get(f"{base}{path}", timeout=120)
+                except requests.RequestException:
+                    pass
     start.wait()
     n = index
     while time.perf_counter() < window["until"]:
@@ -253,6 +263,7 @@ def main() -> None:
     port = int(os.environ.get("BENCH_PORT", 8765))
     think = tuple(float(x) for x in os.environ.get("BENCH_THINK", "1-3").split("-"))[:2]
     think = think if len(think) == 2 else (think[0], think[0])
+    warmup = int(os.environ.get("BENCH_WARMUP", 1))
     endpoints = list(ENDPOINTS)
     proc, api = None, None
     instance = tempfile.mkdtemp(prefix="bench-load-")
@@ -276,11 +287,11 @@ def main() -> None:
         start = threading.Barrier(users + 1, action=lambda: window.update(
             until=time.perf_counter() + seconds))
         threads = [threading.Thread(target=worker, args=(base, endpoints, api, window, start,
-                                                         results, errors, i, think))
+                                                         results, errors, i, think, warmup))
                    for i in range(users)]
         print(f"{users} samtidiga användare, {seconds:.0f} s, {workers} gunicorn-arbetare, {base}"
-              f"; betänketid {think[0]:g}–{think[1]:g} s mellan anropen, inloggningarna före "
-              "mätningen")
+              f"; betänketid {think[0]:g}–{think[1]:g} s mellan anropen; inloggningar och "
+              f"{warmup} uppvärmningsvarv före mätningen")
         for t in threads:
             t.start()
         start.wait()
