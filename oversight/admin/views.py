@@ -136,8 +136,14 @@ def _audit_filtered(args):
     return stmt
 
 
+AUDIT_SORTS = {"at": AuditEntry.at, "actor": AuditEntry.actor, "action": AuditEntry.action,
+               "entity": AuditEntry.entity_type, "id": AuditEntry.id}
+
+
 def _audit_query(args, user):
-    return _audit_filtered(args).where(_audit_visible(user)).order_by(AuditEntry.id.desc())
+    """The entries the reader may see, newest first unless a column header chose the order."""
+    stmt = _audit_filtered(args).where(_audit_visible(user))
+    return sorted_by(stmt, AUDIT_SORTS, default="id", default_dir="desc")
 
 
 def _hidden_count(args, user) -> int:
