@@ -37,6 +37,7 @@ from oversight.views_support import (
     flash_form_errors,
     needs_confirmation,
     paginate,
+    paginate_rows,
     sorted_rows,
 )
 from oversight.web import local_path
@@ -194,6 +195,10 @@ def report_received(report_id: int):
                                url_for(".show_grant", grant_id=report.grant_id)))
 
 
+# Key persons in several organisations: unsorted, most organisations first (the service's order).
+PERSON_SORTS = {"person": lambda s: s.name.casefold(), "organisations": lambda s: len(s.links)}
+
+
 @bp.get("/follow-up")
 @require("grants.view")
 def followup():
@@ -213,8 +218,12 @@ def followup():
             ("försenad" if r.is_overdue() else "kommande", r.due_on, r.grant.organisation.name,
              r.kind_label, r.period_start, r.period_end, r.grant.form_label, r.grant.amount,
              str(r.grant.grantor or "")) for r in overdue + upcoming))
+    persons = sorted_rows(shared_key_persons(db.session), PERSON_SORTS, None)
     return render_template("associations/followup.html", overdue=overdue, upcoming=upcoming,
-                           persons=shared_key_persons(db.session), departments=departments(),
+                           overdue_page=paginate_rows(overdue, "overdue_page"),
+                           upcoming_page=paginate_rows(upcoming, "upcoming_page"),
+                           persons=paginate_rows(persons, "persons_page"),
+                           departments=departments(),
                            department=dept, report_form=forms.ReportReceivedForm(),
                            today=date.today())
 
