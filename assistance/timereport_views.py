@@ -15,6 +15,7 @@ from assistance.people import mask
 from assistance.services import linked_case
 from assistance.shift_times import parse_month
 from assistance.timereport_forms import HandleFindingForm
+from assistance.timereport_grid import LINE_SORTS
 from assistance.timereport_jobs import CHECK_JOB
 from assistance.timereport_models import (
     FINDING_STATES,
@@ -38,7 +39,7 @@ from oversight.extensions import db
 from oversight.jobs import DONE, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404, get_scoped_or_404, restrict_to_department
-from oversight.views_support import commit_or_flash, flash_form_errors
+from oversight.views_support import commit_or_flash, flash_form_errors, sorted_rows
 
 bp = Blueprint("timereports", __name__, url_prefix="/assistance/timereports")
 
@@ -64,8 +65,24 @@ def index():
     except RuleMissing as exc:
         flash(str(exc), "error")
         stats = None
+    rows = _code_rows(stats)
+    if request.args.get("format") in ("csv", "xlsx") and stats is not None:
+        return export_response(request.args["format"], f"avvikelser-{month:%Y-%m}", [
+            "kontroll", "kod", *(str(t) for t in FINDING_STATES.values()), "totalt"],
+            ((r.label, r.code, *r.counts, r.total) for r in rows))
     return render_template("assistance/timereports/index.html", month=month, stats=stats,
-                           labels=C.CODE_LABELS, states=FINDING_STATES)
+                           rows=rows, states=FINDING_STATES)
+
+
+def _code_rows(stats) -> list:
+    """The statistics' findings per check, sorted by the column the reader chose: the check,
+    a state's count (``state-<state>``) or the total; unsorted, most findings first."""
+    if stats is None:
+        return []
+    keys = {"check": lambda r: r.label.casefold(), "total": lambda r: r.total}
+    for i, state in enumerate(FINDING_STATES):
+        keys[f"state-{state}"] = lambda r, i=i: r.counts[i]
+    return sorted_rows(stats.code_rows(C.CODE_LABELS, list(FINDING_STATES)), keys, None)
 
 
 @bp.post("/check")
@@ -172,4 +189,4 @@ def report(report_id: int):
         TimeReport.assistance_user_id == r.assistance_user_id, TimeReport.month == r.month,
         TimeReport.provider_key == r.provider_key).order_by(TimeReport.version)).all()
     return render_template("assistance/timereports/report.html", r=r, versions=versions,
-                           mask=mask, portal=False)
+                           lines=sorted_rows(r.lines, LINE_SORTS, "line"), mask=mask, portal=False)
