@@ -1,0 +1,195 @@
+"""Issue 11, the lists review: the audit log, the multi-department report, the grant follow-up,
+the job dashboard, the provider portal and the time-report statistics are the one list_table
+(sort links with aria-sort, server-side order, pagination, empty state), as the real roles
+through the test client."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from assistance.timereport_models import TimeReportFinding
+from oversight.audit import record_event
+from oversight.jobs import FAILED, Job
+from tests.conftest import login
+from tests.timereport_helpers import assistance_user, assistant, valid_permit
+
+DEMO_PASSWORD = "demo-losenord-2026"
+
+
+def _cells(page: str, column: int) -> list[str]:
+    """The text of one column (0-based) of the first list_table's body rows."""
+    body = page[page.index('<div class="table-scroll"'):]
+    body = body[body.index("<tbody>"):body.index("</tbody>")]
+    out = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        out.append(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cells[column])).strip())
+    return out
+
+
+@pytest.fixture
+def small_pages(app):
+    saved = app.config["PAGE_SIZE"]
+    app.config["PAGE_SIZE"] = 2
+    yield
+    app.config["PAGE_SIZE"] = saved
+
+
+def test_audit_log_sorts_by_user_pages_and_exports_in_that_order(db, make, login_as, small_pages):
+    auditor = make.user(username="granskare", role="auditor")
+    for name in ("cecilia", "anna", "bertil"):
+        record_event(db.session, "login", "user_account", 1, f"Inloggning som {name}",
+                     actor=make.user(username=name))
+    client = login_as(auditor)
+    page = client.get("/admin/audit?category=login&action=login&sort=actor").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page and 'role="region"' in page
+    assert _cells(page, 2) == ["anna", "bertil"]
+    assert "actor_page" not in page and "page=2" in page  # the pager keeps filter and order
+    second = client.get("/admin/audit?category=login&action=login&sort=actor&page=2").get_data(as_text=True)
+    assert _cells(second, 2) == ["cecilia", "granskare"]
+    desc = client.get("/admin/audit?category=login&action=login&sort=actor&dir=desc").get_data(as_text=True)
+    assert _cells(desc, 2) == ["granskare", "cecilia"]
+    csv = client.get("/admin/audit?category=login&action=login&sort=actor&format=csv").get_data().decode("utf-8-sig")
+    actors = [line.split(";")[2] for line in csv.splitlines()[1:]]
+    assert actors == ["anna", "bertil", "cecilia", "granskare"]
+    empty = client.get("/admin/audit?actor=ingen").get_data(as_text=True)
+    assert "Inga händelser matchar filtret." in empty and "<tbody>" not in empty.split('id="anchors"')[0]
+
+
+def test_job_dashboard_sections_sort_and_page_on_their_own(db, make, login_as, small_pages):
+    admin = make.user(role="admin")
+    for title in ("Cirkel", "Alfa", "Bravo"):
+        db.session.add(Job(kind="test.list", title=title, status=FAILED, error="fel",
+                           department_id=admin.department_id))
+    db.session.add(Job(kind="test.list", title="Väntar", status="queued"))
+    db.session.commit()
+    client = login_as(admin)
+    page = client.get("/admin/jobs?sort=title").get_data(as_text=True)
+    failed = page[page.index('id="failed"'):]
+    assert _cells(failed, 1) == ["Alfa", "Bravo"]
+    assert 'aria-sort="ascending"' in failed and "failed_page=2" in failed
+    assert "Väntar" in page  # the queue is its own list, not cut by the failed list's pages
+    second = client.get("/admin/jobs?sort=title&failed_page=2").get_data(as_text=True)
+    assert _cells(second[second.index('id="failed"'):], 1) == ["Cirkel"]
+    desc = client.get("/admin/jobs?sort=title&dir=desc").get_data(as_text=True)
+    assert _cells(desc[desc.index('id="failed"'):], 1) == ["Cirkel", "Bravo"]
+    assert "Inga jobb." in page  # nothing running: the empty state
+
+
+def test_multi_department_report_sorts_pages_and_exports(runner, db, app):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    client = app.test_client()
+    assert login(client, "bidrag.kultur", DEMO_PASSWORD).status_code == 302
+    base = "/associations/report?status=all&scope=all"
+    csv = client.get(f"{base}&sort=name&format=csv").get_data().decode("utf-8-sig")
+    names = [line.split(";")[1] for line in csv.splitlines()[1:]]
+    assert len(names) >= 3 and names == sorted(names, key=str.casefold)
+    totals = [Decimal(line.split(";")[5].replace(",", "."))
+              for line in client.get(f"{base}&sort=total&dir=desc&format=csv")
+              .get_data().decode("utf-8-sig").splitlines()[1:]]
+    assert totals == sorted(totals, reverse=True)  # amounts as numbers, in the chosen order
+    page = client.get(f"{base}&sort=name&dir=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in page
+    shown = [html.unescape(n) for n in re.findall(r'/associations/clusters/\d+">([^<]+)</a>', page)]
+    assert shown == sorted(names, key=str.casefold, reverse=True)
+    assert 'class="chart"' in page and "<desc" in page and "Utbetalt per förvaltning (tabell)" in page
+    app.config["PAGE_SIZE"], saved = 2, app.config["PAGE_SIZE"]
+    try:
+        paged = client.get(f"{base}&sort=name").get_data(as_text=True)
+        assert len(_cells(paged, 0)) == 2 and 'rel="next"' in paged
+        assert f"{len(names)} mottagare</caption>" in paged  # the count is the whole list's
+    finally:
+        app.config["PAGE_SIZE"] = saved
+
+
+def test_followup_lists_page_each_on_their_own(db, make, login_as, small_pages):
+    from associations.grants import register_grant
+
+    dept = make.department()
+    user = make.user(role="grants", department=dept)
+    year = date.today().year
+    for name in ("Cederföreningen", "Allians Förening", "Björkens IF"):
+        register_grant(db.session, user, make.organisation(name=name, group=8),
+                       form="verksamhetsbidrag", department=dept, purpose="Verksamhet",
+                       period_start=date(year - 2, 1, 1), period_end=date(year - 2, 12, 31),
+                       amount=1000)
+    client = login_as(user)
+    page = client.get("/associations/follow-up?sort=association").get_data(as_text=True)
+    assert "Försenade redovisningar (3)" in page
+    assert _cells(page, 1) == ["Allians Förening", "Björkens IF"]
+    assert "overdue_page=2" in page and "Inga redovisningar väntas" in page
+    second = client.get("/associations/follow-up?sort=association&overdue_page=2").get_data(as_text=True)
+    assert _cells(second, 1) == ["Cederföreningen"]
+
+
+@pytest.fixture
+def portal(db, make):
+    district = make.department(code="sdf-l")
+    provider = make.organisation(name="Listans Assistans AB")
+    valid_permit(db.session, provider)
+    users = [assistance_user(db.session, district, provider) for _i in range(3)]
+    for u, name in zip(users, ("Cilla Ek", "Adam Berg", "Bodil Alm"), strict=True):
+        u.name = name
+    aid = assistant(db.session, provider).assistant_id
+    staff = make.user(role="provider", department=make.department(code="ext-l", kind="other"))
+    staff.organisation_id = provider.id
+    officer = make.user(role="lss", department=district)
+    db.session.commit()
+    return {"users": users, "aid": aid, "staff": staff, "officer": officer, "district": district}
+
+
+def test_provider_portal_sorts_its_users_and_a_reports_shifts(portal, login_as, small_pages):
+    client = login_as(portal["staff"])
+    month = "2024-03"
+    bodil = portal["users"][2]
+    data = {"count": "3"}
+    for i, day in enumerate(("2024-03-05", "2024-03-01", "2024-03-03"), start=1):
+        data.update({f"line-{i}-assistant_id": portal["aid"], f"line-{i}-date": day,
+                     f"line-{i}-start": "08:00", f"line-{i}-end": "10:00",
+                     f"line-{i}-kind": "ordinarie"})
+    r = client.post(f"/provider/report/{bodil.id}/{month}", data=data)
+    assert r.status_code == 302
+    report_url = r.headers["Location"]
+    page = client.get(f"/provider/?month={month}&sort=user").get_data(as_text=True)
+    assert [c.split(" (")[0] for c in _cells(page, 0)] == ["Adam Berg", "Bodil Alm"]
+    assert 'aria-sort="ascending"' in page and "month=2024-03" in page.split('rel="next"')[0][-300:]
+    by_report = client.get(f"/provider/?month={month}&sort=report&dir=desc").get_data(as_text=True)
+    assert _cells(by_report, 0)[0].startswith("Bodil Alm")  # the one sent comes first
+    rows = client.get(report_url).get_data(as_text=True)
+    assert _cells(rows, 2) == ["2024-03-05", "2024-03-01", "2024-03-03"]  # as reported
+    by_date = client.get(report_url + "?sort=date").get_data(as_text=True)
+    assert _cells(by_date, 2) == ["2024-03-01", "2024-03-03", "2024-03-05"]
+    assert "<time" in by_date.split("<tbody>")[1]  # dates through the nowrap filter
+
+
+def test_time_report_statistics_sort_by_a_state_and_export(portal, db, login_as):
+    user = portal["users"][0]
+    counts = {"HOURS_ABOVE_DECISION": ("open", "open", "upheld"), "AFTER_DEATH": ("upheld",),
+              "MISSING_APPROVAL": ("open", "accepted")}
+    for code, states in counts.items():
+        for i, state in enumerate(states):
+            db.session.add(TimeReportFinding(
+                department_id=portal["district"].id, month=date(2024, 3, 1), code=code,
+                fingerprint=f"{code}-{i}", assistance_user_id=user.id, assistant_id=portal["aid"],
+                hours=Decimal(2), rows="", explanation="test", state=state))
+    db.session.commit()
+    client = login_as(portal["officer"])
+    page = client.get("/assistance/timereports/?month=2024-03").get_data(as_text=True)
+    assert _cells(page, 0)[0].startswith("Fler timmar än beslutat")  # most findings first
+    upheld = client.get("/assistance/timereports/?month=2024-03&sort=state-upheld&dir=desc"
+                        ).get_data(as_text=True)
+    assert 'aria-sort="descending"' in upheld
+    assert [c.split(" ")[-1] for c in _cells(upheld, 0)] == [  # ties keep the default order
+        "HOURS_ABOVE_DECISION", "AFTER_DEATH", "MISSING_APPROVAL"]
+    by_check = client.get("/assistance/timereports/?month=2024-03&sort=check").get_data(as_text=True)
+    labels = [c.rsplit(" ", 1)[0] for c in _cells(by_check, 0)]
+    assert labels == sorted(labels, key=str.casefold)
+    csv = client.get("/assistance/timereports/?month=2024-03&sort=total&dir=desc&format=csv")
+    text = csv.get_data().decode("utf-8-sig").splitlines()
+    assert text[0].startswith("kontroll;kod;Att hantera")
+    assert text[1].split(";")[1] == "HOURS_ABOVE_DECISION" and text[1].endswith(";3")
+    assert client.get("/assistance/timereports/?month=2024-03&format=xlsx").data[:2] == b"PK"
