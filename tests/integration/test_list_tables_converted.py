@@ -193,3 +193,66 @@ def test_time_report_statistics_sort_by_a_state_and_export(portal, db, login_as)
     assert text[0].startswith("kontroll;kod;Att hantera")
     assert text[1].split(";")[1] == "HOURS_ABOVE_DECISION" and text[1].endswith(";3")
     assert client.get("/assistance/timereports/?month=2024-03&format=xlsx").data[:2] == b"PK"
+
+
+# The six lists the issue names ("follow-up, procurements, monitoring, imports, users,
+# lookups"): each answers CSV and XLSX with its rows; amounts are numbers in both.
+SIX_LISTS = [("upphandlare", "/suppliers/procurements/", "uppskattat värde"),
+             ("upphandlare", "/suppliers/monitoring", None),
+             ("upphandlare", "/registries/", None),
+             ("bidrag.kultur", "/associations/imports", "summa"),
+             ("bidrag.kultur", "/associations/follow-up", "belopp"),
+             ("admin", "/admin/users", None)]
+
+
+def test_the_six_officer_lists_export_their_rows_formula_safe(runner, db, app):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from oversight.auth.models import User
+    from suppliers import services
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    buyer = db.session.scalar(db.select(User).where(User.username == "upphandlare"))
+    services.create_procurement(db.session, buyer, {
+        "reference": "SOC 2026/0999", "title": "=HYPERLINK(\"http://x\")", "procedure": "lou_open"})
+    db.session.commit()
+    for username, url, amount in SIX_LISTS:
+        client = app.test_client()
+        assert login(client, username, DEMO_PASSWORD).status_code == 302
+        page = client.get(url).get_data(as_text=True)
+        assert "format=csv" in page and "format=xlsx" in page, url
+        text = client.get(f"{url}?format=csv").get_data().decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        assert len(rows) >= 2, (url, rows)
+        sheet = load_workbook(io.BytesIO(client.get(f"{url}?format=xlsx").data)).active
+        cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+        assert len(cells) == len(rows) and cells[0] == rows[0], url
+        assert not any(str(v).startswith("=") for r in cells for v in r if v is not None), url
+        if amount:
+            col = rows[0].index(amount)
+            assert all(re.fullmatch(r"-?\d+(,\d+)?", r[col]) for r in rows[1:] if r[col]), url
+            assert all(isinstance(r[col], (int, float)) for r in cells[1:] if r[col] is not None)
+    text = app.test_client()
+    login(text, "upphandlare", DEMO_PASSWORD)
+    assert "'=HYPERLINK" in text.get("/suppliers/procurements/?format=csv").get_data().decode("utf-8-sig")
+
+
+def test_charts_on_the_report_the_monitoring_history_and_the_start_page(runner, db, app):
+    """The three charts the issue asks for, each an SVG with a description and its table."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    for username, url, title, table in (
+            ("bidrag.kultur", "/associations/report", "Utbetalt till mottagarna i listan, per förvaltning",
+             "Utbetalt per förvaltning (tabell)"),
+            ("upphandlare", "/suppliers/monitoring", "Nya fynd per körning", "Körningar (tabell)"),
+            ("upphandlare", "/", "Att uppmärksamma per slag", "Att uppmärksamma per slag (tabell)")):
+        client = app.test_client()
+        assert login(client, username, DEMO_PASSWORD).status_code == 302
+        page = client.get(url).get_data(as_text=True)
+        figure = page[page.index('<figure class="chart">'):page.index("</figure>")]
+        assert 'role="img"' in figure and "<title" in figure and title in figure, url
+        desc = re.search(r"<desc[^>]*>(.*?)</desc>", figure, re.S).group(1)
+        assert re.search(r"\d", desc), url  # the figures as text
+        assert f"{table}</caption>" in page, url
