@@ -256,3 +256,24 @@ def test_charts_on_the_report_the_monitoring_history_and_the_start_page(runner, 
         desc = re.search(r"<desc[^>]*>(.*?)</desc>", figure, re.S).group(1)
         assert re.search(r"\d", desc), url  # the figures as text
         assert f"{table}</caption>" in page, url
+
+
+def test_registry_imports_sort_page_and_export(db, make, login_as, small_pages):
+    from registries.models import RegistryImport
+
+    officer = make.user(role="procurement")
+    for name, rows in (("b.csv", 5), ("=c.csv", 1), ("a.csv", 9)):
+        db.session.add(RegistryImport(kind="skatteverket", filename=name, rows_total=rows,
+                                      inserted=rows, status="done", imported_by_id=officer.id))
+    db.session.commit()
+    client = login_as(officer)
+    page = client.get("/registries/import?sort=rows&dir=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in page and 'rel="next"' in page
+    assert _cells(page, 2) == ["a.csv", "b.csv"]
+    assert _cells(client.get("/registries/import").get_data(as_text=True), 2) == ["a.csv", "=c.csv"]
+    text = client.get("/registries/import?sort=file&format=csv").get_data().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("importerad;typ;fil") and len(lines) == 4
+    assert [ln.split(";")[2] for ln in lines[1:]] == ["'=c.csv", "a.csv", "b.csv"]
+    assert lines[1].split(";")[1] == "Skatteverket (F-skatt, moms, arbetsgivare)"  # not the code
+    assert client.get("/registries/import?format=xlsx").data[:2] == b"PK"
