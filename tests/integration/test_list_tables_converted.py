@@ -277,3 +277,26 @@ def test_registry_imports_sort_page_and_export(db, make, login_as, small_pages):
     assert [ln.split(";")[2] for ln in lines[1:]] == ["'=c.csv", "a.csv", "b.csv"]
     assert lines[1].split(";")[1] == "Skatteverket (F-skatt, moms, arbetsgivare)"  # not the code
     assert client.get("/registries/import?format=xlsx").data[:2] == b"PK"
+
+
+def test_case_list_sorts_by_title_and_keeps_newest_first_by_default(db, make, login_as):
+    from datetime import timedelta
+
+    from oversight.cases import services as cases
+
+    dept = make.department(code="sdf-sort", name="Sorteringsdistriktet")
+    investigator = make.user(role="investigator", department=dept)
+    for days, title in ((30, "Bidrag utan rätt"), (10, "Assistans utan pass"), (20, "Dubbel lön")):
+        cases.register_case(db.session, investigator, department=dept, title=title,
+                            source="caseworker", person_name="Testperson",
+                            person_pnr="850312-1231",
+                            received_on=date.today() - timedelta(days=days))
+    client = login_as(investigator)
+    newest = client.get("/cases/").get_data(as_text=True)
+    assert _cells(newest, 2) == ["Assistans utan pass", "Dubbel lön", "Bidrag utan rätt"]
+    by_title = client.get("/cases/?sort=title&dir=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in by_title
+    assert _cells(by_title, 2) == ["Dubbel lön", "Bidrag utan rätt", "Assistans utan pass"]
+    csv = client.get("/cases/?sort=title&format=csv").get_data().decode("utf-8-sig").splitlines()
+    assert [line.split(";")[4] for line in csv[1:]] == [
+        "Assistans utan pass", "Bidrag utan rätt", "Dubbel lön"]
