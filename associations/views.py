@@ -38,6 +38,7 @@ from oversight.views_support import (
     needs_confirmation,
     paginate,
     paginate_rows,
+    sorted_by,
     sorted_rows,
 )
 from oversight.web import local_path
@@ -53,9 +54,23 @@ def departments() -> list[Department]:
 @require("grants.view")
 def index():
     q = request.args.get("q", "").strip()
-    page = paginate(associations_page(db.session, q))
+    stmt = sorted_by(associations_page(db.session, q).order_by(None), ASSOCIATION_SORTS, "name")
+    if request.args.get("format") in ("csv", "xlsx"):
+        orgs = list(db.session.scalars(stmt.limit(100_000)))
+        totals = totals_for(db.session, orgs)
+        return export_response(request.args["format"], "foreningar", [
+            "förening", "organisationsnummer", "bidrag", "beviljat", "utbetalt enligt reskontra",
+            "förvaltningar som betalat", "aktiva varningar"], (
+            (o.name, o.display_orgnr, totals[o.id]["grants"], totals[o.id]["funded"],
+             totals[o.id]["paid"], totals[o.id]["departments"], len(o.active_warnings()))
+            for o in orgs))
+    page = paginate(stmt)
     return render_template("associations/index.html", page=page, q=q,
                            totals=totals_for(db.session, page.items))
+
+
+ASSOCIATION_SORTS = {"name": Organisation.name, "orgnr": Organisation.orgnr,
+                     "id": Organisation.id}
 
 
 @bp.get("/org/<int:org_id>")

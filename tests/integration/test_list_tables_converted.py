@@ -300,3 +300,26 @@ def test_case_list_sorts_by_title_and_keeps_newest_first_by_default(db, make, lo
     csv = client.get("/cases/?sort=title&format=csv").get_data().decode("utf-8-sig").splitlines()
     assert [line.split(";")[4] for line in csv[1:]] == [
         "Assistans utan pass", "Bidrag utan rätt", "Dubbel lön"]
+
+
+def test_association_list_sorts_and_exports_with_amounts_as_numbers(db, make, login_as):
+    from associations.grants import register_grant
+
+    dept = make.department()
+    user = make.user(role="grants", department=dept)
+    for name, amount in (("Björkens IF", 1500), ("Allians Förening", 0), ("=Cederföreningen", 250)):
+        org = make.organisation(name=name, group=8)
+        if amount:
+            register_grant(db.session, user, org, form="verksamhetsbidrag", department=dept,
+                           purpose="Verksamhet", period_start=date(2025, 1, 1),
+                           period_end=date(2025, 12, 31), amount=amount)
+    client = login_as(user)
+    page = client.get("/associations/?sort=name&dir=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in page and "format=xlsx" in page
+    assert _cells(page, 0) == ["Björkens IF", "Allians Förening", "=Cederföreningen"]
+    text = client.get("/associations/?sort=name&format=csv").get_data().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("förening;organisationsnummer;bidrag;beviljat")
+    assert [ln.split(";")[0] for ln in lines[1:]] == [
+        "'=Cederföreningen", "Allians Förening", "Björkens IF"]
+    assert lines[3].split(";")[2:4] == ["1", "1500,00"]  # numbers, not "1 500 kr"
