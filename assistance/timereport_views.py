@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from assistance import timereport_codes as C
+from assistance.models import AssistanceUser
 from assistance.people import mask
 from assistance.services import linked_case
 from assistance.shift_times import parse_month
@@ -39,7 +40,7 @@ from oversight.extensions import db
 from oversight.jobs import DONE, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404, get_scoped_or_404, restrict_to_department
-from oversight.views_support import commit_or_flash, flash_form_errors, sorted_rows
+from oversight.views_support import commit_or_flash, flash_form_errors, sorted_by, sorted_rows
 
 bp = Blueprint("timereports", __name__, url_prefix="/assistance/timereports")
 
@@ -102,14 +103,28 @@ def run_check():
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
+FINDING_SORTS = {"code": TimeReportFinding.code, "user": AssistanceUser.name,
+                 "day": TimeReportFinding.day, "hours": TimeReportFinding.hours,
+                 "state": TimeReportFinding.state, "id": TimeReportFinding.id}
+
+
 @bp.get("/findings")
 @require("timereport.view")
 def findings():
     month = selected_month()
     code = request.args.get("code") if request.args.get("code") in C.CODE_LABELS else None
     state = request.args.get("state") if request.args.get("state") in FINDING_STATES else None
-    rows = db.paginate(findings_select(current_user, month, code, state), per_page=50,
-                       error_out=False)
+    stmt = findings_select(current_user, month, code, state)
+    if request.args.get("sort") in FINDING_SORTS:  # else the queue's order: open ones first
+        stmt = sorted_by(stmt.order_by(None).join(
+            AssistanceUser, AssistanceUser.id == TimeReportFinding.assistance_user_id), FINDING_SORTS, "day")
+    if request.args.get("format") in ("csv", "xlsx"):
+        return export_response(request.args["format"], f"avvikelser-{month:%Y-%m}", [
+            "kontroll", "kod", "användare", "personnummer", "datum", "timmar", "läge",
+            "förklaring"], ((f.label, f.code, f.assistance_user.name,
+                             f.assistance_user.masked_person_id, f.day, f.hours, f.state_label,
+                             f.explanation) for f in db.session.scalars(stmt.limit(100_000))))
+    rows = db.paginate(stmt, per_page=50, error_out=False)
     return render_template("assistance/timereports/findings.html", month=month, page=rows,
                            code=code, state=state, labels=C.CODE_LABELS, states=FINDING_STATES)
 

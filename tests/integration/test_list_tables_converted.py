@@ -166,17 +166,42 @@ def test_provider_portal_sorts_its_users_and_a_reports_shifts(portal, login_as, 
     assert "<time" in by_date.split("<tbody>")[1]  # dates through the nowrap filter
 
 
-def test_time_report_statistics_sort_by_a_state_and_export(portal, db, login_as):
+def _findings(portal, db):
     user = portal["users"][0]
     counts = {"HOURS_ABOVE_DECISION": ("open", "open", "upheld"), "AFTER_DEATH": ("upheld",),
               "MISSING_APPROVAL": ("open", "accepted")}
+    n = 0
     for code, states in counts.items():
         for i, state in enumerate(states):
+            n += 1
             db.session.add(TimeReportFinding(
                 department_id=portal["district"].id, month=date(2024, 3, 1), code=code,
                 fingerprint=f"{code}-{i}", assistance_user_id=user.id, assistant_id=portal["aid"],
-                hours=Decimal(2), rows="", explanation="test", state=state))
+                hours=Decimal(n), rows="", explanation="test", state=state, day=date(2024, 3, n)))
     db.session.commit()
+
+
+def test_time_report_findings_sort_by_hours_and_export(portal, db, login_as):
+    _findings(portal, db)
+    client = login_as(portal["officer"])
+    queue = client.get("/assistance/timereports/findings?month=2024-03").get_data(as_text=True)
+    states = _cells(queue, 4)
+    assert states[:3] == ["Att hantera"] * 3  # unsorted: the open ones first
+    page = client.get("/assistance/timereports/findings?month=2024-03&sort=hours&dir=desc"
+                      ).get_data(as_text=True)
+    assert 'aria-sort="descending"' in page
+    assert _cells(page, 3) == ["6,00", "5,00", "4,00", "3,00", "2,00", "1,00"]
+    csv = client.get("/assistance/timereports/findings?month=2024-03&sort=day&format=csv")
+    lines = csv.get_data().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("kontroll;kod;användare;personnummer;datum;timmar")
+    assert [ln.split(";")[5] for ln in lines[1:]] == [f"{n},00" for n in range(1, 7)]
+    assert portal["users"][0].person_id not in csv.get_data().decode("utf-8-sig")  # masked
+    assert client.get("/assistance/timereports/findings?month=2024-03&sort=user"
+                      ).status_code == 200
+
+
+def test_time_report_statistics_sort_by_a_state_and_export(portal, db, login_as):
+    _findings(portal, db)
     client = login_as(portal["officer"])
     page = client.get("/assistance/timereports/?month=2024-03").get_data(as_text=True)
     assert _cells(page, 0)[0].startswith("Fler timmar än beslutat")  # most findings first
