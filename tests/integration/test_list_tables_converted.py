@@ -348,3 +348,25 @@ def test_association_list_sorts_and_exports_with_amounts_as_numbers(db, make, lo
     assert [ln.split(";")[0] for ln in lines[1:]] == [
         "'=Cederföreningen", "Allians Förening", "Björkens IF"]
     assert lines[3].split(";")[2:4] == ["1", "1500,00"]  # numbers, not "1 500 kr"
+
+
+def test_account_holder_list_sorts_by_holder_and_keeps_newest_first(db, make, login_as):
+    from datetime import timedelta
+
+    from oversight.accounts import services as accounts
+    from tests.factories import bankgiro
+
+    officer = make.user(role="grants")
+    for days, name in ((9, "Beta Förening"), (2, "Gamma AB"), (5, "Alfa IF")):
+        accounts.add_holder_answer(db.session, officer, kind="bankgiro", number=bankgiro(),
+                                   holder_name=name, holder_id=None, source="bank",
+                                   status="active", answered_on=date.today() - timedelta(days=days),
+                                   document=("intyg.pdf", b"%PDF-1.4\n% intyg\n"))
+    client = login_as(officer)
+    newest = client.get("/accounts/holders").get_data(as_text=True)
+    assert _cells(newest, 1) == ["Gamma AB", "Alfa IF", "Beta Förening"]
+    by_holder = client.get("/accounts/holders?sort=holder").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in by_holder
+    assert _cells(by_holder, 1) == ["Alfa IF", "Beta Förening", "Gamma AB"]
+    csv = client.get("/accounts/holders?sort=holder&dir=desc&format=csv").get_data().decode("utf-8-sig")
+    assert [ln.split(";")[2] for ln in csv.splitlines()[1:]] == ["Gamma AB", "Beta Förening", "Alfa IF"]
