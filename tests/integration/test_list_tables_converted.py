@@ -370,3 +370,17 @@ def test_account_holder_list_sorts_by_holder_and_keeps_newest_first(db, make, lo
     assert _cells(by_holder, 1) == ["Alfa IF", "Beta Förening", "Gamma AB"]
     csv = client.get("/accounts/holders?sort=holder&dir=desc&format=csv").get_data().decode("utf-8-sig")
     assert [ln.split(";")[2] for ln in csv.splitlines()[1:]] == ["Gamma AB", "Beta Förening", "Alfa IF"]
+
+
+def test_assistance_users_sort_and_page_inside_the_district(portal, login_as, small_pages, make, db):
+    outside = make.department(code="sdf-annan")
+    assistance_user(db.session, outside, kind="municipal").name = "Aaron Utanför"
+    db.session.commit()
+    client = login_as(portal["officer"])
+    page = client.get("/assistance/users?sort=name").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page and 'rel="next"' in page
+    assert _cells(page, 0) == ["Adam Berg", "Bodil Alm"]  # never the other district's user
+    last = client.get("/assistance/users?sort=name&page=2").get_data(as_text=True)
+    assert _cells(last, 0) == ["Cilla Ek"]
+    desc = client.get("/assistance/users?sort=name&dir=desc&format=csv").get_data().decode("utf-8-sig")
+    assert [ln.split(";")[1] for ln in desc.splitlines()[1:]] == ["Cilla Ek", "Bodil Alm", "Adam Berg"]
