@@ -384,3 +384,15 @@ def test_assistance_users_sort_and_page_inside_the_district(portal, login_as, sm
     assert _cells(last, 0) == ["Cilla Ek"]
     desc = client.get("/assistance/users?sort=name&dir=desc&format=csv").get_data().decode("utf-8-sig")
     assert [ln.split(";")[1] for ln in desc.splitlines()[1:]] == ["Cilla Ek", "Bodil Alm", "Adam Berg"]
+
+
+def test_own_job_list_sorts_by_title(db, make, login_as):
+    officer = make.user(role="procurement")
+    for title in ("Cirkel", "Alfa", "Bravo"):
+        db.session.add(Job(kind="test.list", title=title, status="done",
+                           department_id=officer.department_id))
+    db.session.commit()
+    client = login_as(officer)
+    assert _cells(client.get("/jobs/").get_data(as_text=True), 1) == ["Bravo", "Alfa", "Cirkel"]
+    page = client.get("/jobs/?sort=title").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page and _cells(page, 1) == ["Alfa", "Bravo", "Cirkel"]
