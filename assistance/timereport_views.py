@@ -166,6 +166,14 @@ def _district_lines(ids: list[int]) -> list[TimeReportLine]:
 def missing():
     month = selected_month()
     due, rows = missing_reports(db.session, current_user, month, today())
+    rows = sorted_rows(rows, {"user": lambda m: m.user.name.casefold(),
+                              "provider": lambda m: m.provider_name.casefold(),
+                              "reminders": lambda m: len(m.reminders)}, None)
+    if request.args.get("format") in ("csv", "xlsx"):
+        return export_response(request.args["format"], f"saknade-rapporter-{month:%Y-%m}", [
+            "användare", "personnummer", "anordnare", "påminnelser", "senast påmind"],
+            ((m.user.name, m.user.masked_person_id, m.provider_name, len(m.reminders),
+              max((r.sent_at for r in m.reminders), default=None)) for m in rows))
     return render_template("assistance/timereports/missing.html", month=month, due=due, rows=rows)
 
 

@@ -24,7 +24,13 @@ from oversight.scoping import (
     restrict_to_department,
     scoped_select,
 )
-from oversight.views_support import commit_or_flash, flash_form_errors, paginate, sorted_by
+from oversight.views_support import (
+    commit_or_flash,
+    flash_form_errors,
+    paginate,
+    sorted_by,
+    sorted_rows,
+)
 
 
 @bp.get("/users")
@@ -118,6 +124,11 @@ def local_next(fallback: str) -> str:
 def alerts():
     stmt = restrict_to_department(select(PermitAlert), PermitAlert, current_user)
     rows = db.session.scalars(stmt.order_by(PermitAlert.state.desc(), PermitAlert.first_day.desc())).all()
+    rows = sorted_rows(rows, {"provider": lambda a: a.organisation.name.casefold(),
+                              "first_day": lambda a: a.first_day,
+                              "days": lambda a: a.days_without_permit,
+                              "users": lambda a: a.users_count,
+                              "state": lambda a: str(a.state_label)}, None)
     return render_template("assistance/alerts.html", rows=rows)
 
 

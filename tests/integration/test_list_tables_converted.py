@@ -396,3 +396,35 @@ def test_own_job_list_sorts_by_title(db, make, login_as):
     assert _cells(client.get("/jobs/").get_data(as_text=True), 1) == ["Bravo", "Alfa", "Cirkel"]
     page = client.get("/jobs/?sort=title").get_data(as_text=True)
     assert 'aria-sort="ascending"' in page and _cells(page, 1) == ["Alfa", "Bravo", "Cirkel"]
+
+
+def test_missing_reports_sort_by_user_and_export(portal, login_as):
+    client = login_as(portal["officer"])
+    page = client.get("/assistance/timereports/missing?month=2024-03&sort=user&dir=desc"
+                      ).get_data(as_text=True)
+    assert 'aria-sort="descending"' in page
+    assert [c.split(" (")[0] for c in _cells(page, 0)] == ["Cilla Ek", "Bodil Alm", "Adam Berg"]
+    text = client.get("/assistance/timereports/missing?month=2024-03&sort=user&format=csv"
+                      ).get_data().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "användare;personnummer;anordnare;påminnelser;senast påmind"
+    assert [ln.split(";")[0] for ln in lines[1:]] == ["Adam Berg", "Bodil Alm", "Cilla Ek"]
+    assert all(u.person_id not in text for u in portal["users"])  # masked
+
+
+def test_permit_alerts_sort_by_days(portal, db, make, login_as):
+    from assistance.models import PermitAlert
+
+    for name, days in (("Alfa Omsorg AB", 3), ("Beta Assistans AB", 12), ("Gamma Vård AB", 7)):
+        db.session.add(PermitAlert(department_id=portal["district"].id,
+                                   organisation_id=make.organisation(name=name).id,
+                                   permit_status="revoked", first_day=date(2024, 3, days),
+                                   last_day=date(2024, 3, 20), days_without_permit=days,
+                                   users_count=1))
+    db.session.commit()
+    client = login_as(portal["officer"])
+    page = client.get("/assistance/alerts?sort=days&dir=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in page
+    assert _cells(page, 0) == ["Beta Assistans AB", "Gamma Vård AB", "Alfa Omsorg AB"]
+    by_name = client.get("/assistance/alerts?sort=provider").get_data(as_text=True)
+    assert _cells(by_name, 0) == ["Alfa Omsorg AB", "Beta Assistans AB", "Gamma Vård AB"]
