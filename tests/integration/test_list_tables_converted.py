@@ -428,3 +428,27 @@ def test_permit_alerts_sort_by_days(portal, db, make, login_as):
     assert _cells(page, 0) == ["Beta Assistans AB", "Gamma Vård AB", "Alfa Omsorg AB"]
     by_name = client.get("/assistance/alerts?sort=provider").get_data(as_text=True)
     assert _cells(by_name, 0) == ["Alfa Omsorg AB", "Beta Assistans AB", "Gamma Vård AB"]
+
+
+def test_payment_checks_sort_by_amount_page_and_export_in_the_department(db, make, login_as,
+                                                                         small_pages):
+    from oversight.accounts.models import PaymentCheck
+
+    officer = make.user(role="grants")
+    other = make.user(role="grants", department=make.department())
+    for dept, name, amount in ((officer.department_id, "mars.csv", "1200.50"),
+                               (officer.department_id, "april.csv", "99000"),
+                               (officer.department_id, "maj.csv", "5000"),
+                               (other.department_id, "annan.csv", "1")):
+        db.session.add(PaymentCheck(department_id=dept, filename=name, file_sha256="0" * 64,
+                                    file_size=10, status="done", n_payments=2,
+                                    total_amount=Decimal(amount), summary={"attention": 1}))
+    db.session.commit()
+    client = login_as(officer)
+    page = client.get("/accounts/payments?sort=amount&dir=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in page and 'rel="next"' in page
+    assert _cells(page, 0) == ["april.csv", "maj.csv"]
+    text = client.get("/accounts/payments?sort=amount&format=csv").get_data().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert [ln.split(";")[0] for ln in lines[1:]] == ["mars.csv", "maj.csv", "april.csv"]
+    assert lines[1].split(";")[5] == "1200,50" and "annan.csv" not in text
