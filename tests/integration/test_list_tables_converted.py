@@ -452,3 +452,21 @@ def test_payment_checks_sort_by_amount_page_and_export_in_the_department(db, mak
     lines = text.splitlines()
     assert [ln.split(";")[0] for ln in lines[1:]] == ["mars.csv", "maj.csv", "april.csv"]
     assert lines[1].split(";")[5] == "1200,50" and "annan.csv" not in text
+
+
+def test_rows_page_clamps_and_reads_its_own_parameter(app):
+    from oversight.views_support import paginate_rows, sorted_rows
+
+    app.config["PAGE_SIZE"], saved = 2, app.config["PAGE_SIZE"]
+    try:
+        with app.test_request_context("/?page=9&other_page=2&sort=x"):
+            last = paginate_rows(range(5))
+            assert (last.page, last.pages, last.total, last.items) == (3, 3, 5, [4])
+            assert last.has_prev and not last.has_next
+            other = paginate_rows(range(5), "other_page")
+            assert other.items == [2, 3] and other.prev_num == 1 and other.next_num == 3
+            assert sorted_rows([3, 1, 2], {"n": lambda r: r}, None) == [3, 1, 2]  # unknown sort
+        with app.test_request_context("/?page=-1"):
+            assert paginate_rows([]).items == [] and paginate_rows([1]).page == 1
+    finally:
+        app.config["PAGE_SIZE"] = saved
