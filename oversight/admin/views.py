@@ -92,8 +92,16 @@ def edit_user(user_id: int | None = None):
 @bp.get("/departments")
 @require("users.manage")
 def departments():
-    rows = db.session.scalars(select(Department).order_by(Department.valid_to.is_not(None), Department.name))
-    return render_template("admin/departments.html", departments=list(rows))
+    stmt = select(Department)
+    if request.args.get("sort") in DEPARTMENT_SORTS:
+        stmt = sorted_by(stmt, DEPARTMENT_SORTS, "name")
+    else:  # current departments first, by name
+        stmt = stmt.order_by(Department.valid_to.is_not(None), Department.name)
+    return render_template("admin/departments.html", departments=list(db.session.scalars(stmt)))
+
+
+DEPARTMENT_SORTS = {"code": Department.code, "name": Department.name, "kind": Department.kind,
+                    "from": Department.valid_from, "to": Department.valid_to, "id": Department.id}
 
 
 def _scoped_entity_types() -> set[str]:

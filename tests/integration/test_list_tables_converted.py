@@ -470,3 +470,14 @@ def test_rows_page_clamps_and_reads_its_own_parameter(app):
             assert paginate_rows([]).items == [] and paginate_rows([1]).page == 1
     finally:
         app.config["PAGE_SIZE"] = saved
+
+
+def test_departments_sort_by_code(db, make, login_as):
+    admin = make.user(role="admin")
+    for code, name in (("zz-b", "Alfaförvaltningen"), ("aa-c", "Betaförvaltningen")):
+        make.department(code=code, name=name)
+    client = login_as(admin)
+    default = _cells(client.get("/admin/departments").get_data(as_text=True), 1)
+    assert default.index("Alfaförvaltningen") < default.index("Betaförvaltningen")  # by name
+    codes = _cells(client.get("/admin/departments?sort=code&dir=desc").get_data(as_text=True), 0)
+    assert codes == sorted(codes, reverse=True) and codes[0] == "zz-b" and codes[-1] == "aa-c"
