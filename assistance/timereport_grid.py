@@ -8,6 +8,11 @@ from collections.abc import Mapping
 
 COLUMNS = ("assistant_id", "date", "start", "end", "kind")
 BLANK_ROWS = 8
+# A submitted report's shifts as a sortable list (``views_support.sorted_rows``), row order first.
+LINE_SORTS = {"line": lambda ln: ln.line_no,
+              "date": lambda ln: (ln.day, ln.start, ln.line_no),
+              "assistant": lambda ln: (ln.assistant_id, ln.day, ln.start),
+              "kind": lambda ln: (ln.kind, ln.day, ln.start)}
 
 
 def grid_rows(form: Mapping[str, str], count: int) -> list[tuple[int, dict]]:

@@ -16,7 +16,13 @@ from assistance.models import AssistanceUser
 from assistance.people import mask
 from assistance.shift_times import parse_month
 from assistance.timereport_forms import ApproveAssistantForm, ApproveUserForm, GridForm, UploadForm
-from assistance.timereport_grid import BLANK_ROWS, grid_rows, paste_rows, rows_for_lines
+from assistance.timereport_grid import (
+    BLANK_ROWS,
+    LINE_SORTS,
+    grid_rows,
+    paste_rows,
+    rows_for_lines,
+)
 from assistance.timereport_imports import import_timereports
 from assistance.timereport_models import TimeReport
 from assistance.timereport_queue import reminders_for_provider
@@ -36,6 +42,7 @@ from oversight.auth.roles import PROVIDER
 from oversight.extensions import db
 from oversight.formatting import count_text
 from oversight.permissions import require
+from oversight.views_support import paginate_rows, sorted_rows
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
 # What a provider may reach besides its portal and the API (which uses tokens, not logins).
@@ -82,8 +89,12 @@ def index():
     month = _month(request.args.get("month"))
     users = db.session.scalars(provider_users_select(_org_id(), month)
                                .order_by(AssistanceUser.name)).all()
-    return render_template("assistance/provider/index.html", month=month, users=users,
-                           reports=provider_reports(db.session, _org_id(), month), mask=mask,
+    reports = provider_reports(db.session, _org_id(), month)
+    users = sorted_rows(users, {  # not yet sent ("") first when sorted by the report
+        "user": lambda u: u.name.casefold(),
+        "report": lambda u: reports[u.id].status_label if u.id in reports else ""}, None)
+    return render_template("assistance/provider/index.html", month=month,
+                           users=paginate_rows(users), reports=reports, mask=mask,
                            reminders=reminders_for_provider(db.session, _org_id()),
                            upload=UploadForm())
 
@@ -156,8 +167,8 @@ def report(report_id: int):
     assistant_form.assistant_id.choices = [(a, mask(a)) for a in report_assistants(r)
                                            if a not in done]
     return render_template("assistance/timereports/report.html", r=r, versions=versions,
-                           mask=mask, portal=True, user_form=ApproveUserForm(),
-                           assistant_form=assistant_form)
+                           lines=sorted_rows(r.lines, LINE_SORTS, "line"), mask=mask, portal=True,
+                           user_form=ApproveUserForm(), assistant_form=assistant_form)
 
 
 @bp.post("/reports/<int:report_id>/approve")

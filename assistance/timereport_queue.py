@@ -192,6 +192,21 @@ class MonthStats:
     by_state: Counter = field(default_factory=Counter)
     by_code_state: Counter = field(default_factory=Counter)
 
+    def code_rows(self, labels, states) -> list[CodeRow]:
+        """One row per check with findings: its label, the count per state (in ``states``
+        order) and the total; most findings first."""
+        return [CodeRow(code, str(labels.get(code, code)),
+                        [self.by_code_state[(code, s)] for s in states], n)
+                for code, n in self.by_code.most_common()]
+
+
+@dataclass
+class CodeRow:
+    code: str
+    label: str
+    counts: list[int]
+    total: int
+
 
 def month_stats(session: Session, user, month: date, today: date) -> MonthStats:
     from assistance.timereport_settle import settle_month

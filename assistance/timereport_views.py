@@ -11,10 +11,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from assistance import timereport_codes as C
+from assistance.models import AssistanceUser
 from assistance.people import mask
 from assistance.services import linked_case
 from assistance.shift_times import parse_month
 from assistance.timereport_forms import HandleFindingForm
+from assistance.timereport_grid import LINE_SORTS
 from assistance.timereport_jobs import CHECK_JOB
 from assistance.timereport_models import (
     FINDING_STATES,
@@ -38,7 +40,7 @@ from oversight.extensions import db
 from oversight.jobs import DONE, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404, get_scoped_or_404, restrict_to_department
-from oversight.views_support import commit_or_flash, flash_form_errors
+from oversight.views_support import commit_or_flash, flash_form_errors, sorted_by, sorted_rows
 
 bp = Blueprint("timereports", __name__, url_prefix="/assistance/timereports")
 
@@ -64,8 +66,24 @@ def index():
     except RuleMissing as exc:
         flash(str(exc), "error")
         stats = None
+    rows = _code_rows(stats)
+    if request.args.get("format") in ("csv", "xlsx") and stats is not None:
+        return export_response(request.args["format"], f"avvikelser-{month:%Y-%m}", [
+            "kontroll", "kod", *(str(t) for t in FINDING_STATES.values()), "totalt"],
+            ((r.label, r.code, *r.counts, r.total) for r in rows))
     return render_template("assistance/timereports/index.html", month=month, stats=stats,
-                           labels=C.CODE_LABELS, states=FINDING_STATES)
+                           rows=rows, states=FINDING_STATES)
+
+
+def _code_rows(stats) -> list:
+    """The statistics' findings per check, sorted by the column the reader chose: the check,
+    a state's count (``state-<state>``) or the total; unsorted, most findings first."""
+    if stats is None:
+        return []
+    keys = {"check": lambda r: r.label.casefold(), "total": lambda r: r.total}
+    for i, state in enumerate(FINDING_STATES):
+        keys[f"state-{state}"] = lambda r, i=i: r.counts[i]
+    return sorted_rows(stats.code_rows(C.CODE_LABELS, list(FINDING_STATES)), keys, None)
 
 
 @bp.post("/check")
@@ -85,14 +103,28 @@ def run_check():
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
+FINDING_SORTS = {"code": TimeReportFinding.code, "user": AssistanceUser.name,
+                 "day": TimeReportFinding.day, "hours": TimeReportFinding.hours,
+                 "state": TimeReportFinding.state, "id": TimeReportFinding.id}
+
+
 @bp.get("/findings")
 @require("timereport.view")
 def findings():
     month = selected_month()
     code = request.args.get("code") if request.args.get("code") in C.CODE_LABELS else None
     state = request.args.get("state") if request.args.get("state") in FINDING_STATES else None
-    rows = db.paginate(findings_select(current_user, month, code, state), per_page=50,
-                       error_out=False)
+    stmt = findings_select(current_user, month, code, state)
+    if request.args.get("sort") in FINDING_SORTS:  # else the queue's order: open ones first
+        stmt = sorted_by(stmt.order_by(None).join(
+            AssistanceUser, AssistanceUser.id == TimeReportFinding.assistance_user_id), FINDING_SORTS, "day")
+    if request.args.get("format") in ("csv", "xlsx"):
+        return export_response(request.args["format"], f"avvikelser-{month:%Y-%m}", [
+            "kontroll", "kod", "användare", "personnummer", "datum", "timmar", "läge",
+            "förklaring"], ((f.label, f.code, f.assistance_user.name,
+                             f.assistance_user.masked_person_id, f.day, f.hours, f.state_label,
+                             f.explanation) for f in db.session.scalars(stmt.limit(100_000))))
+    rows = db.paginate(stmt, per_page=50, error_out=False)
     return render_template("assistance/timereports/findings.html", month=month, page=rows,
                            code=code, state=state, labels=C.CODE_LABELS, states=FINDING_STATES)
 
@@ -134,6 +166,14 @@ def _district_lines(ids: list[int]) -> list[TimeReportLine]:
 def missing():
     month = selected_month()
     due, rows = missing_reports(db.session, current_user, month, today())
+    rows = sorted_rows(rows, {"user": lambda m: m.user.name.casefold(),
+                              "provider": lambda m: m.provider_name.casefold(),
+                              "reminders": lambda m: len(m.reminders)}, None)
+    if request.args.get("format") in ("csv", "xlsx"):
+        return export_response(request.args["format"], f"saknade-rapporter-{month:%Y-%m}", [
+            "användare", "personnummer", "anordnare", "påminnelser", "senast påmind"],
+            ((m.user.name, m.user.masked_person_id, m.provider_name, len(m.reminders),
+              max((r.sent_at for r in m.reminders), default=None)) for m in rows))
     return render_template("assistance/timereports/missing.html", month=month, due=due, rows=rows)
 
 
@@ -172,4 +212,4 @@ def report(report_id: int):
         TimeReport.assistance_user_id == r.assistance_user_id, TimeReport.month == r.month,
         TimeReport.provider_key == r.provider_key).order_by(TimeReport.version)).all()
     return render_template("assistance/timereports/report.html", r=r, versions=versions,
-                           mask=mask, portal=False)
+                           lines=sorted_rows(r.lines, LINE_SORTS, "line"), mask=mask, portal=False)

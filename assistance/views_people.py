@@ -24,27 +24,38 @@ from oversight.scoping import (
     restrict_to_department,
     scoped_select,
 )
-from oversight.views_support import commit_or_flash, flash_form_errors
+from oversight.views_support import (
+    commit_or_flash,
+    flash_form_errors,
+    paginate,
+    sorted_by,
+    sorted_rows,
+)
 
 
 @bp.get("/users")
 @require("assistance.view")
 def users():
     q = request.args.get("q", "").strip()
-    stmt = scoped_select(AssistanceUser, current_user).order_by(AssistanceUser.name)
+    stmt = scoped_select(AssistanceUser, current_user)
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())
         conditions = [AssistanceUser.name.ilike(f"%{q}%")]
         if len(digits) >= 6:
             conditions.append(AssistanceUser.person_id.contains(digits))
         stmt = stmt.where(or_(*conditions))
-    rows = db.session.scalars(stmt).all()
+    stmt = sorted_by(stmt, USER_SORTS, "name")
     if request.args.get("format") in ("csv", "xlsx"):
         return export_response(request.args["format"], "assistansbrukare",
                                ["personnummer", "namn", "stadsdel", "avliden"],
                                ((u.masked_person_id, u.name, u.department.name, u.death_date)
-                                for u in rows))
-    return render_template("assistance/users.html", rows=rows, q=q)
+                                for u in db.session.scalars(stmt)))
+    return render_template("assistance/users.html", rows=paginate(stmt), q=q)
+
+
+# Sortable by name or by personnummer (that is, by date of birth); the id breaks ties.
+USER_SORTS = {"name": AssistanceUser.name, "person": AssistanceUser.person_id,
+              "id": AssistanceUser.id}
 
 
 @bp.get("/users/<int:user_id>")
@@ -113,6 +124,11 @@ def local_next(fallback: str) -> str:
 def alerts():
     stmt = restrict_to_department(select(PermitAlert), PermitAlert, current_user)
     rows = db.session.scalars(stmt.order_by(PermitAlert.state.desc(), PermitAlert.first_day.desc())).all()
+    rows = sorted_rows(rows, {"provider": lambda a: a.organisation.name.casefold(),
+                              "first_day": lambda a: a.first_day,
+                              "days": lambda a: a.days_without_permit,
+                              "users": lambda a: a.users_count,
+                              "state": lambda a: str(a.state_label)}, None)
     return render_template("assistance/alerts.html", rows=rows)
 
 

@@ -37,6 +37,8 @@ from oversight.views_support import (
     flash_form_errors,
     needs_confirmation,
     paginate,
+    paginate_rows,
+    sorted_by,
     sorted_rows,
 )
 from oversight.web import local_path
@@ -52,9 +54,23 @@ def departments() -> list[Department]:
 @require("grants.view")
 def index():
     q = request.args.get("q", "").strip()
-    page = paginate(associations_page(db.session, q))
+    stmt = sorted_by(associations_page(db.session, q).order_by(None), ASSOCIATION_SORTS, "name")
+    if request.args.get("format") in ("csv", "xlsx"):
+        orgs = list(db.session.scalars(stmt.limit(100_000)))
+        totals = totals_for(db.session, orgs)
+        return export_response(request.args["format"], "foreningar", [
+            "förening", "organisationsnummer", "bidrag", "beviljat", "utbetalt enligt reskontra",
+            "förvaltningar som betalat", "aktiva varningar"], (
+            (o.name, o.display_orgnr, totals[o.id]["grants"], totals[o.id]["funded"],
+             totals[o.id]["paid"], totals[o.id]["departments"], len(o.active_warnings()))
+            for o in orgs))
+    page = paginate(stmt)
     return render_template("associations/index.html", page=page, q=q,
                            totals=totals_for(db.session, page.items))
+
+
+ASSOCIATION_SORTS = {"name": Organisation.name, "orgnr": Organisation.orgnr,
+                     "id": Organisation.id}
 
 
 @bp.get("/org/<int:org_id>")
@@ -194,6 +210,10 @@ def report_received(report_id: int):
                                url_for(".show_grant", grant_id=report.grant_id)))
 
 
+# Key persons in several organisations: unsorted, most organisations first (the service's order).
+PERSON_SORTS = {"person": lambda s: s.name.casefold(), "organisations": lambda s: len(s.links)}
+
+
 @bp.get("/follow-up")
 @require("grants.view")
 def followup():
@@ -213,8 +233,12 @@ def followup():
             ("försenad" if r.is_overdue() else "kommande", r.due_on, r.grant.organisation.name,
              r.kind_label, r.period_start, r.period_end, r.grant.form_label, r.grant.amount,
              str(r.grant.grantor or "")) for r in overdue + upcoming))
+    persons = sorted_rows(shared_key_persons(db.session), PERSON_SORTS, None)
     return render_template("associations/followup.html", overdue=overdue, upcoming=upcoming,
-                           persons=shared_key_persons(db.session), departments=departments(),
+                           overdue_page=paginate_rows(overdue, "overdue_page"),
+                           upcoming_page=paginate_rows(upcoming, "upcoming_page"),
+                           persons=paginate_rows(persons, "persons_page"),
+                           departments=departments(),
                            department=dept, report_form=forms.ReportReceivedForm(),
                            today=date.today())
 

@@ -43,7 +43,13 @@ from oversight.jobs import DONE, Job, busy_message, create_job, dispatch, runnin
 from oversight.permissions import require
 from oversight.statistics.chart import bar_chart
 from oversight.uploads import UploadError, import_max_bytes, read_bounded
-from oversight.views_support import flash_form_errors, paginate, sorted_by
+from oversight.views_support import (
+    flash_form_errors,
+    paginate,
+    paginate_rows,
+    sorted_by,
+    sorted_rows,
+)
 
 # --- upload and import ------------------------------------------------------------------------
 
@@ -323,6 +329,13 @@ def _per_department(rows):
     return bar_chart(sorted(totals.items(), key=lambda kv: -kv[1]), "sek")
 
 
+# The report's sortable columns (rows are (cluster, judgement)); unsorted, the service's order.
+REPORT_SORTS = {"name": lambda r: r[0].canonical_name.casefold(),
+                "departments": lambda r: r[0].department_count,
+                "total": lambda r: Decimal(r[0].total),
+                "status": lambda r: (not r[0].double_funding, r[0].status_label)}
+
+
 @bp.get("/report")
 @require("grants.view")
 def report():
@@ -331,7 +344,7 @@ def report():
     if run_id and run is None:
         abort(404)
     f = _filters()
-    rows = report_clusters(db.session, run, f) if run else []
+    rows = sorted_rows(report_clusters(db.session, run, f) if run else [], REPORT_SORTS, None)
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx") and run:
         return export_response(fmt, f"flera-forvaltningar-{run.id}", EXPORT_HEADERS,
@@ -339,6 +352,7 @@ def report():
     runs = list(db.session.scalars(select(DetectionRun).order_by(DetectionRun.id.desc())
                                    .limit(50)))
     return render_template("associations/report.html", run=run, runs=runs, rows=rows, f=f,
+                           page=paginate_rows(rows),
                            by_department=_per_department(rows),
                            to_assess=open_counts(db.session, run) if run else (0, 0),
                            departments=run_departments(db.session, run) if run else [],

@@ -10,7 +10,7 @@ from oversight.jobs import Job, dispatch
 from oversight.jobs_health import JobError, retry_job
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, scoped_select
-from oversight.views_support import paginate
+from oversight.views_support import paginate, sorted_by
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -18,7 +18,9 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 @bp.get("/")
 @require("jobs.run")
 def index():
-    stmt = scoped_select(Job, current_user).order_by(Job.id.desc())
+    stmt = sorted_by(scoped_select(Job, current_user), {
+        "title": Job.title, "status": Job.status, "created": Job.created_at, "id": Job.id},
+        "id", "desc")
     return render_template("jobs/index.html", page=paginate(stmt))
 
 

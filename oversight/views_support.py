@@ -59,10 +59,41 @@ def commit_or_flash(action: Callable[[], object], success: str,
     return True
 
 
-def paginate(stmt):
-    """One page of a list statement: the page number from ``?page=``, ``PAGE_SIZE`` rows (one
-    setting for every list)."""
-    return db.paginate(stmt, per_page=int(current_app.config["PAGE_SIZE"]), error_out=False)
+def paginate(stmt, param: str = "page"):
+    """One page of a list statement: the page number from ``?page=`` (``param`` when a page
+    holds several paged lists, e.g. ``failed_page``), ``PAGE_SIZE`` rows (one setting for every
+    list)."""
+    return db.paginate(stmt, page=_page_number(param),
+                       per_page=int(current_app.config["PAGE_SIZE"]), error_out=False)
+
+
+def _page_number(param: str) -> int:
+    number = request.args.get(param, 1, type=int) if has_request_context() else 1
+    return number if number and number > 0 else 1
+
+
+class RowsPage:
+    """One page of a list already in memory, with the attributes of Flask-SQLAlchemy's page
+    (``items``, ``page``, ``pages``, ``total``, ``has_prev``/``prev_num``, ``has_next``/
+    ``next_num``) so the ``pagination`` and ``list_table`` macros take either."""
+
+    def __init__(self, rows: list, page: int, per_page: int):
+        self.total = len(rows)
+        self.per_page = per_page
+        self.pages = max(1, -(-self.total // per_page))
+        self.page = min(max(1, page), self.pages)
+        start = (self.page - 1) * per_page
+        self.items = rows[start:start + per_page]
+        self.has_prev, self.prev_num = self.page > 1, self.page - 1
+        self.has_next, self.next_num = self.page < self.pages, self.page + 1
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def paginate_rows(rows: list, param: str = "page") -> RowsPage:
+    """``paginate`` for a list already in memory (a report computed in Python)."""
+    return RowsPage(list(rows), _page_number(param), int(current_app.config["PAGE_SIZE"]))
 
 
 def path_for(endpoint: str, **values) -> str:
@@ -93,11 +124,14 @@ def sorted_by(stmt, columns: dict, default: str, default_dir: str = "asc"):
     return ordered if tie is column else ordered.order_by(tie)
 
 
-def sorted_rows(rows: list, keys: dict, default: str, default_dir: str = "asc") -> list:
+def sorted_rows(rows: list, keys: dict, default: str | None, default_dir: str = "asc") -> list:
     """``sorted_by`` for a list already in memory: ``keys`` maps the allowed sort keys to
-    functions of a row (values of one key must compare; None sorts last)."""
+    functions of a row (values of one key must compare; None sorts last). With ``default``
+    None the rows keep their given order unless the reader chose a sort."""
     key = request.args.get("sort")
     if key not in keys:
+        if default is None:
+            return list(rows)
         key, direction = default, default_dir
     else:
         direction = "desc" if request.args.get("dir") == "desc" else "asc"

@@ -136,7 +136,8 @@ def sort_url(column: str) -> str:
     same = args.get("sort") == column
     args["dir"] = "desc" if same and args.get("dir") != "desc" else "asc"
     args["sort"] = column
-    args.pop("page", None)
+    for key in [k for k in args if k == "page" or k.endswith("_page")]:
+        args.pop(key)  # a new order starts every paged list on the page at its first page
     return request.path + "?" + urlencode(args)
 
 

@@ -212,8 +212,28 @@ def import_file():
                 return redirect(url_for("jobs.show", job_id=job.id))
             errors = job_errors(job)
             flash(job.error, "error")
-    imports = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(25)).all()
-    return render_template("registries/import.html", form=form, errors=errors, imports=imports)
+    stmt = sorted_by(select(RegistryImport), IMPORT_SORTS, default="started", default_dir="desc")
+    if request.method == "GET" and request.args.get("format") in ("csv", "xlsx"):
+        return _export_imports(request.args["format"], stmt)
+    return render_template("registries/import.html", form=form, errors=errors,
+                           imports=paginate(stmt))
+
+
+IMPORT_SORTS = {"kind": RegistryImport.kind, "file": RegistryImport.filename,
+                "rows": RegistryImport.rows_total, "inserted": RegistryImport.inserted,
+                "rejected": RegistryImport.rejected, "started": RegistryImport.id}
+
+
+def _export_imports(fmt: str, stmt):
+    from oversight.labels import label
+
+    rows = ((i.started_at, label(i.kind, "registry_import_kind"), i.filename, i.data_date,
+             i.rows_total, i.inserted, i.updated, i.rejected,
+             i.imported_by.name if i.imported_by else "systemet")
+            for i in db.session.scalars(stmt.limit(100_000)))
+    return export_response(fmt, "registerimporter", [
+        "importerad", "typ", "fil", "uppgifternas datum", "rader", "nya", "ändrade",
+        "avvisade", "av"], rows)
 
 
 @bp.get("/imports/<int:import_id>")

@@ -27,7 +27,7 @@ from oversight.permissions import require
 from oversight.scoping import get_owned_or_404
 from oversight.upload_store import job_errors, start_upload_job
 from oversight.uploads import UploadError, import_max_bytes, read_bounded
-from oversight.views_support import commit_or_flash, flash_form_errors, paginate
+from oversight.views_support import commit_or_flash, flash_form_errors, paginate, sorted_by
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -95,9 +95,15 @@ def warning_form(org_id: int):
 
 # --- holder registry ---------------------------------------------------------------------------
 
+# The holder list's sortable columns; the newest answer first by default, the id breaks ties.
+HOLDER_SORTS = {"account": AccountHolderEvidence.digits, "holder": AccountHolderEvidence.holder_name,
+                "status": AccountHolderEvidence.status, "source": AccountHolderEvidence.source,
+                "answered": AccountHolderEvidence.answered_on, "entry": AccountHolderEvidence.entry,
+                "id": AccountHolderEvidence.id}
+
+
 def _holder_query(q: str):
-    stmt = select(AccountHolderEvidence).order_by(AccountHolderEvidence.answered_on.desc(),
-                                                  AccountHolderEvidence.id.desc())
+    stmt = sorted_by(select(AccountHolderEvidence), HOLDER_SORTS, "answered", "desc")
     q = (q or "").strip()
     if not q:
         return stmt

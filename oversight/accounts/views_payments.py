@@ -18,7 +18,7 @@ from oversight.jobs import DONE, create_job, dispatch
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.scoping import get_scoped_or_404, restrict_to_department, scoped_select
-from oversight.views_support import paginate
+from oversight.views_support import paginate, sorted_by
 
 
 @bp.route("/payments", methods=["GET", "POST"])
@@ -44,9 +44,21 @@ def payments():
             if job.status == DONE or check.status == "invalid":  # the check shows the errors
                 return redirect(url_for(".payment_check", check_id=check.id))
             return redirect(url_for("jobs.show", job_id=job.id))
-    checks = db.session.scalars(scoped_select(PaymentCheck, current_user)
-                                .order_by(PaymentCheck.id.desc()).limit(50))
-    return render_template("accounts/payments.html", form=form, checks=list(checks))
+    stmt = sorted_by(scoped_select(PaymentCheck, current_user), CHECK_SORTS, "checked", "desc")
+    if request.method == "GET" and request.args.get("format") in ("csv", "xlsx"):
+        return export_response(request.args["format"], "betalfilskontroller", [
+            "fil", "kontrollerad", "av", "status", "betalningar", "belopp", "att kontrollera"],
+            ((c.filename, c.created_at, c.created_by.name if c.created_by else "",
+              c.status_label, c.n_payments, c.total_amount,
+              c.attention_count if c.status == "done" else None)
+             for c in db.session.scalars(stmt.limit(100_000))))
+    return render_template("accounts/payments.html", form=form, checks=paginate(stmt))
+
+
+# Earlier checks of the department, newest first by default; the id breaks ties.
+CHECK_SORTS = {"file": PaymentCheck.filename, "status": PaymentCheck.status,
+               "payments": PaymentCheck.n_payments, "amount": PaymentCheck.total_amount,
+               "checked": PaymentCheck.id}
 
 
 @bp.get("/payments/<int:check_id>")

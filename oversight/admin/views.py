@@ -92,8 +92,16 @@ def edit_user(user_id: int | None = None):
 @bp.get("/departments")
 @require("users.manage")
 def departments():
-    rows = db.session.scalars(select(Department).order_by(Department.valid_to.is_not(None), Department.name))
-    return render_template("admin/departments.html", departments=list(rows))
+    stmt = select(Department)
+    if request.args.get("sort") in DEPARTMENT_SORTS:
+        stmt = sorted_by(stmt, DEPARTMENT_SORTS, "name")
+    else:  # current departments first, by name
+        stmt = stmt.order_by(Department.valid_to.is_not(None), Department.name)
+    return render_template("admin/departments.html", departments=list(db.session.scalars(stmt)))
+
+
+DEPARTMENT_SORTS = {"code": Department.code, "name": Department.name, "kind": Department.kind,
+                    "from": Department.valid_from, "to": Department.valid_to, "id": Department.id}
 
 
 def _scoped_entity_types() -> set[str]:
@@ -136,8 +144,14 @@ def _audit_filtered(args):
     return stmt
 
 
+AUDIT_SORTS = {"at": AuditEntry.at, "actor": AuditEntry.actor, "action": AuditEntry.action,
+               "entity": AuditEntry.entity_type, "id": AuditEntry.id}
+
+
 def _audit_query(args, user):
-    return _audit_filtered(args).where(_audit_visible(user)).order_by(AuditEntry.id.desc())
+    """The entries the reader may see, newest first unless a column header chose the order."""
+    stmt = _audit_filtered(args).where(_audit_visible(user))
+    return sorted_by(stmt, AUDIT_SORTS, default="id", default_dir="desc")
 
 
 def _hidden_count(args, user) -> int:

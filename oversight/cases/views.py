@@ -24,7 +24,7 @@ from oversight.extensions import db
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.uploads import attachment_extension
-from oversight.views_support import commit_or_flash, flash_form_errors
+from oversight.views_support import commit_or_flash, flash_form_errors, paginate, sorted_by
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 ERRORS = (services.CaseError, transitions.TransitionRefused)
@@ -50,7 +50,7 @@ def _back(case: Case):
 @require("cases.view")
 def index():
     status = request.args.get("status", "")
-    stmt = access.accessible_cases(current_user).order_by(Case.received_on.desc(), Case.id.desc())
+    stmt = access.accessible_cases(current_user)
     if status == "intake":
         stmt = stmt.where(Case.status.in_(transitions.INTAKE_STATUSES))
     elif status == "open":
@@ -59,14 +59,20 @@ def index():
         stmt = stmt.where(Case.status == status)
     if request.args.get("mine") == "1":
         stmt = stmt.where(Case.investigator_id == current_user.id)
+    stmt = sorted_by(stmt, CASE_SORTS, default="received", default_dir="desc")
     if request.args.get("format") in ("csv", "xlsx"):
         cases = db.session.scalars(stmt.options(selectinload(Case.investigator)))
         rows = ((c.reference, c.received_on, c.status_label, c.source_label, c.title,
                  c.investigator.name if c.investigator else "") for c in cases)
         return export_response(request.args["format"], "arenden",
                                ["referens", "inkom", "status", "källa", "rubrik", "handläggare"], rows)
-    page = db.paginate(stmt, per_page=25, error_out=False)
-    return render_template("cases/index.html", page=page, status=status, statuses=codes.STATUSES)
+    return render_template("cases/index.html", page=paginate(stmt), status=status,
+                           statuses=codes.STATUSES)
+
+
+# The case list's sortable columns; newest received first by default, the id breaks ties.
+CASE_SORTS = {"reference": Case.reference, "received": Case.received_on, "title": Case.title,
+              "source": Case.source, "status": Case.status, "id": Case.id}
 
 
 @bp.route("/new", methods=["GET", "POST"])
