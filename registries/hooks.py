@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from oversight import navigation
 from oversight.jobs import JobFailed, job_handler
+from oversight.labels import _l
 from oversight.organisations.models import Organisation
 from oversight.organisations.sections import register
 from registries import services
@@ -30,7 +31,7 @@ def overview(session: Session, organisation: Organisation) -> list[dict]:
     return rows
 
 
-@register("registries", "Registeruppgifter", order=20)
+@register("registries", _l("Registeruppgifter"), order=20)
 def organisation_section(session: Session, user, org: Organisation) -> Markup:
     return Markup(render_template("registries/section.html", org=org, rows=overview(session, org),  # nosec B704  # render_template output, autoescaped by Jinja
                                   check_form=CheckForm()))
