@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -78,6 +79,7 @@ def import_file_job(session: Session, job, progress) -> dict:
     session.delete(upload)
     session.flush()
     job.result_url = path_for("registries.import_show", import_id=imp.id)
-    job.message = _("Importerade %(inserted)s nya rader (%(unchanged)s fanns redan).",
-                    inserted=imp.inserted, unchanged=imp.unchanged)
+    job.message = ngettext("Importerade %(num)s ny rad (%(unchanged)s fanns redan).",
+                           "Importerade %(num)s nya rader (%(unchanged)s fanns redan).",
+                           imp.inserted, unchanged=imp.unchanged)
     return {"import_id": imp.id, "inserted": imp.inserted, "unchanged": imp.unchanged}

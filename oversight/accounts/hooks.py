@@ -136,6 +136,7 @@ def import_holders_job(session: Session, job, progress) -> dict:
     session.delete(upload)
     session.flush()
     job.result_url = _path_for("accounts.holders")
-    job.message = _("%(created)s besked importerade, %(duplicates)s fanns redan.",
-                    created=result.created, duplicates=result.duplicates)
+    job.message = ngettext("%(num)s besked importerat, %(duplicates)s fanns redan.",
+                           "%(num)s besked importerade, %(duplicates)s fanns redan.",
+                           result.created, duplicates=result.duplicates)
     return {"created": result.created, "duplicates": result.duplicates}
