@@ -384,3 +384,27 @@ def test_removing_a_tenderer_needs_the_confirmation_step(db, make, world, login_
     assert client.post(url, data={"confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.query(Tender).count() == 0
+
+
+def test_hearing_decision_form_errors_in_the_one_summary_linked_to_the_field(
+        db, make, world, fake, login_as):
+    """Issue 11, defect 3: the hearing decision form with errors shows the error summary that
+    links to the field, and the field is on the page the summary is on."""
+    _, _, officer, _, _ = world
+    supplier = services.supplier_for(db.session, officer, make.organisation(name="Fel AB"))
+    fake.set(supplier.organisation.orgnr, "bolagsverket", facts=(ev.CompanyStatus(
+        supplier.organisation.orgnr, "Fel AB", True,
+        proceedings=(ev.Proceeding("LI", "Likvidation"),)),))
+    check = checks.check_supplier(db.session, officer, supplier)
+    db.session.commit()
+    client = login_as(officer)
+    client.post(f"/suppliers/checks/{check.id}/hearings", data={
+        "codes": ["insolvency"], "deadline": (date.today() + timedelta(days=1)).isoformat()})
+    hearing = db.session.query(Hearing).one()
+    page = client.post(f"/suppliers/hearings/{hearing.id}/decisions",
+                       data={"outcome": "exclude", "reasoning": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    assert page.count('id="error-summary"') == 1 and "data-error-summary" in page
+    assert 'href="#reasoning"' in page and 'id="reasoning"' in page
+    assert "Skriv skälen för beslutet." in page
+    assert db.session.query(Decision).count() == 0
