@@ -228,3 +228,21 @@ def test_different_activities_are_not_double_funding(db, make):
          "Sommarläger för unga anhöriga")))
     cluster = clusters(db, run_detection(db.session, None, **MARCH))[org.name]
     assert not cluster.double_funding and cluster.funding_reasons == []
+
+
+def test_cluster_page_never_says_same_name_for_rows_with_different_names(db, make, numbers,
+                                                                         login_as):
+    """Issue 11, defect 6: the cluster's explanation named "Alla rader har samma namn och
+    organisationsnummer" for rows with different names."""
+    d = "2026-03-10"
+    load(db, make, ledger(
+        ("Kultur", "Idrottsföreningen Kamraterna", numbers["A"], "", 1000, d, "45300 Bidrag", ""),
+        ("Idrott", "IFK Kamraterna Fotboll", numbers["A"], "", 2000, d, "45300 Bidrag", "")))
+    run = run_detection(db.session, None, **MARCH)
+    db.session.commit()
+    (cluster,) = [c for c in clusters(db, run).values() if c.department_count > 1]
+    page = login_as(make.user(role="admin")).get(f"/associations/clusters/{cluster.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Alla rader har samma namn och organisationsnummer" not in text
+    assert "Idrottsföreningen Kamraterna" in text and "IFK Kamraterna Fotboll" in text

@@ -408,3 +408,29 @@ def test_hearing_decision_form_errors_in_the_one_summary_linked_to_the_field(
     assert 'href="#reasoning"' in page and 'id="reasoning"' in page
     assert "Skriv skälen för beslutet." in page
     assert db.session.query(Decision).count() == 0
+
+
+def test_monitoring_page_counts_say_whose_findings_they_are(db, make, world, fake, login_as):
+    """Issue 11, defect 6 ("8 nya fynd" and a list of 6): the run's count is the whole city's,
+    said so; the department's count is the number of open rows listed."""
+    _, _, officer, _, district_buyer = world
+    names = {}
+    for who, name, ref in ((officer, "Egen Konkurs AB", "AVT-11"),
+                           (district_buyer, "Annans Konkurs AB", "AVT-12")):
+        supplier = services.supplier_for(db.session, who, make.organisation(name=name))
+        services.create_contract(db.session, who, supplier, {
+            "reference": ref, "title": "Tjänst", "procedure": "lov",
+            "start_date": date.today() - timedelta(days=100)})
+        names[name] = supplier
+    monitoring.run_monitor(db.session)
+    for name, supplier in names.items():
+        fake.set(supplier.organisation.orgnr, "bolagsverket", facts=(ev.CompanyStatus(
+            supplier.organisation.orgnr, name, True,
+            proceedings=(ev.Proceeding("KK", "Konkurs", date.today()),)),))
+    run = monitoring.run_monitor(db.session)
+    assert run.new_findings == 2
+    db.session.commit()
+    page = login_as(officer).get("/suppliers/monitoring").get_data(as_text=True)
+    assert "2 nya fynd i hela staden" in page
+    assert "1 ohanterat fynd för din förvaltning" in page
+    assert "Egen Konkurs AB" in page and "Annans Konkurs AB" not in page
