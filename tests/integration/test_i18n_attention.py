@@ -120,3 +120,30 @@ def test_a_shared_warning_on_the_start_page_reads_in_english(db, make, login_as)
         english_category = WARNING_CATEGORIES[category]
     assert f"{english_category}, from Järva: Skenanställda." in page
     assert ", från Järva" not in page
+
+
+def _payment_check(db, user, attention: int, n: int):
+    from oversight.accounts.models import PaymentCheck
+
+    check = PaymentCheck(department_id=user.department_id, created_by_id=user.id,
+                         filename=f"betalfil-{attention}.xml", file_sha256=f"{attention:064d}",
+                         file_size=10, status="done", n_payments=n,
+                         summary={"attention": attention,
+                                  "counts": {"NMTC": attention, "CMTC": 0, "NOAP": 0}})
+    db.session.add(check)
+    db.session.commit()
+    return check
+
+
+def test_a_payment_file_item_counts_in_the_right_number_with_labels_not_codes(db, make, login_as):
+    officer = make.user(role="procurement")
+    _payment_check(db, officer, 1, 5)
+    client = login_as(officer)
+    page = client.get("/").get_data(as_text=True)
+    assert "1 av 5 betalningar behöver kontrolleras" in page
+    assert "NMTC 1" not in page and "Stämmer inte 1" in page  # the label, not the code
+    page = _english(client).get("/").get_data(as_text=True)
+    assert "1 of 5 payments needs checking" in page and "behöver kontrolleras" not in page
+    _payment_check(db, officer, 2, 5)
+    page = client.get("/").get_data(as_text=True)
+    assert "2 of 5 payments need checking" in page
