@@ -58,7 +58,10 @@ def test_mark_stale_reads_in_english_in_the_singular_and_the_plural(db, make, en
     assert "2 jobs marked as interrupted:" in result.output, result.output
 
 
-def test_audit_verify_counts_entries_and_anchors_in_the_right_number(db, make, runner):
+def test_audit_verify_counts_entries_and_anchors_in_the_right_number(app, db, make, runner,
+                                                                   monkeypatch, tmp_path):
+    # anchors of this test only (the session's anchor file would break later verifications)
+    monkeypatch.setitem(app.config, "AUDIT_ANCHOR_PATH", str(tmp_path / "anchors.log"))
     make.user()
     db.session.commit()
     runner.invoke(args=["audit", "anchor"])
