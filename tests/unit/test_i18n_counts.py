@@ -58,3 +58,20 @@ def test_the_scan_finds_a_count_with_a_bare_noun(tmp_path):
     (package / "views.py").write_text('x = f"{n} rader"\n', encoding="utf-8")  # not scanned
     assert [(line, text) for _p, line, text in counted_nouns(tmp_path)] == [
         (2, " rader importerade")]
+
+
+def test_age_text_reads_in_the_right_number_and_language(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from oversight.formatting import age_text
+
+    today = date(2026, 12, 3)
+    with app.test_request_context():
+        assert [age_text(d, today) for d in (None, today, date(2026, 12, 2), date(2026, 12, 1))] == [
+            "aldrig", "i dag", "i går", "2 dagar sedan"]
+        with force_locale("en"):
+            assert [age_text(d, today) for d in (None, today, date(2026, 12, 2),
+                                                 date(2026, 12, 1))] == [
+                "never", "today", "yesterday", "2 days ago"]
