@@ -246,3 +246,14 @@ def test_cluster_page_never_says_same_name_for_rows_with_different_names(db, mak
     assert page.status_code == 200
     assert "Alla rader har samma namn och organisationsnummer" not in text
     assert "Idrottsföreningen Kamraterna" in text and "IFK Kamraterna Fotboll" in text
+
+
+def test_a_total_jump_names_its_amounts_in_the_one_format():
+    """Issue 11, defect 6: "från 1 000 kr till 2 500 kr", not "från 1000 kr"."""
+    from associations.detection import changes_since
+    from oversight.formatting import sek
+
+    snapshot = {"departments": ["Kultur"], "accounts": [], "total": "1000", "amounts": {}}
+    reasons = changes_since(snapshot, [{"department": "Kultur", "amount": "2500"}], [],
+                              Decimal(2500), 50)
+    assert any(f"från {sek(1000)} till {sek(2500)}" in r for r in reasons), reasons
