@@ -110,3 +110,23 @@ def test_every_case_code_list_has_a_label_per_code_in_both_languages(app):
                 if not english or (english == str(source) and str(source) not in same):
                     untranslated.append((name, code, str(source)))
     assert not untranslated, untranslated
+
+
+def test_every_assistance_code_list_reads_in_english(app):
+    """The assistance module's code lists (permit statuses and sources, decision bases,
+    arrangement kinds, verification methods and results, alert states) in the English UI."""
+    from flask_babel import force_locale
+
+    from assistance import models
+
+    lists = {name: value for name, value in vars(models).items()
+             if name.isupper() and isinstance(value, dict) and value
+             and all(isinstance(v, str) for v in value.values())}
+    assert {"PERMIT_STATUSES", "VERIFICATION_RESULTS", "ALERT_STATES"} <= set(lists)
+    untranslated = []
+    with app.test_request_context(), force_locale("en"):
+        for name, values in lists.items():
+            for code, source in values.items():
+                if models.label(values, code) == source:
+                    untranslated.append((name, code, source))
+    assert not untranslated, untranslated
