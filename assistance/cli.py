@@ -7,6 +7,7 @@ from datetime import date
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
@@ -49,7 +50,8 @@ def import_command(kind: str, path: str, username: str | None) -> None:
         db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
-        raise click.ClickException(_("Inget importerades (%(count)s fel).", count=len(exc.errors))) from exc
+        raise click.ClickException(ngettext("Inget importerades (%(num)s fel).", "Inget importerades (%(num)s fel).",
+                                            len(exc.errors))) from exc
     db.session.commit()
     click.echo(result.summary())
 
@@ -71,13 +73,14 @@ def alerts_command(day: str | None, as_json: bool, username: str | None) -> None
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
-            click.echo(_("%(district)s: %(provider)s (%(orgnr)s), %(status)s, %(users)s brukare, "
-                         "%(days)s dagar från %(first_day)s", district=row['district'],
-                         provider=row['provider_name'], orgnr=row['provider_org_nr'],
-                         status=row['status'], users=len(row['person_ids']),
-                         days=row['days_without_permit'], first_day=row['first_day']))
+            click.echo(_("%(district)s: %(provider)s (%(orgnr)s), %(status)s, %(users)s, %(days)s från "
+                         "%(first_day)s", district=row['district'],
+                         provider=row['provider_name'], orgnr=row['provider_org_nr'], status=row['status'],
+                         users=ngettext("%(num)s brukare", "%(num)s brukare", len(row['person_ids'])),
+                         days=ngettext("%(num)s dag", "%(num)s dagar", row['days_without_permit']),
+                         first_day=row['first_day']))
     if not as_json:
-        click.echo(_("%(count)s larm.", count=len(rows)), err=True)
+        click.echo(ngettext("%(num)s larm.", "%(num)s larm.", len(rows)), err=True)
 
 
 @assistance_cli.command("verify-permits")
@@ -98,8 +101,11 @@ def verify_permits_command(day: str | None, username: str | None) -> None:
     for row in manual:
         last = row.verification.verified_on.isoformat() if row.verification else _("aldrig")
         click.echo(_("Manuell kontroll behövs: %(name)s (%(orgnr)s), senast kontrollerad %(last)s, "
-                     "%(users)s brukare", name=row.organisation.name,
-                     orgnr=row.organisation.orgnr, last=last, users=row.users))
-    click.echo(_("%(verified)s kontrollerade automatiskt, %(manual)s behöver manuell kontroll.",
-                 verified=len(verified), manual=len(manual)),
+                     "%(users)s", name=row.organisation.name, orgnr=row.organisation.orgnr, last=last,
+                     users=ngettext("%(num)s brukare", "%(num)s brukare", row.users)))
+    click.echo(_("%(verified)s, %(manual)s.",
+                 verified=ngettext("%(num)s kontrollerad automatiskt", "%(num)s kontrollerade automatiskt",
+                                   len(verified)),
+                 manual=ngettext("%(num)s behöver manuell kontroll", "%(num)s behöver manuell kontroll",
+                                 len(manual))),
                err=True)

@@ -14,6 +14,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -74,8 +75,11 @@ def load(session: Session) -> str:
     session.flush()
     alerts = refresh_alerts(session, today)
     from assistance.timereport_demo import load as load_timereports  # time reports (issue 13)
-    return (f"Personlig assistans: {len(users)} brukare, {len(providers)} anordnare, "
-            f"{len(alerts)} tillståndslarm. " + load_timereports(session))
+    return ("Personlig assistans: " + ", ".join([
+        ngettext("%(num)s brukare", "%(num)s brukare", len(users)),
+        ngettext("%(num)s anordnare", "%(num)s anordnare", len(providers)),
+        ngettext("%(num)s tillståndslarm", "%(num)s tillståndslarm", len(alerts))]) + ". "
+        + load_timereports(session))
 
 
 def _providers(session: Session) -> list:

@@ -16,6 +16,7 @@ from assistance.models import (
     VERIFICATION_METHODS,
     VERIFICATION_RESULTS,
 )
+from oversight.labels import choices
 
 
 def _choices(codes: dict) -> list[tuple[str, str]]:
@@ -24,7 +25,7 @@ def _choices(codes: dict) -> list[tuple[str, str]]:
 
 class PermitForm(FlaskForm):
     status = SelectField(_l("Status"), choices=_choices(PERMIT_STATUSES))
-    activity = SelectField(_l("Verksamhet"), choices=[(a, a) for a in PERMIT_ACTIVITIES])
+    activity = SelectField(_l("Verksamhet"), choices=choices([(a, a) for a in PERMIT_ACTIVITIES]))
     reference = StringField(_l("IVO:s diarienummer"), validators=[Optional(), Length(max=60)])
     decision_date = DateField(_l("Beslutsdatum"), validators=[Optional()])
     valid_from = DateField(_l("Gäller från"), validators=[Optional()],
@@ -36,7 +37,7 @@ class PermitForm(FlaskForm):
 
 
 class VerificationForm(FlaskForm):
-    verified_on = DateField(_l("Kontrollerat den"), validators=[DataRequired("Ange datum.")],
+    verified_on = DateField(_l("Kontrollerat den"), validators=[DataRequired(_l("Ange datum."))],
                             default=date.today)
     method = SelectField(_l("Hur"), choices=_choices(VERIFICATION_METHODS))
     result = SelectField(_l("Resultat"), choices=_choices(VERIFICATION_RESULTS))
@@ -44,20 +45,20 @@ class VerificationForm(FlaskForm):
 
 
 class HandleForm(FlaskForm):
-    comment = TextAreaField(_l("Kommentar"), validators=[DataRequired("Skriv en kommentar."), Length(max=4000)])
+    comment = TextAreaField(_l("Kommentar"), validators=[DataRequired(_l("Skriv en kommentar.")), Length(max=4000)])
 
 
 class CaseForm(FlaskForm):
-    note = TextAreaField(_l("Vad ärendet gäller"), validators=[DataRequired("Skriv vad ärendet gäller."),
+    note = TextAreaField(_l("Vad ärendet gäller"), validators=[DataRequired(_l("Skriv vad ärendet gäller.")),
                                                                Length(max=4000)])
 
 
 class ToldForm(FlaskForm):
-    told_on = DateField(_l("Brukaren fick veta den"), validators=[DataRequired("Ange datum.")])
+    told_on = DateField(_l("Brukaren fick veta den"), validators=[DataRequired(_l("Ange datum."))])
 
 
 class ChangeProviderForm(FlaskForm):
-    from_day = DateField(_l("Från och med"), validators=[DataRequired("Ange datum.")])
+    from_day = DateField(_l("Från och med"), validators=[DataRequired(_l("Ange datum."))])
     kind = SelectField(_l("Form"), choices=_choices(ARRANGEMENT_KINDS))
     provider_orgnr = StringField(_l("Anordnarens organisationsnummer"), validators=[Optional(), Length(max=20)],
                                  description=_l("Bara för assistansanordnare; tomt för egen "

@@ -6,6 +6,7 @@ import json
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from oversight.cli import acting_user
@@ -42,7 +43,7 @@ def check_command(month: str, as_json: bool, username: str | None) -> None:
         else:
             click.echo(f"{row['code']} {row['date'] or ''} {row['hours']} h: {row['explanation']}")
     if not as_json:
-        click.echo(_("%(count)s avvikelser.", count=len(out)), err=True)
+        click.echo(ngettext("%(num)s avvikelse.", "%(num)s avvikelser.", len(out)), err=True)
 
 
 def finding_json(f) -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, time, timedelta
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -129,7 +130,10 @@ def load(session: Session, today: date | None = None) -> str:
                     approve_as_assistant(session, None, report, aid, "Assistent (demo)")
         check_month(session, None, month)
     _provider_login(session, plan)
-    return f"Tidrapporter: {reports} nya rapporter för {len(ids)} användare, {len(months)} månader."
+    return "Tidrapporter: " + gettext("%(reports)s för %(users)s, %(months)s.", reports=ngettext(
+        "%(num)s ny rapport", "%(num)s nya rapporter", reports),
+        users=ngettext("%(num)s användare", "%(num)s användare", len(ids)),
+        months=ngettext("%(num)s månad", "%(num)s månader", len(months)))
 
 
 def _ensure(session, provider_id: int, aid: str) -> None:

@@ -17,6 +17,7 @@ from assistance.shift_times import month_bounds
 from assistance.timereport_models import ReportReminder, TimeReport, TimeReportFinding
 from assistance.timereport_rules import DUE_DAY, SCHABLONBELOPP, RuleMissing, rule_value
 from oversight.db import utcnow
+from oversight.formatting import sek
 from oversight.scoping import restrict_to_department, scoped_select
 
 ACTIONS = ("accept", "uphold", "case")
@@ -66,7 +67,7 @@ def open_case_for_finding(session: Session, actor, finding: TimeReportFinding, n
         finding.explanation,
         f"Timmar: {finding.hours}; rader: {finding.rows or '–'}"
         + (f"; dag: {finding.day.isoformat()}" if finding.day else "")
-        + (f"; belopp (schablon): {amount} kr" if amount is not None else ""),
+        + (f"; belopp (schablon): {sek(amount)}" if amount is not None else ""),
         f"Anteckning: {note}" if note else None] if line)
     try:
         case = open_case_from_finding(

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from associations.ledger import PRESETS, LedgerError, read_ledger
 from associations.matching import cluster_ledger, multi_department_clusters
@@ -54,11 +55,12 @@ def match_ledger(input_path: str, preset: str, ignore_orgnr: bool, output: str |
                       ensure_ascii=False, indent=2, default=_json_default)
     problems = sum(1 for r in rows if r.org_nr_problem)
     ambiguous = sum(1 for c in result.clusters.values() if c.ambiguous_name)
-    click.echo(_("%(rows)s rader, %(payees)s mottagare, %(multi)s med betalningar från flera förvaltningar, "
-                 "%(problems)s rader med organisationsnummerproblem, %(ambiguous)s mottagare med samma namn "
-                 "och flera möjliga organisationer (samma namn, flera organisationer möjliga).",
-                 rows=len(rows), payees=len(result.clusters), multi=len(multi), problems=problems,
-                 ambiguous=ambiguous), err=True)
+    click.echo(_("%(rows)s, %(payees)s (med betalningar från flera förvaltningar: %(multi)s; med samma "
+                 "namn och flera möjliga organisationer: %(ambiguous)s); rader med "
+                 "organisationsnummerproblem: %(problems)s.",
+                 rows=ngettext("%(num)s rad", "%(num)s rader", len(rows)),
+                 payees=ngettext("%(num)s mottagare", "%(num)s mottagare", len(result.clusters)),
+                 multi=len(multi), problems=problems, ambiguous=ambiguous), err=True)
 
 
 def _write_clusters(stream, result) -> None:

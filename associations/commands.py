@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from associations.cli import associations_cli
@@ -74,7 +75,8 @@ def import_ledger_command(path, department_code, preset, period, detect, show_pr
         click.echo("  " + _("Rad %(row)s: %(payee)s: %(problem)s", row=row, payee=payee, problem=problem),
                    err=True)
     if len(report.problems) > show_problems:
-        click.echo("  " + _("... och %(n)s rader till.", n=li.flagged_row_count - show_problems), err=True)
+        click.echo("  " + ngettext("... och %(num)s rad till.", "... och %(num)s rader till.",
+                                   li.flagged_row_count - show_problems), err=True)
     if detect:
         _run_detection(li.period_start, li.period_end, False)
 
@@ -89,11 +91,13 @@ def _run_detection(start, end, grants_only):
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(_("Körning %(id)s (%(label)s): %(row_count)s rader, %(payee_count)s mottagare, %(cluster_count)s "
-                 "med betalningar från flera förvaltningar (varav %(association_count)s föreningar); %(new_count)s "
-                 "nya eller med nya uppgifter.",
-                 id=run.id, label=run.label, row_count=run.row_count, payee_count=run.payee_count,
-                 cluster_count=run.cluster_count, association_count=run.association_count, new_count=run.new_count))
+    click.echo(_("Körning %(id)s (%(label)s): %(rows)s, %(payees)s; med betalningar från flera "
+                 "förvaltningar: %(cluster_count)s (varav föreningar: %(association_count)s); nya eller "
+                 "med nya uppgifter: %(new_count)s.",
+                 id=run.id, label=run.label, rows=ngettext("%(num)s rad", "%(num)s rader", run.row_count),
+                 payees=ngettext("%(num)s mottagare", "%(num)s mottagare", run.payee_count),
+                 cluster_count=run.cluster_count, association_count=run.association_count,
+                 new_count=run.new_count))
 
 
 @associations_cli.command("detect")
@@ -118,7 +122,8 @@ def overdue_command():
         g = r.grant
         click.echo(f"{r.due_on}\t{g.organisation.orgnr}\t{g.organisation.name}\t"
                    f"{r.kind_label}\t{r.period_start}–{r.period_end}\t{g.grantor}")
-    click.echo(_("%(n)s försenade redovisningar.", n=len(reports)), err=True)
+    click.echo(ngettext("%(num)s försenad redovisning.", "%(num)s försenade redovisningar.", len(reports)),
+               err=True)
 
 
 @associations_cli.command("rules")

@@ -16,6 +16,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -136,9 +137,11 @@ def load(session: Session, today: date | None = None) -> str:
                             period_end=date(y, 12, 31))
     _judge_ljusglimten(session, run, users.get("bidrag.kultur"))
     session.flush()
-    return (f"Föreningsbidrag: {created} nya bidrag, reskontra "
-            f"{'importerad' if report.created else 'fanns redan'}, körning {run.id} med "
-            f"{run.cluster_count} mottagare från flera förvaltningar.")
+    return (ngettext("Föreningsbidrag: %(num)s nytt bidrag", "Föreningsbidrag: %(num)s nya bidrag", created)
+            + ", " + (gettext("reskontra importerad") if report.created else gettext("reskontra fanns redan"))
+            + ", " + ngettext("körning %(run)s med %(num)s mottagare från flera förvaltningar.",
+                              "körning %(run)s med %(num)s mottagare från flera förvaltningar.",
+                              run.cluster_count, run=run.id))
 
 
 def _officer_of(users, department_id):

@@ -34,6 +34,7 @@ from associations.models import (
     LedgerEntry,
 )
 from oversight.auth.models import Department
+from oversight.formatting import sek
 from oversight.names import normalize_org_name
 from oversight.organisations.models import Organisation
 
@@ -115,7 +116,7 @@ def changes_since(snapshot: dict, departments: list[dict], accounts: list[str], 
     before = Decimal(snapshot.get("total") or 0)
     if before > 0 and total > before * factor:
         reasons.append(f"Totalbeloppet har ökat med {(total / before - 1) * 100:.0f} % "
-                       f"(från {before:.0f} kr till {total:.0f} kr) sedan bedömningen.")
+                       f"(från {sek(before, 0)} till {sek(total, 0)}) sedan bedömningen.")
     amounts = snapshot.get("amounts", {})
     for d in departments:
         old = Decimal(amounts.get(d["department"]) or 0)

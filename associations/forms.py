@@ -17,8 +17,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from associations.followup import ACTION_LABELS
 from associations.models import GRANT_FORMS, VERDICTS
+from oversight.labels import choices
 
-PERIOD_HINT = "ÅÅÅÅ-MM, t.ex. 2016-03. Lämna tomt om filen har datum per rad."
+PERIOD_HINT = _l("ÅÅÅÅ-MM, t.ex. 2016-03. Lämna tomt om filen har datum per rad.")
 
 
 class UploadForm(FlaskForm):
@@ -55,9 +56,9 @@ class GrantForm(FlaskForm):
     grantor = SelectField(_l("Beviljas av"), description=_l("Förvaltning, eller extern finansiär."))
     funder_other = StringField(_l("Annan extern finansiär"), validators=[Optional(), Length(max=200)],
                                description=_l("Fyll i om finansiären inte finns i listan."))
-    form = SelectField(_l("Bidragsform"), choices=list(GRANT_FORMS.items()))
-    status = SelectField(_l("Status"), choices=[("granted", "Beviljat"), ("applied", "Ansökt"),
-                                            ("rejected", "Avslag")])
+    form = SelectField(_l("Bidragsform"), choices=choices(GRANT_FORMS))
+    status = SelectField(_l("Status"), choices=choices([("granted", _l("Beviljat")), ("applied", _l("Ansökt")),
+                                                    ("rejected", _l("Avslag"))]))
     purpose = TextAreaField(_l("Syfte"), validators=[DataRequired(_l("Ange syftet.")),
                                                  Length(max=4000)])
     activity = StringField(_l("Aktivitet"), validators=[Optional(), Length(max=300)],
@@ -74,7 +75,7 @@ class GrantForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    action = SelectField(_l("Beslut"), choices=list(ACTION_LABELS.items()))
+    action = SelectField(_l("Beslut"), choices=choices(ACTION_LABELS))
     reason = TextAreaField(_l("Skäl"), validators=[DataRequired(_l("Ange skälet.")), Length(max=4000)])
     decided_on = DateField(_l("Beslutsdatum"), validators=[Optional()])
     amount = DecimalField(_l("Återkrävt belopp (kr)"), places=2, validators=[Optional()],
@@ -84,8 +85,9 @@ class DecisionForm(FlaskForm):
 
 class ReportReceivedForm(FlaskForm):
     received_on = DateField(_l("Inkom"), validators=[DataRequired(_l("Ange datum."))])
-    status = SelectField(_l("Bedömning"), choices=[("received", "Inkommen"), ("approved", "Godkänd"),
-                                               ("rejected", "Underkänd")])
+    status = SelectField(_l("Bedömning"), choices=choices([("received", _l("Inkommen")),
+                                                       ("approved", _l("Godkänd")),
+                                                       ("rejected", _l("Underkänd"))]))
     note = StringField(_l("Anteckning"), validators=[Optional(), Length(max=1000)])
 
 
@@ -98,7 +100,7 @@ class ProfileForm(FlaskForm):
 
 
 class JudgementForm(FlaskForm):
-    verdict = SelectField(_l("Bedömning"), choices=list(VERDICTS.items()))
+    verdict = SelectField(_l("Bedömning"), choices=choices(VERDICTS))
     comment = TextAreaField(_l("Kommentar"), validators=[Optional(), Length(max=4000)],
                             description=_l("Krävs vid 'Olika organisationer' och 'Utreds'."))
 

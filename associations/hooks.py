@@ -16,6 +16,7 @@ from associations.models import Grant, LedgerEntry
 from oversight import navigation
 from oversight.attention import AttentionItem, provider
 from oversight.jobs import job_handler
+from oversight.labels import _l
 from oversight.organisations.sections import register
 from oversight.scoping import owned_by
 from oversight.views_support import path_for as _url
@@ -180,7 +181,7 @@ def grants_attention(session, user) -> list[AttentionItem]:
             items.append(AttentionItem(
                 title=_("Bidragsvarning: %(name)s", name=grant.organisation.name),
                 detail=f"{grant.form_label} {grant.period_start.year}: {danger[0]['message']}"
-                       + (f" (+{len(danger) - 1} till)" if len(danger) > 1 else ""),
+                       + (" " + _("(+%(n)s till)", n=len(danger) - 1) if len(danger) > 1 else ""),
                 url=_url("associations.show_grant", grant_id=grant.id), severity="warning",
                 on=grant.created_at.date() if grant.created_at else None))
     return items
@@ -188,7 +189,7 @@ def grants_attention(session, user) -> list[AttentionItem]:
 
 # --- organisation page section ------------------------------------------------------------------
 
-@register("foreningsbidrag", "Föreningsbidrag", order=40)
+@register("foreningsbidrag", _l("Föreningsbidrag"), order=40)
 def organisation_section(session, user, org):
     if not user.can("grants.view"):
         return None

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
@@ -219,8 +220,10 @@ class ImportReport:
     def summary(self) -> str:
         li = self.ledger_import
         if not self.created:
-            return (f"Filen är redan importerad ({li.created_at:%Y-%m-%d}, import {li.id}, "
-                    f"{li.row_count} rader): inget nytt importerades.")
+            return ngettext("Filen är redan importerad (%(day)s, import %(id)s, %(num)s rad): inget "
+                            "nytt importerades.", "Filen är redan importerad (%(day)s, import "
+                            "%(id)s, %(num)s rader): inget nytt importerades.", li.row_count,
+                            day=f"{li.created_at:%Y-%m-%d}", id=li.id)
         return _("%(rows)s importerade från %(departments)s, %(grant)s på bidragskonton, "
                  "%(flagged)s med problem i organisationsnumret (behållna och flaggade).",
                  rows=count_text(li.row_count, "%(num)s rad", "%(num)s rader"),

@@ -24,16 +24,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oversight.db import TimestampMixin, utcnow
 from oversight.extensions import db
+from oversight.labels import Labels
 
 Money = Numeric(16, 2)
 
-VERDICTS = {
+VERDICTS = Labels({
     "same_org": "Samma organisation",
     "different_orgs": "Olika organisationer",
     "co_funding": "Godkänd samfinansiering",
     "investigate": "Utreds",
-}
-CLUSTER_STATUSES = {"new": "Ny", "reraised": "Ny uppgift efter bedömning", "judged": "Bedömd"}
+})
+CLUSTER_STATUSES = Labels({"new": "Ny", "reraised": "Ny uppgift efter bedömning", "judged": "Bedömd"})
 
 
 # --- ledger import --------------------------------------------------------------------------

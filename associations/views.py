@@ -28,6 +28,7 @@ from oversight.auth.models import Department
 from oversight.auth.roles import ADMIN
 from oversight.exports import export_response
 from oversight.extensions import db
+from oversight.labels import _l, translated
 from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404
@@ -159,10 +160,10 @@ def show_grant(grant_id: int):
 
 # Grant decisions that cannot be undone: the form's POST first gets the confirmation step.
 IRREVERSIBLE = {
-    "stop": "Bidraget stoppas: inga fler utbetalningar görs. Beslutet registreras och loggas.",
-    "reclaim": "Bidraget återkrävs: föreningen ska betala tillbaka. Beslutet registreras och "
-               "loggas.",
-    "reject": "Ansökan avslås. Beslutet registreras och loggas.",
+    "stop": _l("Bidraget stoppas: inga fler utbetalningar görs. Beslutet registreras och loggas."),
+    "reclaim": _l("Bidraget återkrävs: föreningen ska betala tillbaka. Beslutet registreras och "
+                  "loggas."),
+    "reject": _l("Ansökan avslås. Beslutet registreras och loggas."),
 }
 
 
@@ -176,7 +177,7 @@ def add_decision(grant_id: int):
         return confirmation_page(
             title=str(ACTION_LABELS[form.action.data]),
             whom=f"{grant.organisation.name}, {grant.purpose or ''}".strip(", "),
-            what=IRREVERSIBLE[form.action.data],
+            what=translated(IRREVERSIBLE[form.action.data]),
             action=url_for(".add_decision", grant_id=grant.id),
             cancel_url=url_for(".show_grant", grant_id=grant.id))
     if form.validate_on_submit():

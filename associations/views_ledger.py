@@ -57,7 +57,8 @@ def _preset_choices() -> list[tuple[str, str]]:
     choices = list(imports.PRESET_LABELS.items())
     for m in db.session.scalars(select(LedgerMapping).order_by(LedgerMapping.name)):
         dept = db.session.get(Department, m.department_id)
-        choices.append((f"mapping:{m.id}", f"Sparad: {m.name} ({dept.name if dept else ''})"))
+        choices.append((f"mapping:{m.id}", _("Sparad: %(name)s (%(department)s)", name=m.name,
+                                                       department=dept.name if dept else "")))
     return choices
 
 

@@ -55,7 +55,8 @@ def recent_warnings(session: Session, user) -> list[AttentionItem]:
     return [
         AttentionItem(
             title=_("Ny varning: %(name)s", name=w.organisation.name),
-            detail=f"{w.category_label}, från {w.department.name}: {w.reason[:160]}",
+            detail=_("%(category)s, från %(department)s: %(reason)s", category=w.category_label,
+                     department=w.department.name, reason=w.reason[:160]),
             url=url_for("organisations.show", org_id=w.organisation_id),
             severity="warning", on=w.issued_on)
         for w in session.scalars(stmt) if w.is_active()

@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from oversight.backup import BackupError, create_backup, restore_backup, verify_backup
 
@@ -23,8 +24,10 @@ def create_command(target_dir: str | None) -> None:
         raise click.ClickException(_("Säkerhetskopian kunde inte skapas: %(error)s",
                                      error=exc)) from None
     rows = sum(result.tables.values())
-    click.echo(f"Säkerhetskopia skapad: {result.path} ({len(result.tables)} tabeller, "
-               f"{rows} rader, {result.documents} dokument).")
+    click.echo(_("Säkerhetskopia skapad: %(path)s (%(tables)s, %(rows)s, %(documents)s).",
+                 path=result.path, tables=ngettext("%(num)s tabell", "%(num)s tabeller", len(result.tables)),
+                 rows=ngettext("%(num)s rad", "%(num)s rader", rows),
+                 documents=ngettext("%(num)s dokument", "%(num)s dokument", result.documents)))
 
 
 @backup_cli.command("verify")
@@ -35,8 +38,9 @@ def verify_command(path: str) -> None:
         manifest = verify_backup(path)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Säkerhetskopian är hel: {len(manifest['files'])} filer, skapad "
-               f"{manifest['created_at']}, schema {manifest['schema_revision']}.")
+    click.echo(_("Säkerhetskopian är hel: %(files)s, skapad %(created)s, schema %(schema)s.",
+                 files=ngettext("%(num)s fil", "%(num)s filer", len(manifest["files"])),
+                 created=manifest["created_at"], schema=manifest["schema_revision"]))
 
 
 @backup_cli.command("restore")
@@ -56,4 +60,6 @@ def restore_command(path: str, yes: bool) -> None:
         counts = restore_backup(current_app._get_current_object(), path)
     except BackupError as exc:
         raise click.ClickException(_("Inget återställdes: %(error)s", error=exc)) from None
-    click.echo(f"Återställt: {len(counts)} tabeller, {sum(counts.values())} rader.")
+    click.echo(_("Återställt: %(tables)s, %(rows)s.",
+                 tables=ngettext("%(num)s tabell", "%(num)s tabeller", len(counts)),
+                 rows=ngettext("%(num)s rad", "%(num)s rader", sum(counts.values()))))

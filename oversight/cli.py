@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -186,11 +187,15 @@ def verify():
 
     report = verify_with_anchors(db.session)
     if report.ok:
-        click.echo(_("OK: %(checked)s poster, kedjan är hel (%(count)s ankare kontrollerade).",
-                     checked=report.checked, count=len(read_anchors())))
+        click.echo(_("OK: %(checked)s, kedjan är hel (%(anchors)s).",
+                     checked=ngettext("%(num)s post", "%(num)s poster", report.checked),
+                     anchors=ngettext("%(num)s ankare kontrollerat", "%(num)s ankare kontrollerade",
+                                      len(read_anchors()))))
         return
-    click.echo(_("BRUTEN vid post %(broken_at)s: %(reason)s (%(checked)s poster före den är hela).",
-                 broken_at=report.broken_at, reason=report.reason, checked=report.checked), err=True)
+    click.echo(_("BRUTEN vid post %(broken_at)s: %(reason)s (%(checked)s).",
+                 broken_at=report.broken_at, reason=report.reason,
+                 checked=ngettext("%(num)s post före den är hel", "%(num)s poster före den är hela",
+                                  report.checked)), err=True)
     sys.exit(1)
 
 
@@ -206,8 +211,9 @@ def anchor():
                                      anchor_path=anchor_path(), strerror=exc.strerror)) from exc
     finally:
         db.session.rollback()
-    click.echo(_("Ankare: %(count)s poster, sista post %(last_id)s, hash %(head)s… → %(anchor_path)s",
-                 count=written.count, last_id=written.last_id, head=written.head[:16], anchor_path=anchor_path()))
+    click.echo(_("Ankare: %(count)s, sista post %(last_id)s, hash %(head)s… → %(anchor_path)s",
+                 count=ngettext("%(num)s post", "%(num)s poster", written.count), last_id=written.last_id,
+                 head=written.head[:16], anchor_path=anchor_path()))
 
 
 @audit_cli.command("reseal")
@@ -229,7 +235,8 @@ def reseal(yes):
     db.session.commit()
     reset_mark(current_app._get_current_object(), db.engine)
     write_anchor(db.session)
-    click.echo(_("Kedjan är nycklad: %(count)s poster, ankare skrivet.", count=count))
+    click.echo(ngettext("Kedjan är nycklad: %(num)s post, ankare skrivet.",
+                        "Kedjan är nycklad: %(num)s poster, ankare skrivet.", count))
 
 
 def _load_scale(scale: str) -> None:

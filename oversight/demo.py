@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -110,8 +111,11 @@ def load(session: Session) -> str:
     _accounts_and_people(session, organisations)
     _warnings_and_notes(session, organisations, users)
     session.flush()
-    return (f"Demodata: {len(departments)} förvaltningar, {len(users)} användare, "
-            f"{len(organisations)} organisationer, {rules} nya regelvärden.")
+    return "Demodata: " + ", ".join([
+        ngettext("%(num)s förvaltning", "%(num)s förvaltningar", len(departments)),
+        ngettext("%(num)s användare", "%(num)s användare", len(users)),
+        ngettext("%(num)s organisation", "%(num)s organisationer", len(organisations)),
+        ngettext("%(num)s nytt regelvärde", "%(num)s nya regelvärden", rules)]) + "."
 
 
 def _departments(session: Session) -> dict[str, Department]:

@@ -99,14 +99,17 @@ def age_days(value, today: date | None = None) -> int | None:
 
 
 def age_text(value, today: date | None = None) -> str:
+    """``i dag``, ``i går``, ``2 dagar sedan`` (``aldrig`` for no date), in the page's language."""
+    from flask_babel import gettext, ngettext
+
     days = age_days(value, today)
     if days is None:
-        return "aldrig"
+        return gettext("aldrig")
     if days <= 0:
-        return "i dag"
+        return gettext("i dag")
     if days == 1:
-        return "i går"
-    return f"{number(days)} dagar sedan"
+        return gettext("i går")
+    return ngettext("%(num)s dag sedan", "%(num)s dagar sedan", days)
 
 
 def count_text(n: int, singular: str, plural: str) -> str:

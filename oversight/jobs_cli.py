@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from oversight.cli import CommandGroup
@@ -69,5 +70,5 @@ def mark_stale_command():
     """Markera jobb som inte gett livstecken på JOB_STALE_MINUTES minuter som avbrutna."""
     marked = mark_stale_jobs(db.session)
     db.session.commit()
-    click.echo(f"{len(marked)} jobb markerade som avbrutna"
-               + (f": {', '.join(map(str, marked))}." if marked else "."))
+    click.echo(ngettext("%(num)s jobb markerat som avbrutet", "%(num)s jobb markerade som avbrutna",
+                        len(marked)) + (f": {', '.join(map(str, marked))}." if marked else "."))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from flask_babel import gettext
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
 
@@ -44,6 +45,21 @@ class Labels(dict):
 
     def values(self):
         return [self[code] for code in self]
+
+
+def choices(labels, blank=None) -> list[tuple]:
+    """Form choices (``SelectField``/``RadioField``) from a label dict or a list of (code,
+    Swedish label) pairs, translated each time the form is rendered: a form class is built at
+    import, so ``list(LABELS.items())`` there would freeze the Swedish labels. ``blank`` (a
+    Swedish label or None) adds an empty first choice."""
+    pairs = dict.items(labels) if isinstance(labels, dict) else labels
+    items = [(code, lazy(text)) for code, text in pairs]
+    return ([("", lazy(blank))] if blank is not None else []) + items
+
+
+def lazy(text) -> LazyString:
+    """A Swedish source (a string marked with ``_l``) read in the page's language when shown."""
+    return LazyString(_translate, text)
 
 
 # Where the evidence of a check came from (``origin`` / ``source`` of evidence rows).

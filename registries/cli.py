@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from oversight.cli import CommandGroup, acting_user
@@ -84,7 +85,7 @@ def import_command(kind, path, data_date, username):
     user = acting_user(username)
 
     def progress(done, total, message):
-        click.echo(f"  {done} rader …", err=True)
+        click.echo("  " + ngettext("%(num)s rad …", "%(num)s rader …", done), err=True)
 
     try:
         with job_run(db.session, user, services.IMPORT_JOB, f"Registerimport {kind} (CLI)",
@@ -96,16 +97,19 @@ def import_command(kind, path, data_date, username):
         db.session.rollback()
         for error in exc.errors:
             click.echo(f"rad {error['line']}: {error['error']}" if error.get("line") else error["error"], err=True)
-        raise click.ClickException(_("Filen importerades inte (%(count)s fel, inget sparat).",
-                                     count=len(exc.errors))) from exc
+        raise click.ClickException(ngettext("Filen importerades inte (%(num)s fel, inget sparat).",
+                                            "Filen importerades inte (%(num)s fel, inget sparat).",
+                                            len(exc.errors))) from exc
     except ValueError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(_("Import %(id)s (%(kind)s): %(rows_total)s rader, %(inserted)s nya, %(updated)s ändrade, "
-                 "%(unchanged)s oförändrade, %(rejected)s avvisade.",
-                 id=imp.id, kind=kind, rows_total=imp.rows_total, inserted=imp.inserted, updated=imp.updated,
-                 unchanged=imp.unchanged, rejected=imp.rejected))
+    click.echo(_("Import %(id)s (%(kind)s): %(rows)s, %(inserted)s, %(updated)s, %(unchanged)s, %(rejected)s.",
+                 id=imp.id, kind=kind, rows=ngettext("%(num)s rad", "%(num)s rader", imp.rows_total),
+                 inserted=ngettext("%(num)s ny", "%(num)s nya", imp.inserted),
+                 updated=ngettext("%(num)s ändrad", "%(num)s ändrade", imp.updated),
+                 unchanged=ngettext("%(num)s oförändrad", "%(num)s oförändrade", imp.unchanged),
+                 rejected=ngettext("%(num)s avvisad", "%(num)s avvisade", imp.rejected)))
     for row in (imp.rejected_rows or [])[:20]:
         click.echo("  " + _("avvisad rad %(line)s: %(error)s", line=row["line"], error=row["error"]))
     if imp.rejected > 20:

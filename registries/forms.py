@@ -7,11 +7,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from oversight.labels import Labels
+from oversight.labels import Labels, choices
 from registries.base import REGISTRIES, REGISTRY_LABELS
 from registries.normalized import IVO_STATUSES
 
-YES_NO = [("", "Framgår inte"), ("ja", "Ja"), ("nej", "Nej")]
+YES_NO = choices([("", _l("Framgår inte")), ("ja", _l("Ja")), ("nej", _l("Nej"))])
 IMPORT_KIND_LABELS = Labels({
     "skatteverket": "Skatteverket (F-skatt, moms, arbetsgivare)",
     "kronofogden": "Kronofogden (skulder)",
@@ -21,7 +21,8 @@ IMPORT_KIND_LABELS = Labels({
 
 
 class LookupForm(FlaskForm):
-    registry = SelectField(_l("Register"), choices=[(r, REGISTRY_LABELS[r]) for r in REGISTRIES])
+    registry = SelectField(_l("Register"), choices=choices([(r, dict.__getitem__(REGISTRY_LABELS, r))
+                                                                  for r in REGISTRIES]))
     orgnr = StringField(_l("Organisationsnummer"),
                         validators=[DataRequired(_l("Ange organisationsnummer.")), Length(max=20)])
 
@@ -31,7 +32,7 @@ class CheckForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    kind = SelectField(_l("Filtyp"), choices=list(IMPORT_KIND_LABELS.items()))
+    kind = SelectField(_l("Filtyp"), choices=choices(IMPORT_KIND_LABELS))
     file = FileField(_l("Fil (CSV)"), validators=[FileRequired(_l("Välj en fil."))],
                      description=_l("Semikolon- eller kommaseparerad med rubrikrad, UTF-8 eller Latin-1."))
     data_date = DateField(_l("Uppgifternas datum"), validators=[Optional()],
@@ -75,7 +76,7 @@ class IvoForm(_ManualForm):
     name = StringField(_l("Tillståndshavare"), validators=[Optional(), Length(max=300)])
     activity = StringField(_l("Verksamhet"), default="LSS 9 § 2 personlig assistans",
                            validators=[DataRequired(_l("Ange verksamhet.")), Length(max=200)])
-    status = SelectField(_l("Status"), choices=[(k, v) for k, v in IVO_STATUSES.items()])
+    status = SelectField(_l("Status"), choices=choices(IVO_STATUSES))
     decision_date = DateField(_l("Beslutsdatum"), validators=[Optional()])
     diarienummer = StringField(_l("Diarienummer"), validators=[Optional(), Length(max=100)])
 

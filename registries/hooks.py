@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from oversight import navigation
 from oversight.jobs import JobFailed, job_handler
+from oversight.labels import _l
 from oversight.organisations.models import Organisation
 from oversight.organisations.sections import register
 from registries import services
@@ -30,7 +32,7 @@ def overview(session: Session, organisation: Organisation) -> list[dict]:
     return rows
 
 
-@register("registries", "Registeruppgifter", order=20)
+@register("registries", _l("Registeruppgifter"), order=20)
 def organisation_section(session: Session, user, org: Organisation) -> Markup:
     return Markup(render_template("registries/section.html", org=org, rows=overview(session, org),  # nosec B704  # render_template output, autoescaped by Jinja
                                   check_form=CheckForm()))
@@ -77,6 +79,7 @@ def import_file_job(session: Session, job, progress) -> dict:
     session.delete(upload)
     session.flush()
     job.result_url = path_for("registries.import_show", import_id=imp.id)
-    job.message = _("Importerade %(inserted)s nya rader (%(unchanged)s fanns redan).",
-                    inserted=imp.inserted, unchanged=imp.unchanged)
+    job.message = ngettext("Importerade %(num)s ny rad (%(unchanged)s fanns redan).",
+                           "Importerade %(num)s nya rader (%(unchanged)s fanns redan).",
+                           imp.inserted, unchanged=imp.unchanged)
     return {"import_id": imp.id, "inserted": imp.inserted, "unchanged": imp.unchanged}

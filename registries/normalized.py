@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from oversight.labels import Labels
 from registries.base import from_jsonable
 
 
@@ -136,13 +137,13 @@ class DebtRecord:
         return self.amount > 0
 
 
-IVO_STATUSES = {
+IVO_STATUSES = Labels({
     "gällande": "Gällande",
     "återkallat": "Återkallat",
     "tillfälligt förbud": "Tillfälligt förbud",
     "upphört": "Upphört",
     "saknas": "Tillstånd saknas enligt IVO",
-}
+})
 
 
 @dataclass(frozen=True)

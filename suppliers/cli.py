@@ -11,6 +11,7 @@ from datetime import date
 import click
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from oversight.auth.models import Department, User
@@ -148,9 +149,11 @@ def screen_command(procurement_id, all_active, username):
         counts[c.overall] += 1
         click.echo(f"{c.overall_label:<30} {c.supplier.organisation.display_orgnr}  "
                    f"{c.supplier.name}  (kontroll {c.id})")
-    click.echo("\n" + _("%(done)s kontrollerade: %(found)s med grund, %(unknown)s kunde inte kontrolleras "
-                      "helt, %(clear)s utan grund.", done=len(done), found=counts[rules.FOUND],
-                      unknown=counts[rules.UNKNOWN], clear=counts[rules.CLEAR]))
+    click.echo("\n" + _("%(done)s: med grund %(found)s, kunde inte kontrolleras helt %(unknown)s, "
+                      "utan grund %(clear)s.",
+                      done=ngettext("%(num)s leverantör kontrollerad", "%(num)s leverantörer kontrollerade",
+                                    len(done)),
+                      found=counts[rules.FOUND], unknown=counts[rules.UNKNOWN], clear=counts[rules.CLEAR]))
 
 
 @suppliers_cli.command("monitor")
@@ -162,9 +165,11 @@ def monitor_command():
     acting_user(None)
     run = monitoring.run_monitor(db.session)
     db.session.commit()
-    click.echo(_("%(suppliers)s leverantörer, %(checks)s kontroller, %(new_findings)s nya fynd, "
-                 "%(unknown)s kunde inte kontrolleras helt.", suppliers=run.suppliers, checks=run.checks,
-                 new_findings=run.new_findings, unknown=run.unknown))
+    click.echo(_("%(suppliers)s, %(checks)s, %(new_findings)s; kunde inte kontrolleras helt: %(unknown)s.",
+                 suppliers=ngettext("%(num)s leverantör", "%(num)s leverantörer", run.suppliers),
+                 checks=ngettext("%(num)s kontroll", "%(num)s kontroller", run.checks),
+                 new_findings=ngettext("%(num)s nytt fynd", "%(num)s nya fynd", run.new_findings),
+                 unknown=run.unknown))
 
 
 @suppliers_cli.command("rules")

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -136,5 +137,8 @@ def load(session: Session) -> str:
         monitoring.run_monitor(session)
     session.flush()
     n_checks = session.scalar(select(func.count()).select_from(SupplierCheck))
-    return (f"Leverantörsdemo: {len(suppliers)} leverantörer, upphandling {PROCUREMENT} med "
-            f"{len(procurement.tenders)} anbudsgivare, {n_checks} kontroller.")
+    return (_("Leverantörsdemo: %(suppliers)s, upphandling %(procurement)s med %(tenders)s, %(checks)s.",
+              suppliers=ngettext("%(num)s leverantör", "%(num)s leverantörer", len(suppliers)),
+              procurement=PROCUREMENT,
+              tenders=ngettext("%(num)s anbudsgivare", "%(num)s anbudsgivare", len(procurement.tenders)),
+              checks=ngettext("%(num)s kontroll", "%(num)s kontroller", n_checks)))

@@ -184,7 +184,7 @@ class DecisionFact:
 
 
 # Categories of convictions the officer records from a criminal-record extract.
-CONVICTION_CATEGORIES = {
+CONVICTION_CATEGORIES = Labels({
     # LOU 13:1 (mandatory): organised crime, bribery, EU fraud, terrorism, money laundering,
     # human trafficking.
     "organised_crime": "Deltagande i kriminell organisation",
@@ -198,7 +198,7 @@ CONVICTION_CATEGORIES = {
                     "bidragsbrott, arbetsmiljöbrott)",
     "trading_ban": "Näringsförbud",
     "other": "Annat brott (inte uteslutningsgrund)",
-}
+})
 MANDATORY_CONVICTIONS = frozenset({"organised_crime", "bribery", "eu_fraud", "terrorism",
                                    "money_laundering", "human_trafficking"})
 

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from oversight.labels import choices
 from suppliers import evidence as ev
 from suppliers import rules
 from suppliers.models import (
@@ -27,7 +28,7 @@ from suppliers.models import (
     PROCUREMENT_STATUSES,
 )
 
-REQUIRED = "Fältet måste fyllas i."
+REQUIRED = _l("Fältet måste fyllas i.")
 
 
 class SupplierForm(FlaskForm):
@@ -38,7 +39,7 @@ class SupplierForm(FlaskForm):
 
 
 class _ProcedureFields:
-    procedure = SelectField(_l("Upphandlingsform"), choices=list(PROCEDURES.items()))
+    procedure = SelectField(_l("Upphandlingsform"), choices=choices(PROCEDURES))
     service_category = StringField(_l("Tjänstekategori"), validators=[Optional(), Length(max=200)],
                                    description=_l("T.ex. personlig assistans, städ, bygg."))
     welfare = BooleanField(_l("Välfärdstjänst (LOU 19 kap.)"))
@@ -59,7 +60,7 @@ class ProcurementForm(_ProcedureFields, FlaskForm):
 class ProcurementEditForm(ProcurementForm):
     """The create form plus the procurement's status (a new one always starts as "Pågår")."""
 
-    status = SelectField(_l("Status"), choices=list(PROCUREMENT_STATUSES.items()), default="open")
+    status = SelectField(_l("Status"), choices=choices(PROCUREMENT_STATUSES), default="open")
 
 
 class TendererForm(FlaskForm):
@@ -76,21 +77,21 @@ class ContractForm(_ProcedureFields, FlaskForm):
     value = StringField(_l("Avtalsvärde (kr)"), validators=[Optional(), Length(max=30)])
     start_date = DateField(_l("Startdatum"), validators=[Optional()])
     end_date = DateField(_l("Slutdatum"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=list(CONTRACT_STATUSES.items()), default="active")
+    status = SelectField(_l("Status"), choices=choices(CONTRACT_STATUSES), default="active")
     calling_department_id = SelectField(_l("Avropande förvaltning (vid avrop)"), coerce=int,
                                         choices=[], validate_choice=False)
 
 
 class CheckForm(FlaskForm):
-    regime = SelectField(_l("Regelverk"), choices=list(rules.REGIME_LABELS.items()))
+    regime = SelectField(_l("Regelverk"), choices=choices(rules.REGIME_LABELS))
     permit_activity = StringField(_l("Tillståndspliktig verksamhet (lämna tomt om ingen)"),
                                   validators=[Optional(), Length(max=200)])
 
 
 class ComplaintForm(FlaskForm):
     occurred_on = DateField(_l("Datum för händelsen"), validators=[DataRequired(_l("Ange datum."))])
-    category = SelectField(_l("Kategori"), choices=list(COMPLAINT_CATEGORIES.items()))
-    severity = SelectField(_l("Allvarlighetsgrad"), choices=list(COMPLAINT_SEVERITIES.items()))
+    category = SelectField(_l("Kategori"), choices=choices(COMPLAINT_CATEGORIES))
+    severity = SelectField(_l("Allvarlighetsgrad"), choices=choices(COMPLAINT_SEVERITIES))
     description = TextAreaField(_l("Beskrivning"), validators=[DataRequired(_l("Beskriv vad som hänt.")),
                                                            Length(max=8000)],
                                 description=_l("Skriv inga personuppgifter om brukare; hänvisa "
@@ -98,8 +99,8 @@ class ComplaintForm(FlaskForm):
 
 
 class AssessComplaintForm(FlaskForm):
-    status = SelectField(_l("Bedömning"), choices=[("confirmed", "Bekräftat"),
-                                               ("rejected", "Avfärdat")])
+    status = SelectField(_l("Bedömning"), choices=choices([("confirmed", _l("Bekräftat")),
+                                                       ("rejected", _l("Avfärdat"))]))
     assessment = TextAreaField(_l("Motivering"), validators=[DataRequired(_l("Motivera bedömningen.")),
                                                         Length(max=4000)])
 
@@ -116,7 +117,7 @@ def extract_form(subjects: list[tuple[str, str]]):
         reference = StringField(_l("Diarienummer för utdraget"), validators=[Optional(),
                                                                          Length(max=100)])
 
-    categories = [("", "– ingen dom –")] + list(ev.CONVICTION_CATEGORIES.items())
+    categories = choices(ev.CONVICTION_CATEGORIES, blank=_l("– ingen dom –"))
     for i in range(1, CONVICTION_SLOTS + 1):
         setattr(ExtractForm, f"category_{i}", SelectField(_l("Dom %(i)s: brottskategori", i=i),
                                                           choices=categories, default=""))
@@ -187,12 +188,12 @@ class NotesForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField(_l("Typ av dokument"), choices=list(DOCUMENT_KINDS.items()))
+    kind = SelectField(_l("Typ av dokument"), choices=choices(DOCUMENT_KINDS))
     file = FileField(_l("Fil (PDF, PNG eller JPEG)"))
 
 
 class DecisionForm(FlaskForm):
-    outcome = SelectField(_l("Beslut"), choices=list(DECISION_OUTCOMES.items()))
+    outcome = SelectField(_l("Beslut"), choices=choices(DECISION_OUTCOMES))
     reasoning = TextAreaField(_l("Skäl för beslutet"), validators=[
         DataRequired(_l("Skriv skälen för beslutet.")), Length(max=20000)])
     self_cleaning_assessment = TextAreaField(_l("Bedömning av yttrande och självsanering"),

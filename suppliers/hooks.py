@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from oversight import navigation
 from oversight.attention import AttentionItem, provider
+from oversight.labels import _l
 from oversight.organisations.sections import register
 from oversight.scoping import scoped_select
 from suppliers import services
@@ -37,9 +38,9 @@ def supplier_attention(session: Session, user) -> list[AttentionItem]:
     for group in list(by_check.values())[:20]:  # one item per supplier check
         first = group[0]
         found = [f for f in group if f.outcome == "found"]
-        verb = "Ny grund" if found else "Kan inte kontrolleras"
         items.append(AttentionItem(
-            title=f"{verb}: {first.supplier.name}",
+            title=(_("Ny grund: %(name)s", name=first.supplier.name) if found else
+                   _("Kan inte kontrolleras: %(name)s", name=first.supplier.name)),
             detail="; ".join(f.label for f in (found or group))[:300],
             url=url_for("suppliers.check", check_id=first.check_id),
             severity="danger" if found else "warning", on=first.detected_on))
@@ -50,15 +51,16 @@ def supplier_attention(session: Session, user) -> list[AttentionItem]:
     for h in overdue:
         items.append(AttentionItem(
             title=_("Svarsfristen har gått ut: %(name)s", name=h.supplier.name),
-            detail=f"Kommunicering {h.reference}, frist {h.deadline}. Registrera yttrandet eller "
-                   "besluta på befintligt underlag.",
+            detail=_("Kommunicering %(reference)s, frist %(deadline)s. Registrera yttrandet eller "
+                     "besluta på befintligt underlag.", reference=h.reference,
+                     deadline=h.deadline.isoformat()),
             url=url_for("suppliers.hearing", hearing_id=h.id), severity="warning",
             on=h.deadline))
     items += services.open_complaints_for(session, user)
     return items
 
 
-@register("suppliers", "Leverantör", order=30)
+@register("suppliers", _l("Leverantör"), order=30)
 def organisation_section(session: Session, user, org) -> Markup | None:
     if not user.can("supplier.view"):
         return None

@@ -362,8 +362,9 @@ def open_complaints_for(session: Session, user) -> list[AttentionItem]:
             .order_by(Complaint.created_at.desc()).limit(20))
     return [AttentionItem(
         title=_("Klagomål: %(name)s", name=c.supplier.name),
-        detail=(f"{c.severity_label}, {c.category_label}, avtal {c.contract.reference}, från "
-                f"{c.department.name}. Bedöm klagomålet."),
+        detail=_("%(severity)s, %(category)s, avtal %(contract)s, från %(department)s. Bedöm "
+                 "klagomålet.", severity=c.severity_label, category=c.category_label,
+                 contract=c.contract.reference, department=c.department.name),
         url=url_for("suppliers.show", supplier_id=c.supplier_id, _anchor="klagomal"),
         severity="danger" if c.severity == "serious" else "warning", on=c.occurred_on)
         for c in session.scalars(stmt)]

@@ -333,9 +333,11 @@ def remove_tenderer(procurement_id: int, tender_id: int):
         abort(404)
     if needs_confirmation():
         return confirmation_page(
-            title="Ta bort anbudsgivaren", whom=f"{tender.supplier.name} i {procurement.reference}",
-            what="Anbudsgivaren tas bort från upphandlingen; tidigare kontroller finns kvar i "
-                 "granskningsloggen.",
+            title=_("Ta bort anbudsgivaren"),
+            whom=_("%(supplier)s i %(procurement)s", supplier=tender.supplier.name,
+                   procurement=procurement.reference),
+            what=_("Anbudsgivaren tas bort från upphandlingen; tidigare kontroller finns kvar i "
+                   "granskningsloggen."),
             action=url_for(".remove_tenderer", procurement_id=procurement.id, tender_id=tender.id),
             cancel_url=url_for(".procurement", procurement_id=procurement.id))
     attempt(lambda: services.remove_tenderer(db.session, current_user, procurement, tender),

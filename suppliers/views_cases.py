@@ -269,9 +269,9 @@ def sign_decision(decision_id: int):
     decision = _decision(decision_id)
     if needs_confirmation():
         return confirmation_page(
-            title="Signera beslutet", whom=decision_subject(decision),
-            what="Beslutet signeras. Det och dess underlag kan sedan inte ändras; en rättelse "
-                 "blir en ny version.",
+            title=_("Signera beslutet"), whom=decision_subject(decision),
+            what=_("Beslutet signeras. Det och dess underlag kan sedan inte ändras; en rättelse "
+                   "blir en ny version."),
             action=url_for(".sign_decision", decision_id=decision.id),
             cancel_url=url_for(".decision", decision_id=decision.id))
     if forms.EmptyForm().validate_on_submit():
@@ -305,8 +305,8 @@ def publish_decision(decision_id: int):
     decision = _decision(decision_id)
     if needs_confirmation():
         return confirmation_page(
-            title="Publicera beslutet som varning", whom=decision_subject(decision),
-            what="Beslutet publiceras som en central varning som alla förvaltningar ser.",
+            title=_("Publicera beslutet som varning"), whom=decision_subject(decision),
+            what=_("Beslutet publiceras som en central varning som alla förvaltningar ser."),
             action=url_for(".publish_decision", decision_id=decision.id),
             cancel_url=url_for(".decision", decision_id=decision.id))
     if forms.EmptyForm().validate_on_submit():

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from oversight.accounts import services
@@ -21,6 +22,7 @@ from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import STATUS_LABELS, STATUSES
 from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
+from oversight.formatting import sek
 from oversight.jobs_health import job_run
 from oversight.organisations.services import get_by_orgnr
 
@@ -120,8 +122,9 @@ def check_payments_command(path, fmt, as_json, department_code, username):
     click.echo(_("Fil: %(path)s (%(format)s), SHA-256 %(sha256)s",
                  path=path, format=parsed.format, sha256=parsed.sha256))
     for s in STATUSES:
-        click.echo(_("%(code)s %(label)s: %(count)s betalningar, %(amount)s kr", code=s, label=STATUS_LABELS[s],
-                     count=summary["counts"][s], amount=summary["amounts"][s]))
+        click.echo(_("%(code)s %(label)s: %(count)s, %(amount)s", code=s, label=STATUS_LABELS[s],
+                     count=ngettext("%(num)s betalning", "%(num)s betalningar", summary["counts"][s]),
+                     amount=sek(summary["amounts"][s])))
     click.echo(_("Att kontrollera: %(attention)s; utan träff i registret: %(unmatched)s",
                  attention=summary["attention"], unmatched=summary["unmatched"])
                + (_("; sparad som kontroll %(id)s", id=saved) if saved else ""))
@@ -159,5 +162,6 @@ def import_holders_command(path, username):
         click.echo(_("Inget importerades."), err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(f"{result.created} besked importerade, {result.duplicates} fanns redan "
-               f"(SHA-256 {result.sha256}).")
+    click.echo(_("%(created)s, %(duplicates)s fanns redan (SHA-256 %(sha256)s).",
+                 created=ngettext("%(num)s besked importerat", "%(num)s besked importerade", result.created),
+                 duplicates=result.duplicates, sha256=result.sha256))

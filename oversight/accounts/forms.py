@@ -8,8 +8,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from oversight.accounts.models import ALLOWANCE_CATEGORIES, HOLDER_SOURCES, HOLDER_STATUSES
 from oversight.accounts.verification import KIND_LABELS, validate_account
+from oversight.labels import choices
 
-KIND_CHOICES = list(KIND_LABELS.items())
+KIND_CHOICES = choices(KIND_LABELS)
 
 
 class _AccountNumberCheck:
@@ -44,8 +45,8 @@ class HolderForm(_AccountNumberCheck, FlaskForm):
                             validators=[Optional(), Length(max=20)],
                             description=_l("Ett personnummer betyder att kontot tillhör en "
                                         "privatperson (personkonto); det visas maskerat."))
-    source = SelectField(_l("Källa"), choices=list(HOLDER_SOURCES.items()))
-    status = SelectField(_l("Kontots status"), choices=list(HOLDER_STATUSES.items()))
+    source = SelectField(_l("Källa"), choices=choices(HOLDER_SOURCES))
+    status = SelectField(_l("Kontots status"), choices=choices(HOLDER_STATUSES))
     answered_on = DateField(_l("Datum för beskedet"),
                             validators=[DataRequired(_l("Ange datum för beskedet."))])
     reference = StringField(_l("Referens"), validators=[Optional(), Length(max=300)],
@@ -64,7 +65,7 @@ class ImportForm(FlaskForm):
 class PaymentFileForm(FlaskForm):
     file = FileField(_l("Betalfil"), validators=[FileRequired(_l("Välj en betalfil."))],
                      description=_l("ISO 20022 pain.001.001.03 eller .09 (XML), eller CSV."))
-    format = SelectField(_l("Format"), choices=[("", "Känn igen automatiskt"),
+    format = SelectField(_l("Format"), choices=[("", _l("Känn igen automatiskt")),
                                             ("pain001", "pain.001 (XML)"), ("csv", "CSV")],
                          validators=[Optional()])
 
@@ -73,7 +74,7 @@ class AllowanceForm(_AccountNumberCheck, FlaskForm):
     kind = SelectField(_l("Kontotyp"), choices=KIND_CHOICES)
     number = StringField(_l("Kontonummer"), validators=[DataRequired(_l("Ange kontonummer.")),
                                                     Length(max=60)])
-    category = SelectField(_l("Slag av undantag"), choices=list(ALLOWANCE_CATEGORIES.items()))
+    category = SelectField(_l("Slag av undantag"), choices=choices(ALLOWANCE_CATEGORIES))
     reason = TextAreaField(_l("Skäl"), validators=[DataRequired(_l("Ange skälet.")), Length(max=2000)],
                            description=_l("Varför flera organisationer får ha kontot, t.ex. "
                                        "factoringavtal med diarienummer."))

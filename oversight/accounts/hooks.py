@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -21,13 +22,13 @@ from oversight.attention import AttentionItem, provider
 from oversight.db import utcnow
 from oversight.formatting import local_datetime
 from oversight.jobs import job_handler
-from oversight.labels import label
+from oversight.labels import _l, label
 from oversight.organisations.sections import register
 from oversight.scoping import owned_by, scoped_select
 from oversight.views_support import path_for as _path_for
 
 
-@register("kontokontroll", "Kontokontroll", order=20)
+@register("kontokontroll", _l("Kontokontroll"), order=20)
 def organisation_section(session: Session, user, org) -> Markup | None:
     """Each current account with its result now and its last saved verification."""
     if not user.can("accounts.view") or not org.current_accounts:
@@ -76,10 +77,11 @@ def _verification_items(session: Session, user) -> list[AttentionItem]:
         if checked is None or not checked.valid:
             continue  # a number that fails its own check is a typing error, not a finding
         detail = r.explanation if r.status in (NMTC, CMTC, NOAP) else alerts[0].text
+        account = (f"{r.organisation.name} – {r.kind_label} {r.number} "
+                   f"({label(r.status, 'account_status')})")
         items.append(AttentionItem(
-            title=f"{'Konto kunde inte verifieras' if r.status == NOAP else 'Konto att kontrollera'}: "
-                  f"{r.organisation.name} – {r.kind_label} {r.number} "
-                  f"({label(r.status, 'account_status')})",
+            title=(_("Konto kunde inte verifieras: %(account)s", account=account) if r.status == NOAP
+                   else _("Konto att kontrollera: %(account)s", account=account)),
             detail=detail[:240],
             url=url_for("organisations.show", org_id=r.organisation_id, _anchor="kontokontroll"),
             severity="danger" if r.status == NMTC or any(a.severity == "danger" for a in alerts)
@@ -102,10 +104,13 @@ def _payment_check_items(session: Session, user) -> list[AttentionItem]:
         counts = (check.summary or {}).get("counts", {})
         items.append(AttentionItem(
             title=_("Betalfil med avvikelser: %(filename)s", filename=check.filename),
-            detail=(f"{check.attention_count} av {check.n_payments} betalningar behöver "
-                    f"kontrolleras (NMTC {counts.get(NMTC, 0)}, CMTC {counts.get(CMTC, 0)}, "
-                    f"NOAP {counts.get(NOAP, 0)}); "
-                    f"kontrollerad {local_datetime(check.created_at)}."),
+            detail=ngettext(
+                "%(num)s av %(total)s betalningar behöver kontrolleras (%(counts)s); kontrollerad "
+                "%(at)s.", "%(num)s av %(total)s betalningar behöver kontrolleras (%(counts)s); "
+                "kontrollerad %(at)s.", check.attention_count, total=check.n_payments,
+                counts=", ".join(f"{label(s, 'account_status')} {counts.get(s, 0)}"
+                                 for s in (NMTC, CMTC, NOAP)),
+                at=local_datetime(check.created_at)),
             url=url_for("accounts.payment_check", check_id=check.id, attention=1),
             severity="danger" if counts.get(NMTC) else "warning",
             on=check.created_at.date() if check.created_at else None))
@@ -131,6 +136,7 @@ def import_holders_job(session: Session, job, progress) -> dict:
     session.delete(upload)
     session.flush()
     job.result_url = _path_for("accounts.holders")
-    job.message = _("%(created)s besked importerade, %(duplicates)s fanns redan.",
-                    created=result.created, duplicates=result.duplicates)
+    job.message = ngettext("%(num)s besked importerat, %(duplicates)s fanns redan.",
+                           "%(num)s besked importerade, %(duplicates)s fanns redan.",
+                           result.created, duplicates=result.duplicates)
     return {"created": result.created, "duplicates": result.duplicates}

@@ -30,27 +30,28 @@ from oversight.accounts.verification import (
 )
 from oversight.db import utcnow
 from oversight.extensions import db
+from oversight.labels import Labels
 
-HOLDER_SOURCES = {
+HOLDER_SOURCES = Labels({
     "bank": "Bankens besked",
     "bankgirot": "Bankgirots sökning",
     "vop": "Betalningsmottagarkontroll (VoP-svar)",
     "register_file": "Importerad kontoregisterfil",
-}
-HOLDER_STATUSES = {
+})
+HOLDER_STATUSES = Labels({
     "active": "Aktivt",
     "closed": "Avslutat / avregistrerat",
     "not_found": "Kontot finns inte",
-}
-ENTRY_METHODS = {"manual": "Manuell registrering", "import": "Filimport",
-                 "registry": "Registeradapter"}
-ALLOWANCE_CATEGORIES = {
+})
+ENTRY_METHODS = Labels({"manual": "Manuell registrering", "import": "Filimport",
+                 "registry": "Registeradapter"})
+ALLOWANCE_CATEGORIES = Labels({
     "factoring": "Factoringbolag",
     "municipality": "Kommunens egna konton",
     "group": "Koncern / gemensam ekonomifunktion",
     "payment_service": "Betaltjänst / ombud",
     "other": "Annat (ange skäl)",
-}
+})
 
 
 class AccountDocument(db.Model):
@@ -224,8 +225,8 @@ class AccountVerificationRecord(_ResultMixin, db.Model):
         return f"Kontokontroll {self.kind_label} {self.number}: {self.status}"
 
 
-CHECK_STATUSES = {"queued": "I kö", "running": "Pågår", "done": "Klar",
-                  "invalid": "Filen kunde inte läsas", "failed": "Misslyckades"}
+CHECK_STATUSES = Labels({"queued": "I kö", "running": "Pågår", "done": "Klar",
+                  "invalid": "Filen kunde inte läsas", "failed": "Misslyckades"})
 
 
 class PaymentCheck(db.Model):

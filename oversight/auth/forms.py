@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from oversight.auth.roles import ROLE_LABELS
 from oversight.auth.services import MIN_PASSWORD_LENGTH
+from oversight.labels import choices
 
 
 def _optional_int(value):
@@ -30,7 +31,7 @@ class PasswordChangeForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
     repeat = PasswordField(
         _l("Upprepa nytt lösenord"),
-        validators=[DataRequired(_l("Upprepa lösenordet.")), EqualTo("new", "Lösenorden är inte lika.")],
+        validators=[DataRequired(_l("Upprepa lösenordet.")), EqualTo("new", _l("Lösenorden är inte lika."))],
         render_kw={"autocomplete": "new-password"})
 
 
@@ -40,10 +41,10 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-post"), validators=[Optional(), Length(max=200)])
     # No preselected role or department: saving an untouched form must not create an
     # administrator of the first department (issue 11, defect 1).
-    role = SelectField(_l("Roll"), choices=[("", _l("Välj roll"))] + list(ROLE_LABELS.items()),
-                       validators=[DataRequired("Välj en roll.")])
+    role = SelectField(_l("Roll"), choices=choices(ROLE_LABELS, blank=_l("Välj roll")),
+                       validators=[DataRequired(_l("Välj en roll."))])
     department_id = SelectField(_l("Förvaltning"), coerce=_optional_int,
-                                validators=[DataRequired("Välj en förvaltning.")])
+                                validators=[DataRequired(_l("Välj en förvaltning."))])
     active = BooleanField(_l("Aktiv"), default=True)
     password = PasswordField(_l("Lösenord (lämna tomt för att behålla)"),
                              validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH,

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from oversight.auth.roles import ROLE_LABELS, can
 from oversight.db import TimestampMixin, utcnow
 from oversight.extensions import db
+from oversight.labels import Labels
 
-DEPARTMENT_KINDS = {
+DEPARTMENT_KINDS = Labels({
     "district": "Stadsdelsförvaltning",
     "social": "Socialförvaltning",
     "other": "Övrig förvaltning",
-}
+})
 
 
 class Department(TimestampMixin, db.Model):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -14,6 +16,7 @@ from oversight.cases.decisions import repayment
 from oversight.cases.models import Case
 from oversight.cases.rules import rule_number, same_values
 from oversight.cases.transitions import OPEN_STATUSES
+from oversight.formatting import sek
 
 CLAIM_WARNING_DAYS = 90
 
@@ -36,16 +39,19 @@ def case_alerts(session: Session, case: Case, today: date) -> list[Alert]:
         if deadlines.start_overdue(case.assessed_on, months, today):
             due = deadlines.start_deadline(case.assessed_on, months)
             out.append(Alert("start_overdue", case.id, case.reference,
-                             f"Utredningen har inte påbörjats; den skulle ha startat senast {due.isoformat()} "
-                             f"({months} {'månad' if months == 1 else 'månader'} efter att ärendet "
-                             "ställdes i kö).", due, "danger"))
+                             ngettext("Utredningen har inte påbörjats; den skulle ha startat senast "
+                                      "%(due)s (%(num)s månad efter att ärendet ställdes i kö).",
+                                      "Utredningen har inte påbörjats; den skulle ha startat senast "
+                                      "%(due)s (%(num)s månader efter att ärendet ställdes i kö).",
+                                      months, due=due.isoformat()), due, "danger"))
     if case.status in ("decision", "follow_up"):
         out += _money_alerts(session, case, today)
     for a in case.activities:
         if a.kind == "request" and not a.done and a.follow_up_on and a.follow_up_on < today:
             out.append(Alert("follow_up", case.id, case.reference,
-                             f"Svar från {a.counterpart or 'annan myndighet'} skulle följas upp "
-                             f"{a.follow_up_on.isoformat()}.", a.follow_up_on))
+                             _("Svar från %(counterpart)s skulle följas upp %(on)s.",
+                               counterpart=a.counterpart or _("annan myndighet"),
+                               on=a.follow_up_on.isoformat()), a.follow_up_on))
     return out
 
 
@@ -53,25 +59,31 @@ def _money_alerts(session: Session, case: Case, today: date) -> list[Alert]:
     out, r = [], repayment(session, case, today, CLAIM_WARNING_DAYS)
     for due in r.missed:
         out.append(Alert("missed_instalment", case.id, case.reference,
-                         f"Avbetalningen {due.amount:.2f} kr som förföll {due.due_on.isoformat()} är inte betald.",
+                         _("Avbetalningen %(amount)s som förföll %(on)s är inte betald.",
+                           amount=sek(due.amount), on=due.due_on.isoformat()),
                          due.due_on, "danger"))
     if r.claim is not None and r.claim.state != "ok":
-        text = (f"Ersättningstalan måste väckas senast {r.claim.deadline.isoformat()} "
-                f"({r.claim.days_left} {'dag' if r.claim.days_left == 1 else 'dagar'} kvar)."
+        deadline = r.claim.deadline.isoformat()
+        text = (ngettext("Ersättningstalan måste väckas senast %(deadline)s (%(num)s dag kvar).",
+                         "Ersättningstalan måste väckas senast %(deadline)s (%(num)s dagar kvar).",
+                         r.claim.days_left, deadline=deadline)
                 if r.claim.state == "warning" else
-                f"Tiden för ersättningstalan gick ut {r.claim.deadline.isoformat()}.")
+                _("Tiden för ersättningstalan gick ut %(deadline)s.", deadline=deadline))
         out.append(Alert("claim_deadline", case.id, case.reference, text, r.claim.deadline,
                          "danger" if r.claim.state == "expired" else "warning"))
     ended = [a for a in case.activities if a.kind == "benefit_ended" and not a.done]
     if ended and r.balance > 0:
         last = ended[-1]
-        text = (f"{last.text} {r.balance:.2f} kr kvar att betala." if last.origin else  # automatic
-                f"Personen lämnade förmånen {last.on.isoformat()} med {r.balance:.2f} kr kvar "
-                "att betala: bedöm betalningsförmågan och avbetalningsplanen på nytt.")
+        balance = sek(r.balance)
+        text = (_("%(text)s %(balance)s kvar att betala.", text=last.text, balance=balance)
+                if last.origin else  # automatic
+                _("Personen lämnade förmånen %(on)s med %(balance)s kvar att betala: bedöm "
+                  "betalningsförmågan och avbetalningsplanen på nytt.", on=last.on.isoformat(),
+                  balance=balance))
         out.append(Alert("benefit_ended", case.id, case.reference, text, last.on))
     if r.ready_to_close:
         out.append(Alert("ready_to_close", case.id, case.reference,
-                         "Återkravet är betalt: ärendet kan avslutas.", today, "info"))
+                         _("Återkravet är betalt: ärendet kan avslutas."), today, "info"))
     return out
 
 

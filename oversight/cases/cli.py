@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from oversight.cli import CommandGroup, acting_user
 from oversight.extensions import db
@@ -28,8 +29,9 @@ def import_command(file: Path, username: str | None):
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(_("Importerade %(imported)s ärenden; %(skipped)s fanns redan.",
-                 imported=result.imported, skipped=len(result.skipped)))
+    click.echo(_("Importerade %(imported)s; %(skipped)s fanns redan.",
+                 imported=ngettext("%(num)s ärende", "%(num)s ärenden", result.imported),
+                 skipped=len(result.skipped)))
 
 
 @cases_cli.command("import-payments")
@@ -48,8 +50,10 @@ def import_payments_command(file: Path, username: str):
         shown = "; ".join(str(e) for e in exc.errors[:50])
         raise click.ClickException(_("Filen importerades inte: %(errors)s", errors=shown)) from None
     db.session.commit()
-    click.echo(_("%(added)s inbetalningar registrerade på %(cases)s ärenden; %(skipped)s fanns redan.",
-                 added=result.added, cases=len(result.cases), skipped=result.skipped))
+    click.echo(_("%(added)s registrerade på %(cases)s; %(skipped)s fanns redan.",
+                 added=ngettext("%(num)s inbetalning", "%(num)s inbetalningar", result.added),
+                 cases=ngettext("%(num)s ärende", "%(num)s ärenden", len(result.cases)),
+                 skipped=result.skipped))
 
 
 @cases_cli.command("alerts")
@@ -89,4 +93,4 @@ def benefit_ended_command():
     db.session.commit()
     for activity in added:
         click.echo(f"{activity.case.reference}\t{activity.text}")
-    click.echo(_("%(n)s nya notiser.", n=len(added)))
+    click.echo(ngettext("%(num)s ny notis.", "%(num)s nya notiser.", len(added)))

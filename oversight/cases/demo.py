@@ -9,6 +9,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,10 @@ def load(session: Session) -> str:
     history = _history(session)
     routines = _controls(session, user)
     session.flush()
-    return f"Ärenden: {story} nya i Järva, {history} historiska, {routines} kontroller i årshjulet."
+    return "Ärenden: " + ", ".join([
+        ngettext("%(num)s nytt i Järva", "%(num)s nya i Järva", story),
+        ngettext("%(num)s historiskt", "%(num)s historiska", history),
+        ngettext("%(num)s kontroll i årshjulet", "%(num)s kontroller i årshjulet", routines)]) + "."
 
 
 def _exists(session: Session, reference: str) -> bool:

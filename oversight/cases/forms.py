@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from oversight.cases import codes
 
-_REQ = "Fältet måste fyllas i."
+_REQ = _l("Fältet måste fyllas i.")
 
 
 class TipForm(FlaskForm):
@@ -39,7 +39,7 @@ class TipForm(FlaskForm):
 class PublicTipForm(FlaskForm):
     department = SelectField(_l("Vilken stadsdel eller förvaltning gäller tipset?"), coerce=int)
     text = TextAreaField(_l("Beskriv vad du vet"),
-                         validators=[DataRequired("Beskriv vad tipset gäller."),
+                         validators=[DataRequired(_l("Beskriv vad tipset gäller.")),
                                                              Length(max=5000)])
     contact = StringField(_l("Dina kontaktuppgifter (frivilligt)"),
                           validators=[Optional(), Length(max=300)],

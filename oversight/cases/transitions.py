@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from oversight.formatting import sek
 from oversight.labels import Labels
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -59,7 +60,7 @@ def priority(amount: Decimal | None, risk_of_loss: bool, ongoing_error: bool,
     information, an error that is still going on. Each counts one point; 2+ is high."""
     reasons = []
     if amount is not None and amount >= large_amount:
-        reasons.append(f"stort belopp (minst {large_amount:,.0f} kr)".replace(",", " "))
+        reasons.append(f"stort belopp (minst {sek(large_amount, 0)})")
     if risk_of_loss:
         reasons.append("risk att information går förlorad")
     if ongoing_error:

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from oversight.labels import choices
 from oversight.organisations.models import ACCOUNT_KINDS, KEY_PERSON_ROLES, WARNING_CATEGORIES
 
 
@@ -15,7 +16,7 @@ class OrganisationForm(FlaskForm):
 
 
 class WarningForm(FlaskForm):
-    category = SelectField(_l("Kategori"), choices=list(WARNING_CATEGORIES.items()))
+    category = SelectField(_l("Kategori"), choices=choices(WARNING_CATEGORIES))
     reason = TextAreaField(_l("Skäl"), validators=[DataRequired(_l("Ange skälet till varningen.")), Length(max=4000)],
                            description=_l("Skriv så att en handläggare på en annan förvaltning förstår vad som hänt."))
     evidence = TextAreaField(_l("Underlag"), validators=[Optional(), Length(max=4000)],
@@ -29,7 +30,7 @@ class WithdrawForm(FlaskForm):
 
 
 class AccountForm(FlaskForm):
-    kind = SelectField(_l("Kontotyp"), choices=list(ACCOUNT_KINDS.items()))
+    kind = SelectField(_l("Kontotyp"), choices=choices(ACCOUNT_KINDS))
     number = StringField(_l("Nummer"), validators=[DataRequired(_l("Ange kontonummer.")), Length(max=40)])
     source = StringField(_l("Källa"), validators=[Optional(), Length(max=200)],
                          description=_l("T.ex. ansökan 2026-03-01, faktura, bankens besked."))
@@ -40,7 +41,7 @@ class CloseAccountForm(FlaskForm):
 
 
 class KeyPersonForm(FlaskForm):
-    role = SelectField(_l("Roll"), choices=list(KEY_PERSON_ROLES.items()))
+    role = SelectField(_l("Roll"), choices=choices(KEY_PERSON_ROLES))
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange namn.")), Length(max=200)])
     personnummer = StringField(_l("Personnummer"), validators=[Optional(), Length(max=15)])
     from_date = DateField(_l("Från"), validators=[Optional()])

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -71,7 +72,8 @@ def load_large(session: Session, scale: str = "large", progress: Progress = _qui
     for label, run in sections:
         added = run()
         session.commit()
-        done.append(f"{label}: {added} nya rader" if added else f"{label}: fanns redan")
+        done.append(f"{label}: " + (ngettext("%(num)s ny rad", "%(num)s nya rader", added) if added
+                                    else gettext("fanns redan")))
     return done
 
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from oversight.organisations.models import Organisation
+from registries.models import RegistryLookup
 from suppliers.models import Procurement
 
 DEMO_PASSWORD = "demo-losenord-2026"
@@ -41,9 +42,13 @@ def _pages(db):
     org = org or db.session.scalar(select(Organisation).order_by(Organisation.id))
     procurement = db.session.scalar(select(Procurement).where(Procurement.reference == "SOC 2026/0412"))
     procurement = procurement or db.session.scalar(select(Procurement).order_by(Procurement.id))
+    # an organisation's registry answer with its SHA-256 (a long hash must wrap, defect 9)
+    lookup = db.session.scalar(select(RegistryLookup).where(
+        RegistryLookup.raw_sha256.is_not(None), RegistryLookup.department_id.is_(None))
+        .order_by(RegistryLookup.id))
     return {
         "upphandlare": ["/", f"/organisations/{org.id}", f"/suppliers/procurements/{procurement.id}",
-                        "/jobs/"],
+                        "/jobs/", f"/registries/lookups/{lookup.id}"],
         "bidrag.kultur": ["/", "/associations/report"],
         "lss.jarva": ["/", "/assistance/providers"],
         "utredare": ["/", "/cases/", "/statistics/"],

@@ -26,7 +26,7 @@ def test_import_then_verify(runner, db, make, tmp_path):
     db.session.commit()
     path = holders_csv(tmp_path, f"bankgiro;5050-1006;GEMENSKAP I RINKEBY;;{RECENT};bankgirot\n")
     result = runner.invoke(args=["accounts", "import-holders", path, "--user", user.username])
-    assert result.exit_code == 0 and "1 besked importerade" in result.output
+    assert result.exit_code == 0 and "1 besked importerat" in result.output
     result = runner.invoke(args=["accounts", "verify", "802432-4009", "bankgiro", "50501006",
                                  "--json"])
     assert result.exit_code == 0, result.output

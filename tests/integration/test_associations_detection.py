@@ -228,3 +228,32 @@ def test_different_activities_are_not_double_funding(db, make):
          "Sommarläger för unga anhöriga")))
     cluster = clusters(db, run_detection(db.session, None, **MARCH))[org.name]
     assert not cluster.double_funding and cluster.funding_reasons == []
+
+
+def test_cluster_page_never_says_same_name_for_rows_with_different_names(db, make, numbers,
+                                                                         login_as):
+    """Issue 11, defect 6: the cluster's explanation named "Alla rader har samma namn och
+    organisationsnummer" for rows with different names."""
+    d = "2026-03-10"
+    load(db, make, ledger(
+        ("Kultur", "Idrottsföreningen Kamraterna", numbers["A"], "", 1000, d, "45300 Bidrag", ""),
+        ("Idrott", "IFK Kamraterna Fotboll", numbers["A"], "", 2000, d, "45300 Bidrag", "")))
+    run = run_detection(db.session, None, **MARCH)
+    db.session.commit()
+    (cluster,) = [c for c in clusters(db, run).values() if c.department_count > 1]
+    page = login_as(make.user(role="admin")).get(f"/associations/clusters/{cluster.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Alla rader har samma namn och organisationsnummer" not in text
+    assert "Idrottsföreningen Kamraterna" in text and "IFK Kamraterna Fotboll" in text
+
+
+def test_a_total_jump_names_its_amounts_in_the_one_format():
+    """Issue 11, defect 6: "från 1 000 kr till 2 500 kr", not "från 1000 kr"."""
+    from associations.detection import changes_since
+    from oversight.formatting import sek
+
+    snapshot = {"departments": ["Kultur"], "accounts": [], "total": "1000", "amounts": {}}
+    reasons = changes_since(snapshot, [{"department": "Kultur", "amount": "2500"}], [],
+                              Decimal(2500), 50)
+    assert any(f"från {sek(1000)} till {sek(2500)}" in r for r in reasons), reasons

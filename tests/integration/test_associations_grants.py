@@ -366,7 +366,7 @@ def test_cli_rules_overdue_and_detect(runner, db, make, dept):
     db.session.commit()
     result = runner.invoke(args=["associations", "overdue-reports"])
     assert result.exit_code == 0 and "Föreningen Sen" in result.output
-    assert "1 försenade redovisningar" in result.output
+    assert "1 försenad redovisning." in result.output  # singular
     result = runner.invoke(args=["associations", "detect", "--from", "2026-03-31",
                                  "--to", "2026-03-01"])
     assert result.exit_code == 1 and "före dess början" in result.output

@@ -145,5 +145,5 @@ def test_cli_runs_the_daily_check_now(s, db, runner):
     case = _case_with_plan(db, s, pnr=_dashed(user.person_id))
     _end_assistance(db, user, TODAY - timedelta(days=2))
     result = runner.invoke(args=["cases", "benefit-ended"])
-    assert result.exit_code == 0 and case.reference in result.output and "1 nya notiser" in result.output
+    assert result.exit_code == 0 and case.reference in result.output and "1 ny notis." in result.output
     assert runner.invoke(args=["cases", "benefit-ended"]).output.strip().endswith("0 nya notiser.")

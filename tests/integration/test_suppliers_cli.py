@@ -64,7 +64,7 @@ def test_screen_procurement_and_all_active(db, make, runner, fake):
         "reference": "A-1", "title": "Avtal", "procedure": "lou_open"})
     db.session.commit()
     result = runner.invoke(args=["suppliers", "screen", "--procurement", str(procurement.id)])
-    assert result.exit_code == 0 and "1 kontrollerade" in result.output
+    assert result.exit_code == 0 and "1 leverantör kontrollerad" in result.output
     assert db.session.scalar(select(SupplierCheck.procurement_id)) == procurement.id
     result = runner.invoke(args=["suppliers", "screen", "--all-active"])
     assert result.exit_code == 0 and "Anbud AB" in result.output
@@ -79,7 +79,7 @@ def test_monitor_command(db, make, runner, fake):
         "reference": "A-2", "title": "Avtal", "procedure": "lov"})
     db.session.commit()
     result = runner.invoke(args=["suppliers", "monitor"])
-    assert result.exit_code == 0 and "1 leverantörer, 1 kontroller" in result.output
+    assert result.exit_code == 0 and "1 leverantör, 1 kontroll, 0 nya fynd" in result.output
     assert db.session.scalar(select(func.count()).select_from(MonitorRun)) == 1
 
 

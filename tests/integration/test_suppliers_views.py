@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from oversight.organisations import services as orgs
 from suppliers import checks, hearings, monitoring, rules, services
 from suppliers import evidence as ev
-from suppliers.models import Hearing, MonitoringFinding, Procurement
+from suppliers.models import Decision, Hearing, MonitoringFinding, Procurement
 from suppliers.testing import FakeRegistries
 
 
@@ -318,7 +318,19 @@ def test_hearing_to_published_decision_over_http(db, make, world, fake, login_as
         "outcome": "terminate_notice", "reasoning": "Bolaget är i likvidation."})
     decision_url = response.headers["Location"]
     decision_id = int(decision_url.rsplit("/", 1)[1])
+    # without the confirmation step nothing happens (issue 11, defect 2); the step says what
+    step = client.post(f"/suppliers/decisions/{decision_id}/sign")
+    assert step.status_code == 200 and 'name="confirmed" value="yes"' in step.get_data(as_text=True)
+    assert "Signera beslutet" in step.get_data(as_text=True) and "Hävd AB" in step.get_data(as_text=True)
+    assert db.session.get(Decision, decision_id).status == "draft"
+    client.post("/language/en", data={"next": "/"})
+    step = client.post(f"/suppliers/decisions/{decision_id}/sign").get_data(as_text=True)
+    assert "Sign the decision" in step and "It and its evidence can then not be changed" in step
+    client.post("/language/sv", data={"next": "/"})
     client.post(f"/suppliers/decisions/{decision_id}/sign", data={"confirmed": "yes"})
+    assert db.session.get(Decision, decision_id).status == "signed"
+    step = client.post(f"/suppliers/decisions/{decision_id}/publish")
+    assert "Publicera beslutet som varning" in step.get_data(as_text=True)
     client.post(f"/suppliers/decisions/{decision_id}/publish", data={"confirmed": "yes"})
     page = login_as(district).get(f"/organisations/{supplier.organisation_id}")
     assert "Avtalet sägs upp enligt beslut" in page.get_data(as_text=True)
@@ -347,3 +359,78 @@ def test_kontrollunderlag_links_evidence_and_what_to_do(db, world, login_as):
     shown = re.sub(r'<span class="code">[^<]*</span>', "", text)  # codes as secondary text
     for raw in ("poäng", ".;", "Använd HTTP-läget", ">fixture<", ">platform<", "eu_edes"):
         assert raw not in shown, raw
+
+
+def test_removing_a_tenderer_needs_the_confirmation_step(db, make, world, login_as):
+    """Issue 11, defect 2: the step says what happens and to whom; only *Ja* removes."""
+    from suppliers.models import Tender
+
+    _, _, officer, _, _ = world
+    client = login_as(officer)
+    client.post("/suppliers/procurements/new", data={
+        "reference": "SOC 2026/9", "title": "Städ", "procedure": "lou_open"})
+    procurement = db.session.query(Procurement).one()
+    org = make.organisation(name="Anbud Städ AB")
+    db.session.commit()
+    client.post(f"/suppliers/procurements/{procurement.id}/tenderers", data={"orgnr": org.orgnr})
+    tender = db.session.query(Tender).one()
+    url = f"/suppliers/procurements/{procurement.id}/tenderers/{tender.id}/remove"
+    step = client.post(url).get_data(as_text=True)
+    assert "Ta bort anbudsgivaren" in step and "Anbud Städ AB i SOC 2026/9" in step
+    assert db.session.query(Tender).count() == 1
+    client.post("/language/en", data={"next": "/"})
+    step = client.post(url).get_data(as_text=True)
+    assert "Remove the tenderer" in step and "Anbud Städ AB in SOC 2026/9" in step
+    assert client.post(url, data={"confirmed": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Tender).count() == 0
+
+
+def test_hearing_decision_form_errors_in_the_one_summary_linked_to_the_field(
+        db, make, world, fake, login_as):
+    """Issue 11, defect 3: the hearing decision form with errors shows the error summary that
+    links to the field, and the field is on the page the summary is on."""
+    _, _, officer, _, _ = world
+    supplier = services.supplier_for(db.session, officer, make.organisation(name="Fel AB"))
+    fake.set(supplier.organisation.orgnr, "bolagsverket", facts=(ev.CompanyStatus(
+        supplier.organisation.orgnr, "Fel AB", True,
+        proceedings=(ev.Proceeding("LI", "Likvidation"),)),))
+    check = checks.check_supplier(db.session, officer, supplier)
+    db.session.commit()
+    client = login_as(officer)
+    client.post(f"/suppliers/checks/{check.id}/hearings", data={
+        "codes": ["insolvency"], "deadline": (date.today() + timedelta(days=1)).isoformat()})
+    hearing = db.session.query(Hearing).one()
+    page = client.post(f"/suppliers/hearings/{hearing.id}/decisions",
+                       data={"outcome": "exclude", "reasoning": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    assert page.count('id="error-summary"') == 1 and "data-error-summary" in page
+    assert 'href="#reasoning"' in page and 'id="reasoning"' in page
+    assert "Skriv skälen för beslutet." in page
+    assert db.session.query(Decision).count() == 0
+
+
+def test_monitoring_page_counts_say_whose_findings_they_are(db, make, world, fake, login_as):
+    """Issue 11, defect 6 ("8 nya fynd" and a list of 6): the run's count is the whole city's,
+    said so; the department's count is the number of open rows listed."""
+    _, _, officer, _, district_buyer = world
+    names = {}
+    for who, name, ref in ((officer, "Egen Konkurs AB", "AVT-11"),
+                           (district_buyer, "Annans Konkurs AB", "AVT-12")):
+        supplier = services.supplier_for(db.session, who, make.organisation(name=name))
+        services.create_contract(db.session, who, supplier, {
+            "reference": ref, "title": "Tjänst", "procedure": "lov",
+            "start_date": date.today() - timedelta(days=100)})
+        names[name] = supplier
+    monitoring.run_monitor(db.session)
+    for name, supplier in names.items():
+        fake.set(supplier.organisation.orgnr, "bolagsverket", facts=(ev.CompanyStatus(
+            supplier.organisation.orgnr, name, True,
+            proceedings=(ev.Proceeding("KK", "Konkurs", date.today()),)),))
+    run = monitoring.run_monitor(db.session)
+    assert run.new_findings == 2
+    db.session.commit()
+    page = login_as(officer).get("/suppliers/monitoring").get_data(as_text=True)
+    assert "2 nya fynd i hela staden" in page
+    assert "1 ohanterat fynd för din förvaltning" in page
+    assert "Egen Konkurs AB" in page and "Annans Konkurs AB" not in page

@@ -133,3 +133,16 @@ def test_new_user_form_preselects_nothing_and_offers_no_ceased_department(db, ma
     assert db.session.scalar(select(func.count()).select_from(User)) == before
     edit = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
     assert "lämna tomt för att behålla" in edit
+
+
+def test_the_confirmation_step_of_a_grant_reads_in_english(db, make, login_as):
+    dept = make.department()
+    client = login_as(make.user(role="grants", department=dept))
+    org = make.organisation(group=8, name="Föreningen Läxhjälpen")
+    db.session.commit()
+    grant = _grant(db, client, org, dept)
+    client.post("/language/en", data={"next": "/"})
+    page = client.post(f"/associations/grants/{grant.id}/decisions", data={
+        "action": "stop", "reason": "Redovisning saknas."}).get_data(as_text=True)
+    assert "The grant is stopped: no more payments are made." in page
+    assert "Bidraget stoppas" not in page

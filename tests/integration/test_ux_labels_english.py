@@ -15,7 +15,6 @@ LABEL_DICTS = {
     "registries.base": ["STATUS_LABELS", "REGISTRY_LABELS"],
     "registries.assess": ["LEVEL_LABELS"],
     "registries.forms": ["IMPORT_KIND_LABELS"],
-    "suppliers.evidence": ["STATUS_LABELS", "SOURCE_LABELS"],
     "suppliers.rules": ["OUTCOME_LABELS", "REQUIREMENT_LABELS", "REGIME_LABELS"],
     "suppliers.models": ["PROCEDURES", "CONTRACT_STATUSES", "PROCUREMENT_STATUSES", "CHECK_TRIGGERS",
                          "COMPLAINT_CATEGORIES", "COMPLAINT_SEVERITIES", "COMPLAINT_STATUSES",
@@ -28,6 +27,13 @@ LABEL_DICTS = {
                             "REPORT_STATUSES"],
     "associations.followup": ["ACTION_LABELS"],
     "oversight.cases.transitions": ["PRIORITY_LABELS"],
+    # read in Python by the models' *_label properties (issue 11 review: were plain dicts)
+    "oversight.auth.models": ["DEPARTMENT_KINDS"],
+    "oversight.accounts.models": ["ENTRY_METHODS", "CHECK_STATUSES", "HOLDER_SOURCES",
+                                  "HOLDER_STATUSES", "ALLOWANCE_CATEGORIES"],
+    "associations.ledger_models": ["CLUSTER_STATUSES", "VERDICTS"],
+    "registries.normalized": ["IVO_STATUSES"],
+    "suppliers.evidence": ["STATUS_LABELS", "SOURCE_LABELS", "CONVICTION_CATEGORIES"],
 }
 # Names that read the same in English.
 SAME_IN_ENGLISH = {"Bankgiro", "Plusgiro", "IBAN", "Normal", "Kronofogden", "Skatteverket", "Export",

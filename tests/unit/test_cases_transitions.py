@@ -83,3 +83,11 @@ def test_priority_from_the_three_criteria():
     assert transitions.priority(Decimal(150_000), True, False).level == "high"
     assert transitions.priority(Decimal(5_000), False, True).level == "normal"
     assert transitions.priority(None, False, False).level == "low"
+
+
+def test_the_large_amount_reason_uses_the_one_amount_format():
+    """Issue 11, defect 6: amounts in one format everywhere (``100 000 kr``)."""
+    from oversight.formatting import sek
+
+    reasons = transitions.priority(Decimal(250_000), False, False).reasons
+    assert reasons == (f"stort belopp (minst {sek(100_000)})",)

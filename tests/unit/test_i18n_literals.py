@@ -57,7 +57,8 @@ def _text_of(node: ast.AST) -> str | None:
 
 
 def _message_args(node: ast.AST):
-    """The message arguments of a raised exception, a flash() or a commit_or_flash() call."""
+    """The message arguments of a raised exception, a flash(), a commit_or_flash() or a
+    confirmation_page() call."""
     if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
         yield from node.exc.args[:1]
         yield from (k.value for k in node.exc.keywords if k.arg == "message")
@@ -68,6 +69,8 @@ def _message_args(node: ast.AST):
         elif name == "commit_or_flash":  # its success message is flashed
             yield from node.args[1:2]
             yield from (k.value for k in node.keywords if k.arg == "success")
+        elif name == "confirmation_page":  # the confirmation step says what will happen
+            yield from (k.value for k in node.keywords if k.arg in ("title", "what", "button"))
 
 
 def bare_literals(root: pathlib.Path = ROOT):
@@ -117,3 +120,14 @@ def test_the_scan_finds_a_bare_success_message(tmp_path):
         '    commit_or_flash(run, f"{name} har fått tillgång.", ERRORS)\n', encoding="utf-8")
     assert [(line, text) for _p, line, text in bare_literals(tmp_path)] == [
         (3, " har fått tillgång.")]
+
+
+def test_the_scan_finds_a_bare_confirmation_step(tmp_path):
+    package = tmp_path / "suppliers"
+    package.mkdir()
+    (package / "v.py").write_text(
+        'def f(d):\n'
+        '    confirmation_page(title=_("Signera"), what="Beslutet signeras.", whom=d.name)\n',
+        encoding="utf-8")
+    assert [(line, text) for _p, line, text in bare_literals(tmp_path)] == [
+        (2, "Beslutet signeras.")]

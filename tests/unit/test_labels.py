@@ -62,3 +62,71 @@ def test_no_template_prints_a_code_field_without_its_label():
             if RAW.search(line) and "class=\"code\"" not in line and where not in FREE_TEXT:
                 offenders.append(where)
     assert not offenders, offenders
+
+
+def _upper_constants(module) -> set[str]:
+    """The codes a module defines as ``NAME = "NAME"`` (reason and finding codes)."""
+    return {v for k, v in vars(module).items() if k.isupper() and isinstance(v, str) and v == k}
+
+
+def test_every_code_the_modules_define_has_a_label():
+    """Codes added after the list above (case statuses, time-report reason codes, account
+    findings, job states) are checked against the catalogue from their definitions, so a new
+    code without a label fails here."""
+    from assistance import timereport_codes
+    from oversight import jobs
+    from oversight.accounts import verification
+    from oversight.cases import transitions
+
+    expected = {
+        "timereport_code": _upper_constants(timereport_codes),
+        "account_finding": _upper_constants(verification) - set(verification.STATUSES),
+        "account_status": set(verification.STATUSES),
+        "job_status": {jobs.QUEUED, jobs.RUNNING, jobs.DONE, *jobs.FAILED_STATES},
+        "case_status": set(transitions.ALLOWED) | {t for ts in transitions.ALLOWED.values()
+                                                   for t in ts},
+    }
+    missing = [(kind, code) for kind, codes in expected.items() for code in sorted(codes)
+               if not labels.has_label(kind, code) or labels.label(code, kind) == code]
+    assert not missing, missing
+    assert len(expected["timereport_code"]) >= 10 and "closed" in expected["case_status"]
+
+
+def test_every_case_code_list_has_a_label_per_code_in_both_languages(app):
+    """The case register's code lists (sources, reasons not to open, decisions, causes ...)
+    read in English in the English UI."""
+    from flask_babel import force_locale
+
+    from oversight.cases import codes
+
+    lists = {name: value for name, value in vars(codes).items()
+             if name.isupper() and isinstance(value, dict) and name != "BASES_FOR"}
+    same = {"Organisation", "Person", "Man", "Normal"}
+    untranslated = []
+    with app.test_request_context(), force_locale("en"):
+        for name, values in lists.items():
+            for code, source in values.items():
+                english = codes.label(values, code)
+                if not english or (english == str(source) and str(source) not in same):
+                    untranslated.append((name, code, str(source)))
+    assert not untranslated, untranslated
+
+
+def test_every_assistance_code_list_reads_in_english(app):
+    """The assistance module's code lists (permit statuses and sources, decision bases,
+    arrangement kinds, verification methods and results, alert states) in the English UI."""
+    from flask_babel import force_locale
+
+    from assistance import models
+
+    lists = {name: value for name, value in vars(models).items()
+             if name.isupper() and isinstance(value, dict) and value
+             and all(isinstance(v, str) for v in value.values())}
+    assert {"PERMIT_STATUSES", "VERIFICATION_RESULTS", "ALERT_STATES"} <= set(lists)
+    untranslated = []
+    with app.test_request_context(), force_locale("en"):
+        for name, values in lists.items():
+            for code, source in values.items():
+                if models.label(values, code) == source:
+                    untranslated.append((name, code, source))
+    assert not untranslated, untranslated
