@@ -38,6 +38,7 @@ from associations.views import bp, departments
 from oversight.auth.models import Department
 from oversight.exports import export_response
 from oversight.extensions import db
+from oversight.formatting import percent_texts, sek
 from oversight.identifiers import mask_personnummer as mask_pnr
 from oversight.jobs import DONE, Job, busy_message, create_job, dispatch, running_job_of_kind
 from oversight.permissions import require
@@ -308,10 +309,16 @@ EXPORT_HEADERS = ["klusternyckel", "namn", "organisationsnummer", "förening", "
                   "kommentar"]
 
 
+def _per_department_text(departments) -> str:
+    """``Kultur: 275 000 kr (55 %); …``: the one amount format, shares that add up to 100."""
+    shares = percent_texts([d["amount"] for d in departments])
+    return "; ".join(f"{d['department']}: {sek(d['amount'])} ({share})"
+                     for d, share in zip(departments, shares))
+
+
 def _export_rows(rows):
     for c, j in rows:
-        per_dept = "; ".join(f"{d['department']}: {d['amount']} kr ({d['share'] * 100:.0f} %)"
-                             for d in c.departments)
+        per_dept = _per_department_text(c.departments or [])
         key = f"orgnr:{mask_pnr(c.resolved_org_nr)}" if c.resolved_org_nr else c.cluster_key
         yield (key, c.canonical_name, mask_pnr(c.resolved_org_nr),
                "ja" if c.is_association else "nej", c.department_count, Decimal(c.total),

@@ -140,6 +140,10 @@ def test_detection_job_report_judgement_and_export(db, make, login_as):
     assert csv.mimetype == "text/csv" and text.startswith("\ufeffklusternyckel;")
     assert f"orgnr:{org.orgnr};Föreningen Test;{org.orgnr};ja;2;3000,00" in text
     assert "Godkänd samfinansiering" in text
+    # the per-department column in the one amount format, shares that add up to 100 %
+    assert "Kulturförvaltningen: 1\u00a0000\u00a0kr (33\u00a0%)" in text
+    shares = re.findall(r"\((\d+)\u00a0%\)", text)
+    assert shares and sum(map(int, shares)) == 100
     xlsx = client.get(f"/associations/report?run={run.id}&status=all&format=xlsx")
     assert xlsx.data[:2] == b"PK"
     cluster_page = client.get(f"/associations/clusters/{cluster.id}").get_data(as_text=True)
