@@ -155,7 +155,8 @@ def resolve_columns(header: list, preset: Preset) -> dict[str, int]:
 def _rows(reader, has_org: bool, header_row: int) -> Iterator[LedgerRow]:
     """Rows numbered as data rows (the first row under the header is 1), as the ledger has
     always stored and shown them."""
-    intern: dict = {}  # repeated texts (departments, names) stored once; parsed org numbers
+    intern: dict = {}  # repeated texts (departments, names) stored once
+    orgs: dict = {} if has_org else None  # org.nr cell text -> parse_org_nr's answer
     try:
         for row in reader:
             number = row.number - header_row
@@ -163,43 +164,39 @@ def _rows(reader, has_org: bool, header_row: int) -> Iterator[LedgerRow]:
                 first = row.errors[0]
                 message = f"{first.column}: {first.message}" if first.column else first.message
                 raise LedgerError(message, row=number)
-            yield _make_row(number, row.values, intern, has_org)
+            yield _make_row(number, row.values, intern, orgs)
     except TableError as exc:
         raise LedgerError(_table_message(exc)) from None
     except FileProblem as exc:
         raise LedgerError(exc.message) from None
 
 
-def _text(values: dict, field: str, intern: dict[str, str]) -> str | None:
-    value = values.get(field)
-    if value is None or value == "":
-        return None
-    return intern.setdefault(value, value)
-
-
-def _make_row(number: int, values: dict, intern: dict, has_org: bool) -> LedgerRow:
-    department = _text(values, "department", intern)
-    payee = _text(values, "payee_name", intern)
-    if department is None:
+def _make_row(number: int, values: dict, intern: dict, orgs: dict | None) -> LedgerRow:
+    """The reader's text values are stripped and non-empty or None; repeated texts are kept
+    once (``intern``); ``orgs``: org numbers parsed so far (None: the ledger has none)."""
+    get, keep = values.get, intern.setdefault
+    department, payee = get("department"), get("payee_name")
+    if not department:
         raise LedgerError(_("förvaltning saknas"), row=number)
-    if payee is None:
+    if not payee:
         raise LedgerError(_("leverantör/mottagare saknas"), row=number)
-    if values.get("amount") is None:
+    amount = get("amount")
+    if amount is None:
         raise LedgerError(_("belopp saknas"), row=number)
-    org_raw = _text(values, "org_nr", intern)
-    org, problem = _parsed_org_nr(org_raw, intern) if has_org else (None, None)
-    return LedgerRow(number, department, payee, org_raw, org, problem,
-                     _text(values, "bank_account", intern), values["amount"], values.get("date"),
-                     _text(values, "account_text", intern), _text(values, "purpose", intern))
+    org_raw, account, text, purpose = (get("org_nr"), get("bank_account"), get("account_text"),
+                                       get("purpose"))
+    org_raw = keep(org_raw, org_raw) if org_raw else None
+    org, problem = (None, None) if orgs is None else _parsed_org_nr(org_raw, orgs)
+    return LedgerRow(number, keep(department, department), keep(payee, payee), org_raw, org,
+                     problem, keep(account, account) if account else None, amount, get("date"),
+                     keep(text, text) if text else None, keep(purpose, purpose) if purpose else None)
 
 
-def _parsed_org_nr(raw: str | None, cache: dict) -> tuple[str | None, str | None]:
-    """``parse_org_nr`` once per distinct cell text (a payee's number recurs on its rows),
-    kept in the reader's intern dict under a tuple key (no text is a tuple)."""
-    key = ("org_nr", raw)
-    found = cache.get(key)
+def _parsed_org_nr(raw: str | None, orgs: dict) -> tuple[str | None, str | None]:
+    """``parse_org_nr`` once per distinct cell text (a payee's number recurs on its rows)."""
+    found = orgs.get(raw)
     if found is None:
-        found = cache[key] = parse_org_nr(raw)
+        found = orgs[raw] = parse_org_nr(raw)
     return found
 
 
