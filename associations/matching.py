@@ -443,15 +443,13 @@ def _finish(b: _Builder, uf: _UnionFind, method, conf, edges,
     clusters: dict[int, Cluster] = {}
     best: dict[int, int] = {}  # cluster id -> atom with the most rows (canonical name)
     atom_cluster = array("I", [0]) * len(b.keys)
-    for atom in b.row_atoms:  # ids in order of first appearance
-        root = uf.find(atom)
-        cid = root_cluster.get(root)
-        if cid is None:
-            cid = root_cluster[root] = len(root_cluster) + 1
-            org = uf.org[root] if b.use_orgnr else None
-            clusters[cid] = Cluster(cid, "", org)
+    root_of = [uf.find(atom) for atom in range(len(b.keys))]
+    # ids in order of first appearance in the rows
+    for root in dict.fromkeys(map(root_of.__getitem__, b.row_atoms)):
+        cid = root_cluster[root] = len(root_cluster) + 1
+        clusters[cid] = Cluster(cid, "", uf.org[root] if b.use_orgnr else None)
     for atom in range(len(b.keys)):
-        cid = root_cluster[uf.find(atom)]
+        cid = root_cluster[root_of[atom]]
         atom_cluster[atom] = cid
         c = clusters[cid]
         c.rows += b.count[atom]
@@ -506,13 +504,10 @@ def multi_department_clusters(result: ClusterResult, rows: Sequence[LedgerRow],
 def _multi_department(result: ClusterResult, rows: Sequence[LedgerRow],
                       min_departments: int) -> list[MultiDepartmentCluster]:
     ids = result.cluster_ids()
-    depts: dict[int, set[str]] = defaultdict(set)
-    for cid, row in zip(ids, rows):
-        depts[cid].add(row.department)
-    acc = {cid: _Totals() for cid, d in depts.items() if len(d) >= min_departments}
-    get = acc.get
-    for cid, row in zip(ids, rows):
-        a = get(cid)
+    # departments per cluster, counted over the distinct (cluster, department) pairs
+    departments = Counter(cid for cid, _ in set(zip(ids, map(attrgetter("department"), rows))))
+    acc = {cid: _Totals() for cid, n in departments.items() if n >= min_departments}
+    for a, row in zip(map(acc.get, ids), rows):
         if a is not None:
             a.add(row)
     out = [_summarise(result.clusters[cid], a) for cid, a in acc.items()]
