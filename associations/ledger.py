@@ -157,38 +157,42 @@ def _rows(reader, has_org: bool, header_row: int) -> Iterator[LedgerRow]:
     always stored and shown them."""
     intern: dict = {}  # repeated texts (departments, names) stored once
     orgs: dict = {} if has_org else None  # org.nr cell text -> parse_org_nr's answer
+    # each field's place among the reader's values (None: not in the file)
+    where = {c.name: i for i, c in enumerate(reader.columns)}
+    places = [where.get(f) for f in FIELDS]
+    in_order = places == list(range(len(FIELDS)))  # every field, in FIELDS order
     try:
-        for row in reader:
-            number = row.number - header_row
-            if row.errors:
-                first = row.errors[0]
+        for number, values, errors in reader.value_rows():
+            number -= header_row
+            if errors:
+                first = errors[0]
                 message = f"{first.column}: {first.message}" if first.column else first.message
                 raise LedgerError(message, row=number)
-            yield _make_row(number, row.values, intern, orgs)
+            if not in_order:
+                values = [None if i is None else values[i] for i in places]
+            yield _make_row(number, values, intern, orgs)
     except TableError as exc:
         raise LedgerError(_table_message(exc)) from None
     except FileProblem as exc:
         raise LedgerError(exc.message) from None
 
 
-def _make_row(number: int, values: dict, intern: dict, orgs: dict | None) -> LedgerRow:
-    """The reader's text values are stripped and non-empty or None; repeated texts are kept
-    once (``intern``); ``orgs``: org numbers parsed so far (None: the ledger has none)."""
-    get, keep = values.get, intern.setdefault
-    department, payee = get("department"), get("payee_name")
+def _make_row(number: int, values: list, intern: dict, orgs: dict | None) -> LedgerRow:
+    """``values`` in the order of FIELDS; the reader's texts are stripped and non-empty or
+    None. Repeated texts are kept once (``intern``); ``orgs``: org numbers parsed so far
+    (None: the ledger has none)."""
+    department, payee, org_raw, account, amount, day, text, purpose = values
     if not department:
         raise LedgerError(_("förvaltning saknas"), row=number)
     if not payee:
         raise LedgerError(_("leverantör/mottagare saknas"), row=number)
-    amount = get("amount")
     if amount is None:
         raise LedgerError(_("belopp saknas"), row=number)
-    org_raw, account, text, purpose = (get("org_nr"), get("bank_account"), get("account_text"),
-                                       get("purpose"))
+    keep = intern.setdefault
     org_raw = keep(org_raw, org_raw) if org_raw else None
     org, problem = (None, None) if orgs is None else _parsed_org_nr(org_raw, orgs)
     return LedgerRow(number, keep(department, department), keep(payee, payee), org_raw, org,
-                     problem, keep(account, account) if account else None, amount, get("date"),
+                     problem, keep(account, account) if account else None, amount, day,
                      keep(text, text) if text else None, keep(purpose, purpose) if purpose else None)
 
 

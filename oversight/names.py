@@ -379,11 +379,19 @@ def looks_truncated(raw: str) -> int | None:
     """The field width a name seems cut at, or None: finance systems cut payee names at a
     fixed width (25, 30, 35 … characters), often inside the last word."""
     text = (raw or "").rstrip()
+    if len(text) < _SHORTEST_CUT:  # spaces taken out make it no longer
+        return None
     for length in {len(text), len(" ".join(text.split()))}:
-        for width in FIELD_WIDTHS:
-            if length in (width - 1, width):
-                return width
+        width = _WIDTH_OF_LENGTH.get(length)
+        if width:
+            return width
     return None
+
+
+# length -> the first of FIELD_WIDTHS it is cut at (the width or one less: a trailing space)
+_WIDTH_OF_LENGTH = {n: next(w for w in FIELD_WIDTHS if n in (w - 1, w))
+                    for v in FIELD_WIDTHS for n in (v - 1, v)}
+_SHORTEST_CUT = min(_WIDTH_OF_LENGTH)
 
 
 def compare_names(a: str, b: str, *, match_threshold: float = MATCH_THRESHOLD,

@@ -178,6 +178,19 @@ class TableReader:
         self.found = {name: self.header[i] for name, i in self.index.items()}
 
     def __iter__(self) -> Iterator[Row]:
+        names = [c.name for c in self.columns]
+        for number, values, errors in self.value_rows():
+            if errors:  # the cells that could be read
+                yield Row(number, {n: v for n, v in zip(names, values) if v is not _MISSING},
+                          errors)
+            else:
+                yield Row(number, dict(zip(names, values)), errors)
+
+    def value_rows(self) -> Iterator[tuple[int, list, list[CellError]]]:
+        """The rows as ``(number, values, errors)``, the values in the order of
+        ``self.columns`` (``_MISSING`` for a cell with an error): what iterating gives,
+        without a Row and a dict per row, for imports that turn millions of rows into
+        objects of their own."""
         count = 0
         # Per column: its name, index, how its cells are read (see _mode) and, for dates, the
         # values already read (a month's ledger repeats ~30 dates over a million rows; each is
@@ -191,56 +204,63 @@ class TableReader:
             if count > self.limits.max_rows:
                 raise TableError([CellError(number, None, _(
                     "Filen har fler än %(n)s rader.", n=self.limits.max_rows))])
-            yield self._row(number, record)
+            values, errors = self._cells(number, record)
+            yield number, values, errors
 
-    def _row(self, number: int, record: list) -> Row:
-        row = Row(number, {})
+    def _cells(self, number: int, record: list) -> tuple[list, list[CellError]]:
+        errors: list[CellError] = []
         width = len(record)
         if self.format == "csv" and width != self.width:
             problem = check_field_count(record, self.width, number)
             if problem:
-                row.errors.append(CellError(number, None, problem))
-                return row
-        values, max_chars = row.values, self.limits.max_cell_chars
-        for name, i, mode, seen, column in self._plan:
+                errors.append(CellError(number, None, problem))
+                return [_MISSING] * len(self._plan), errors
+        values: list = []
+        append, max_chars = values.append, self.limits.max_cell_chars
+        for _name, i, mode, seen, column in self._plan:
             raw = record[i] if i is not None and i < width else None
             # Short paths for the commonest cells, with the values convert() would give them
-            # (tests/unit/test_tabular.py compares them); anything else takes the full path.
+            # (tests/unit/test_tabular_fast_paths.py compares them); the rest the full way.
             if type(raw) is str and len(raw) <= max_chars:
                 if mode == _TEXT:
                     value = raw.strip()
                     if value or column.allow_empty:  # a blank cell is None
-                        values[name] = value or None
+                        append(value or None)
                         continue
                 elif mode == _AMOUNT:
                     value = common_amount(raw)
                     if value is not None:
-                        values[name] = value
+                        append(value)
                         continue
                 elif mode == _DATE and raw in seen:
-                    values[name] = seen[raw]
+                    append(seen[raw])
                     continue
-            self._cell(row, column, raw, seen, max_chars)
-        return row
+            append(_cell(number, errors, column, raw, seen, max_chars))
+        return values, errors
 
-    @staticmethod
-    def _cell(row: Row, column: Column, raw, seen: dict | None, max_chars: int) -> None:
-        """One cell the full way: its value in ``row.values`` or its error in ``row.errors``."""
-        if isinstance(raw, _Problem):
-            row.errors.append(CellError(row.number, column.title, raw.message))
-            return
-        if isinstance(raw, str) and len(raw) > max_chars:
-            row.errors.append(CellError(row.number, column.title, _(
-                "Cellen har %(n)s tecken, fler än gränsen %(limit)s.", n=len(raw),
-                limit=max_chars)))
-            return
-        try:
-            value = row.values[column.name] = convert(column, raw)
-        except ValueError as exc:
-            row.errors.append(CellError(row.number, column.title, str(exc)))
-            return
-        if seen is not None and isinstance(raw, str) and len(seen) < _MEMO_SIZE:
-            seen[raw] = value
+
+_MISSING = object()  # the value of a cell with an error (TableReader.value_rows)
+
+
+def _cell(number: int, errors: list, column: Column, raw, seen: dict | None,
+          max_chars: int) -> object:
+    """One cell the full way: its value, or _MISSING with its error added to ``errors``."""
+    if isinstance(raw, _Problem):
+        errors.append(CellError(number, column.title, raw.message))
+        return _MISSING
+    if isinstance(raw, str) and len(raw) > max_chars:
+        errors.append(CellError(number, column.title, _(
+            "Cellen har %(n)s tecken, fler än gränsen %(limit)s.", n=len(raw),
+            limit=max_chars)))
+        return _MISSING
+    try:
+        value = convert(column, raw)
+    except ValueError as exc:
+        errors.append(CellError(number, column.title, str(exc)))
+        return _MISSING
+    if seen is not None and isinstance(raw, str) and len(seen) < _MEMO_SIZE:
+        seen[raw] = value
+    return value
 
 
 _TEXT, _AMOUNT, _DATE, _OTHER = range(4)

@@ -11,11 +11,13 @@ from rapidfuzz import fuzz
 from associations.ledger import LedgerRow
 from associations.matching import _block_keys, candidate_pairs, cluster_ledger
 from oversight.names import (
+    FIELD_WIDTHS,
     _drop_legal_once,
     _nothing_to_drop,
     analyse_org_name,
     compare_names,
     fold_swedish_letters,
+    looks_truncated,
 )
 
 # Legal-form words, their cut beginnings, edge words, club words and ordinary words.
@@ -83,3 +85,14 @@ def test_rows_from_a_generator_cluster_as_from_a_list():
     from_generator = cluster_ledger((r for r in rows), use_orgnr=False)
     assert list(from_list) == list(from_generator)
     assert from_list.cluster_ids() == [1, 1, 1, 2, 3, 4, 4, 1]
+
+
+@given(st.text(alphabet="ab \t\u00a0", max_size=55))
+def test_looks_truncated_by_table_is_the_width_loop(raw):
+    text = raw.rstrip()
+    expected = None
+    for length in {len(text), len(" ".join(text.split()))}:
+        expected = next((w for w in FIELD_WIDTHS if length in (w - 1, w)), None)
+        if expected:
+            break
+    assert looks_truncated(raw) == expected

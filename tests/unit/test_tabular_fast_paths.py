@@ -9,7 +9,7 @@ import io
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from oversight.tabular import Column, _lines, read_table
+from oversight.tabular import _MISSING, Column, _lines, open_table, read_table
 from oversight.tabular_values import common_amount, convert, parse_amount
 
 
@@ -69,3 +69,18 @@ def test_common_amount_is_parse_amount_or_none(text):
     if quick is not None:
         value = parse_amount(text)
         assert quick == value and str(quick) == str(value)
+
+
+def test_value_rows_are_the_rows_without_row_objects():
+    data = (b"namn;belopp;datum\nA;100;2016-03-01\nB;1e6;2016-03-01\nC;12,5;2016-02-30\n"
+            b"D;7\n\nE;-0,00;\n")
+    columns = [Column("namn"), Column("belopp", kind="amount"), Column("datum", kind="date")]
+    rows = list(open_table(data, "f.csv", columns))
+    values = list(open_table(data, "f.csv", columns).value_rows())
+    assert [r.number for r in rows] == [n for n, _, _ in values] == [2, 3, 4, 5, 7]
+    for row, (_, cells, errors) in zip(rows, values):
+        assert row.errors == errors
+        assert row.values == {c.name: v for c, v in zip(columns, cells) if v is not _MISSING}
+    assert [len(e) for _, _, e in values] == [0, 1, 1, 1, 0]
+    assert rows[0].values["belopp"] == 100 and rows[4].values == {
+        "namn": "E", "belopp": 0, "datum": None}
