@@ -155,51 +155,52 @@ def resolve_columns(header: list, preset: Preset) -> dict[str, int]:
 def _rows(reader, has_org: bool, header_row: int) -> Iterator[LedgerRow]:
     """Rows numbered as data rows (the first row under the header is 1), as the ledger has
     always stored and shown them."""
-    intern: dict = {}  # repeated texts (departments, names) stored once; parsed org numbers
+    intern: dict = {}  # repeated texts (departments, names) stored once
+    orgs: dict = {} if has_org else None  # org.nr cell text -> parse_org_nr's answer
+    # each field's place among the reader's values (None: not in the file)
+    where = {c.name: i for i, c in enumerate(reader.columns)}
+    places = [where.get(f) for f in FIELDS]
+    in_order = places == list(range(len(FIELDS)))  # every field, in FIELDS order
     try:
-        for row in reader:
-            number = row.number - header_row
-            if row.errors:
-                first = row.errors[0]
+        for number, values, errors in reader.value_rows():
+            number -= header_row
+            if errors:
+                first = errors[0]
                 message = f"{first.column}: {first.message}" if first.column else first.message
                 raise LedgerError(message, row=number)
-            yield _make_row(number, row.values, intern, has_org)
+            if not in_order:
+                values = [None if i is None else values[i] for i in places]
+            yield _make_row(number, values, intern, orgs)
     except TableError as exc:
         raise LedgerError(_table_message(exc)) from None
     except FileProblem as exc:
         raise LedgerError(exc.message) from None
 
 
-def _text(values: dict, field: str, intern: dict[str, str]) -> str | None:
-    value = values.get(field)
-    if value is None or value == "":
-        return None
-    return intern.setdefault(value, value)
-
-
-def _make_row(number: int, values: dict, intern: dict, has_org: bool) -> LedgerRow:
-    department = _text(values, "department", intern)
-    payee = _text(values, "payee_name", intern)
-    if department is None:
+def _make_row(number: int, values: list, intern: dict, orgs: dict | None) -> LedgerRow:
+    """``values`` in the order of FIELDS; the reader's texts are stripped and non-empty or
+    None. Repeated texts are kept once (``intern``); ``orgs``: org numbers parsed so far
+    (None: the ledger has none)."""
+    department, payee, org_raw, account, amount, day, text, purpose = values
+    if not department:
         raise LedgerError(_("förvaltning saknas"), row=number)
-    if payee is None:
+    if not payee:
         raise LedgerError(_("leverantör/mottagare saknas"), row=number)
-    if values.get("amount") is None:
+    if amount is None:
         raise LedgerError(_("belopp saknas"), row=number)
-    org_raw = _text(values, "org_nr", intern)
-    org, problem = _parsed_org_nr(org_raw, intern) if has_org else (None, None)
-    return LedgerRow(number, department, payee, org_raw, org, problem,
-                     _text(values, "bank_account", intern), values["amount"], values.get("date"),
-                     _text(values, "account_text", intern), _text(values, "purpose", intern))
+    keep = intern.setdefault
+    org_raw = keep(org_raw, org_raw) if org_raw else None
+    org, problem = (None, None) if orgs is None else _parsed_org_nr(org_raw, orgs)
+    return LedgerRow(number, keep(department, department), keep(payee, payee), org_raw, org,
+                     problem, keep(account, account) if account else None, amount, day,
+                     keep(text, text) if text else None, keep(purpose, purpose) if purpose else None)
 
 
-def _parsed_org_nr(raw: str | None, cache: dict) -> tuple[str | None, str | None]:
-    """``parse_org_nr`` once per distinct cell text (a payee's number recurs on its rows),
-    kept in the reader's intern dict under a tuple key (no text is a tuple)."""
-    key = ("org_nr", raw)
-    found = cache.get(key)
+def _parsed_org_nr(raw: str | None, orgs: dict) -> tuple[str | None, str | None]:
+    """``parse_org_nr`` once per distinct cell text (a payee's number recurs on its rows)."""
+    found = orgs.get(raw)
     if found is None:
-        found = cache[key] = parse_org_nr(raw)
+        found = orgs[raw] = parse_org_nr(raw)
     return found
 
 

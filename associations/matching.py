@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from rapidfuzz import fuzz, process
 
@@ -157,44 +158,45 @@ class _Builder:
         self.atom_of: dict[tuple, int] = {}
         self.keys: list[tuple] = []
         self.raw_name: list[str] = []
-        self.count = array("I")
+        self.count = array("I")  # rows per atom
         self.row_numbers = array("I")
-        self.row_atoms = array("I")
+        self.row_atoms = array("I")  # atom per row
         self.norm: dict[str, str] = {}
         self.account: dict[str | None, str | None] = {}
         self.spelling: dict[str, str] = {}  # normalized name -> a raw spelling (a cut one first)
 
     def add_all(self, rows: Iterable[LedgerRow]) -> None:
-        """Each row to its atom. A row whose payee text, org.nr and account text were seen
-        before goes to that atom with one lookup (a payee's rows repeat them)."""
-        by_raw: dict[tuple, int] = {}
-        count, row_numbers, row_atoms = self.count, self.row_numbers, self.row_atoms
-        for row in rows:
-            raw = (row.payee_name, row.org_nr if self.use_orgnr else None, row.bank_account)
-            atom = by_raw.get(raw)
-            if atom is None:
-                atom = by_raw[raw] = self._atom(row, raw[1])
-            count[atom] += 1
-            row_numbers.append(row.row)
-            row_atoms.append(atom)
+        """Each row to its atom. Rows whose payee text, org.nr and account text are the same
+        (a payee's rows repeat them) share one atom, found with one lookup: the distinct
+        texts are collected and the rows mapped to atoms in C loops (map, dict, array)."""
+        rows = rows if isinstance(rows, Sequence) else list(rows)
+        fields = ("payee_name", "org_nr", "bank_account") if self.use_orgnr else \
+            ("payee_name", "bank_account")
+        texts = attrgetter(*fields)
+        by_raw = dict.fromkeys(map(texts, rows))  # distinct, in order of first appearance
+        for raw in by_raw:
+            by_raw[raw] = self._atom(raw[0], raw[1] if self.use_orgnr else None, raw[-1])
+        self.row_atoms = array("I", map(by_raw.__getitem__, map(texts, rows)))
+        self.row_numbers = array("I", map(attrgetter("row"), rows))
+        counts = Counter(self.row_atoms)
+        self.count = array("I", [counts[atom] for atom in range(len(self.keys))])
 
-    def _atom(self, row: LedgerRow, org: str | None) -> int:
-        norm = self.norm.get(row.payee_name)
+    def _atom(self, payee: str, org: str | None, bank_account: str | None) -> int:
+        norm = self.norm.get(payee)
         if norm is None:  # case/space variants share one normalisation
-            folded = " ".join(row.payee_name.split()).casefold()
-            norm = self.norm[row.payee_name] = analyse_org_name(folded)[0]
-            if norm not in self.spelling or looks_truncated(row.payee_name):
-                self.spelling[norm] = row.payee_name
-        account = self.account.get(row.bank_account, False)
+            folded = " ".join(payee.split()).casefold()
+            norm = self.norm[payee] = analyse_org_name(folded)[0]
+            if norm not in self.spelling or looks_truncated(payee):
+                self.spelling[norm] = payee
+        account = self.account.get(bank_account, False)
         if account is False:  # once per distinct account text (the regexes cost)
-            account = self.account[row.bank_account] = account_key(row.bank_account)
+            account = self.account[bank_account] = account_key(bank_account)
         key = (norm, org, account)
         atom = self.atom_of.get(key)
         if atom is None:
             atom = self.atom_of[key] = len(self.keys)
             self.keys.append(key)
-            self.raw_name.append(" ".join(row.payee_name.split()))
-            self.count.append(0)
+            self.raw_name.append(" ".join(payee.split()))
         return atom
 
 
@@ -382,7 +384,7 @@ def _typo_groups(names: Sequence[str], folded: dict[str, str]):
         for word, form in members.items():
             mine = neighbours[word]
             for other in (mine if len(mine) < len(members) else members):
-                if other in members and other in mine:
+                if other > word and other in members and other in mine:  # each pair once
                     yield by_form[form] + by_form[members[other]]
 
 
@@ -423,7 +425,7 @@ def _fuzzy_block(block: list[str], ratio: float, threshold: float, pairs: dict) 
     lengths = [len(n) for n in block]
     end = 0
     for i, name in enumerate(block):
-        limit = lengths[i] * ratio + 1
+        limit = lengths[i] * ratio + 1e-9  # ratio(name, other) >= threshold needs no more
         end = max(end, i + 1)
         while end < len(block) and lengths[end] <= limit:
             end += 1
@@ -441,15 +443,13 @@ def _finish(b: _Builder, uf: _UnionFind, method, conf, edges,
     clusters: dict[int, Cluster] = {}
     best: dict[int, int] = {}  # cluster id -> atom with the most rows (canonical name)
     atom_cluster = array("I", [0]) * len(b.keys)
-    for atom in b.row_atoms:  # ids in order of first appearance
-        root = uf.find(atom)
-        cid = root_cluster.get(root)
-        if cid is None:
-            cid = root_cluster[root] = len(root_cluster) + 1
-            org = uf.org[root] if b.use_orgnr else None
-            clusters[cid] = Cluster(cid, "", org)
+    root_of = [uf.find(atom) for atom in range(len(b.keys))]
+    # ids in order of first appearance in the rows
+    for root in dict.fromkeys(map(root_of.__getitem__, b.row_atoms)):
+        cid = root_cluster[root] = len(root_cluster) + 1
+        clusters[cid] = Cluster(cid, "", uf.org[root] if b.use_orgnr else None)
     for atom in range(len(b.keys)):
-        cid = root_cluster[uf.find(atom)]
+        cid = root_cluster[root_of[atom]]
         atom_cluster[atom] = cid
         c = clusters[cid]
         c.rows += b.count[atom]
@@ -504,13 +504,10 @@ def multi_department_clusters(result: ClusterResult, rows: Sequence[LedgerRow],
 def _multi_department(result: ClusterResult, rows: Sequence[LedgerRow],
                       min_departments: int) -> list[MultiDepartmentCluster]:
     ids = result.cluster_ids()
-    depts: dict[int, set[str]] = defaultdict(set)
-    for cid, row in zip(ids, rows):
-        depts[cid].add(row.department)
-    acc = {cid: _Totals() for cid, d in depts.items() if len(d) >= min_departments}
-    get = acc.get
-    for cid, row in zip(ids, rows):
-        a = get(cid)
+    # departments per cluster, counted over the distinct (cluster, department) pairs
+    departments = Counter(cid for cid, _ in set(zip(ids, map(attrgetter("department"), rows))))
+    acc = {cid: _Totals() for cid, n in departments.items() if n >= min_departments}
+    for a, row in zip(map(acc.get, ids), rows):
         if a is not None:
             a.add(row)
     out = [_summarise(result.clusters[cid], a) for cid, a in acc.items()]

@@ -178,11 +178,26 @@ def _drop_legal_forms(words: list[str], cut: bool = False) -> tuple[list[str], f
     "ideell AB för"); a name made only of them is kept whole. In a name ``cut`` at a field
     width, a last word that begins a legal form ("A", "IDE") is what is left of it."""
     families: set[str] = set()
-    while True:
+    while not _nothing_to_drop(words):
         out = _drop_legal_once(words, families, cut)
         if not out or out == words:
-            return words, frozenset(families)
+            break
         words = out
+    return words, frozenset(families)
+
+
+def _nothing_to_drop(words: list[str]) -> bool:
+    """True when ``_drop_legal_once`` would give ``words`` back unchanged (most names, and
+    every name once its legal form is gone): no legal-form word, no droppable edge word, no
+    last word that could be a cut legal form or club word. False means: look closer."""
+    if not _DROPPABLE.isdisjoint(words):
+        return False
+    if len(words) < 2:
+        return True
+    if words[0] in _LEAD_DROP or words[-1] in _TAIL_DROP:
+        return False
+    last = words[-1].translate(_ASCII)
+    return last not in _CUT_CLUB_WORDS and last not in _CUT_WORD_PREFIXES
 
 
 def _drop_legal_once(words: list[str], families: set[str], cut: bool = False) -> list[str]:
@@ -219,6 +234,7 @@ _CUT_WORD_PREFIXES = frozenset(w.translate(_ASCII)[:k] for p in _CUT_PHRASES for
                                for k in range(1, len(w)))
 _CUT_CLUB_WORDS = {w.translate(_ASCII)[:k]: abbreviation for w, abbreviation in _CLUB_WORDS.items()
                    for k in range(6, len(w))}
+_DROPPABLE = frozenset(_PHRASES_BY_FIRST) | frozenset(_LEGAL_WORDS)
 
 
 def _drop_cut_legal_tail(words: list[str], families: set[str], cut: bool) -> list[str]:
@@ -290,7 +306,7 @@ def _equivalence(x: str, y: str, places: set[str]) -> str | None:
     """
     if _ascii_fold(x) == _ascii_fold(y):
         return "diacritic"
-    if any(map(str.isdigit, x + y)):
+    if not (x + y).isalpha() and any(map(str.isdigit, x + y)):
         return None
     if len(x) >= 3 and len(y) >= 3 and (x + "s" == y or y + "s" == x):
         return "genitive"
@@ -322,11 +338,13 @@ def _token_diff(wa: list[str], wb: list[str]):
             right.remove(w)
         elif w != "och":
             left.append(w)
-    places = _place_words(wa) | _place_words(wb)
+    places = _place_words(wa) | _place_words(wb) if left and right else set()
     # Most similar pairs first; ties broken by the words themselves so that a/b order
-    # cannot change the outcome (compare_names is symmetric).
-    candidates = sorted((-fuzz.ratio(x, y), min(x, y), max(x, y), i, j)
-                        for i, x in enumerate(left) for j, y in enumerate(right))
+    # cannot change the outcome (compare_names is symmetric). One word against one (the
+    # usual difference) needs no ordering.
+    candidates = [(0, 0, 0, 0, 0)] if len(left) == len(right) == 1 else \
+        sorted((-fuzz.ratio(x, y), min(x, y), max(x, y), i, j)
+               for i, x in enumerate(left) for j, y in enumerate(right))
     used_l: set[int] = set()
     used_r: set[int] = set()
     equivalent: list[tuple[str, str, str]] = []
@@ -361,11 +379,19 @@ def looks_truncated(raw: str) -> int | None:
     """The field width a name seems cut at, or None: finance systems cut payee names at a
     fixed width (25, 30, 35 … characters), often inside the last word."""
     text = (raw or "").rstrip()
+    if len(text) < _SHORTEST_CUT:  # spaces taken out make it no longer
+        return None
     for length in {len(text), len(" ".join(text.split()))}:
-        for width in FIELD_WIDTHS:
-            if length in (width - 1, width):
-                return width
+        width = _WIDTH_OF_LENGTH.get(length)
+        if width:
+            return width
     return None
+
+
+# length -> the first of FIELD_WIDTHS it is cut at (the width or one less: a trailing space)
+_WIDTH_OF_LENGTH = {n: next(w for w in FIELD_WIDTHS if n in (w - 1, w))
+                    for v in FIELD_WIDTHS for n in (v - 1, v)}
+_SHORTEST_CUT = min(_WIDTH_OF_LENGTH)
 
 
 def compare_names(a: str, b: str, *, match_threshold: float = MATCH_THRESHOLD,
@@ -384,22 +410,22 @@ def compare_names(a: str, b: str, *, match_threshold: float = MATCH_THRESHOLD,
         return _compare_empty(a, b, na, nb)
     folded = has_swedish_letters(na) != has_swedish_letters(nb)
     ca, cb = (_ascii_fold(na), _ascii_fold(nb)) if folded else (na, nb)
-    truncated = _truncation(a, b, ca, cb) if ledger_variants else None
     if ca == cb or ca.replace(" ", "") == cb.replace(" ", ""):
         score, reasons = (100.0, ["identiska efter normalisering"]) if ca == cb else \
             (98.0, ["lika bortsett från mellanslag"])
         if folded:
             score, reasons = score - 1, reasons + [_ASCII_REASON]
         hard, soft = False, False
-    elif truncated:
+    elif ledger_variants and (truncated := _truncation(a, b, ca, cb)):
         score, reasons = TRUNCATED_SCORE, [truncated]
         hard, soft = False, False
     else:
         score = round(fuzz.ratio(na, nb), 1)
         reasons = [f"likhet {score:g}"]
         # Same words in another order: likely the same payee, but a person should look.
-        reordered = round(fuzz.token_sort_ratio(na, nb), 1)
-        was_reordered = reordered > score + 5
+        # (No score above 100: from 95 on the reordering cannot count and is not computed.)
+        was_reordered = score + 5 < 100 and \
+            (reordered := round(fuzz.token_sort_ratio(na, nb), 1)) > score + 5
         if was_reordered:
             score = reordered
             reasons.append(f"samma ord i annan ordning ({reordered:g}, blockerar matchning)")
@@ -436,11 +462,14 @@ _ASCII_REASON = "skiljer bara i å/ä/ö: det ena namnet är skrivet utan å/ä/
 
 def _truncation(a: str, b: str, ca: str, cb: str) -> str | None:
     """Why the shorter name is the longer one cut at a field width, or None."""
-    (short_raw, short), (_, long_) = sorted(((a, ca), (b, cb)), key=lambda p: (len(p[1]), p))
-    width = looks_truncated(short_raw)
-    if width is None or len(short) < MIN_TRUNCATED_LENGTH or short == long_:
+    if (len(cb), b, cb) < (len(ca), a, ca):  # the shorter (then the first) is the cut one
+        a, b, ca, cb = b, a, cb, ca
+    short, long_ = ca, cb
+    if len(short) < MIN_TRUNCATED_LENGTH or short == long_ or " " not in short \
+            or not long_.startswith(short):
         return None
-    if not long_.startswith(short) or " " not in short:
+    width = looks_truncated(a)
+    if width is None:
         return None
     return f"namnet verkar avkortat vid {width} tecken ('{short}' är början av '{long_}')"
 

@@ -49,6 +49,7 @@ from oversight.tabular_files import (
 from oversight.tabular_values import (
     _present,
     _text,
+    common_amount,
     convert,
     parse_amount,
     parse_bool,
@@ -177,12 +178,25 @@ class TableReader:
         self.found = {name: self.header[i] for name, i in self.index.items()}
 
     def __iter__(self) -> Iterator[Row]:
+        names = [c.name for c in self.columns]
+        for number, values, errors in self.value_rows():
+            if errors:  # the cells that could be read
+                yield Row(number, {n: v for n, v in zip(names, values) if v is not _MISSING},
+                          errors)
+            else:
+                yield Row(number, dict(zip(names, values)), errors)
+
+    def value_rows(self) -> Iterator[tuple[int, list, list[CellError]]]:
+        """The rows as ``(number, values, errors)``, the values in the order of
+        ``self.columns`` (``_MISSING`` for a cell with an error): what iterating gives,
+        without a Row and a dict per row, for imports that turn millions of rows into
+        objects of their own."""
         count = 0
-        # Per column: its index and, for dates, the values already read (a month's ledger
-        # repeats ~30 dates over a million rows; each is parsed once). Made when iterating
-        # starts, so that ``select`` before it counts.
-        self._plan = [(c, self.index.get(c.name), {} if c.kind == "date" and c.convert is None
-                       else None, c.kind == "text" and c.convert is None) for c in self.columns]
+        # Per column: its name, index, how its cells are read (see _mode) and, for dates, the
+        # values already read (a month's ledger repeats ~30 dates over a million rows; each is
+        # parsed once). Made when iterating starts, so that ``select`` before it counts.
+        self._plan = [(c.name, self.index.get(c.name), _mode(c),
+                       {} if _mode(c) == _DATE else None, c) for c in self.columns]
         for number, record in self._records:
             if not _any_present(record):
                 continue
@@ -190,42 +204,78 @@ class TableReader:
             if count > self.limits.max_rows:
                 raise TableError([CellError(number, None, _(
                     "Filen har fler än %(n)s rader.", n=self.limits.max_rows))])
-            yield self._row(number, record)
+            values, errors = self._cells(number, record)
+            yield number, values, errors
 
-    def _row(self, number: int, record: list) -> Row:
-        row = Row(number, {})
-        if self.format == "csv":
+    def _cells(self, number: int, record: list) -> tuple[list, list[CellError]]:
+        errors: list[CellError] = []
+        width = len(record)
+        if self.format == "csv" and width != self.width:
             problem = check_field_count(record, self.width, number)
             if problem:
-                row.errors.append(CellError(number, None, problem))
-                return row
-        values, width, max_chars = row.values, len(record), self.limits.max_cell_chars
-        for column, i, seen, text in self._plan:
+                errors.append(CellError(number, None, problem))
+                return [_MISSING] * len(self._plan), errors
+        values: list = []
+        append, max_chars = values.append, self.limits.max_cell_chars
+        for _name, i, mode, seen, column in self._plan:
             raw = record[i] if i is not None and i < width else None
-            if seen is not None and raw in seen:
-                values[column.name] = seen[raw]
-                continue
-            if text and type(raw) is str and len(raw) <= max_chars:
-                value = raw.strip()  # what convert() gives a text cell, without its checks
-                if value:
-                    values[column.name] = value
+            # Short paths for the commonest cells, with the values convert() would give them
+            # (tests/unit/test_tabular_fast_paths.py compares them); the rest the full way.
+            if type(raw) is str and len(raw) <= max_chars:
+                if mode == _TEXT:
+                    value = raw.strip()
+                    if value or column.allow_empty:  # a blank cell is None
+                        append(value or None)
+                        continue
+                elif mode == _AMOUNT:
+                    value = common_amount(raw)
+                    if value is not None:
+                        append(value)
+                        continue
+                elif mode == _DATE and raw in seen:
+                    append(seen[raw])
                     continue
-            if isinstance(raw, _Problem):
-                row.errors.append(CellError(number, column.title, raw.message))
-                continue
-            if isinstance(raw, str) and len(raw) > max_chars:
-                row.errors.append(CellError(number, column.title, _(
-                    "Cellen har %(n)s tecken, fler än gränsen %(limit)s.", n=len(raw),
-                    limit=max_chars)))
-                continue
-            try:
-                value = values[column.name] = convert(column, raw)
-            except ValueError as exc:
-                row.errors.append(CellError(number, column.title, str(exc)))
-                continue
-            if seen is not None and isinstance(raw, str) and len(seen) < _MEMO_SIZE:
-                seen[raw] = value
-        return row
+            append(_cell(number, errors, column, raw, seen, max_chars))
+        return values, errors
+
+
+_MISSING = object()  # the value of a cell with an error (TableReader.value_rows)
+
+
+def _cell(number: int, errors: list, column: Column, raw, seen: dict | None,
+          max_chars: int) -> object:
+    """One cell the full way: its value, or _MISSING with its error added to ``errors``."""
+    if isinstance(raw, _Problem):
+        errors.append(CellError(number, column.title, raw.message))
+        return _MISSING
+    if isinstance(raw, str) and len(raw) > max_chars:
+        errors.append(CellError(number, column.title, _(
+            "Cellen har %(n)s tecken, fler än gränsen %(limit)s.", n=len(raw),
+            limit=max_chars)))
+        return _MISSING
+    try:
+        value = convert(column, raw)
+    except ValueError as exc:
+        errors.append(CellError(number, column.title, str(exc)))
+        return _MISSING
+    if seen is not None and isinstance(raw, str) and len(seen) < _MEMO_SIZE:
+        seen[raw] = value
+    return value
+
+
+_TEXT, _AMOUNT, _DATE, _OTHER = range(4)
+
+
+def _mode(column: Column) -> int:
+    """How a column's cells are read: text and amounts without a converter of their own have
+    a short path for the common cell, dates are remembered per distinct text."""
+    if column.convert is not None:
+        return _OTHER
+    if column.kind == "text":
+        return _TEXT
+    if column.kind == "amount" and column.max_decimals >= 2 and column.allow_negative:
+        return _AMOUNT
+    return _DATE if column.kind == "date" else _OTHER
 
 
 _MEMO_SIZE = 10_000  # distinct dates remembered per column
@@ -293,7 +343,7 @@ def open_table(data: bytes, filename: str, columns: Sequence[Column], *,
             raise FileProblem(_("Filen är för stor (%(size)s MB; högst %(limit)s MB).",
                                 size=round(len(data) / 1048576, 1),
                                 limit=limits.max_bytes // 1048576))
-        if not data.strip():
+        if not data or data.isspace():  # as ``not data.strip()``, without copying the file
             raise FileProblem(_("Filen är tom."))
         if is_zip(data):
             return _open_zip(data, filename, columns, allow_unknown_columns, limits)
@@ -369,7 +419,7 @@ def _open_text(data: bytes, columns, allow_unknown: bool, limits: Limits) -> Tab
     text, encoding = decode(data)
     delimiter = detect_delimiter(_first_line(text))
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_cell_chars + 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     records = _numbered(reader, limits)
     try:
         number, header = next(records)
@@ -384,6 +434,20 @@ def _open_text(data: bytes, columns, allow_unknown: bool, limits: Limits) -> Tab
                             n=len(header) * estimate, limit=limits.max_cells))
     return TableReader(header, columns, records, "csv", max(estimate - number, 0),
                        allow_unknown, number, encoding, delimiter, limits)
+
+
+# Line ends str.splitlines knows besides \n, \r\n and \r (which io.StringIO(newline="") uses).
+_OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _lines(text: str):
+    """The text's lines as csv.reader gets them from ``io.StringIO(text, newline="")`` (ending
+    at \n, \r\n or \r, the ends kept). Split at once into a list when no other character
+    str.splitlines breaks at occurs (the usual file): a StringIO holds 4 bytes per character
+    and costs several times the CPU time."""
+    if any(ch in text for ch in _OTHER_LINE_BREAKS):
+        return io.StringIO(text, newline="")
+    return text.splitlines(keepends=True)
 
 
 def _first_line(text: str) -> str:

@@ -74,6 +74,16 @@ def _number(value) -> Decimal:
 _COMMON_AMOUNT = re.compile(r"-?\d{1,15}(?:,\d{1,2})?", re.ASCII)  # 1234,50: most exports
 
 
+def common_amount(raw: str) -> Decimal | None:
+    """What ``parse_amount(raw)`` gives a cell in the commonest form (``1234,50``, ``-12``:
+    at most 2 decimals, so valid for any column allowing 2 decimals and negative amounts),
+    or None when the cell is in another form and parse_amount has to read it."""
+    if _COMMON_AMOUNT.fullmatch(raw):
+        amount = Decimal(raw.replace(",", "."))
+        return abs(amount) if amount == 0 else amount  # -0,00 is zero
+    return None
+
+
 def _amount_text(raw: str) -> Decimal:
     if _COMMON_AMOUNT.fullmatch(raw):  # the same value as the general path below, sooner
         return Decimal(raw.replace(",", "."))
