@@ -17,7 +17,8 @@ run as root, as .ci/run does, and creates the database ``oversight_bench``), run
 second run starts at once), starts gunicorn with BENCH_WORKERS workers (4) and measures.
 Environment: BENCH_USERS (20), BENCH_SECONDS (60), BENCH_SCALE (large), BENCH_WORKERS (4),
 BENCH_PORT (8765), BENCH_THINK (seconds between a user's requests, "1-3"; "0" for none),
-BENCH_WARMUP (unmeasured rounds over every page per user before the clock starts, 1).
+BENCH_WARMUP (unmeasured rounds over every page per user before the clock starts, 1),
+BENCH_PREPARE (1; 0 skips ``flask demo load`` when the database is loaded already).
 """
 from __future__ import annotations
 
@@ -274,7 +275,8 @@ def main() -> None:
             scale = os.environ.get("BENCH_SCALE", "large")
             url = os.environ.get("BENCH_DATABASE_URL") or ensure_postgres(scale)
             env = server_env(url, instance)
-            prepare(env, scale)
+            if os.environ.get("BENCH_PREPARE", "1") != "0":  # 0: the data is loaded already
+                prepare(env, scale)
             api = api_fixture(env)
             proc = start_gunicorn(env, workers, port)
             base = f"http://127.0.0.1:{port}"
