@@ -3,11 +3,13 @@ then every measure of ``measures.py`` is computed on them. Statistics are aggreg
 department sees every district's figures (no individual case is shown)."""
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oversight.auth.models import Department
@@ -101,15 +103,46 @@ def denominators(session: Session, year: int, department: Department | None) -> 
     return out
 
 
+# Statistics are read far more often than cases change: per process, computed measures are
+# kept while a fingerprint of every table they are computed from is unchanged (row counts,
+# highest ids, latest change; payments are never edited, only added or removed). Rates are
+# not kept: denominators are edited in place and cost one statement.
+_MEMO: OrderedDict[tuple, object] = OrderedDict()
+_MEMO_SIZE = 64
+
+
+def _fingerprint(session: Session) -> tuple:
+    def stats(*columns):
+        return [select(c).scalar_subquery() for c in columns]
+
+    figures = session.execute(select(*stats(
+        func.count(Case.id), func.max(Case.id), func.max(Case.updated_at),
+        func.count(CaseDecision.id), func.max(CaseDecision.id), func.max(CaseDecision.updated_at),
+        func.count(CasePayment.id), func.max(CasePayment.id),
+        func.count(Department.id), func.max(Department.id), func.max(Department.updated_at)))).one()
+    return (str(session.get_bind().url), *figures)
+
+
+def _memo(session: Session, key: tuple, build: Callable[[], object]):
+    full = (_fingerprint(session), *key)
+    if full in _MEMO:
+        _MEMO.move_to_end(full)
+        return _MEMO[full]
+    value = _MEMO[full] = build()
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return value
+
+
 def measures_for(session: Session, year: int, month: int | None = None,
-                 department: Department | None = None, unit: str | None = None,
-                 facts: list[CaseFacts] | None = None) -> dict:
-    """``facts``: every case's facts when the caller has them already (no filter applies)."""
+                 department: Department | None = None, unit: str | None = None) -> dict:
     if month is not None and not 1 <= month <= 12:
         raise StatisticsError(_("Månaden ska vara 1–12."))
-    if facts is None or department is not None or unit:
-        facts = load_facts(session, department, unit)
-    values = compute(facts, Period.year(year, month))
+    def build():
+        return compute(load_facts(session, department, unit), Period.year(year, month))
+
+    key = ("measures", year, month, getattr(department, "id", None), unit)
+    values = dict(_memo(session, key, build))  # a copy: the rates are added below
     values["rates"] = rates(values, denominators(session, year, department))
     return values
 
@@ -120,15 +153,15 @@ class DistrictRow:
     values: dict
 
 
-def comparison(session: Session, year: int, month: int | None = None,
-               facts: list[CaseFacts] | None = None) -> list[DistrictRow]:
-    """The measures per department that has cases, for the comparison table (``facts``: every
-    case's facts, when the caller has them already)."""
-    facts = load_facts(session) if facts is None else facts
-    period = Period.year(year, month)
-    by_dept: dict[str, list[CaseFacts]] = {}
-    for f in facts:
-        by_dept.setdefault(f.department, []).append(f)
+def comparison(session: Session, year: int, month: int | None = None) -> list[DistrictRow]:
+    """The measures per department that has cases, for the comparison table."""
+    def build():
+        by_dept: dict[str, list[CaseFacts]] = {}
+        for f in load_facts(session):
+            by_dept.setdefault(f.department, []).append(f)
+        period = Period.year(year, month)
+        return [(name, compute(fs, period)) for name, fs in sorted(by_dept.items())]
+
     depts = {d.name: d for d in session.scalars(select(Department))}
-    return [DistrictRow(depts[name], compute(fs, period))
-            for name, fs in sorted(by_dept.items()) if name in depts]
+    return [DistrictRow(depts[name], values)
+            for name, values in _memo(session, ("districts", year, month), build) if name in depts]

@@ -14,7 +14,7 @@ from oversight.permissions import require
 from oversight.statistics import measures as m
 from oversight.statistics.chart import bar_chart
 from oversight.statistics.export import HEADERS, SCALARS, comparison_rows, measure_rows
-from oversight.statistics.service import comparison, load_facts, measures_for, reporting_units
+from oversight.statistics.service import comparison, measures_for, reporting_units
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics")
 CHARTABLE = [x for x in SCALARS if x.unit in ("count", "sek", "days")]
@@ -37,8 +37,7 @@ def index():
     dept = next((d for d in departments if str(d.id) == request.args.get("department")), None)
     units = reporting_units(db.session)
     unit = request.args.get("unit") if request.args.get("unit") in units else None
-    every_case = None if dept or unit else load_facts(db.session)  # read once for both tables
-    values = measures_for(db.session, year, month, dept, unit, facts=every_case)
+    values = measures_for(db.session, year, month, dept, unit)
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
         if request.args.get("table") == "districts":
@@ -47,7 +46,7 @@ def index():
         return export_response(fmt, f"statistik-{year}", HEADERS, measure_rows(values))
     chart_key = request.args.get("measure") if request.args.get("measure") in {x.key for x in CHARTABLE} \
         else "incoming"
-    districts = comparison(db.session, year, month, facts=every_case)
+    districts = comparison(db.session, year, month)
     chart = bar_chart([(r.department.name, r.values[chart_key]) for r in districts],
                       m.BY_KEY[chart_key].unit)
     return render_template("statistics/index.html", year=year, month=month, dept=dept,

@@ -188,3 +188,39 @@ def test_statistics_page_filters_by_reporting_unit(runner, db, make, districts, 
     page = client.get("/statistics/?year=2016&unit=Enheten+för+hemlösa").get_data(as_text=True)
     assert "Statistik 2016, Enheten för hemlösa" in page
     assert '<tr data-key="incoming"><th scope="row">Inkomna uppgifter</th><td class="num">1</td>' in page
+
+
+def test_kept_statistics_follow_every_change_to_cases_decisions_payments_and_departments(
+        runner, db, districts, tmp_path):
+    """The measures are kept per process while their tables are unchanged (oversight/statistics/
+    service.py): a new case, a new decision, a removed payment and a renamed department each
+    show at the next reading."""
+    from oversight.cases.models import CaseDecision, CasePayment
+    from oversight.statistics.service import comparison, measures_for
+
+    path = tmp_path / "ärenden.csv"
+    path.write_text(";".join(COLUMNS) + "\n" + _row(
+        reference="K-1", department="sdf-farsta", received_on="2016-03-01", assessment="opened",
+        assessed_on="2016-03-02", investigation_started_on="2016-03-03",
+        recovery_decided_on="2016-04-01", recovery_amount="1000", repaid_amount="400") + "\n",
+        encoding="utf-8")
+    assert runner.invoke(args=["cases", "import", str(path)]).exit_code == 0
+    first = measures_for(db.session, 2016)
+    assert first["incoming"] == 1 and first["repaid_amount"] == 400
+    assert measures_for(db.session, 2016) == first  # kept: the same figures again
+    case = db.session.scalar(select(Case))
+    db.session.add(Case(reference="K-2", department_id=case.department_id, title="Tips",
+                        received_on=date(2016, 5, 1), source="caseworker"))
+    db.session.flush()
+    assert measures_for(db.session, 2016)["incoming"] == 2
+    db.session.add(CaseDecision(case_id=case.id, department_id=case.department_id,
+                                kind="police_report", decided_on=date(2016, 6, 1),
+                                decided_by_name="Utredare"))
+    db.session.flush()
+    assert measures_for(db.session, 2016)["police_reports"] == 1
+    db.session.delete(db.session.scalar(select(CasePayment)))
+    db.session.flush()
+    assert measures_for(db.session, 2016)["repaid_amount"] == 0
+    districts[2].name = "Farsta (nytt namn)"
+    db.session.flush()
+    assert [r.department.name for r in comparison(db.session, 2016)] == ["Farsta (nytt namn)"]
