@@ -3,6 +3,7 @@ then every measure of ``measures.py`` is computed on them. Statistics are aggreg
 department sees every district's figures (no individual case is shown)."""
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ def denominators(session: Session, year: int, department: Department | None) -> 
 # not kept: denominators are edited in place and cost one statement.
 _MEMO: OrderedDict[tuple, object] = OrderedDict()
 _MEMO_SIZE = 64
+_MEMO_LOCK = threading.Lock()
 
 
 def _fingerprint(session: Session) -> tuple:
@@ -125,12 +127,15 @@ def _fingerprint(session: Session) -> tuple:
 
 def _memo(session: Session, key: tuple, build: Callable[[], object]):
     full = (_fingerprint(session), *key)
-    if full in _MEMO:
-        _MEMO.move_to_end(full)
-        return _MEMO[full]
-    value = _MEMO[full] = build()
-    while len(_MEMO) > _MEMO_SIZE:
-        _MEMO.popitem(last=False)
+    with _MEMO_LOCK:  # threaded servers: one reader may evict what another is about to read
+        if full in _MEMO:
+            _MEMO.move_to_end(full)
+            return _MEMO[full]
+    value = build()
+    with _MEMO_LOCK:
+        _MEMO[full] = value
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
     return value
 
 
