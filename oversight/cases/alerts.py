@@ -8,12 +8,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from oversight.cases import deadlines
 from oversight.cases.decisions import repayment
-from oversight.cases.models import Case
+from oversight.cases.models import Case, CaseActivity, CaseDecision
 from oversight.cases.rules import rule_number, same_values
 from oversight.cases.transitions import OPEN_STATUSES
 from oversight.formatting import sek
@@ -33,6 +33,7 @@ class Alert:
 
 
 def case_alerts(session: Session, case: Case, today: date) -> list[Alert]:
+    # A new kind of alert needs its starting condition in ``may_alert`` too.
     out = []
     if case.status == "queued" and case.assessed_on:
         months = rule_number(session, "cases.start_deadline_months", today)
@@ -87,9 +88,24 @@ def _money_alerts(session: Session, case: Case, today: date) -> list[Alert]:
     return out
 
 
+def may_alert(today: date):
+    """The open cases ``case_alerts`` can say something about, as SQL (keep the two in step):
+    a queued case with an assessment date, a case at decision or follow-up with a decision (every
+    money alert starts from one), or a request past its follow-up date. The start page loads
+    these with their decisions instead of every open case (244 → 53 on the large demo)."""
+    overdue_request = exists().where(
+        CaseActivity.case_id == Case.id, CaseActivity.kind == "request",
+        CaseActivity.done.is_(False), CaseActivity.follow_up_on < today)
+    has_decision = exists().where(CaseDecision.case_id == Case.id)
+    return and_(Case.status.in_(OPEN_STATUSES), or_(
+        and_(Case.status == "queued", Case.assessed_on.is_not(None)),
+        and_(Case.status.in_(("decision", "follow_up")), has_decision),
+        overdue_request))
+
+
 def alerts_for_cases(session: Session, stmt, today: date | None = None) -> list[Alert]:
     today = today or date.today()
-    stmt = stmt.where(Case.status.in_(OPEN_STATUSES)).options(
+    stmt = stmt.where(may_alert(today)).options(
         selectinload(Case.decisions), selectinload(Case.payments), selectinload(Case.activities))
     cases = session.scalars(stmt).all()
     with same_values():

@@ -294,3 +294,56 @@ def test_links_to_what_the_case_concerns(setup, db, login_as):
     assert "KUL 2026/117" in page and "Tidsbegränsat bidrag" in page and "inte-ett-id" in page
     assert login_as(setup["inv_bromma"]).post(f"/cases/{case.id}/links", data={
         "link-kind": "grant", "link-ref": "X"}).status_code == 404
+
+
+def test_start_page_alerts_read_only_cases_that_can_alert_and_miss_none(setup, db):
+    """``alerts_for_cases`` loads the cases ``may_alert`` picks, not every open case: the result
+    must equal ``case_alerts`` over every open case of the department, for every kind of alert."""
+    from sqlalchemy import func
+
+    from oversight.cases.access import accessible_cases
+    from oversight.cases.alerts import alerts_for_cases, case_alerts, may_alert
+    from oversight.cases.transitions import OPEN_STATUSES
+
+    s, today = setup, date(2025, 12, 1)
+    queued = _case(db, s, received_on=date(2025, 1, 10))
+    services.assess(db.session, s["inv"], queued, open_case=True, on=date(2025, 2, 1))
+    asked, waiting, quiet = (_case(db, s, received_on=date(2025, 6, 1)) for _ in range(3))
+    for case in (asked, waiting, quiet):
+        services.assess(db.session, s["inv"], case, open_case=True, on=date(2025, 6, 2))
+        services.transition(db.session, s["inv"], case, "investigation", on=date(2025, 6, 3))
+    services.add_activity(db.session, s["inv"], asked, kind="request", text="Begäran till FK",
+                          counterpart="Försäkringskassan", follow_up_on=date(2025, 11, 1))
+    services.add_activity(db.session, s["inv"], waiting, kind="request", text="Begäran till CSN",
+                          follow_up_on=date(2026, 1, 15))
+    planned = _case(db, s, received_on=date(2023, 1, 10))
+    services.assess(db.session, s["inv"], planned, open_case=True, on=date(2023, 1, 11))
+    services.transition(db.session, s["inv"], planned, "investigation", on=date(2023, 1, 12))
+    decisions.add_decision(db.session, s["inv"], planned, kind="recovery", decided_on=date(2023, 2, 1),
+                           amount=Decimal(2000), period_from=date(2023, 1, 5),
+                           repayment_method="instalments", monthly=Decimal(1000),
+                           first_due=date(2023, 3, 1))
+    left = _recovery_case(db, s)
+    services.add_activity(db.session, s["inv"], left, kind="benefit_ended", text="Flyttat.")
+    repaid = _recovery_case(db, s)
+    decisions.add_payment(db.session, s["inv"], repaid, paid_on=date.today(), amount=Decimal(3000))
+    notified = _case(db, s)
+    services.assess(db.session, s["inv"], notified, open_case=True)
+    services.transition(db.session, s["inv"], notified, "investigation")
+    decisions.add_decision(db.session, s["inv"], notified, kind="notification",
+                           decided_on=date.today(), recipient="fk")
+    other = services.register_case(db.session, s["inv_bromma"], department=s["bromma"], title="B",
+                                   source="caseworker", received_on=date(2025, 1, 10))
+    services.assess(db.session, s["inv_bromma"], other, open_case=True, on=date(2025, 2, 1))
+    db.session.commit()
+
+    open_cases = db.session.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES),
+                                                       Case.department_id == s["jarva"].id)).all()
+    expected = {(a.case_id, a.kind, a.text) for c in open_cases for a in case_alerts(db.session, c, today)}
+    got = {(a.case_id, a.kind, a.text) for a in alerts_for_cases(db.session, accessible_cases(s["inv"]), today)}
+    assert got == expected
+    assert {kind for _, kind, _ in got} == {"start_overdue", "follow_up", "missed_instalment",
+                                             "claim_deadline", "benefit_ended", "ready_to_close"}
+    picked = db.session.scalar(select(func.count()).select_from(Case).where(
+        may_alert(today), Case.department_id == s["jarva"].id))
+    assert picked < len(open_cases)  # the waiting and the quiet investigation are not read
