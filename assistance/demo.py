@@ -14,7 +14,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -75,10 +75,10 @@ def load(session: Session) -> str:
     session.flush()
     alerts = refresh_alerts(session, today)
     from assistance.timereport_demo import load as load_timereports  # time reports (issue 13)
-    return ("Personlig assistans: " + ", ".join([
+    return (gettext("Personlig assistans: %(parts)s.", parts=", ".join([
         ngettext("%(num)s brukare", "%(num)s brukare", len(users)),
         ngettext("%(num)s anordnare", "%(num)s anordnare", len(providers)),
-        ngettext("%(num)s tillståndslarm", "%(num)s tillståndslarm", len(alerts))]) + ". "
+        ngettext("%(num)s tillståndslarm", "%(num)s tillståndslarm", len(alerts))])) + " "
         + load_timereports(session))
 
 

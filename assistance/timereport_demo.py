@@ -81,7 +81,8 @@ def _lines(month: date, assistants: list[str], target_hours, extra=()) -> list[L
 def load(session: Session, today: date | None = None) -> str:
     pairs = _users(session)
     if not pairs:
-        return "Tidrapporter: inga assistansanvändare i demostadsdelarna (ladda assistansdemo först)."
+        return gettext("Tidrapporter: inga assistansanvändare i demostadsdelarna (ladda "
+                       "assistansdemo först).")
     months = _months(today or date.today())
     plan = {}
     for i, (user, arrangement) in enumerate(pairs[:80]):
@@ -130,7 +131,7 @@ def load(session: Session, today: date | None = None) -> str:
                     approve_as_assistant(session, None, report, aid, "Assistent (demo)")
         check_month(session, None, month)
     _provider_login(session, plan)
-    return "Tidrapporter: " + gettext("%(reports)s för %(users)s, %(months)s.", reports=ngettext(
+    return gettext("Tidrapporter: %(reports)s för %(users)s, %(months)s.", reports=ngettext(
         "%(num)s ny rapport", "%(num)s nya rapporter", reports),
         users=ngettext("%(num)s användare", "%(num)s användare", len(ids)),
         months=ngettext("%(num)s månad", "%(num)s månader", len(months)))

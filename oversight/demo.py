@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -111,11 +111,11 @@ def load(session: Session) -> str:
     _accounts_and_people(session, organisations)
     _warnings_and_notes(session, organisations, users)
     session.flush()
-    return "Demodata: " + ", ".join([
+    return gettext("Demodata: %(parts)s.", parts=", ".join([
         ngettext("%(num)s förvaltning", "%(num)s förvaltningar", len(departments)),
         ngettext("%(num)s användare", "%(num)s användare", len(users)),
         ngettext("%(num)s organisation", "%(num)s organisationer", len(organisations)),
-        ngettext("%(num)s nytt regelvärde", "%(num)s nya regelvärden", rules)]) + "."
+        ngettext("%(num)s nytt regelvärde", "%(num)s nya regelvärden", rules)]))
 
 
 def _departments(session: Session) -> dict[str, Department]:

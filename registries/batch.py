@@ -93,10 +93,12 @@ class RunState:
                       _("Körningen avbröts innan %(subject)s kontrollerades: %(reason)s.",
                         subject=self.subject, reason=str(self.abort).rstrip(".")))
 
-    def log_end(self, answered: int, total: int) -> None:
+    def log_end(self, asked: int, total: int) -> None:
+        """``asked``: queries that came back, with an answer or unavailable (the ones in flight
+        when the run stopped included), so "9 av 9" can follow an abort."""
         if self.abort:
-            log.warning("%s: körningen avbröts (%s); %d av %d frågor besvarades", self.name,
-                        self.abort, answered, total)
+            log.warning("%s: körningen avbröts (%s); %d av %d frågor hann ställas", self.name,
+                        self.abort, asked, total)
 
 
 def run_batch(adapter, queries: Unit, *, concurrency: int = 4, abort_after: int = 5,

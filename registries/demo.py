@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.organisations.models import Organisation
 from registries import filed, services
-from registries.base import REGISTRIES
+from registries.base import REGISTRIES, REGISTRY_LABELS
+from registries.forms import IMPORT_KIND_LABELS
 from registries.models import RegistryImport, RegistryLookup
 
 
@@ -46,11 +47,13 @@ def load(session: Session) -> str:
         filename = f"demo-{kind}.csv"
         inserted = 0 if filename in done else \
             filed.import_records(session, None, kind, filename, text.encode("utf-8")).inserted
-        lines.append(f"{kind}: " + ngettext("%(num)s ny rad", "%(num)s nya rader", inserted))
+        lines.append(f"{IMPORT_KIND_LABELS[kind]}: "
+                     + ngettext("%(num)s ny rad", "%(num)s nya rader", inserted))
     for registry in REGISTRIES:
         checked = select(RegistryLookup.identifier).where(RegistryLookup.registry == registry)
         orgnrs = list(session.scalars(select(Organisation.orgnr).where(Organisation.orgnr.not_in(checked))
                                       .order_by(Organisation.orgnr)))
         rows = services.batch_lookup(session, None, registry, orgnrs) if orgnrs else []
-        lines.append(f"{registry}: " + ngettext("%(num)s nytt uppslag", "%(num)s nya uppslag", len(rows)))
-    return "Registerdemo: " + "; ".join(lines) + "."
+        lines.append(f"{REGISTRY_LABELS[registry]}: "
+                     + ngettext("%(num)s nytt uppslag", "%(num)s nya uppslag", len(rows)))
+    return gettext("Registerdemo: %(parts)s.", parts="; ".join(lines))

@@ -9,7 +9,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,15 +26,15 @@ CAUSES = ["income_salary", "income_benefit", "income_salary", "household", "hous
 def load(session: Session) -> str:
     user = session.scalar(select(User).where(User.username == "utredare"))
     if user is None:
-        return "Ärenden: ingen utredare i demodatan."
+        return gettext("Ärenden: ingen utredare i demodatan.")
     story = _story(session, user)
     history = _history(session)
     routines = _controls(session, user)
     session.flush()
-    return "Ärenden: " + ", ".join([
+    return gettext("Ärenden: %(parts)s.", parts=", ".join([
         ngettext("%(num)s nytt i Järva", "%(num)s nya i Järva", story),
         ngettext("%(num)s historiskt", "%(num)s historiska", history),
-        ngettext("%(num)s kontroll i årshjulet", "%(num)s kontroller i årshjulet", routines)]) + "."
+        ngettext("%(num)s kontroll i årshjulet", "%(num)s kontroller i årshjulet", routines)]))
 
 
 def _exists(session: Session, reference: str) -> bool:

@@ -71,3 +71,25 @@ def test_audit_verify_counts_entries_and_anchors_in_the_right_number(app, db, ma
     runner.invoke(args=["audit", "anchor"])
     result = runner.invoke(args=["audit", "verify"])
     assert "2 ankare kontrollerade)" in result.output
+
+
+def test_demo_load_summaries_are_headed_in_swedish_with_labels(db, runner):
+    """The summary lines of ``flask demo load`` (one per domain) name registries and file kinds
+    by their labels, not by codes."""
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    for heading in ("Demodata: ", "Registerdemo: ", "Personlig assistans: ", "Tidrapporter: ",
+                    "Ärenden: ", "Lokal varningslista (sanktioner, uteslutning): "):
+        assert heading in result.output, heading
+    assert "sanctions-list:" not in result.output and "skatteverket:" not in result.output
+
+
+def test_demo_load_summaries_read_in_english_in_an_english_installation(db, english_runner):
+    result = english_runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    for heading in ("Demo data: ", "Registry demo: ", "Personal assistance: ", "Time reports: ",
+                    "Cases: ", "Local warning list (sanctions, debarment): "):
+        assert heading in result.output, (heading, result.output)
+    for swedish in ("Demodata:", "Registerdemo:", "Personlig assistans:", "Tidrapporter:",
+                    "Ärenden:"):
+        assert swedish not in result.output, swedish
