@@ -76,15 +76,20 @@ def load_facts(session: Session, department: Department | None = None,
         cases = cases.where(Case.reporting_unit == unit)
     facts = {row[0]: _facts(row) for row in session.execute(cases.order_by(Case.id))}
     ids = cases.with_only_columns(Case.id).scalar_subquery()
+    # Three statements, each seeing what is committed when it runs (READ COMMITTED, SQLite
+    # outside a transaction): a case committed in between is not in this reading, so its
+    # decisions and payments are left out with it.
     for case_id, *decision in session.execute(
             select(CaseDecision.case_id, CaseDecision.kind, CaseDecision.decided_on,
                    CaseDecision.amount, CaseDecision.recipient)
             .where(CaseDecision.case_id.in_(ids)).order_by(CaseDecision.id)):
-        _add_decision(facts[case_id], *decision)
+        if case_id in facts:
+            _add_decision(facts[case_id], *decision)
     for case_id, paid_on, amount in session.execute(
             select(CasePayment.case_id, CasePayment.paid_on, CasePayment.amount)
             .where(CasePayment.case_id.in_(ids)).order_by(CasePayment.paid_on, CasePayment.id)):
-        facts[case_id].repayments.append((paid_on, amount))
+        if case_id in facts:
+            facts[case_id].repayments.append((paid_on, amount))
     return list(facts.values())
 
 
@@ -114,14 +119,26 @@ _MEMO_LOCK = threading.Lock()
 
 
 def _fingerprint(session: Session) -> tuple:
+    """Counts, highest ids and the sum of every ``updated_at`` (as seconds) of the tables the
+    measures read. The sum, not the latest ``updated_at``: with several workers an edit stamped
+    before another one may commit after it (or on a machine whose clock is behind), and it still
+    changes the sum."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+
+    def seconds(column):  # exact numeric on PostgreSQL; SQLite has one writer at a time anyway
+        return (func.extract("epoch", column) if postgres
+                else (func.julianday(column) - 2440587.5) * 86400)
+
     def stats(*columns):
         return [select(c).scalar_subquery() for c in columns]
 
     figures = session.execute(select(*stats(
-        func.count(Case.id), func.max(Case.id), func.max(Case.updated_at),
-        func.count(CaseDecision.id), func.max(CaseDecision.id), func.max(CaseDecision.updated_at),
+        func.count(Case.id), func.max(Case.id), func.sum(seconds(Case.updated_at)),
+        func.count(CaseDecision.id), func.max(CaseDecision.id),
+        func.sum(seconds(CaseDecision.updated_at)),
         func.count(CasePayment.id), func.max(CasePayment.id),
-        func.count(Department.id), func.max(Department.id), func.max(Department.updated_at)))).one()
+        func.count(Department.id), func.max(Department.id),
+        func.sum(seconds(Department.updated_at))))).one()
     return (str(session.get_bind().url), *figures)
 
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from oversight.cases.importer import COLUMNS
-from oversight.cases.models import Case
+from oversight.cases.models import Case, CaseDecision
 
 DISTRICTS = [("sdf-rinkeby-kista", "Rinkeby-Kista stadsdelsförvaltning"),
              ("sdf-sodermalm", "Södermalms stadsdelsförvaltning"),
@@ -224,3 +224,63 @@ def test_kept_statistics_follow_every_change_to_cases_decisions_payments_and_dep
     districts[2].name = "Farsta (nytt namn)"
     db.session.flush()
     assert [r.department.name for r in comparison(db.session, 2016)] == ["Farsta (nytt namn)"]
+
+
+def test_kept_statistics_see_an_edit_committed_after_a_later_one(db, make):
+    """Two workers: A stamps its edit of one case, B edits another case later and commits first,
+    statistics are read and kept, then A commits. Neither count, highest id nor latest
+    ``updated_at`` changed; the figures must still follow A's edit."""
+    from sqlalchemy import update
+
+    from oversight.statistics.service import measures_for
+
+    dept = make.department(code="sdf-x", name="X")
+    a, b = (Case(reference=f"K-{n}", department_id=dept.id, title=n, source="caseworker",
+                 received_on=date(2016, 3, n)) for n in (1, 2))
+    db.session.add_all([a, b])
+    db.session.commit()
+    b.title = "B:s ändring"
+    db.session.commit()
+    assert measures_for(db.session, 2016)["incoming"] == 2
+    stamped_earlier = b.updated_at - timedelta(seconds=1)  # A's flush, before B's
+    db.session.execute(update(Case).where(Case.id == a.id).values(
+        received_on=date(2015, 12, 31), updated_at=stamped_earlier))
+    db.session.commit()
+    assert measures_for(db.session, 2016)["incoming"] == 1
+
+
+def test_statistics_leave_out_a_case_committed_while_they_are_read(db, make):
+    """Another worker commits a case with its decision between the statement that reads the
+    cases and the one that reads decisions: the page shows the reading without it, no error."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.orm import Session
+
+    from oversight.statistics.service import measures_for
+
+    dept = make.department(code="sdf-x", name="X")
+    db.session.add(Case(reference="K-1", department_id=dept.id, title="a", source="caseworker",
+                        received_on=date(2016, 3, 1)))
+    db.session.commit()
+    dept_id, other, done = dept.id, create_engine(db.engine.url), []
+
+    def commit_between(conn, cursor, statement, params, context, executemany):
+        if "fut_decision.recipient" in statement and not done:
+            done.append(True)
+            with Session(other) as s:
+                case = Case(reference="K-2", department_id=dept_id, title="b",
+                            source="caseworker", received_on=date(2016, 4, 1))
+                s.add(case)
+                s.flush()
+                s.add(CaseDecision(case_id=case.id, department_id=dept_id, kind="police_report",
+                                   decided_on=date(2016, 5, 1), decided_by_name="Utredare"))
+                s.commit()
+
+    event.listen(db.engine, "before_cursor_execute", commit_between)
+    try:
+        during = measures_for(db.session, 2016)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", commit_between)
+        other.dispose()
+    assert done and during["incoming"] == 1 and during["police_reports"] == 0
+    after = measures_for(db.session, 2016)
+    assert after["incoming"] == 2 and after["police_reports"] == 1
