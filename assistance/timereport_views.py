@@ -37,10 +37,17 @@ from assistance.timereport_rules import RuleMissing
 from assistance.timereport_settle import EXPORT_HEADERS, export_rows, settle_month
 from oversight.exports import export_response
 from oversight.extensions import db
+from oversight.identifiers import mask_personnummer
 from oversight.jobs import DONE, create_job, dispatch
 from oversight.permissions import require
 from oversight.scoping import get_owned_or_404, get_scoped_or_404, restrict_to_department
-from oversight.views_support import commit_or_flash, flash_form_errors, sorted_by, sorted_rows
+from oversight.views_support import (
+    commit_or_flash,
+    flash_form_errors,
+    paginate,
+    sorted_by,
+    sorted_rows,
+)
 
 bp = Blueprint("timereports", __name__, url_prefix="/assistance/timereports")
 
@@ -123,8 +130,9 @@ def findings():
             "kontroll", "kod", "användare", "personnummer", "datum", "timmar", "läge",
             "förklaring"], ((f.label, f.code, f.assistance_user.name,
                              f.assistance_user.masked_person_id, f.day, f.hours, f.state_label,
-                             f.explanation) for f in db.session.scalars(stmt.limit(100_000))))
-    rows = db.paginate(stmt, per_page=50, error_out=False)
+                             mask_personnummer(f.explanation))  # names assistants
+                            for f in db.session.scalars(stmt.limit(100_000))))
+    rows = paginate(stmt, per_page=50)
     return render_template("assistance/timereports/findings.html", month=month, page=rows,
                            code=code, state=state, labels=C.CODE_LABELS, states=FINDING_STATES)
 

@@ -220,3 +220,26 @@ def test_the_check_job_runs_as_the_worker_runs_it(world, db, app, api):
     db.session.expire_all()
     assert db.session.get(type(job), job_id).status == "done"
     assert {f.department_id for f in db.session.query(TimeReportFinding)} == {world["district"].id}
+
+
+def test_an_assistants_personnummer_in_a_finding_is_masked_on_the_page_and_in_the_export(
+        world, login_as, db, api):
+    """The stored explanation names the assistant who has not approved (evidence for a case);
+    the officer's page and the findings export show it masked, as every list does."""
+    from assistance.timereport_submit import approve_as_user
+    from oversight.identifiers import mask_personnummer
+
+    api(_body(world))
+    approve_as_user(db.session, None, db.session.query(TimeReport).one(), "Brukaren")
+    check_month(db.session, None, date(2024, 3, 1))
+    db.session.commit()
+    aid = world["a"].assistant_id
+    finding = db.session.query(TimeReportFinding).filter_by(code="MISSING_APPROVAL").one()
+    assert aid in finding.explanation  # stored in full
+    c = login_as(world["officer"])
+    page = c.get(f"/assistance/timereports/findings/{finding.id}").get_data(as_text=True)
+    export = c.get(f"/assistance/timereports/findings?month={MONTH}&format=csv").get_data(
+        as_text=True)
+    for shown in (page, export):
+        assert aid not in shown and aid[-4:] not in shown
+        assert mask_personnummer(aid).replace("-", "") in shown.replace("-", "")
