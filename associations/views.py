@@ -36,6 +36,7 @@ from oversight.views_support import (
     commit_or_flash,
     confirmation_page,
     flash_form_errors,
+    id_arg,
     needs_confirmation,
     paginate,
     paginate_rows,
@@ -218,7 +219,7 @@ PERSON_SORTS = {"person": lambda s: s.name.casefold(), "organisations": lambda s
 @bp.get("/follow-up")
 @require("grants.view")
 def followup():
-    dept = request.args.get("department", type=int)
+    dept = id_arg("department")
     if dept is not None and db.session.get(Department, dept) is None:
         abort(404)
     overdue = overdue_reports(db.session, department_id=dept)

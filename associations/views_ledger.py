@@ -46,6 +46,7 @@ from oversight.statistics.chart import bar_chart
 from oversight.uploads import UploadError, import_max_bytes, read_bounded
 from oversight.views_support import (
     flash_form_errors,
+    id_arg,
     paginate,
     paginate_rows,
     sorted_by,
@@ -347,7 +348,7 @@ REPORT_SORTS = {"name": lambda r: r[0].canonical_name.casefold(),
 @bp.get("/report")
 @require("grants.view")
 def report():
-    run_id = request.args.get("run", type=int)
+    run_id = id_arg("run")
     run = db.session.get(DetectionRun, run_id) if run_id else latest_run(db.session)
     if run_id and run is None:
         abort(404)

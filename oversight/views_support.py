@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from flask import current_app, flash, has_request_context, render_template, request, url_for
+from flask import abort, current_app, flash, has_request_context, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
 
 from oversight.extensions import db
 
+# The largest id an INTEGER column holds (PostgreSQL's int4; SQLite stops at 2**63 - 1): a
+# larger number in a URL is an unknown row (404), never a database overflow (500).
+MAX_ID = 2**31 - 1
 FORM_ERROR = "form-error"  # flash category shown in the one error summary (macros.html)
 CONFIRM_FIELD = "confirmed"
 
@@ -59,17 +63,37 @@ def commit_or_flash(action: Callable[[], object], success: str,
     return True
 
 
-def paginate(stmt, param: str = "page"):
+def paginate(stmt, param: str = "page", per_page: int | None = None):
     """One page of a list statement: the page number from ``?page=`` (``param`` when a page
     holds several paged lists, e.g. ``failed_page``), ``PAGE_SIZE`` rows (one setting for every
-    list)."""
+    list) unless a list needs its own ``per_page``."""
     return db.paginate(stmt, page=_page_number(param),
-                       per_page=int(current_app.config["PAGE_SIZE"]), error_out=False)
+                       per_page=per_page or int(current_app.config["PAGE_SIZE"]), error_out=False)
+
+
+MAX_PAGE = 1_000_000  # past every real list; a larger number would overflow the database's integer
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in every route (registered as ``int`` by the app factory): at most MAX_ID."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - Werkzeug's parameter name
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string (``?run=12``): None when absent or not a number; a number
+    no row can have aborts with 404, as an unknown id does."""
+    value = request.args.get(name, type=int)
+    if value is not None and not 0 < value <= MAX_ID:
+        abort(404)
+    return value
 
 
 def _page_number(param: str) -> int:
     number = request.args.get(param, 1, type=int) if has_request_context() else 1
-    return number if number and number > 0 else 1
+    return min(number, MAX_PAGE) if number and number > 0 else 1
 
 
 class RowsPage:

@@ -29,7 +29,7 @@ from oversight.organisations.models import Organisation
 from oversight.permissions import require
 from oversight.upload_store import job_errors, start_upload_job
 from oversight.uploads import UploadError, import_max_bytes, read_bounded
-from oversight.views_support import paginate, sorted_by
+from oversight.views_support import id_arg, paginate, sorted_by
 from registries import forms, services
 from registries.assess import assess_configured
 from registries.base import REGISTRIES, REGISTRY_LABELS
@@ -160,7 +160,7 @@ def manual(kind: str):
     if form_class is None:
         abort(404)
     form = form_class()
-    org_id = request.args.get("org", type=int)
+    org_id = id_arg("org")
     if request.method == "GET" and org_id:  # the id, not the number: a sole trader's is a personnummer
         form.orgnr.data = db.get_or_404(Organisation, org_id).orgnr
     problem = None
