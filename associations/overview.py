@@ -22,6 +22,7 @@ from associations.models import (
     LedgerEntry,
 )
 from oversight.auth.models import Department
+from oversight.db import in_chunks
 from oversight.organisations.models import Organisation
 
 CHART_WIDTH = 640
@@ -136,20 +137,24 @@ def associations_page(session: Session, q: str | None = None):
 
 
 def totals_for(session: Session, orgs: list[Organisation]) -> dict[int, dict]:
+    """Grants and ledger totals per organisation; in chunks of keys (an export lists up to
+    100 000 associations)."""
     ids = [o.id for o in orgs]
     out = {i: {"grants": 0, "funded": Decimal(0), "paid": Decimal(0), "departments": 0}
            for i in ids}
-    for oid, count, amount in session.execute(
-            select(Grant.organisation_id, func.count(), func.sum(Grant.amount))
-            .where(Grant.organisation_id.in_(ids), Grant.status.in_(FUNDED_STATUSES))
-            .group_by(Grant.organisation_id)):
-        out[oid]["grants"], out[oid]["funded"] = count, Decimal(amount or 0)
+    for chunk in in_chunks(ids):
+        for oid, count, amount in session.execute(
+                select(Grant.organisation_id, func.count(), func.sum(Grant.amount))
+                .where(Grant.organisation_id.in_(chunk), Grant.status.in_(FUNDED_STATUSES))
+                .group_by(Grant.organisation_id)):
+            out[oid]["grants"], out[oid]["funded"] = count, Decimal(amount or 0)
     by_orgnr = {o.orgnr: o.id for o in orgs}
-    for orgnr, amount, depts in session.execute(
-            select(LedgerEntry.org_nr, func.sum(LedgerEntry.amount),
-                   func.count(func.distinct(LedgerEntry.department_raw)))
-            .where(LedgerEntry.org_nr.in_(list(by_orgnr)), in_complete_import())
-            .group_by(LedgerEntry.org_nr)):
-        out[by_orgnr[orgnr]]["paid"] = Decimal(amount or 0)
-        out[by_orgnr[orgnr]]["departments"] = depts
+    for chunk in in_chunks(by_orgnr):
+        for orgnr, amount, depts in session.execute(
+                select(LedgerEntry.org_nr, func.sum(LedgerEntry.amount),
+                       func.count(func.distinct(LedgerEntry.department_raw)))
+                .where(LedgerEntry.org_nr.in_(chunk), in_complete_import())
+                .group_by(LedgerEntry.org_nr)):
+            out[by_orgnr[orgnr]]["paid"] = Decimal(amount or 0)
+            out[by_orgnr[orgnr]]["departments"] = depts
     return out

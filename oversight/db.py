@@ -30,3 +30,15 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+IN_LIST_CHUNK = 900  # bound parameters per IN (...) query: safe on SQLite and PostgreSQL
+
+
+def in_chunks(values, size: int | None = None):
+    """``values`` in lists of at most ``size`` (``IN_LIST_CHUNK``), for ``column.in_(chunk)``
+    queries over many keys (SQLite refuses more than 32 766 parameters in one statement)."""
+    size = size or IN_LIST_CHUNK
+    values = list(values)
+    for i in range(0, len(values), size):
+        yield values[i:i + size]

@@ -27,7 +27,7 @@ from oversight.accounts.paymentfile import (
     parse_payment_file,
     sha256,
 )
-from oversight.accounts.services import AccountsError, _chunks, load_context
+from oversight.accounts.services import AccountsError, load_context
 from oversight.accounts.textfile import FileFormatError
 from oversight.accounts.verification import (
     INVALID_PAYEE_ID,
@@ -45,7 +45,7 @@ from oversight.accounts.verification import (
     validate_account,
     verify,
 )
-from oversight.db import utcnow
+from oversight.db import in_chunks, utcnow
 from oversight.jobs import JobFailed, Progress, job_handler
 from oversight.names import normalize_org_name
 from oversight.organisations.models import Organisation, OrganisationName
@@ -86,7 +86,7 @@ def _normalise_ids(payments: Sequence[Payment]) -> dict[str, str | None]:
 def _orgs_by_orgnr(session: Session, orgnrs) -> dict[str, _Org]:
     out = {}
     cols = (Organisation.id, Organisation.orgnr, Organisation.name, Organisation.org_group)
-    for chunk in _chunks(set(orgnrs)):
+    for chunk in in_chunks(set(orgnrs)):
         for row in session.execute(select(*cols).where(Organisation.orgnr.in_(chunk))):
             out[row.orgnr] = _Org(*row)
     return out
@@ -109,7 +109,7 @@ def _orgs_by_name(session: Session, names) -> dict[str, _Org | None]:
 
 def _other_names(session: Session, org_ids) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks(set(org_ids)):
+    for chunk in in_chunks(set(org_ids)):
         for oid, name in session.execute(
                 select(OrganisationName.organisation_id, OrganisationName.name)
                 .where(OrganisationName.organisation_id.in_(chunk))):

@@ -42,13 +42,11 @@ from oversight.accounts.verification import (
     verify,
 )
 from oversight.audit import record_view
-from oversight.db import utcnow
+from oversight.db import in_chunks, utcnow
 from oversight.organisations.models import BankAccount, Organisation
 from oversight.rule_values import value_on
 from oversight.scoping import may_change
 from oversight.uploads import UploadError, check_document, safe_filename
-
-CHUNK = 900  # bound parameters per IN (...) query: safe on SQLite and PostgreSQL
 
 __all__ = [
     "AccountsError", "add_holder_answer", "import_holder_file", "verify_account",
@@ -72,12 +70,6 @@ def current_settings(session: Session, today: date | None = None) -> Settings:
         max_age_days=int(value_on(session, "accounts.evidence_max_age_days", day)),
         change_window_days=int(value_on(session, "accounts.change_window_days", day)),
         covered_kinds=tuple(kinds or ACCOUNT_KINDS))
-
-
-def _chunks(values, size: int = CHUNK):
-    values = list(values)
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
 
 
 def _as_date(value) -> date | None:
@@ -161,7 +153,7 @@ def import_holder_file(session: Session, user, data: bytes) -> ImportResult:
     rows = parse_holder_file(data)
     digest = sha256(data)
     existing = set()
-    for chunk in _chunks({f.digits for _row, f in rows}):
+    for chunk in in_chunks({f.digits for _row, f in rows}):
         existing.update(session.execute(select(
             AccountHolderEvidence.kind, AccountHolderEvidence.digits,
             AccountHolderEvidence.holder_name, AccountHolderEvidence.holder_orgnr,
@@ -198,7 +190,7 @@ def holder_answers(session: Session, keys) -> list[HolderAnswer]:
             AccountHolderEvidence.holder_name, AccountHolderEvidence.holder_orgnr,
             AccountHolderEvidence.holder_personnummer, AccountHolderEvidence.source,
             AccountHolderEvidence.status, AccountHolderEvidence.answered_on)
-    for chunk in _chunks({d for _kind, d in keys}):
+    for chunk in in_chunks({d for _kind, d in keys}):
         for row in session.execute(select(*cols).where(AccountHolderEvidence.digits.in_(chunk))):
             if (row.kind, row.digits) in keys:
                 out.append(HolderAnswer(*row, source_label=HOLDER_SOURCES.get(row.source, "")))
@@ -232,10 +224,10 @@ def register_rows(session: Session, *, keys=(), org_ids=()) -> list[RegisterAcco
     base = select(*cols).join(Organisation, Organisation.id == BankAccount.organisation_id)
     keys = set(keys)
     rows = []
-    for chunk in _chunks({d for _kind, d in keys}):
+    for chunk in in_chunks({d for _kind, d in keys}):
         rows += [r for r in session.execute(base.where(BankAccount.digits.in_(chunk)))
                  if (r.kind, r.digits) in keys]
-    for chunk in _chunks(set(org_ids)):
+    for chunk in in_chunks(set(org_ids)):
         rows += session.execute(base.where(BankAccount.organisation_id.in_(chunk))).all()
     return [RegisterAccount(r.organisation_id, r.orgnr, r.name, r.kind, r.digits,
                             _as_date(r.added_at), _as_date(r.removed_at), r.removed_reason,
