@@ -22,6 +22,9 @@ from oversight.jobs import Progress
 from registries.base import UNAVAILABLE, RegistryResult, RunAbort, failed
 
 log = logging.getLogger("registries.services")
+# Answers read locally (an offline fixture, the imported registry files): "no data for this
+# organisation" there is an answer about the data, not a failed call, so it never stops a run.
+LOCAL_SOURCES = frozenset({"offline", "file"})
 
 Unit = list[tuple[str, str | None]]  # (identifier, name) pairs asked in one call
 
@@ -75,7 +78,7 @@ class RunState:
             self.abort = self.abort or reason
 
     def _count(self, results: list[RegistryResult]) -> None:
-        asked = [r.status == UNAVAILABLE for r in results if r.source != "offline"]
+        asked = [r.status == UNAVAILABLE for r in results if r.source not in LOCAL_SOURCES]
         if not asked:
             return
         with self._lock:

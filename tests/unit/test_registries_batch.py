@@ -9,8 +9,10 @@ from registries.services import run_batch
 class Fake:
     name = "fake"
 
-    def __init__(self, thread_safe=True, fail_on=None, exc=RuntimeError, unavailable=()):
+    def __init__(self, thread_safe=True, fail_on=None, exc=RuntimeError, unavailable=(),
+                 source="fake"):
         self.thread_safe, self.fail_on, self.exc, self.unavailable = thread_safe, fail_on, exc, set(unavailable)
+        self.source = source
         self.threads, self.calls = set(), []
 
     def lookup(self, identifier, *, name=None):
@@ -19,7 +21,7 @@ class Fake:
         if identifier == self.fail_on:
             raise self.exc("boom")
         if identifier in self.unavailable:
-            return failed("fake", identifier, UNAVAILABLE, "fake", "nere")
+            return failed("fake", identifier, UNAVAILABLE, self.source, "nere")
         return RegistryResult(registry="fake", identifier=identifier, status=FOUND, source="fake")
 
 
@@ -54,6 +56,16 @@ def test_run_abort_and_consecutive_failures():
     adapter = Fake(thread_safe=False, unavailable={f"id{i}" for i in range(10, 20)})
     results = run_batch(adapter, QUERIES, concurrency=1, abort_after=3)
     assert len(adapter.calls) == 13 and [r.status for r in results[13:]] == [UNAVAILABLE] * 17
+
+
+def test_no_data_in_the_imported_files_is_an_answer_and_never_stops_the_run():
+    """A file registry without a record for ten organisations in a row answers each of them
+    ("no data registered"); only failed calls to a service count towards stopping the run."""
+    adapter = Fake(thread_safe=False, unavailable={f"id{i}" for i in range(10, 20)}, source="file")
+    results = run_batch(adapter, QUERIES, concurrency=1, abort_after=3)
+    assert len(adapter.calls) == 30
+    assert [r.message for r in results[10:20]] == ["nere"] * 10
+    assert [r.status for r in results[20:]] == [FOUND] * 10
 
 
 class Gate(Fake):
