@@ -46,7 +46,8 @@ from oversight.views_support import paginate_rows, sorted_rows
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
 # What a provider may reach besides its portal and the API (which uses tokens, not logins).
-OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.password", "static", "main.healthz",
+OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "auth.set_language",
+                  "static", "main.healthz",
                   "timereports_api.submit", "timereports_api.show", "timereports_api.openapi"}
 
 

@@ -53,6 +53,30 @@ def test_provider_is_fenced_to_its_portal(world, login_as):
     assert world["user"].name in page and "Konkurrent" not in page
 
 
+def test_every_link_and_form_of_the_provider_portal_is_open_to_the_provider(world, login_as, app):
+    """The fence lists what a provider may reach by endpoint name: each name must exist, and
+    every link and form on the portal (language switch, password change, logout) answers."""
+    import html
+    import re
+
+    from assistance.timereport_provider_views import OPEN_ENDPOINTS
+
+    assert OPEN_ENDPOINTS <= {rule.endpoint for rule in app.url_map.iter_rules()}
+    c = login_as(world["staff"])
+    page = c.get(f"/provider/?month={MONTH}").get_data(as_text=True)
+    links = {html.unescape(u) for u in re.findall(r'href="(/[^"#]*)"', page)}
+    forms = {html.unescape(re.search(r'action="([^"]*)"', tag).group(1))
+             for tag in re.findall(r"<form[^>]*>", page)
+             if 'method="post"' in tag.lower() and 'action="/' in tag}
+    assert "/password" in links and any(url.startswith("/language/") for url in forms)
+    for url in sorted(links):
+        if not url.startswith("/static/"):
+            assert c.get(url).status_code != 404, url
+    for url in sorted(forms):
+        if url.startswith("/language/"):
+            assert c.post(url, data={"next": "/provider/"}).status_code == 302, url
+
+
 def test_provider_submits_grid_with_paste_then_approves(world, login_as, db):
     c = login_as(world["staff"])
     aid = world["a"].assistant_id
