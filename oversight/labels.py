@@ -205,6 +205,7 @@ _REGISTERED = {
     "registry": "registries.base:REGISTRY_LABELS",
     "registry_status": "registries.base:STATUS_LABELS",
     "registry_import_kind": "registries.forms:IMPORT_KIND_LABELS",
+    "registry_mode": "registries.services:MODE_LABELS",
     "assessment": "registries.assess:LEVEL_LABELS",
     "evidence_source": "suppliers.evidence:SOURCE_LABELS",
     "evidence_status": "suppliers.evidence:STATUS_LABELS",

@@ -125,7 +125,8 @@ def status(ping):
         rate = "-" if row["error_rate"] is None else _("%(rate)s av %(lookups)s", rate=f"{row['error_rate']:.0%}",
                                                         lookups=row["lookups"])
         last = local_datetime(row["last_success"]) if row["last_success"] else _("aldrig")
-        click.echo(f"{REGISTRY_LABELS[row['registry']]:<28} {row['mode']:<11} {row['configured']}\n"
+        mode = f"{row['mode_label']} ({row['mode']})"  # the code for the operator's configuration
+        click.echo(f"{REGISTRY_LABELS[row['registry']]:<28} {mode:<48} {row['configured']}\n"
                    f"{'':<28} " + _("nåbar: %(reachable)s; senast lyckat: %(last)s; ej säkra svar: %(rate)s",
                                     reachable=reachable, last=last, rate=rate))
 

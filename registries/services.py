@@ -19,12 +19,14 @@ from datetime import date, timedelta
 
 from flask import abort, current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from oversight import identifiers
 from oversight.db import utcnow
 from oversight.jobs import Progress
+from oversight.labels import Labels, _l
 from oversight.organisations.models import Organisation
 from oversight.scoping import owner_condition
 from registries.adapters import build_adapter, per_registry
@@ -347,30 +349,42 @@ def registry_status(session: Session, *, ping: bool = False, days: int = 7) -> l
             adapter = build_adapter(session, registry)
             target = adapter.primary if registry == "sanctions" else adapter
             reachable = target.ping()
-        out.append({"registry": registry, "mode": mode, "configured": configured, "reachable": reachable,
+        out.append({"registry": registry, "mode": mode, "mode_label": MODE_LABELS[mode],
+                    "configured": configured, "reachable": reachable,
                     "last_success": last.get(registry), "lookups": total,
                     "error_rate": (bad / total) if total else None})
     return out
 
 
+MODE_LABELS = Labels({
+    "file": _l("Fil eller manuellt besked"),
+    "http": _l("Direktfråga till registrets tjänst"),
+    "offline": _l("Exempeldata (inget riktigt register)"),
+})
+
+
 def _configuration(session: Session, registry: str, config) -> tuple[str, str]:
+    """(mode code, what is configured), the text in the reader's language."""
     from registries.models import RegistryImport, RegistryRecord
 
     if registry in ("skatteverket", "kronofogden", "ivo"):
         n = session.scalar(select(func.count()).select_from(RegistryRecord).where(RegistryRecord.registry == registry))
-        return "fil/manuell", f"{n} besked registrerade"
+        return "file", ngettext("%(num)s besked registrerat", "%(num)s besked registrerade", n)
     http = config["REGISTRY_MODE"] == "http"
     if registry == "bolagsverket":
         if http:
             ok = bool(config["BOLAGSVERKET_CLIENT_ID"] and config["BOLAGSVERKET_CLIENT_SECRET"])
-            return "http", "klientuppgifter finns" if ok else "klientuppgifter saknas"
+            return "http", _("klientuppgifter finns") if ok else _("klientuppgifter saknas")
         latest = session.scalar(select(RegistryImport).where(RegistryImport.kind == "bolagsverket-bulk",
                                                              RegistryImport.status == "done").order_by(
             RegistryImport.id.desc()).limit(1))
-        return "offline", (f"bulkfil importerad {latest.data_date} ({latest.rows_total} rader)" if latest
-                           else "ingen bulkfil importerad: endast exempeldata")
+        return "offline", (ngettext("bulkfil importerad %(day)s (%(num)s rad)",
+                                    "bulkfil importerad %(day)s (%(num)s rader)", latest.rows_total,
+                                    day=latest.data_date) if latest
+                           else _("ingen bulkfil importerad: endast exempeldata"))
     n = session.scalar(select(func.count()).select_from(RegistryRecord)
                        .where(RegistryRecord.registry == "sanctions-list"))
+    local = ngettext("lokal lista %(num)s post", "lokal lista %(num)s poster", n)
     if http:
-        return "http", f"yente {config['YENTE_URL']} ({config['YENTE_DATASET']}), lokal lista {n} poster"
-    return "offline", f"endast exempeldata, lokal lista {n} poster"
+        return "http", f"yente {config['YENTE_URL']} ({config['YENTE_DATASET']}), {local}"
+    return "offline", _("endast exempeldata, %(local)s", local=local)

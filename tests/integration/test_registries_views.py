@@ -150,3 +150,18 @@ def test_demo_loader_is_idempotent(runner, db):
     ivo = db.session.scalar(select(RegistryLookup).where(RegistryLookup.registry == "ivo",
                                                          RegistryLookup.identifier == "556874-3214"))
     assert ivo.records[0].status == "återkallat" and ivo.document_date <= date.today()
+
+
+def test_registry_status_reads_in_the_page_language_without_codes(make, login_as, db, runner):
+    """The status table names each registry's mode by its label ("Exempeldata …", not
+    `offline`), counts in the right number and, in English, "x % of n" (not "by")."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    client = login_as(make.user(role="procurement"))
+    swedish = client.get("/registries/").get_data(as_text=True)
+    assert "Exempeldata (inget riktigt register)" in swedish and "Fil eller manuellt besked" in swedish
+    assert "fil/manuell" not in swedish and "<td>offline</td>" not in swedish
+    client.post("/language/en", data={"next": "/"})
+    english = client.get("/registries/").get_data(as_text=True)
+    assert "Sample data (not a real registry)" in english and "File or manually entered answer" in english
+    assert "answers registered" in english and "besked registrerade" not in english
+    assert " % of " in english and " % by " not in english

@@ -15,6 +15,7 @@ LABEL_DICTS = {
     "registries.base": ["STATUS_LABELS", "REGISTRY_LABELS"],
     "registries.assess": ["LEVEL_LABELS"],
     "registries.forms": ["IMPORT_KIND_LABELS"],
+    "registries.services": ["MODE_LABELS"],
     "suppliers.rules": ["OUTCOME_LABELS", "REQUIREMENT_LABELS", "REGIME_LABELS"],
     "suppliers.models": ["PROCEDURES", "CONTRACT_STATUSES", "PROCUREMENT_STATUSES", "CHECK_TRIGGERS",
                          "COMPLAINT_CATEGORIES", "COMPLAINT_SEVERITIES", "COMPLAINT_STATUSES",
