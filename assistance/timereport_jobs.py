@@ -3,11 +3,12 @@ Only the officer's district queue is written; the checks see every district's re
 from __future__ import annotations
 
 from oversight.jobs import JobFailed, job_handler
+from oversight.labels import _l
 
 CHECK_JOB = "timereports.check"
 
 
-@job_handler(CHECK_JOB)
+@job_handler(CHECK_JOB, _l("Kontroll av tidrapporter"))
 def check_job(session, job, progress):
     from assistance.shift_times import parse_month
     from assistance.timereport_rules import RuleMissing

@@ -25,7 +25,7 @@ from associations.models import (
     GrantReport,
     LedgerEntry,
 )
-from oversight.labels import Labels
+from oversight.labels import Labels, _l
 from oversight.organisations.models import KeyPerson, Organisation
 from oversight.scoping import may_change, owned_by
 
@@ -168,12 +168,19 @@ class PersonLink:
     is_association: bool
 
 
+MATCHED_ON_LABELS = Labels({"personnummer": _l("Personnummer"), "namn": _l("Namn")})
+
+
 @dataclass
 class SharedPerson:
     name: str
     masked_personnummer: str | None
     matched_on: str  # personnummer | namn
     links: list[PersonLink] = field(default_factory=list)
+
+    @property
+    def matched_on_label(self) -> str:
+        return MATCHED_ON_LABELS.get(self.matched_on, self.matched_on)
 
     @property
     def grant_associations(self) -> list[PersonLink]:

@@ -28,7 +28,7 @@ PREVIEW_JOB = "associations.preview"
 navigation.register("associations.index", "Föreningsbidrag", "grants.view", 30)
 
 
-@job_handler(DETECT_JOB)
+@job_handler(DETECT_JOB, _l("Kontroll av bidrag från flera förvaltningar"))
 def detect_job(session, job, progress):
     from datetime import date as _date
 
@@ -52,7 +52,7 @@ class Importfel(Exception):
     importerades." """
 
 
-@job_handler(IMPORT_JOB)
+@job_handler(IMPORT_JOB, _l("Import av reskontra"))
 def import_job(session, job, progress):
     """The final step of the web import: one transaction, idempotent by the file's SHA-256.
     Params: upload_id, department_id, preset, columns (or None), period_start/period_end
@@ -98,7 +98,7 @@ def import_job(session, job, progress):
             "flagged_rows": li.flagged_row_count}
 
 
-@job_handler(PREVIEW_JOB)
+@job_handler(PREVIEW_JOB, _l("Förhandsgranskning av reskontra"))
 def preview_job(session, job, progress):
     """Read an uploaded ledger's header and first rows (with the preset's or a chosen column
     mapping) into ``LedgerUpload.preview``: the preview page shows it, the web request never

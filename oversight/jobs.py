@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from oversight.audit import acting_as
 from oversight.db import utcnow
 from oversight.extensions import db
+from oversight.labels import Labels
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,10 @@ class Job(db.Model):
         return str(STATUS_LABELS.get(self.status, self.status))
 
     @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
     def status_class(self) -> str:
         return STATUS_CLASSES.get(self.status, "badge")
 
@@ -102,6 +107,7 @@ class Job(db.Model):
 Progress = Callable[[int, int | None, str | None], None]
 Handler = Callable[[Session, Job, Progress], dict | None]
 _HANDLERS: dict[str, Handler] = {}
+KIND_LABELS = Labels({})  # filled by job_handler: one label per kind, beside its handler
 
 
 class JobFailed(Exception):
@@ -110,9 +116,12 @@ class JobFailed(Exception):
     ends ``failed`` with this message."""
 
 
-def job_handler(kind: str):
+def job_handler(kind: str, label=None):
+    """Register the handler of ``kind``; ``label`` is what the job dashboard shows for it."""
     def register(fn: Handler) -> Handler:
         _HANDLERS[kind] = fn
+        if label is not None:
+            dict.__setitem__(KIND_LABELS, kind, label)
         return fn
     return register
 

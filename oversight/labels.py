@@ -206,6 +206,8 @@ _REGISTERED = {
     "registry_status": "registries.base:STATUS_LABELS",
     "registry_import_kind": "registries.forms:IMPORT_KIND_LABELS",
     "registry_mode": "registries.services:MODE_LABELS",
+    "key_person_match": "associations.followup:MATCHED_ON_LABELS",
+    "job_kind": "oversight.jobs:KIND_LABELS",
     "assessment": "registries.assess:LEVEL_LABELS",
     "evidence_source": "suppliers.evidence:SOURCE_LABELS",
     "evidence_status": "suppliers.evidence:STATUS_LABELS",

@@ -38,7 +38,7 @@ def organisation_section(session: Session, user, org: Organisation) -> Markup:
                                   check_form=CheckForm()))
 
 
-@job_handler("registries.check")
+@job_handler("registries.check", _l("Registerkontroll av organisation"))
 def check_organisation(session: Session, job, progress) -> dict:
     """Look the organisation up in each chosen registry now (no cache)."""
     org = session.get(Organisation, job.params["organisation_id"])
@@ -53,7 +53,7 @@ def check_organisation(session: Session, job, progress) -> dict:
     return outcome
 
 
-@job_handler(services.IMPORT_JOB)
+@job_handler(services.IMPORT_JOB, _l("Import av registerfil"))
 def import_file_job(session: Session, job, progress) -> dict:
     """A registry file uploaded on *Register* → *Importera fil*, parsed here (never in the web
     request). Params: kind, data_date (ISO or None), stored_upload_id. A refused file fails the

@@ -6,13 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.jobs import Job, job_handler
+from oversight.labels import _l
 from oversight.scoping import owned_by
 from oversight.views_support import path_for
 from suppliers import checks, monitoring, rules
 from suppliers.models import Procurement
 
 
-@job_handler("suppliers.screen")
+@job_handler("suppliers.screen", _l("Kontroll av leverantörer"))
 def screen_job(session: Session, job: Job, progress) -> dict:
     user = job.created_by
     # Only the department that owns the procurement runs its checks (the job's department).
@@ -33,7 +34,7 @@ def screen_job(session: Session, job: Job, progress) -> dict:
     return {"checks": [c.id for c in done], **counts}
 
 
-@job_handler("suppliers.monitor")
+@job_handler("suppliers.monitor", _l("Bevakning av leverantörer"))
 def monitor_job(session: Session, job: Job, progress) -> dict:
     run = monitoring.run_monitor(session, progress=progress)
     job.result_url = path_for("suppliers.monitoring_feed")

@@ -117,7 +117,7 @@ def _payment_check_items(session: Session, user) -> list[AttentionItem]:
     return items
 
 
-@job_handler(HOLDER_IMPORT_JOB)
+@job_handler(HOLDER_IMPORT_JOB, _l("Import av kontohavarfil"))
 def import_holders_job(session: Session, job, progress) -> dict:
     """An account-holder file uploaded on *Kontohavare* → *Importera*, parsed here (never in the
     web request): all rows or none; a refused file fails the job with every bad row in

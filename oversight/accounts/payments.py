@@ -47,6 +47,7 @@ from oversight.accounts.verification import (
 )
 from oversight.db import in_chunks, utcnow
 from oversight.jobs import JobFailed, Progress, job_handler
+from oversight.labels import _l
 from oversight.names import normalize_org_name
 from oversight.organisations.models import Organisation, OrganisationName
 from oversight.scoping import owned_by
@@ -362,7 +363,7 @@ def result_url(check: PaymentCheck) -> str:
     return path_for("accounts.payment_check", check_id=check.id)
 
 
-@job_handler("accounts.check_payments")
+@job_handler("accounts.check_payments", _l("Kontroll av betalfil"))
 def check_payments_job(session: Session, job, progress) -> dict:
     # only the department that uploaded the file (the job's department) runs its check
     check = session.scalar(owned_by(

@@ -267,6 +267,11 @@ def test_shared_key_persons_across_grant_receiving_associations_and_suppliers(db
                                                                         "Förening B"}
     assert [k.organisation.name for k in person.other_organisations] == ["Leverantören AB"]
     assert shared_key_persons(db.session, lonely) == []
+    from flask_babel import force_locale
+
+    assert person.matched_on == "personnummer" and person.matched_on_label == "Personnummer"
+    with force_locale("en"):
+        assert person.matched_on_label == "Personal identity number"  # a label, not the code
 
 
 # --- registration, decisions, reports -----------------------------------------------------------

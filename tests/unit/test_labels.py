@@ -142,3 +142,18 @@ def test_every_table_the_audit_trail_can_name_has_a_label(app):
         tables = set(db.Model.metadata.tables)
     assert tables - set(AUDIT_ENTITIES) == set()
     assert {"login", "sso"} <= set(AUDIT_ENTITIES)
+
+
+def test_every_job_kind_of_the_app_has_a_label(app):
+    """The job dashboard shows a job's kind by its label (the code as secondary text)."""
+    from flask_babel import force_locale
+
+    from oversight.jobs import _HANDLERS, KIND_LABELS, Job
+
+    packages = ("oversight", "suppliers", "associations", "assistance", "registries")
+    kinds = {kind for kind, fn in _HANDLERS.items() if fn.__module__.split(".")[0] in packages}
+    assert len(kinds) >= 10 and kinds - set(KIND_LABELS) == set()
+    with app.test_request_context():
+        assert Job(kind="suppliers.screen").kind_label == "Kontroll av leverantörer"
+        with force_locale("en"):
+            assert Job(kind="suppliers.screen").kind_label == "Supplier screening"
