@@ -26,7 +26,8 @@ LABEL_DICTS = {
     "oversight.organisations.models": ["ACCOUNT_KINDS", "KEY_PERSON_ROLES", "WARNING_CATEGORIES"],
     "associations.models": ["GRANT_FORMS", "GRANT_STATUSES", "DECISION_ACTIONS", "REPORT_KINDS",
                             "REPORT_STATUSES"],
-    "associations.followup": ["ACTION_LABELS"],
+    "associations.followup": ["ACTION_LABELS", "MATCHED_ON_LABELS"],
+    "oversight.jobs": ["KIND_LABELS"],
     "oversight.cases.transitions": ["PRIORITY_LABELS"],
     # read in Python by the models' *_label properties (issue 11 review: were plain dicts)
     "oversight.auth.models": ["DEPARTMENT_KINDS"],
@@ -76,3 +77,20 @@ def test_the_english_ui_shows_english_labels_on_pages(db, make, login_as):
     page = client.get(f"/organisations/{org.id}").get_data(as_text=True)
     assert "IVO (permits)" in page and "Remark" in page
     assert "IVO (tillstånd)" not in page and "Anmärkning<" not in page
+
+
+def test_column_headers_read_in_the_singular_and_a_state_as_status_in_english(db, make, login_as):
+    """One Swedish word, two meanings: "Användare" is the page "Users" but the column "User",
+    "Läge" a registry's "Mode" but a finding's "Status" (pgettext contexts)."""
+    admin = make.user(role="admin")
+    client = login_as(admin)
+    client.post("/language/en", data={"next": "/"})
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert ">User<" in audit and 'for="f-actor">User<' in audit
+    users = client.get("/admin/users").get_data(as_text=True)
+    assert "<h1>Users</h1>" in users
+    lss = make.user(role="lss", department=admin.department)
+    client = login_as(lss)
+    client.post("/language/en", data={"next": "/"})
+    findings = client.get("/assistance/timereports/findings").get_data(as_text=True)
+    assert 'for="state">Status<' in findings and ">Mode<" not in findings
