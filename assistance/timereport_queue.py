@@ -185,10 +185,11 @@ class MonthStats:
     month: date
     received: int = 0
     missing: int = 0
-    hours: Decimal = Decimal(0)
-    advance: Decimal = Decimal(0)
-    payable: Decimal = Decimal(0)
-    reclaim: Decimal = Decimal(0)
+    hours: Decimal | None = Decimal(0)
+    advance: Decimal | None = Decimal(0)
+    payable: Decimal | None = Decimal(0)
+    reclaim: Decimal | None = Decimal(0)
+    settlement_missing: str | None = None  # why hours and amounts could not be computed
     by_code: Counter = field(default_factory=Counter)
     by_state: Counter = field(default_factory=Counter)
     by_code_state: Counter = field(default_factory=Counter)
@@ -218,7 +219,13 @@ def month_stats(session: Session, user, month: date, today: date) -> MonthStats:
             TimeReport.month == month, TimeReport.status != "superseded"),
         TimeReport, user)) or 0
     stats.missing = len(missing_reports(session, user, month, today)[1])
-    for line in settle_month(session, month, user):
+    try:
+        lines = settle_month(session, month, user)
+    except RuleMissing as exc:  # fail closed: no amounts, but the counts and findings still show
+        stats.settlement_missing = str(exc)
+        stats.hours = stats.advance = stats.payable = stats.reclaim = None
+        lines = []
+    for line in lines:
         stats.hours += line.approved_hours
         stats.advance += line.advance
         stats.payable += line.payable_now  # a month withheld under a payment stop is not payable

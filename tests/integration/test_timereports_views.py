@@ -267,3 +267,19 @@ def test_an_assistants_personnummer_in_a_finding_is_masked_on_the_page_and_in_th
     for shown in (page, export):
         assert aid not in shown and aid[-4:] not in shown
         assert mask_personnummer(aid).replace("-", "") in shown.replace("-", "")
+
+
+def test_statistics_without_the_years_hourly_amount_show_counts_and_say_why_no_amounts(
+        world, login_as, db, api):
+    """The schablonbelopp of a year is entered as data; until it is, the month's statistics
+    still show reports and findings, and say why hours and amounts are missing (fail closed:
+    no amount computed from a missing rule)."""
+    body = _body(world, month="2026-11")
+    body["lines"][0]["date"] = "2026-11-05"
+    assert api(body).status_code == 201
+    c = login_as(world["officer"])
+    page = c.get("/assistance/timereports/?month=2026-11").get_data(as_text=True)
+    assert "Timmar och belopp kan inte räknas fram" in page
+    assert "Rapporter inkomna" in page and "Avvikelser per kontroll" in page
+    assert " kr<" not in page  # no amount shown
+    assert c.get("/assistance/timereports/?month=2026-11&format=csv").status_code == 200
