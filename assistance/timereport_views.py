@@ -71,7 +71,7 @@ def index():
     stats = month_stats(db.session, current_user, month, today())
     rows = _code_rows(stats)
     if request.args.get("format") in ("csv", "xlsx"):
-        return export_response(request.args["format"], f"avvikelser-{month:%Y-%m}", [
+        return export_response(request.args["format"], f"avvikelser-per-kontroll-{month:%Y-%m}", [
             "kontroll", "kod", *(str(t) for t in FINDING_STATES.values()), "totalt"],
             ((r.label, r.code, *r.counts, r.total) for r in rows))
     return render_template("assistance/timereports/index.html", month=month, stats=stats,

@@ -129,6 +129,12 @@ def alerts():
                               "days": lambda a: a.days_without_permit,
                               "users": lambda a: a.users_count,
                               "state": lambda a: str(a.state_label)}, None)
+    if request.args.get("format") in ("csv", "xlsx"):
+        return export_response(request.args["format"], "tillstandslarm", [
+            "anordnare", "organisationsnummer", "tillstånd", "första dag utan tillstånd",
+            "dagar", "brukare", "läge"], ((a.organisation.name, a.organisation.display_orgnr,
+                                            a.status_label, a.first_day, a.days_without_permit,
+                                            a.users_count, a.state_label) for a in rows))
     return render_template("assistance/alerts.html", rows=rows)
 
 

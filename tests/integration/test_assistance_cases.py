@@ -69,3 +69,20 @@ def test_cases_from_assistance_count_in_findings_per_module(world, login_as, db)
                                                data={"note": "Utred"})
     by_module = measures_for(db.session, date.today().year, department=world["jarva"])["by_module"]
     assert by_module["assistance"]["incoming"] == 1
+
+
+def test_the_permit_alert_list_exports_the_districts_alerts_only(world, login_as, db):  # noqa: F811
+    """CSV/XLSX of the alert list, as every list officers work from; each district's export
+    holds its own alerts."""
+    jarva = login_as(world["officers"]["jarva"])
+    page = jarva.get("/assistance/alerts").get_data(as_text=True)
+    assert "format=csv" in page and "format=xlsx" in page
+    assert jarva.get("/assistance/alerts?format=xlsx").status_code == 200
+    for district in ("jarva", "bromma"):
+        client = login_as(world["officers"][district])
+        csv = client.get("/assistance/alerts?format=csv")
+        own = db.session.scalars(select(PermitAlert).where(
+            PermitAlert.department_id == world[district].id)).all()
+        lines = csv.get_data(as_text=True).strip().splitlines()
+        assert csv.status_code == 200 and len(lines) == 1 + len(own) and own
+        assert all(a.organisation.name in csv.get_data(as_text=True) for a in own)
