@@ -121,7 +121,7 @@ def job_handler(kind: str, label=None):
     def register(fn: Handler) -> Handler:
         _HANDLERS[kind] = fn
         if label is not None:
-            dict.__setitem__(KIND_LABELS, kind, label)
+            KIND_LABELS[kind] = label
         return fn
     return register
 
