@@ -26,6 +26,7 @@ from assistance.models import (
     PermitVerification,
 )
 from assistance.permits import PERSONAL_ASSISTANCE, permit_status_on, same_activity
+from oversight.db import in_chunks
 from oversight.organisations.models import Organisation
 from oversight.scoping import restrict_to_department
 from registries.verdicts import freshness
@@ -64,8 +65,17 @@ def record_permit(session: Session, user, organisation: Organisation, *, status:
 
 
 def permits_of(session: Session, organisation_id: int) -> list[Permit]:
-    return list(session.scalars(select(Permit).where(Permit.organisation_id == organisation_id)
-                                .order_by(Permit.recorded_at.desc(), Permit.id.desc())))
+    return permits_by_organisation(session, [organisation_id]).get(organisation_id, [])
+
+
+def permits_by_organisation(session: Session, organisation_ids) -> dict[int, list[Permit]]:
+    """Each organisation's permits, newest recorded first, in one statement per chunk."""
+    out: dict[int, list[Permit]] = {}
+    for chunk in in_chunks(organisation_ids):
+        for permit in session.scalars(select(Permit).where(Permit.organisation_id.in_(chunk))
+                                      .order_by(Permit.recorded_at.desc(), Permit.id.desc())):
+            out.setdefault(permit.organisation_id, []).append(permit)
+    return out
 
 
 def status_today(permits, on: date) -> str:
@@ -94,10 +104,7 @@ def record_verification(session: Session, user, organisation: Organisation, *, v
 
 def latest_verification(session: Session, organisation_id: int) -> PermitVerification | None:
     """The latest conclusive verification (a check that could not be made does not count)."""
-    return session.scalar(select(PermitVerification).where(
-        PermitVerification.organisation_id == organisation_id,
-        PermitVerification.result.in_(CONCLUSIVE_RESULTS))
-        .order_by(PermitVerification.verified_on.desc(), PermitVerification.id.desc()).limit(1))
+    return latest_verifications(session, [organisation_id]).get(organisation_id)
 
 
 def verification_overdue(session: Session, verification: PermitVerification | None, on: date,
@@ -148,11 +155,8 @@ def verification_schedule(session: Session, on: date, user=None) -> list[Schedul
     in_use = providers_in_use(session, on, user)
     orgs = session.scalars(select(Organisation).where(Organisation.id.in_(in_use))).all()
     max_age = rules.int_on(session, rules.VERIFICATION_MAX_AGE, on)
-    latest = _latest_verifications(session, list(in_use))
-    permits: dict[int, list[Permit]] = {}
-    for permit in session.scalars(select(Permit).where(Permit.organisation_id.in_(in_use))
-                                  .order_by(Permit.recorded_at.desc(), Permit.id.desc())):
-        permits.setdefault(permit.organisation_id, []).append(permit)  # permits_of's order
+    latest = latest_verifications(session, in_use)
+    permits = permits_by_organisation(session, in_use)
     out = []
     for org in sorted(orgs, key=lambda o: o.name):
         last = latest.get(org.id)
@@ -162,14 +166,15 @@ def verification_schedule(session: Session, on: date, user=None) -> list[Schedul
     return out
 
 
-def _latest_verifications(session: Session, organisation_ids: list[int]) -> dict[int, PermitVerification]:
-    """``latest_verification`` of many organisations in one statement."""
+def latest_verifications(session: Session, organisation_ids) -> dict[int, PermitVerification]:
+    """``latest_verification`` of many organisations, in one statement per chunk."""
     out: dict[int, PermitVerification] = {}
-    for row in session.scalars(select(PermitVerification).where(
-            PermitVerification.organisation_id.in_(organisation_ids),
-            PermitVerification.result.in_(CONCLUSIVE_RESULTS))
-            .order_by(PermitVerification.verified_on.desc(), PermitVerification.id.desc())):
-        out.setdefault(row.organisation_id, row)
+    for chunk in in_chunks(organisation_ids):
+        for row in session.scalars(select(PermitVerification).where(
+                PermitVerification.organisation_id.in_(chunk),
+                PermitVerification.result.in_(CONCLUSIVE_RESULTS))
+                .order_by(PermitVerification.verified_on.desc(), PermitVerification.id.desc())):
+            out.setdefault(row.organisation_id, row)
     return out
 
 
